@@ -1,0 +1,121 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { derToPem, pemToDer, selfSignedCertificate } from './certificate';
+import type { Signer, SignerPurpose } from './signer';
+
+export interface LocalSignerOptions {
+  /** Certificate common name; default `Open CoWIN local <purpose> signer`. */
+  commonName?: string;
+  /** Certificate validity from creation; default 5 years. */
+  validityDays?: number;
+  /** Default: system clock. */
+  now?: () => Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The local adapter of the Signer port: a P-256 key pair and a self-signed certificate,
+ * created on first use under `<dir>/signing/<purpose>.key.pem` and `<purpose>.cert.pem`
+ * and reused after that, so certificates issued by earlier runs keep verifying.
+ * Signing is node:crypto (ECDSA P-256 SHA-256, IEEE P1363 output).
+ */
+export class LocalSigner implements Signer {
+  private constructor(
+    private readonly privateKey: KeyObject,
+    private readonly der: Uint8Array,
+  ) {}
+
+  /** Loads the key and certificate for `purpose` from `dir`, creating them the first time. */
+  static async open(dir: string, purpose: SignerPurpose, options: LocalSignerOptions = {}): Promise<LocalSigner> {
+    const folder = join(dir, 'signing');
+    const keyPath = join(folder, `${purpose}.key.pem`);
+    const certPath = join(folder, `${purpose}.cert.pem`);
+    await mkdir(folder, { recursive: true });
+
+    let keyPem = await readIfExists(keyPath);
+    if (!keyPem) {
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      try {
+        // 'wx': exactly one process creates the key, even when two start at once.
+        await writeFile(keyPath, pem, { flag: 'wx', mode: 0o600 });
+        keyPem = pem;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        keyPem = await readFile(keyPath, 'utf8');
+      }
+    }
+    const privateKey = createPrivateKey(keyPem);
+
+    // The key's creator writes the certificate right after the key; wait for it briefly
+    // rather than minting a second certificate (and so a second kid) for the same key.
+    let certPem = await readIfExists(certPath);
+    for (let attempt = 0; !certPem && attempt < 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      certPem = await readIfExists(certPath);
+    }
+    if (certPem) {
+      const der = pemToDer(certPem);
+      if (!new X509Certificate(der).checkPrivateKey(privateKey)) {
+        throw new Error(`${certPath} does not match ${keyPath}: delete both to start over`);
+      }
+      return new LocalSigner(privateKey, der);
+    }
+    const der = await certificateFor(privateKey, purpose, options);
+    const tmp = `${certPath}.${process.pid}.tmp`;
+    await writeFile(tmp, derToPem('CERTIFICATE', der));
+    await rename(tmp, certPath);
+    return new LocalSigner(privateKey, der);
+  }
+
+  /** An in-memory signer with a fresh key (tests, benchmarks). */
+  static async generate(purpose: SignerPurpose, options: LocalSignerOptions = {}): Promise<LocalSigner> {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    return new LocalSigner(privateKey, await certificateFor(privateKey, purpose, options));
+  }
+
+  async sign(data: Uint8Array): Promise<Uint8Array> {
+    return signRaw(this.privateKey, data);
+  }
+
+  async certificateDer(): Promise<Uint8Array> {
+    return this.der;
+  }
+}
+
+/** Opens (or creates) both signers of the local runtime under `dir`. */
+export async function openLocalSigners(dir: string, options: LocalSignerOptions = {}): Promise<{ qrSigner: LocalSigner; pdfSigner: LocalSigner }> {
+  const [qrSigner, pdfSigner] = await Promise.all([LocalSigner.open(dir, 'qr', options), LocalSigner.open(dir, 'pdf', options)]);
+  return { qrSigner, pdfSigner };
+}
+
+function signRaw(privateKey: KeyObject, data: Uint8Array): Uint8Array {
+  return new Uint8Array(cryptoSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+}
+
+async function certificateFor(privateKey: KeyObject, purpose: SignerPurpose, options: LocalSignerOptions): Promise<Uint8Array> {
+  const now = options.now?.() ?? new Date();
+  const spkiDer = new Uint8Array(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }));
+  return selfSignedCertificate({
+    commonName: options.commonName ?? `Open CoWIN local ${purpose.toUpperCase()} signer`,
+    organization: 'Open CoWIN (local development)',
+    country: 'IN',
+    spkiDer,
+    // A day of slack so a verifier with a slightly slow clock still accepts fresh certificates.
+    notBefore: new Date(now.getTime() - DAY_MS),
+    notAfter: new Date(now.getTime() + (options.validityDays ?? 5 * 365) * DAY_MS),
+    purpose,
+    sign: async (tbs) => signRaw(privateKey, tbs),
+  });
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

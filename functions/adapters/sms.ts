@@ -1,0 +1,34 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+
+/** The port every context uses to text a citizen. `to` is E.164 (+91XXXXXXXXXX). */
+export interface SmsSender { send(to: string, text: string): Promise<void> }
+
+/** Amazon SNS direct-to-phone SMS, transactional (OTPs must not be dropped as promotional). */
+export class SnsSmsSender implements SmsSender {
+  constructor(private readonly client = new SNSClient({}), private readonly senderId = process.env.SMS_SENDER_ID) {}
+  async send(to: string, text: string): Promise<void> {
+    await this.client.send(
+      new PublishCommand({
+        PhoneNumber: to,
+        Message: text,
+        MessageAttributes: {
+          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+          ...(this.senderId ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.senderId } } : {}),
+        },
+      }),
+    );
+  }
+}
+
+/** Local stand-in: one JSON line per SMS in an outbox file, plus a console line a developer can read. */
+export class OutboxSmsSender implements SmsSender {
+  constructor(private readonly path: string, private readonly echo = true) {}
+  async send(to: string, text: string): Promise<void> {
+    const line = JSON.stringify({ at: new Date().toISOString(), to, text });
+    await mkdir(dirname(this.path), { recursive: true });
+    await appendFile(this.path, line + '\n');
+    if (this.echo) process.stdout.write(`[sms] to ${to}: ${text}\n`);
+  }
+}

@@ -1,0 +1,30 @@
+import { config, tableName } from '../config';
+import { deps } from '../deps';
+import type { Caller } from '../http/types';
+import type { AuthMode } from '../routes';
+import { Codes, DomainError } from '../shared/errors';
+import { DynamoAuthStore } from './dynamo-store';
+import type { AuthStore } from './store';
+import { verifyToken } from './tokens';
+
+const unauthenticated = () => new DomainError(Codes.unauthenticated, 'Unauthenticated access!', 'unauthenticated');
+
+export function authStore(): AuthStore {
+  return new DynamoAuthStore(deps().db, tableName('main'));
+}
+
+/**
+ * Route auth: an expired, revoked, tampered or wrong-audience token is 401. On a staff route a
+ * valid citizen token is 403 (authenticated, not allowed); the domain then checks roles and centres.
+ */
+export async function authenticate(mode: Exclude<AuthMode, 'none'>, authorization: string | undefined, store: AuthStore = authStore()): Promise<Caller> {
+  const token = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) throw unauthenticated();
+  const { secrets, now } = deps();
+  const caller = await verifyToken((await secrets.get()).jwtSecret, config.issuer(), token, Math.floor(now().getTime() / 1000));
+  if (!caller) throw unauthenticated();
+  if (mode === 'citizen' && caller.kind !== 'citizen') throw unauthenticated();
+  if (mode === 'staff' && caller.kind !== 'staff') throw new DomainError(Codes.forbidden, 'This action needs a staff account', 'forbidden');
+  if (await store.isRevoked(caller.jti)) throw unauthenticated();
+  return caller;
+}

@@ -1,0 +1,139 @@
+import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { secondsToNextUtcDay, utcDay, type ConsumeOutcome, type ReserveOutcome } from './otp';
+import type { AuthStore, OtpTxn } from './store';
+
+const DAY = 86_400;
+
+/** Sign-in on the main table (key families documented in functions/tables.ts). */
+export class DynamoAuthStore implements AuthStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async reserveSend(mobileKey: string, now: number, cooldown: number, cap: number): Promise<ReserveOutcome> {
+    const day = utcDay(now);
+    try {
+      // Both conditions in one transaction: a send is taken only if the cooldown has passed
+      // AND today's counter is under the cap, so concurrent requests cannot exceed either.
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: `MOBILE#${mobileKey}`, sk: 'OTP' },
+                UpdateExpression: 'SET lastSentAt = :now, #ttl = :ttl',
+                ConditionExpression: 'attribute_not_exists(lastSentAt) OR lastSentAt <= :edge',
+                ExpressionAttributeNames: { '#ttl': 'ttl' },
+                ExpressionAttributeValues: { ':now': now, ':edge': now - cooldown, ':ttl': now + DAY },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: `MOBILE#${mobileKey}`, sk: `OTPDAY#${day}` },
+                UpdateExpression: 'ADD sent :one SET #ttl = :ttl',
+                ConditionExpression: 'attribute_not_exists(sent) OR sent < :cap',
+                ExpressionAttributeNames: { '#ttl': 'ttl' },
+                ExpressionAttributeValues: { ':one': 1, ':cap': cap, ':ttl': now + 2 * DAY },
+              },
+            },
+          ],
+        }),
+      );
+      return { ok: true };
+    } catch (e) {
+      if (!(e instanceof TransactionCanceledException)) throw e;
+      const [cooldownReason, capReason] = e.CancellationReasons ?? [];
+      if (cooldownReason?.Code === 'ConditionalCheckFailed') {
+        const last = Number(cooldownReason.Item ? unmarshall(cooldownReason.Item).lastSentAt : now);
+        return { ok: false, reason: 'cooldown', retryAfterSeconds: Math.max(1, last + cooldown - now) };
+      }
+      if (capReason?.Code === 'ConditionalCheckFailed') return { ok: false, reason: 'daily_cap', retryAfterSeconds: secondsToNextUtcDay(now) };
+      throw e; // throttling or a conflict: the dispatcher answers 429
+    }
+  }
+
+  async createTxn(txn: OtpTxn): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `OTP#${txn.txnId}`, sk: 'TXN', ...txn, attempts: 0, used: false, ttl: txn.expiresAt + DAY },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async consume(txnId: string, otpHash: string, now: number, maxAttempts: number): Promise<ConsumeOutcome> {
+    const Key = { pk: `OTP#${txnId}`, sk: 'TXN' };
+    try {
+      // Single use under any concurrency: exactly one caller flips `used` from false to true.
+      const res = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key,
+          UpdateExpression: 'SET used = :true, usedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND otpHash = :h AND used = :false AND expiresAt > :now AND attempts < :max',
+          ExpressionAttributeValues: { ':true': true, ':false': false, ':now': now, ':h': otpHash, ':max': maxAttempts },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { ok: true, mobile: String(res.Attributes?.mobile) };
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      const old = e.Item ? unmarshall(e.Item) : undefined;
+      if (!old) return { ok: false, reason: 'unknown' };
+      if (old.used) return { ok: false, reason: 'used' };
+      if (Number(old.attempts) >= maxAttempts) return { ok: false, reason: 'locked' };
+      if (Number(old.expiresAt) <= now) return { ok: false, reason: 'expired' };
+      return this.countWrongAttempt(Key, maxAttempts);
+    }
+  }
+
+  private async countWrongAttempt(Key: Record<string, string>, maxAttempts: number): Promise<ConsumeOutcome> {
+    try {
+      const res = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key,
+          UpdateExpression: 'ADD attempts :one',
+          ConditionExpression: 'attribute_exists(pk) AND used = :false AND attempts < :max',
+          ExpressionAttributeValues: { ':one': 1, ':false': false, ':max': maxAttempts },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return { ok: false, reason: 'wrong', attemptsLeft: Math.max(0, maxAttempts - Number(res.Attributes?.attempts)) };
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      return { ok: false, reason: 'locked' };
+    }
+  }
+
+  async ensureAccount(accountId: string, mobile: string, now: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE', accountId, mobile, createdAt: now },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  }
+
+  async revokeToken(jti: string, expiresAt: number): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: `TOKEN#${jti}`, sk: 'REVOKED', ttl: expiresAt } }));
+  }
+
+  async isRevoked(jti: string): Promise<boolean> {
+    // Strongly consistent: a token used right after logout must already be refused.
+    const res = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `TOKEN#${jti}`, sk: 'REVOKED' }, ConsistentRead: true }));
+    return Boolean(res.Item);
+  }
+}

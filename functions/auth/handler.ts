@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { config } from '../config';
+import { deps } from '../deps';
+import { dispatcher } from '../http/dispatch';
+import { http, ok, requireCitizen } from '../http/http';
+import { authStore } from './authenticate';
+import { confirmOtp, requestOtp, type SignInPorts } from './service';
+
+const Mobile = z.object({ mobile: z.string().min(1).max(16) });
+const WebMobile = Mobile.extend({ secret: z.string().min(1).max(512) });
+const Confirm = z.object({
+  otp: z.string().regex(/^[0-9a-fA-F]{64}$/, 'USRAUT0014: otp must be the SHA-256 hex of the OTP'),
+  txnId: z.uuid('USRAUT0013: Invalid transaction id'),
+});
+
+async function ports(): Promise<SignInPorts> {
+  const d = deps();
+  return {
+    store: authStore(),
+    sms: d.sms,
+    secrets: await d.secrets.get(),
+    nowSeconds: Math.floor(d.now().getTime() / 1000),
+    rules: config.otp(),
+    issuer: config.issuer(),
+    tokenTtlSeconds: config.tokenTtlSeconds(),
+  };
+}
+
+const generate = (channel: 'public' | 'partner' | 'web', schema: typeof Mobile) =>
+  http({ body: schema }, async ({ body }) => ok(await requestOtp(await ports(), body.mobile, channel)));
+
+export const handler = dispatcher('auth', {
+  publicGenerateOtp: generate('public', Mobile),
+  generateOtp: generate('partner', Mobile),
+  generateMobileOtp: generate('web', WebMobile),
+  publicConfirmOtp: http({ body: Confirm }, async ({ body }) => {
+    const { token } = await confirmOtp(await ports(), body.txnId, body.otp);
+    return ok({ token });
+  }),
+  validateMobileOtp: http({ body: Confirm }, async ({ body }) => {
+    const { token } = await confirmOtp(await ports(), body.txnId, body.otp);
+    return ok({ token });
+  }),
+  confirmOtp: http({ body: Confirm }, async ({ body }) => {
+    const { token, isNewAccount } = await confirmOtp(await ports(), body.txnId, body.otp);
+    return ok({ token, isNewAccount: isNewAccount ? 'Y' : 'N' });
+  }),
+  logout: http({}, async ({ caller }) => {
+    const citizen = requireCitizen(caller);
+    await authStore().revokeToken(citizen.jti, citizen.exp);
+    return ok({});
+  }),
+});

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ZodError } from 'zod';
+import { authenticate } from '../auth/authenticate';
+import { isThrottling } from '../adapters/dynamo';
+import { config } from '../config';
+import { DEFAULT_MAX_BODY_BYTES, routesOf, type FunctionGroup, type RouteDef, type RouteIdsOf } from '../routes';
+import { Codes, DomainError, type ErrorKind } from '../shared/errors';
+import { logger } from '../shared/logger';
+import { metrics } from '../shared/metrics';
+import type { HttpResult, RouteHandler } from './types';
+
+export const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media: 415,
+  throttled: 429,
+  unavailable: 503,
+};
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The Lambda entry of one function group: finds the route (API Gateway `resource` + method),
+ * enforces the body limit and auth, runs the route handler, and turns every outcome into
+ * CoWIN's response shape. Every answer carries `x-correlation-id`; nothing internal leaks.
+ */
+export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in RouteIdsOf<G>]: RouteHandler }) {
+  const table = new Map<string, { route: RouteDef; handler: RouteHandler }>();
+  for (const route of routesOf(group)) {
+    const handler = (handlers as Record<string, RouteHandler>)[route.id];
+    if (!handler) throw new Error(`route ${route.id} has no handler in group ${group}`);
+    table.set(`${route.method} ${route.path}`, { route, handler });
+  }
+
+  const dispatch = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const started = performance.now();
+    const headers = lowerCaseHeaders(event.headers);
+    const supplied = headers['x-correlation-id'];
+    const correlationId = supplied && CORRELATION_ID.test(supplied) ? supplied : event.requestContext?.requestId || randomUUID();
+    logger.appendKeys({ correlation_id: correlationId });
+    const entry = table.get(`${event.httpMethod} ${event.resource}`);
+    let result: HttpResult;
+    try {
+      if (!entry) throw new DomainError(Codes.notFound, `No route for ${event.httpMethod} ${event.resource}`, 'not_found');
+      const { route, handler } = entry;
+      const size = event.body ? Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : 0;
+      if (size > (route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) {
+        throw new DomainError(Codes.tooLarge, `Request body is larger than ${route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes`, 'too_large');
+      }
+      const caller = route.auth === 'none' ? undefined : await authenticate(route.auth, headers.authorization);
+      result = await handler(event, { headers, caller, correlationId, route, event });
+      if (route.cacheSeconds && result.statusCode === 200) {
+        result.headers = { 'cache-control': `public, max-age=${route.cacheSeconds}`, vary: 'Accept-Language', ...result.headers };
+      }
+    } catch (e) {
+      result = toErrorResult(e, correlationId);
+    }
+    const response = render(result, correlationId);
+    const ms = performance.now() - started;
+    const routeId = entry?.route.id ?? 'unknown';
+    metrics.addDimensions({ route: routeId });
+    metrics.addMetric('Latency', MetricUnit.Milliseconds, ms);
+    if (response.statusCode >= 500) metrics.addMetric('ServerErrors', MetricUnit.Count, 1);
+    else if (response.statusCode === 429) metrics.addMetric('Throttled', MetricUnit.Count, 1);
+    else if (response.statusCode >= 400) metrics.addMetric('ClientErrors', MetricUnit.Count, 1);
+    logger.info('request', { route: routeId, method: event.httpMethod, status: response.statusCode, ms: Math.round(ms * 10) / 10 });
+    logger.removeKeys(['correlation_id']);
+    return response;
+  };
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(dispatch)
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
+
+export function toErrorResult(e: unknown, correlationId: string): HttpResult {
+  if (e instanceof DomainError) {
+    const headers: Record<string, string> = {};
+    if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(e.retryAfterSeconds)));
+    if (e.kind === 'throttled' && !headers['retry-after']) headers['retry-after'] = '1';
+    return { statusCode: STATUS[e.kind], body: { errorCode: e.errorCode, error: e.message }, headers };
+  }
+  if (e instanceof ZodError) return { statusCode: 400, body: zodToCowin(e) };
+  if (isThrottling(e)) {
+    return {
+      statusCode: 429,
+      body: { errorCode: Codes.throttled, error: 'Too many requests right now. Please retry shortly.' },
+      headers: { 'retry-after': '1' },
+    };
+  }
+  logger.error('unhandled error', { error: e as Error });
+  return {
+    statusCode: 500,
+    body: { errorCode: Codes.internal, error: `Something went wrong on our side. Quote reference ${correlationId} if it persists.` },
+  };
+}
+
+/** Zod issues → CoWIN's codes. A message written as `CODE: sentence` in a schema picks its own code. */
+export function zodToCowin(e: ZodError): { errorCode: string; error: string } {
+  const issue = e.issues[0];
+  const field = issue.path.map(String).join('.') || 'body';
+  const custom = /^([A-Z]{6}\d{4}): (.+)$/.exec(issue.message);
+  if (custom) return { errorCode: custom[1], error: custom[2] };
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    return { errorCode: Codes.missingParameter, error: `Input parameter missing: ${field}` };
+  }
+  return { errorCode: Codes.invalidParameter, error: `Invalid ${field}: ${issue.message}` };
+}
+
+function render(result: HttpResult, correlationId: string): APIGatewayProxyResult {
+  const headers: Record<string, string> = {
+    'x-correlation-id': correlationId,
+    'access-control-allow-origin': config.corsOrigin(),
+    'access-control-expose-headers': 'x-correlation-id, retry-after, etag',
+    ...(result.headers ?? {}),
+  };
+  if (Buffer.isBuffer(result.body)) {
+    return { statusCode: result.statusCode, headers, body: result.body.toString('base64'), isBase64Encoded: true };
+  }
+  headers['cache-control'] ??= 'no-store';
+  if (result.body === undefined) return { statusCode: result.statusCode, headers, body: '' };
+  headers['content-type'] ??= 'application/json; charset=utf-8';
+  return { statusCode: result.statusCode, headers, body: JSON.stringify(result.body) };
+}
+
+export function lowerCaseHeaders(h: Record<string, string | undefined> | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+}

@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import { Codes, DomainError } from '../shared/errors';
+import type { Caller, HttpResult, RequestContext, RouteHandler } from './types';
+
+interface Spec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> {
+  body?: B;
+  query?: Q;
+  params?: P;
+}
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/**
+ * Defines a route handler: parses body, query and path parameters with zod, then calls `fn`.
+ * Auth, error mapping, logging and the correlation id are the dispatcher's job.
+ */
+export function http<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(spec: Spec<B, Q, P>, fn: (ctx: RequestContext<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>): RouteHandler {
+  return async (event, base) => {
+    const body = spec.body ? spec.body.parse(parseJsonBody(event.body, event.isBase64Encoded, base.headers)) : undefined;
+    const query = spec.query ? spec.query.parse(event.queryStringParameters ?? {}) : undefined;
+    const params = spec.params ? spec.params.parse(event.pathParameters ?? {}) : undefined;
+    return fn({ ...base, body, query, params } as RequestContext<Out<B>, Out<Q>, Out<P>>);
+  };
+}
+
+function parseJsonBody(raw: string | null, base64: boolean, headers: Record<string, string>): unknown {
+  if (raw === null || raw === undefined || raw === '') {
+    throw new DomainError(Codes.missingParameter, 'Request body is missing', 'invalid');
+  }
+  const type = headers['content-type'];
+  if (type && !/^application\/(json|[\w.+-]+\+json)\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+    throw new DomainError(Codes.unsupportedMedia, `Content-Type ${type.split(';')[0]} is not supported; send application/json`, 'unsupported_media');
+  }
+  const text = base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DomainError(Codes.invalidParameter, 'Request body is not valid JSON', 'invalid');
+  }
+}
+
+export const ok = (body: unknown, headers?: Record<string, string>): HttpResult => ({ statusCode: 200, body, headers });
+export const noContent = (): HttpResult => ({ statusCode: 204 });
+export const pdf = (bytes: Buffer, filename: string): HttpResult => ({
+  statusCode: 200,
+  body: bytes,
+  headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${filename}"` },
+});
+
+export function requireCitizen(caller: Caller | undefined): Extract<Caller, { kind: 'citizen' }> {
+  if (caller?.kind !== 'citizen') throw new DomainError(Codes.unauthenticated, 'Unauthenticated access!', 'unauthenticated');
+  return caller;
+}
+
+export function requireStaff(caller: Caller | undefined): Extract<Caller, { kind: 'staff' }> {
+  if (caller?.kind !== 'staff') throw new DomainError(Codes.unauthenticated, 'Unauthenticated access!', 'unauthenticated');
+  return caller;
+}

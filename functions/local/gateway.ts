@@ -1,0 +1,212 @@
+/**
+ * The local API Gateway: serves the route table over HTTP by turning each request into the
+ * same REST API proxy event Lambda receives in AWS, and calling the same group handler
+ * in-process. Gateway-level behaviour mirrors what lib/api.ts deploys: unknown routes 404,
+ * wrong methods 405, API keys on partner routes, stage/route throttling (429 + Retry-After),
+ * a 10 MB body limit, CORS preflight, and CoWIN-shaped error bodies for all of them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { FunctionGroup, RouteDef } from '../routes';
+import { Codes } from '../shared/errors';
+
+export type GroupHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface GatewayOptions {
+  routes: readonly RouteDef[];
+  loadHandler(group: FunctionGroup): Promise<GroupHandler>;
+  /** Valid partner API keys (x-api-key) for routes with `apiKey: true`. */
+  apiKeys: () => Set<string>;
+  stage?: string;
+  /** Stage default throttle, as deployed (requests/s, burst). */
+  defaultThrottle?: { rate: number; burst: number };
+  /** API Gateway's hard limit on payload size. */
+  maxBodyBytes?: number;
+}
+
+/** Compiled route: a regex over the path with named path parameters. */
+interface Compiled { route: RouteDef; regex: RegExp; params: string[] }
+
+export function compileRoutes(routes: readonly RouteDef[]): Compiled[] {
+  return routes.map((route) => {
+    const params: string[] = [];
+    const pattern = route.path
+      .split('/')
+      .map((seg) => {
+        const m = /^\{(\w+)\}$/.exec(seg);
+        if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        params.push(m[1]);
+        return '([^/]+)';
+      })
+      .join('/');
+    return { route, regex: new RegExp(`^${pattern}/?$`), params };
+  });
+}
+
+/** Token bucket per route, like API Gateway's per-method throttling (rate/s refill, burst capacity). */
+class Bucket {
+  private tokens: number;
+  private last = Date.now();
+  constructor(private readonly rate: number, private readonly burst: number) { this.tokens = burst; }
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+export function createGateway(opts: GatewayOptions) {
+  const compiled = compileRoutes(opts.routes);
+  const stage = opts.stage ?? 'local';
+  const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
+  const buckets = new Map<string, Bucket>();
+  const bucketFor = (r: RouteDef) => {
+    let b = buckets.get(r.id);
+    if (!b) {
+      const t = r.throttle ?? opts.defaultThrottle ?? { rate: 1000, burst: 2000 };
+      b = new Bucket(t.rate, t.burst);
+      buckets.set(r.id, b);
+    }
+    return b;
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = (req.method ?? 'GET').toUpperCase();
+      const candidates = compiled.filter((c) => c.regex.test(url.pathname));
+      if (candidates.length === 0) {
+        return json(res, 404, { errorCode: Codes.notFound, error: `No route for ${method} ${url.pathname}` }, { 'x-correlation-id': requestId });
+      }
+      const allowed = candidates.map((c) => c.route.method);
+      if (method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': [...allowed, 'OPTIONS'].join(', '),
+          'access-control-allow-headers': 'Content-Type, Authorization, X-Api-Key, X-Correlation-Id, Idempotency-Key, Accept-Language',
+          'access-control-max-age': '600',
+        });
+        return void res.end();
+      }
+      const match = candidates.find((c) => c.route.method === method);
+      if (!match) {
+        return json(res, 405, { errorCode: Codes.methodNotAllowed, error: `Method ${method} is not allowed here; use ${allowed.join(' or ')}` }, { allow: allowed.join(', ') });
+      }
+      const { route } = match;
+      if (route.apiKey && !opts.apiKeys().has(String(req.headers['x-api-key'] ?? ''))) {
+        return json(res, 403, { errorCode: Codes.forbidden, error: 'A valid x-api-key header is required for this API' });
+      }
+      if (!bucketFor(route).take()) {
+        return json(res, 429, { errorCode: Codes.throttled, error: 'Too many requests. Please retry shortly.' }, { 'retry-after': '1' });
+      }
+      const body = await readBody(req, maxBody);
+      if (body === 'too_large') return json(res, 413, { errorCode: Codes.tooLarge, error: 'Request body is too large' });
+
+      const values = match.regex.exec(url.pathname)!.slice(1);
+      const pathParameters = match.params.length ? Object.fromEntries(match.params.map((p, i) => [p, safeDecode(values[i])])) : null;
+      const event = toEvent(req, url, route, pathParameters, body, stage, requestId);
+      const handler = await opts.loadHandler(route.group);
+      const result = await handler(event, lambdaContext(route.group, requestId));
+      const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
+      res.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), 'content-length': String(payload.length) });
+      res.end(payload);
+    } catch (e) {
+      // API Gateway answers 502 when the integration fails; same shape here, never a stack trace.
+      process.stderr.write(`[gateway] ${requestId} integration failure: ${(e as Error).stack ?? e}\n`);
+      if (!res.headersSent) json(res, 502, { errorCode: Codes.internal, error: `Internal server error. Quote reference ${requestId}` }, { 'x-correlation-id': requestId });
+      else res.end();
+    }
+  };
+}
+
+const safeDecode = (s: string) => {
+  try { return decodeURIComponent(s); } catch { return s; }
+};
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | null | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) over = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? 'too_large' : size === 0 ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function toEvent(req: IncomingMessage, url: URL, route: RouteDef, pathParameters: Record<string, string> | null, body: string | null, stage: string, requestId: string): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const [k, v] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
+    headers[k] = v;
+    (multiValueHeaders[k] ??= []).push(v);
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    query[k] = v;
+    (multiQuery[k] ??= []).push(v);
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      authorizer: undefined,
+      protocol: `HTTP/${req.httpVersion}`,
+      httpMethod: route.method,
+      identity: { sourceIp, userAgent: String(req.headers['user-agent'] ?? '') } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: `/${stage}${url.pathname}`,
+      stage,
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: route.id,
+      resourcePath: route.path,
+    },
+  };
+}
+
+function lambdaContext(group: string, requestId: string): Context {
+  const deadline = Date.now() + 30_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `local-${group}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${group}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/local-${group}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

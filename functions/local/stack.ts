@@ -1,0 +1,146 @@
+/**
+ * The whole API on one machine, no AWS account: DynamoDB Local, an S3 stand-in, an SMS outbox,
+ * local secrets and keys under one data folder, tables from functions/tables.ts, seed data, and
+ * the route table served over HTTP. Used by `npm start`, the integration tests and the bench.
+ * Any AWS_ENDPOINT_URL_<SERVICE> already set wins over the embedded stand-in for that service.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { tableName } from '../config';
+import { deps } from '../deps';
+import { routes, type FunctionGroup } from '../routes';
+import { tableList, tables, type TableDef } from '../tables';
+import { startDynamoLocal } from './dynamodb-local';
+import { createGateway, type GroupHandler } from './gateway';
+import { startS3Local } from './s3-local';
+import { ensureTables } from './tables';
+import { seeders } from './seeders';
+
+export interface LocalStackOptions {
+  dataDir: string;
+  /** HTTP port; 0 picks a free one. */
+  port?: number;
+  host?: string;
+  /** Keep DynamoDB data on disk under dataDir (npm start) or in memory (tests). */
+  persist?: boolean;
+  /** Seed reference data and demo centres/sessions. Default true. */
+  seed?: boolean;
+  /** Print SMS to the console as well as the outbox. */
+  echoSms?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  dataDir: string;
+  outbox: string;
+  partnerApiKey: string;
+  endpoints: { dynamodb: string; s3: string };
+  stop(): Promise<void>;
+}
+
+export const BUCKET_ENV = 'DOCUMENTS_BUCKET';
+
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const log = opts.log ?? (() => undefined);
+  const dataDir = opts.dataDir;
+  mkdirSync(dataDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+
+  // Credentials and region are required by the SDK even against local endpoints.
+  process.env.AWS_REGION ??= 'ap-south-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  process.env.LOCAL_DATA_DIR = dataDir;
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env[BUCKET_ENV] ??= 'cowin-local-documents';
+  const outbox = join(dataDir, 'sms-outbox.jsonl');
+  if (!process.env.AWS_ENDPOINT_URL_SNS) {
+    process.env.SMS_OUTBOX ??= outbox;
+    process.env.SMS_ECHO = opts.echoSms === false ? 'false' : 'true';
+  }
+
+  if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) {
+    const ddb = await startDynamoLocal({ dir: opts.persist ? join(dataDir, 'dynamodb') : undefined });
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = ddb.endpoint;
+    stops.push(async () => {
+      await ddb.stop();
+      delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    });
+    log(`DynamoDB Local   ${ddb.endpoint}${opts.persist ? ` (data in ${join(dataDir, 'dynamodb')})` : ' (in memory)'}`);
+  } else log(`DynamoDB         ${process.env.AWS_ENDPOINT_URL_DYNAMODB} (AWS_ENDPOINT_URL_DYNAMODB)`);
+
+  if (!process.env.AWS_ENDPOINT_URL_S3) {
+    const s3 = await startS3Local(join(dataDir, 's3'), 0, [process.env[BUCKET_ENV]!]);
+    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    stops.push(async () => {
+      await s3.stop();
+      delete process.env.AWS_ENDPOINT_URL_S3;
+    });
+    log(`S3 (s3rver)      ${s3.endpoint} (objects in ${join(dataDir, 's3')})`);
+  } else log(`S3               ${process.env.AWS_ENDPOINT_URL_S3} (AWS_ENDPOINT_URL_S3)`);
+
+  const raw = new DynamoDBClient({});
+  await ensureTables(raw, tableList, (def: TableDef) => tableName(def.id as keyof typeof tables));
+  raw.destroy();
+
+  if (opts.seed !== false) {
+    for (const seeder of seeders) {
+      const summary = await seeder.run({ db: deps().db, dataDir, now: deps().now() });
+      log(`Seeded           ${seeder.name}: ${summary}`);
+    }
+  }
+
+  const partnerApiKey = loadOrCreateApiKey(join(dataDir, 'api-keys.json'));
+  const handlers = new Map<FunctionGroup, Promise<GroupHandler>>();
+  const loadHandler = (group: FunctionGroup) => {
+    let h = handlers.get(group);
+    if (!h) {
+      h = import(`../${group}/handler`).then((m: { handler: GroupHandler }) => m.handler);
+      handlers.set(group, h);
+    }
+    return h;
+  };
+  const gateway = createGateway({ routes, loadHandler, apiKeys: () => new Set([partnerApiKey]) });
+  const server: Server = createServer((req, res) => void gateway(req, res));
+  server.keepAliveTimeout = 65_000;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  stops.unshift(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+
+  return {
+    url: `http://${host}:${port}`,
+    dataDir,
+    outbox,
+    partnerApiKey,
+    endpoints: { dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB!, s3: process.env.AWS_ENDPOINT_URL_S3! },
+    stop: async () => {
+      for (const stop of stops) await stop().catch(() => undefined);
+    },
+  };
+}
+
+/** A partner API key for the protected (x-api-key) routes, created on first start. */
+function loadOrCreateApiKey(path: string): string {
+  if (existsSync(path)) {
+    const keys = JSON.parse(readFileSync(path, 'utf8')) as { partner: string };
+    if (keys.partner) return keys.partner;
+  }
+  const partner = `local-${randomBytes(16).toString('hex')}`;
+  writeFileSync(path, JSON.stringify({ partner }, null, 2), { mode: 0o600 });
+  return partner;
+}

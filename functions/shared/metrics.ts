@@ -1,0 +1,10 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+/**
+ * CloudWatch metrics in Embedded Metric Format (no PutMetricData calls on the hot path).
+ * The local runtime sets POWERTOOLS_METRICS_DISABLED so stdout stays readable.
+ */
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OpenCowin',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'open-cowin',
+});

@@ -1,0 +1,56 @@
+/**
+ * Table definitions: the single source of truth for DynamoDB. lib/data.ts creates these
+ * tables in AWS and functions/local/tables.ts creates the same ones in DynamoDB Local.
+ * Access patterns are documented next to each key (and in docs/data-model.md).
+ */
+export interface KeyDef { name: string; type: 'S' | 'N' }
+export interface IndexDef { name: string; partitionKey: KeyDef; sortKey?: KeyDef }
+export interface TableDef {
+  /** Logical name; the function environment gets the physical name in `envVar`. */
+  id: string;
+  envVar: string;
+  partitionKey: KeyDef;
+  sortKey?: KeyDef;
+  /** Global secondary indexes, all projecting ALL attributes. */
+  indexes: IndexDef[];
+  /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item after it. */
+  ttlAttribute?: string;
+  /** Change stream: feeds statistics and certificate issuance. */
+  stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  purpose: string;
+}
+
+const S = (name: string): KeyDef => ({ name, type: 'S' });
+
+export const tables = {
+  /**
+   * Single-table design for transactional data (one table lets TransactWriteItems span an
+   * account, its beneficiaries, appointments and session capacity in one atomic write).
+   *
+   * Item families (pk / sk), access pattern in brackets:
+   *  - OTP#<txnId> / TXN                          one OTP transaction [get/update by txnId]
+   *  - MOBILE#<mobileHash> / OTP                  resend cooldown + daily cap [conditional update]
+   *  - TOKEN#<jti> / REVOKED                      logout deny-list, ttl = token expiry [get]
+   *  - ACCOUNT#<accountId> / PROFILE              account (mobile, created at) [get]
+   *  - META / STATE#<id>                          states [query pk]
+   *  - META#STATE#<id> / DISTRICT#<id>            districts of a state [query pk]
+   *  - META / IDTYPE#<id>, META / GENDER#<id>     id types, genders [query pk + begins_with]
+   * Other contexts add their families in docs/data-model.md.
+   */
+  main: {
+    id: 'main',
+    envVar: 'TABLE_MAIN',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [
+      { name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') },
+      { name: 'gsi2', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk') },
+    ],
+    ttlAttribute: 'ttl',
+    stream: 'NEW_AND_OLD_IMAGES',
+    purpose: 'accounts, OTPs, reference data, centres, sessions, beneficiaries, appointments, doses',
+  },
+} as const satisfies Record<string, TableDef>;
+
+export type TableId = keyof typeof tables;
+export const tableList: TableDef[] = Object.values(tables);

@@ -1,0 +1,70 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack, type LocalStack } from '../../functions/local/stack';
+import { tables } from '../../functions/tables';
+
+export interface TestStack extends LocalStack {
+  call(method: string, path: string, opts?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; bytes: Buffer }>;
+  /** SMS texts sent to a mobile so far (newest last). */
+  sms(mobile: string): string[];
+  lastOtp(mobile: string): string;
+  signIn(mobile: string): Promise<string>;
+}
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** A mobile number no other test uses (tests share nothing but must not collide on cooldowns). */
+export const uniqueMobile = () => `9${String(randomBytes(5).readUIntBE(0, 5) % 1_000_000_000).padStart(9, '0')}`;
+
+/** Starts the full local stack for one test file, with table names of its own. */
+export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const suffix = randomBytes(4).toString('hex');
+  for (const def of Object.values(tables)) process.env[def.envVar] = `t-${suffix}-${def.id}`;
+  Object.assign(process.env, env);
+  const dataDir = mkdtempSync(join(tmpdir(), 'cowin-test-'));
+  const stack = await startLocalStack({ dataDir, port: 0, persist: false, echoSms: false });
+
+  const call: TestStack['call'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(stack.url + path, { method, headers, body });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const type = res.headers.get('content-type') ?? '';
+    const parsed = type.includes('json') && bytes.length ? JSON.parse(bytes.toString('utf8')) : bytes.toString('utf8');
+    return { status: res.status, headers: res.headers, body: parsed, bytes };
+  };
+
+  const sms = (mobile: string) =>
+    existsSync(stack.outbox)
+      ? readFileSync(stack.outbox, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { to: string; text: string })
+          .filter((m) => m.to === `+91${mobile}`)
+          .map((m) => m.text)
+      : [];
+
+  const lastOtp = (mobile: string) => {
+    const texts = sms(mobile);
+    const m = /is (\d{6})\./.exec(texts[texts.length - 1] ?? '');
+    if (!m) throw new Error(`no OTP SMS for ${mobile}`);
+    return m[1];
+  };
+
+  const signIn = async (mobile: string) => {
+    const gen = await call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile } });
+    if (gen.status !== 200) throw new Error(`generateOTP ${gen.status} ${JSON.stringify(gen.body)}`);
+    const conf = await call('POST', '/api/v2/auth/public/confirmOTP', { body: { txnId: gen.body.txnId, otp: sha256(lastOtp(mobile)) } });
+    if (conf.status !== 200) throw new Error(`confirmOTP ${conf.status} ${JSON.stringify(conf.body)}`);
+    return conf.body.token as string;
+  };
+
+  return { ...stack, call, sms, lastOtp, signIn };
+}
