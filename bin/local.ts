@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const log = (line: string) => process.stdout.write(`  ${line}\n`);
   process.stdout.write('Starting the local stack...\n');
-  const stack = await startLocalStack({ dataDir, port, host: process.env.HOST ?? '127.0.0.1', persist: true, log });
+  const stack = await startLocalStack({ dataDir, port, host: process.env.HOST ?? '127.0.0.1', persist: true, seedDemo: true, log });
   process.stdout.write(`
   API              ${stack.url}/api/v2/...
   SMS outbox       ${stack.outbox} (every SMS is also printed here)

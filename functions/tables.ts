@@ -35,7 +35,8 @@ export const tables = {
    *  - META / STATE#<id>                          states [query pk]
    *  - META#STATE#<id> / DISTRICT#<id>            districts of a state [query pk]
    *  - META / IDTYPE#<id>, META / GENDER#<id>     id types, genders [query pk + begins_with]
-   * Other contexts add their families in docs/data-model.md.
+   * Centres, sessions, capacity shards, beneficiaries, appointments and doses: see
+   * docs/data-model.md (the full list of key families and the access pattern each serves).
    */
   main: {
     id: 'main',
@@ -45,6 +46,7 @@ export const tables = {
     indexes: [
       { name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') },
       { name: 'gsi2', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk') },
+      { name: 'gsi3', partitionKey: S('gsi3pk'), sortKey: S('gsi3sk') },
     ],
     ttlAttribute: 'ttl',
     stream: 'NEW_AND_OLD_IMAGES',

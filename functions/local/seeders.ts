@@ -3,7 +3,12 @@ import { tableName } from '../config';
 import { seedMetadata } from '../metadata/seed';
 
 export interface SeedContext { db: DynamoDBDocumentClient; dataDir: string; now: Date }
-export interface Seeder { name: string; run(ctx: SeedContext): Promise<string> }
+export interface Seeder {
+  name: string;
+  /** Demo data (centres, sessions): only for `npm start`, not for tests that build their own. */
+  demo?: boolean;
+  run(ctx: SeedContext): Promise<string>;
+}
 
 /** What `npm start` writes into a fresh local stack, in order. All idempotent. */
 export const seeders: Seeder[] = [

@@ -26,8 +26,10 @@ export interface LocalStackOptions {
   host?: string;
   /** Keep DynamoDB data on disk under dataDir (npm start) or in memory (tests). */
   persist?: boolean;
-  /** Seed reference data and demo centres/sessions. Default true. */
+  /** Seed reference data. Default true. */
   seed?: boolean;
+  /** Also seed demo centres and sessions for the next 7 days in every district (npm start). Default false. */
+  seedDemo?: boolean;
   /** Print SMS to the console as well as the outbox. */
   echoSms?: boolean;
   log?: (line: string) => void;
@@ -90,6 +92,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
   if (opts.seed !== false) {
     for (const seeder of seeders) {
+      if (seeder.demo && !opts.seedDemo) continue;
       const summary = await seeder.run({ db: deps().db, dataDir, now: deps().now() });
       log(`Seeded           ${seeder.name}: ${summary}`);
     }
