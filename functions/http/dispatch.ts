@@ -13,6 +13,7 @@ import { Codes, DomainError, type ErrorKind } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { metrics } from '../shared/metrics';
 import type { HttpResult, RouteHandler } from './types';
+import { zodToCowin } from './zod-errors';
 
 export const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -103,18 +104,6 @@ export function toErrorResult(e: unknown, correlationId: string): HttpResult {
     statusCode: 500,
     body: { errorCode: Codes.internal, error: `Something went wrong on our side. Quote reference ${correlationId} if it persists.` },
   };
-}
-
-/** Zod issues → CoWIN's codes. A message written as `CODE: sentence` in a schema picks its own code. */
-export function zodToCowin(e: ZodError): { errorCode: string; error: string } {
-  const issue = e.issues[0];
-  const field = issue.path.map(String).join('.') || 'body';
-  const custom = /^([A-Z]{6}\d{4}): (.+)$/.exec(issue.message);
-  if (custom) return { errorCode: custom[1], error: custom[2] };
-  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
-    return { errorCode: Codes.missingParameter, error: `Input parameter missing: ${field}` };
-  }
-  return { errorCode: Codes.invalidParameter, error: `Invalid ${field}: ${issue.message}` };
 }
 
 function render(result: HttpResult, correlationId: string): APIGatewayProxyResult {

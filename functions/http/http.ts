@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { Codes, DomainError } from '../shared/errors';
+import { zodToCowin } from './zod-errors';
 import type { Caller, HttpResult, RequestContext, RouteHandler } from './types';
 
 interface Spec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> {
@@ -19,11 +20,31 @@ export function http<
   P extends z.ZodType | undefined = undefined,
 >(spec: Spec<B, Q, P>, fn: (ctx: RequestContext<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>): RouteHandler {
   return async (event, base) => {
-    const body = spec.body ? spec.body.parse(parseJsonBody(event.body, event.isBase64Encoded, base.headers)) : undefined;
-    const query = spec.query ? spec.query.parse(event.queryStringParameters ?? {}) : undefined;
-    const params = spec.params ? spec.params.parse(event.pathParameters ?? {}) : undefined;
+    const body = spec.body ? parse(spec.body, parseJsonBody(event.body, event.isBase64Encoded, base.headers)) : undefined;
+    const query = spec.query ? parse(spec.query, event.queryStringParameters ?? {}) : undefined;
+    const params = spec.params ? parse(spec.params, event.pathParameters ?? {}) : undefined;
     return fn({ ...base, body, query, params } as RequestContext<Out<B>, Out<Q>, Out<P>>);
   };
+}
+
+/** Parses with zod; the first issue becomes CoWIN's error (a field absent from the input is "missing"). */
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const { errorCode, error } = zodToCowin(result.error);
+  const absent = issue.path.length > 0 && valueAt(input, issue.path) === undefined;
+  if (absent) throw new DomainError(Codes.missingParameter, `Input parameter missing: ${issue.path.map(String).join('.')}`, 'invalid');
+  throw new DomainError(errorCode, error, 'invalid');
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
 }
 
 function parseJsonBody(raw: string | null, base64: boolean, headers: Record<string, string>): unknown {

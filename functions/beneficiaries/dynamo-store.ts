@@ -1,0 +1,168 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Beneficiary } from './domain';
+import type { BeneficiaryStore, OpenAppointment, RegisterOutcome } from './store';
+
+const profileKey = (id: string) => ({ pk: `BEN#${id}`, sk: 'PROFILE' });
+
+export function toBeneficiary(item: Record<string, unknown>): Beneficiary {
+  return {
+    beneficiaryId: String(item.beneficiaryId),
+    accountId: String(item.accountId),
+    name: String(item.name),
+    birthYear: Number(item.birthYear),
+    genderId: Number(item.genderId),
+    photoIdType: Number(item.photoIdType),
+    photoIdCode: String(item.photoIdCode),
+    photoIdLast4: String(item.photoIdLast4),
+    comorbidity: item.comorbidity === 'Y' ? 'Y' : 'N',
+    consentVersion: String(item.consentVersion ?? ''),
+    createdAt: Number(item.createdAt),
+    dosesGiven: Number(item.dosesGiven ?? 0),
+    vaccine: item.vaccine ? String(item.vaccine) : undefined,
+    doseDates: (item.doseDates as Record<string, string>) ?? {},
+    seriesTotal: item.seriesTotal === undefined ? undefined : Number(item.seriesTotal),
+  };
+}
+
+export class DynamoBeneficiaryStore implements BeneficiaryStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async register(b: Beneficiary, photoIdHash: string, max: number): Promise<RegisterOutcome> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: { ...profileKey(b.beneficiaryId), ...b, photoIdHash }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.table, Item: { pk: `ACCOUNT#${b.accountId}`, sk: `BEN#${b.beneficiaryId}`, beneficiaryId: b.beneficiaryId } } },
+            {
+              // One beneficiary per photo ID, system-wide ("no proxies").
+              Put: {
+                TableName: this.table,
+                Item: { pk: `PHOTOID#${photoIdHash}`, sk: 'UNIQ', beneficiaryId: b.beneficiaryId, accountId: b.accountId },
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              // The per-account cap, counted atomically with the registration itself.
+              Update: {
+                TableName: this.table,
+                Key: { pk: `ACCOUNT#${b.accountId}`, sk: 'PROFILE' },
+                UpdateExpression: 'ADD beneficiaryCount :one',
+                ConditionExpression: 'attribute_not_exists(beneficiaryCount) OR beneficiaryCount < :max',
+                ExpressionAttributeValues: { ':one': 1, ':max': max },
+              },
+            },
+          ],
+        }),
+      );
+      return { ok: true, beneficiaryId: b.beneficiaryId };
+    } catch (e) {
+      if (!(e instanceof TransactionCanceledException)) throw e;
+      const [profile, , photo, cap] = e.CancellationReasons ?? [];
+      if (photo?.Code === 'ConditionalCheckFailed') {
+        const old = photo.Item ? unmarshall(photo.Item) : {};
+        return { ok: false, reason: 'photo_id_taken', byAccount: String(old.accountId), beneficiaryId: String(old.beneficiaryId) };
+      }
+      if (cap?.Code === 'ConditionalCheckFailed') return { ok: false, reason: 'too_many' };
+      if (profile?.Code === 'ConditionalCheckFailed') throw new Error('reference id collision'); // caller retries with a new id
+      throw e;
+    }
+  }
+
+  async get(id: string): Promise<Beneficiary | undefined> {
+    const res = await this.db.send(new GetCommand({ TableName: this.table, Key: profileKey(id), ConsistentRead: true }));
+    return res.Item ? toBeneficiary(res.Item) : undefined;
+  }
+
+  async getMany(ids: string[]): Promise<Beneficiary[]> {
+    const unique = [...new Set(ids)];
+    const out: Beneficiary[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map(profileKey);
+      for (let attempt = 0; keys.length; attempt++) {
+        const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of res.Responses?.[this.table] ?? []) out.push(toBeneficiary(item));
+        keys = res.UnprocessedKeys?.[this.table]?.Keys ?? [];
+        if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+    return out;
+  }
+
+  async listIds(accountId: string): Promise<string[]> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':p': 'BEN#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (res.Items ?? []).map((i) => String(i.beneficiaryId));
+  }
+
+  async openAppointments(beneficiaryId: string): Promise<OpenAppointment[]> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': `BEN#${beneficiaryId}`, ':p': 'APPT#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (res.Items ?? []).map((i) => ({
+      appointmentId: String(i.appointmentId),
+      beneficiaryId,
+      sessionId: String(i.sessionId),
+      centerId: Number(i.centerId),
+      date: String(i.date),
+      slot: String(i.slot),
+      dose: Number(i.dose),
+      center: i.center as OpenAppointment['center'],
+    }));
+  }
+
+  async remove(accountId: string, beneficiaryId: string): Promise<'removed' | 'not_found' | 'has_doses'> {
+    const existing = await this.db.send(new GetCommand({ TableName: this.table, Key: profileKey(beneficiaryId), ConsistentRead: true }));
+    if (!existing.Item || existing.Item.accountId !== accountId) return 'not_found';
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.table,
+                Key: profileKey(beneficiaryId),
+                // A person with a recorded dose stays on record: the dose event refers to them.
+                ConditionExpression: 'accountId = :acc AND (attribute_not_exists(dosesGiven) OR dosesGiven = :zero)',
+                ExpressionAttributeValues: { ':acc': accountId, ':zero': 0 },
+              },
+            },
+            { Delete: { TableName: this.table, Key: { pk: `ACCOUNT#${accountId}`, sk: `BEN#${beneficiaryId}` } } },
+            { Delete: { TableName: this.table, Key: { pk: `PHOTOID#${existing.Item.photoIdHash}`, sk: 'UNIQ' } } },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' },
+                UpdateExpression: 'ADD beneficiaryCount :minus',
+                ConditionExpression: 'beneficiaryCount > :zero',
+                ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+              },
+            },
+          ],
+        }),
+      );
+      return 'removed';
+    } catch (e) {
+      if (e instanceof TransactionCanceledException) {
+        const [profile] = e.CancellationReasons ?? [];
+        if (profile?.Code === 'ConditionalCheckFailed') return (await this.get(beneficiaryId)) ? 'has_doses' : 'not_found';
+      }
+      if (e instanceof ConditionalCheckFailedException) return 'not_found';
+      throw e;
+    }
+  }
+}

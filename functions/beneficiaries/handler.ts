@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { tableName } from '../config';
+import { deps } from '../deps';
+import { dispatcher } from '../http/dispatch';
+import { http, noContent, ok, requireCitizen } from '../http/http';
+import { referenceData } from '../metadata/seed';
+import { DomainError } from '../shared/errors';
+import { bookingPorts } from '../booking/ports';
+import { cancelAllFor } from '../booking/service';
+import { BenCodes, RegisterBody } from './domain';
+import { DynamoBeneficiaryStore } from './dynamo-store';
+import { list, register, type BeneficiaryPorts } from './service';
+
+export const beneficiaryStore = () => new DynamoBeneficiaryStore(deps().db, tableName('main'));
+
+async function ports(): Promise<BeneficiaryPorts> {
+  const d = deps();
+  return { store: beneficiaryStore(), pepper: (await d.secrets.get()).pepper, now: d.now(), idTypes: referenceData.idTypes, genders: referenceData.genders };
+}
+
+const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');
+
+export const handler = dispatcher('beneficiaries', {
+  registerBeneficiary: http({ body: RegisterBody }, async ({ body, caller }) => {
+    const citizen = requireCitizen(caller);
+    return ok({ beneficiary_reference_id: await register(await ports(), citizen.accountId, body) });
+  }),
+  deleteBeneficiary: http({ body: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ body, caller }) => {
+    const citizen = requireCitizen(caller);
+    const p = await ports();
+    const b = await p.store.get(body.beneficiary_reference_id);
+    if (!b || b.accountId !== citizen.accountId) throw new DomainError(BenCodes.notFound, 'Beneficiary not found', 'not_found');
+    if (b.dosesGiven > 0) throw new DomainError(BenCodes.hasDoses, 'A beneficiary with a recorded dose cannot be deleted', 'conflict');
+    await cancelAllFor(await bookingPorts(), citizen.accountId, b.beneficiaryId);
+    const outcome = await p.store.remove(citizen.accountId, b.beneficiaryId);
+    if (outcome === 'has_doses') throw new DomainError(BenCodes.hasDoses, 'A beneficiary with a recorded dose cannot be deleted', 'conflict');
+    if (outcome === 'not_found') throw new DomainError(BenCodes.notFound, 'Beneficiary not found', 'not_found');
+    return noContent();
+  }),
+  listBeneficiaries: http({}, async ({ caller }) => {
+    const citizen = requireCitizen(caller);
+    return ok({ beneficiaries: await list(await ports(), citizen.accountId, citizen.mobile) });
+  }),
+});

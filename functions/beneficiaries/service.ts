@@ -1,0 +1,90 @@
+import type { Beneficiary } from './domain';
+import { BenCodes, checkBirthYear, maskMobile, maxBeneficiaries, newReferenceId, vaccinationStatus, isoToCowinDate, type RegisterInput } from './domain';
+import { checkPhotoId, maskLast4 } from './photo-id';
+import type { BeneficiaryStore } from './store';
+import { DomainError } from '../shared/errors';
+import type { GenderRef, IdTypeRef } from '../metadata/reference';
+
+export interface BeneficiaryPorts {
+  store: BeneficiaryStore;
+  pepper: string;
+  now: Date;
+  idTypes: IdTypeRef[];
+  genders: GenderRef[];
+}
+
+/** Registers a beneficiary under the account. Re-sending the same registration returns the same id. */
+export async function register(p: BeneficiaryPorts, accountId: string, input: RegisterInput): Promise<string> {
+  checkBirthYear(input.birth_year, p.now);
+  if (!p.genders.some((g) => g.id === input.gender_id)) throw new DomainError('USRRES0002', 'Invalid gender_id', 'invalid');
+  const idType = p.idTypes.find((t) => t.id === input.photo_id_type);
+  if (!idType) throw new DomainError(BenCodes.invalidPhotoId, 'Invalid photo_id_type', 'invalid');
+  const photo = checkPhotoId(p.pepper, idType.code, input.photo_id_number);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const b: Beneficiary = {
+      beneficiaryId: newReferenceId(),
+      accountId,
+      name: input.name,
+      birthYear: input.birth_year,
+      genderId: input.gender_id,
+      photoIdType: idType.id,
+      photoIdCode: idType.code,
+      photoIdLast4: photo.last4,
+      comorbidity: input.comorbidity_ind,
+      consentVersion: input.consent_version,
+      createdAt: Math.floor(p.now.getTime() / 1000),
+      dosesGiven: 0,
+      doseDates: {},
+    };
+    try {
+      const outcome = await p.store.register(b, photo.hash, maxBeneficiaries());
+      if (outcome.ok) return outcome.beneficiaryId;
+      if (outcome.reason === 'too_many') {
+        throw new DomainError(BenCodes.tooMany, `A maximum of ${maxBeneficiaries()} beneficiaries can be registered with one mobile number`, 'conflict');
+      }
+      if (outcome.byAccount === accountId) return outcome.beneficiaryId; // a retry of the same registration
+      throw new DomainError(BenCodes.photoIdTaken, 'This photo ID is already registered for vaccination', 'conflict');
+    } catch (e) {
+      if (e instanceof Error && e.message === 'reference id collision') continue;
+      throw e;
+    }
+  }
+  throw new Error('could not allocate a beneficiary reference id');
+}
+
+/** CoWIN's beneficiary listing shape, with appointments. */
+export async function list(p: BeneficiaryPorts, accountId: string, mobile: string) {
+  const ids = await p.store.listIds(accountId);
+  const bens = (await p.store.getMany(ids)).sort((a, b) => a.createdAt - b.createdAt || a.beneficiaryId.localeCompare(b.beneficiaryId));
+  const withAppointments = await Promise.all(bens.map(async (b) => ({ b, appts: await p.store.openAppointments(b.beneficiaryId) })));
+  return withAppointments.map(({ b, appts }) => ({
+    beneficiary_reference_id: b.beneficiaryId,
+    name: b.name,
+    birth_year: String(b.birthYear),
+    gender: p.genders.find((g) => g.id === b.genderId)?.gender ?? '',
+    mobile_number: maskMobile(mobile),
+    photo_id_type: p.idTypes.find((t) => t.id === b.photoIdType)?.type ?? '',
+    photo_id_number: maskLast4(b.photoIdLast4),
+    comorbidity_ind: b.comorbidity,
+    vaccination_status: vaccinationStatus(b),
+    vaccine: b.vaccine ?? '',
+    dose1_date: b.doseDates['1'] ? isoToCowinDate(b.doseDates['1']) : '',
+    dose2_date: b.doseDates['2'] ? isoToCowinDate(b.doseDates['2']) : '',
+    appointments: appts
+      .sort((x, y) => x.dose - y.dose)
+      .map((a) => ({
+        appointment_id: a.appointmentId,
+        center_id: a.centerId,
+        name: a.center?.name ?? '',
+        state_name: a.center?.state_name ?? '',
+        district_name: a.center?.district_name ?? '',
+        block_name: a.center?.block_name ?? '',
+        from: a.center?.from ?? '',
+        to: a.center?.to ?? '',
+        dose: a.dose,
+        session_id: a.sessionId,
+        date: isoToCowinDate(a.date),
+        slot: a.slot,
+      })),
+  }));
+}
