@@ -11,7 +11,7 @@ import { config } from '../config';
 import { DEFAULT_MAX_BODY_BYTES, routesOf, type FunctionGroup, type RouteDef, type RouteIdsOf } from '../routes';
 import { Codes, DomainError, type ErrorKind } from '../shared/errors';
 import { logger } from '../shared/logger';
-import { metrics } from '../shared/metrics';
+import { metrics, metricsDisabled } from '../shared/metrics';
 import type { HttpResult, RouteHandler } from './types';
 import { zodToCowin } from './zod-errors';
 
@@ -79,9 +79,11 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
     return response;
   };
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(dispatch)
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics));
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(dispatch).use(injectLambdaContext(logger));
+  // Metrics are flushed per invocation (one at a time in a Lambda container). The local runtime
+  // runs many requests in one process with metrics disabled: no flushing there.
+  const wrapped = metricsDisabled() ? handler : handler.use(logMetrics(metrics));
+  return Object.assign(wrapped, { routeHandlers: handlers as Record<string, RouteHandler> });
 }
 
 export function toErrorResult(e: unknown, correlationId: string): HttpResult {

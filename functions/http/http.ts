@@ -19,12 +19,14 @@ export function http<
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
 >(spec: Spec<B, Q, P>, fn: (ctx: RequestContext<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>): RouteHandler {
-  return async (event, base) => {
+  const handler: RouteHandler = async (event, base) => {
     const body = spec.body ? parse(spec.body, parseJsonBody(event.body, event.isBase64Encoded, base.headers)) : undefined;
     const query = spec.query ? parse(spec.query, event.queryStringParameters ?? {}) : undefined;
     const params = spec.params ? parse(spec.params, event.pathParameters ?? {}) : undefined;
     return fn({ ...base, body, query, params } as RequestContext<Out<B>, Out<Q>, Out<P>>);
   };
+  handler.spec = spec;
+  return handler;
 }
 
 /** Parses with zod; the first issue becomes CoWIN's error (a field absent from the input is "missing"). */

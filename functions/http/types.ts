@@ -27,4 +27,7 @@ export interface RequestContext<B = unknown, Q = unknown, P = unknown> {
   event: APIGatewayProxyEvent;
 }
 
-export type RouteHandler = (event: APIGatewayProxyEvent, base: Omit<RequestContext, 'body' | 'query' | 'params'>) => Promise<HttpResult>;
+export type RouteHandler = ((event: APIGatewayProxyEvent, base: Omit<RequestContext, 'body' | 'query' | 'params'>) => Promise<HttpResult>) & {
+  /** The zod schemas the handler parses with: scripts/openapi.ts documents the API from them. */
+  spec?: { body?: unknown; query?: unknown; params?: unknown };
+};

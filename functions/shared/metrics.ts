@@ -8,3 +8,10 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OpenCowin',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'open-cowin',
 });
+
+/** Same switch Powertools reads (POWERTOOLS_METRICS_DISABLED wins over POWERTOOLS_DEV). */
+export function metricsDisabled(): boolean {
+  const flag = process.env.POWERTOOLS_METRICS_DISABLED;
+  if (flag !== undefined && flag !== '') return ['1', 'true', 'y', 'yes', 'on'].includes(flag.toLowerCase());
+  return ['1', 'true', 'y', 'yes', 'on'].includes((process.env.POWERTOOLS_DEV ?? '').toLowerCase());
+}
