@@ -53,15 +53,24 @@ export function metadataItems(states: StateRef[], idTypes: IdTypeRef[], genders:
   return items;
 }
 
-/** Idempotent upsert of all reference items, 25 per BatchWrite, retrying unprocessed items. */
-export async function writeItems(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    let batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; batch.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('BatchWrite kept returning unprocessed items');
-      const res = await db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
-      batch = (res.UnprocessedItems?.[table] ?? []) as typeof batch;
-      if (batch.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+/**
+ * Idempotent upsert of items, 25 per BatchWrite with `parallel` batches in flight, retrying
+ * unprocessed items with backoff.
+ */
+export async function writeItems(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[], parallel = 8): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    for (let b = next++; b < batches.length; b = next++) {
+      let batch = batches[b].map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; batch.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('BatchWrite kept returning unprocessed items');
+        const res = await db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+        batch = (res.UnprocessedItems?.[table] ?? []) as typeof batch;
+        if (batch.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, batches.length) }, worker));
 }
