@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../config';
-import { seedMetadata } from '../metadata/seed';
+import { referenceData, seedMetadata } from '../metadata/seed';
+import { seedDemo } from '../sessions/seed';
 
 export interface SeedContext { db: DynamoDBDocumentClient; dataDir: string; now: Date }
 export interface Seeder {
@@ -12,5 +13,18 @@ export interface Seeder {
 
 /** What `npm start` writes into a fresh local stack, in order. All idempotent. */
 export const seeders: Seeder[] = [
-  { name: 'reference data', run: async ({ db }) => `${await seedMetadata(db, tableName('main'))} items (states, districts, id types, genders)` },
+  {
+    name: 'reference data',
+    run: async ({ db }) => {
+      const written = await seedMetadata(db, tableName('main'));
+      return written ? `${written} items (36 states/UTs, their districts, id types, genders)` : 'up to date';
+    },
+  },
+  {
+    name: 'demo centres and sessions',
+    demo: true,
+    run: ({ db, now }) =>
+      // Today's sessions before the API opens, the rest of the week in the background (DEMO_SEED_BACKGROUND=false waits).
+      seedDemo(db, tableName('main'), referenceData.states, now, { background: process.env.DEMO_SEED_BACKGROUND !== 'false', log: (l) => process.stdout.write(`  ${l}\n`) }),
+  },
 ];
