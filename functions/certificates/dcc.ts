@@ -59,7 +59,6 @@ const VP_MRNA = '1119349007';
 export const COWIN_VACCINES: Readonly<Record<string, VaccineCatalogueEntry>> = Object.freeze({
   COVISHIELD: {
     name: 'COVISHIELD',
-    productName: 'Covishield (ChAdOx1 nCoV-19)',
     manufacturer: 'Serum Institute of India',
     totalDoses: 2,
     prophylaxisCode: VP_VIRAL_VECTOR,
@@ -68,7 +67,6 @@ export const COWIN_VACCINES: Readonly<Record<string, VaccineCatalogueEntry>> = O
   },
   COVAXIN: {
     name: 'COVAXIN',
-    productName: 'Covaxin (BBV152)',
     manufacturer: 'Bharat Biotech',
     totalDoses: 2,
     prophylaxisCode: VP_INACTIVATED,
@@ -77,7 +75,6 @@ export const COWIN_VACCINES: Readonly<Record<string, VaccineCatalogueEntry>> = O
   },
   'SPUTNIK V': {
     name: 'SPUTNIK V',
-    productName: 'Sputnik V (Gam-COVID-Vac)',
     manufacturer: 'Gamaleya Research Institute (Dr. Reddy’s Laboratories)',
     totalDoses: 2,
     prophylaxisCode: VP_VIRAL_VECTOR,
@@ -86,7 +83,6 @@ export const COWIN_VACCINES: Readonly<Record<string, VaccineCatalogueEntry>> = O
   },
   'SPUTNIK LIGHT': {
     name: 'SPUTNIK LIGHT',
-    productName: 'Sputnik Light',
     manufacturer: 'Gamaleya Research Institute (Dr. Reddy’s Laboratories)',
     totalDoses: 1,
     prophylaxisCode: VP_VIRAL_VECTOR,
@@ -95,7 +91,6 @@ export const COWIN_VACCINES: Readonly<Record<string, VaccineCatalogueEntry>> = O
   },
   COVOVAX: {
     name: 'COVOVAX',
-    productName: 'Covovax (NVX-CoV2373)',
     manufacturer: 'Serum Institute of India',
     totalDoses: 2,
     prophylaxisCode: VP_PROTEIN_SUBUNIT,
@@ -104,7 +99,6 @@ export const COWIN_VACCINES: Readonly<Record<string, VaccineCatalogueEntry>> = O
   },
   CORBEVAX: {
     name: 'CORBEVAX',
-    productName: 'Corbevax',
     manufacturer: 'Biological E Limited',
     totalDoses: 2,
     prophylaxisCode: VP_PROTEIN_SUBUNIT,
@@ -113,7 +107,6 @@ export const COWIN_VACCINES: Readonly<Record<string, VaccineCatalogueEntry>> = O
   },
   'ZYCOV-D': {
     name: 'ZYCOV-D',
-    productName: 'ZyCoV-D',
     manufacturer: 'Zydus Lifesciences',
     totalDoses: 3,
     prophylaxisCode: VP_DNA,
@@ -122,7 +115,6 @@ export const COWIN_VACCINES: Readonly<Record<string, VaccineCatalogueEntry>> = O
   },
   GEMCOVAC: {
     name: 'GEMCOVAC',
-    productName: 'GEMCOVAC-19',
     manufacturer: 'Gennova Biopharmaceuticals',
     totalDoses: 2,
     prophylaxisCode: VP_MRNA,
@@ -137,16 +129,25 @@ export function vaccineCatalogueEntry(name: string): VaccineCatalogueEntry | und
   return COWIN_VACCINES[key];
 }
 
+export interface DccOptions {
+  /**
+   * Only the ICAO transliterations (fnt, gnt), without the names as written (fn, gn): the
+   * schema allows it and it keeps very long names within QR version 19.
+   */
+  transliteratedNamesOnly?: boolean;
+}
+
 /** Maps the canonical record to the DCC payload: the holder and the record's latest dose. */
-export function dccFromRecord(record: CertificateRecord): DccPayload {
+export function dccFromRecord(record: CertificateRecord, options: DccOptions = {}): DccPayload {
   const { holder, certificate } = record;
   const dose = latestDose(record);
+  const written = !options.transliteratedNamesOnly;
   return {
     ver: DCC_VERSION,
     nam: {
-      fn: holder.familyName,
+      ...(written ? { fn: holder.familyName } : {}),
       fnt: holder.familyNameIcao,
-      ...(holder.givenName ? { gn: holder.givenName } : {}),
+      ...(written && holder.givenName ? { gn: holder.givenName } : {}),
       ...(holder.givenNameIcao ? { gnt: holder.givenNameIcao } : {}),
     },
     dob: holder.dateOfBirth,
@@ -157,7 +158,7 @@ export function dccFromRecord(record: CertificateRecord): DccPayload {
         mp: dose.productCode,
         ma: dose.manufacturerCode,
         dn: dose.doseNumber,
-        sd: dose.totalDoses,
+        sd: seriesDoses(dose.doseNumber, dose.totalDoses),
         dt: dose.date,
         co: dose.country,
         is: certificate.issuer,
@@ -165,4 +166,14 @@ export function dccFromRecord(record: CertificateRecord): DccPayload {
       },
     ],
   };
+}
+
+/**
+ * EU encoding of booster (precaution) doses, Commission Delegated Regulation (EU) 2021/2288
+ * (from 1 February 2022): after a 2-dose primary series a booster is 3/3 (then 4/4, ...),
+ * so it never reads as an incomplete series; after a single-dose primary it stays 2/1.
+ * The record keeps the primary series' size; only the DCC encoding differs.
+ */
+export function seriesDoses(doseNumber: number, primarySeriesDoses: number): number {
+  return doseNumber > primarySeriesDoses && primarySeriesDoses > 1 ? doseNumber : primarySeriesDoses;
 }

@@ -10,7 +10,8 @@ import { isValidUvci } from './uvci';
 export const RECORD_VERSION = '1.0.0';
 /** SNOMED CT 840539006: COVID-19 (the DDCC:VS `disease` and EU DCC `tg` code). */
 export const DISEASE_COVID19 = '840539006';
-export const DEFAULT_ISSUER = 'Ministry of Health and Family Welfare, Govt. of India';
+/** Short on purpose: it is in every QR (EU DCC `is`), where each character counts towards the version. */
+export const DEFAULT_ISSUER = 'MoHFW, Government of India';
 
 /** ICAO 9303 machine-readable name: A-Z and the filler `<`. */
 export const ICAO_NAME_PATTERN = /^[A-Z<]*$/;
@@ -159,9 +160,8 @@ export function icaoTransliterate(name: string): string {
 
 /** One product of the vaccine catalogue (see COWIN_VACCINES in ./dcc). */
 export interface VaccineCatalogueEntry {
-  /** CoWIN's vaccine name, e.g. COVISHIELD. */
+  /** CoWIN's vaccine name, e.g. COVISHIELD: the product name certificates print. */
   name: string;
-  productName: string;
   manufacturer: string;
   /** Doses in the primary series. */
   totalDoses: number;

@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { derToPem, pemToDer, selfSignedCertificate } from './certificate';
 import type { Signer, SignerPurpose } from './signer';
@@ -35,38 +35,45 @@ export class LocalSigner implements Signer {
     await mkdir(folder, { recursive: true });
 
     let keyPem = await readIfExists(keyPath);
+    let created = false;
     if (!keyPem) {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      // Written whole to a temporary file, then hard-linked into place: link() fails if the
+      // key exists, so exactly one process creates it and nobody reads a half-written key.
+      const tmp = `${keyPath}.${process.pid}.${randomUUID()}.tmp`;
+      await writeFile(tmp, pem, { mode: 0o600 });
       try {
-        // 'wx': exactly one process creates the key, even when two start at once.
-        await writeFile(keyPath, pem, { flag: 'wx', mode: 0o600 });
+        await link(tmp, keyPath);
         keyPem = pem;
+        created = true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         keyPem = await readFile(keyPath, 'utf8');
+      } finally {
+        await unlink(tmp).catch(() => undefined);
       }
     }
     const privateKey = createPrivateKey(keyPem);
 
-    // The key's creator writes the certificate right after the key; wait for it briefly
+    // The key's creator writes the certificate right after the key; the others wait for it
     // rather than minting a second certificate (and so a second kid) for the same key.
     let certPem = await readIfExists(certPath);
-    for (let attempt = 0; !certPem && attempt < 20; attempt++) {
+    for (let attempt = 0; !certPem && !created && attempt < 200; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 25));
       certPem = await readIfExists(certPath);
     }
-    if (certPem) {
-      const der = pemToDer(certPem);
-      if (!new X509Certificate(der).checkPrivateKey(privateKey)) {
-        throw new Error(`${certPath} does not match ${keyPath}: delete both to start over`);
-      }
-      return new LocalSigner(privateKey, der);
+    if (!certPem) {
+      // First start, or the creator died between key and certificate.
+      const tmp = `${certPath}.${process.pid}.${randomUUID()}.tmp`;
+      await writeFile(tmp, derToPem('CERTIFICATE', await certificateFor(privateKey, purpose, options)));
+      await rename(tmp, certPath);
+      certPem = await readFile(certPath, 'utf8'); // whoever renamed last wins, for everyone
     }
-    const der = await certificateFor(privateKey, purpose, options);
-    const tmp = `${certPath}.${process.pid}.tmp`;
-    await writeFile(tmp, derToPem('CERTIFICATE', der));
-    await rename(tmp, certPath);
+    const der = pemToDer(certPem);
+    if (!new X509Certificate(der).checkPrivateKey(privateKey)) {
+      throw new Error(`${certPath} does not match ${keyPath}: delete both to start over`);
+    }
     return new LocalSigner(privateKey, der);
   }
 

@@ -1,0 +1,350 @@
+import PDFDocument from 'pdfkit';
+import { devanagariFont, scriptRuns } from './fonts';
+import { drawQr, type QrMatrix } from './qr';
+import { ageOn, latestDose, maskedPhotoId, type CertificateKind, type CertificateRecord, type Gender, type Vaccination } from './record';
+
+/**
+ * The certificate PDF: one A4 page, English labels with Hindi beside them, the holder,
+ * every dose, the certificate id and the QR. Pure: same record + QR → same bytes.
+ * The HC1 string is also stored in the document information dictionary (key /HC1), inside
+ * the signed byte range, so a verifier given the PDF needs no QR scan.
+ */
+export const HC1_INFO_KEY = 'HC1';
+
+const PAGE = { width: 595.28, height: 841.89 };
+const MARGIN = 40;
+const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
+const LATIN = 'Helvetica';
+const LATIN_BOLD = 'Helvetica-Bold';
+const DEVANAGARI = 'NotoSansDevanagari';
+const INK = '#111111';
+const MUTED = '#555555';
+const RULE = '#b8b8b8';
+const ACCENT = '#0b3d91';
+const QR_SIZE = 230;
+/** QR, its caption and breathing room. */
+const QR_BLOCK_HEIGHT = QR_SIZE + 24;
+
+const TITLES: Record<CertificateKind, { en: string; hi: string }> = {
+  Provisional: { en: 'Provisional Certificate for COVID-19 Vaccination', hi: 'कोविड-19 टीकाकरण का अनंतिम प्रमाणपत्र' },
+  Final: { en: 'Final Certificate for COVID-19 Vaccination', hi: 'कोविड-19 टीकाकरण का अंतिम प्रमाणपत्र' },
+  Precaution: { en: 'Certificate for COVID-19 Vaccination (Precaution Dose)', hi: 'कोविड-19 टीकाकरण का प्रमाणपत्र (एहतियाती खुराक)' },
+};
+
+const LABELS = {
+  government: { en: 'Government of India', hi: 'भारत सरकार' },
+  ministry: { en: 'Ministry of Health and Family Welfare', hi: 'स्वास्थ्य एवं परिवार कल्याण मंत्रालय' },
+  certificateId: { en: 'Certificate ID', hi: 'प्रमाणपत्र आईडी' },
+  beneficiary: { en: 'Beneficiary Details', hi: 'लाभार्थी का विवरण' },
+  name: { en: 'Beneficiary Name', hi: 'लाभार्थी का नाम' },
+  age: { en: 'Age', hi: 'आयु' },
+  gender: { en: 'Gender', hi: 'लिंग' },
+  photoId: { en: 'ID Verified', hi: 'सत्यापित पहचान पत्र' },
+  reference: { en: 'Beneficiary Reference ID', hi: 'लाभार्थी संदर्भ आईडी' },
+  passport: { en: 'Passport Number', hi: 'पासपोर्ट संख्या' },
+  vaccination: { en: 'Vaccination Details', hi: 'टीकाकरण का विवरण' },
+  dose: { en: 'Dose', hi: 'खुराक' },
+  vaccine: { en: 'Vaccine', hi: 'टीका' },
+  date: { en: 'Date', hi: 'तिथि' },
+  batch: { en: 'Batch', hi: 'बैच संख्या' },
+  centre: { en: 'Vaccinated at', hi: 'टीकाकरण केंद्र' },
+  vaccinator: { en: 'Vaccinated by', hi: 'टीकाकर्ता' },
+  issuedOn: { en: 'Issued on', hi: 'जारी करने की तिथि' },
+  issuer: { en: 'Issued by', hi: 'जारीकर्ता' },
+  scan: { en: 'Scan to verify', hi: 'सत्यापन के लिए स्कैन करें' },
+} as const;
+
+const GENDERS: Record<Gender, string> = { male: 'Male', female: 'Female', other: 'Other', unknown: 'Not stated' };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export interface CertificateDocumentOptions {
+  qr: QrMatrix;
+  hc1: string;
+}
+
+/**
+ * Lays out the certificate and returns the pdfkit document, not yet ended (pades.ts adds
+ * the signature placeholder before ending it).
+ */
+export function createCertificateDocument(record: CertificateRecord, options: CertificateDocumentOptions): PDFKit.PDFDocument {
+  const { certificate } = record;
+  const info: PDFKit.DocumentInfo & Record<string, unknown> = {
+    Title: 'COVID-19 Vaccination Certificate',
+    Subject: `${certificate.kind} certificate ${certificate.id}`,
+    Author: certificate.issuer,
+    Creator: 'Open CoWIN',
+    Producer: 'Open CoWIN',
+    CreationDate: new Date(certificate.issuedAt),
+    [HC1_INFO_KEY]: options.hc1,
+  };
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, pdfVersion: '1.7', lang: 'en-IN', displayTitle: true, info, font: LATIN });
+  doc.registerFont(DEVANAGARI, devanagariFont() as unknown as Buffer);
+  new CertificateLayout(doc, record, options).draw();
+  return doc;
+}
+
+/** Ends the document and collects its bytes. */
+export function endDocument(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.end();
+  });
+}
+
+/** The unsigned PDF (the render-only floor of the benchmark). */
+export function renderCertificatePdf(record: CertificateRecord, options: CertificateDocumentOptions): Promise<Buffer> {
+  return endDocument(createCertificateDocument(record, options));
+}
+
+interface TextStyle {
+  size: number;
+  bold?: boolean;
+  color?: string;
+}
+
+class CertificateLayout {
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    private readonly record: CertificateRecord,
+    private readonly options: CertificateDocumentOptions,
+  ) {}
+
+  draw(): void {
+    const { doc, record } = this;
+    const { holder, certificate } = record;
+    const issuedAt = new Date(certificate.issuedAt);
+
+    doc.rect(0, 0, PAGE.width, 8).fill(ACCENT);
+    let y = 40;
+    this.bilingual(LABELS.government, MARGIN, y, { size: 9, color: MUTED });
+    this.bilingual(LABELS.ministry, MARGIN, y + 13, { size: 9, color: MUTED });
+
+    const title = TITLES[certificate.kind];
+    y = 90;
+    this.text(title.en, MARGIN, y, { size: 16.5, bold: true, color: ACCENT });
+    this.text(title.hi, MARGIN, y + 22, { size: 13.5, color: ACCENT });
+
+    y = 140;
+    const after = this.label(LABELS.certificateId, MARGIN, y);
+    this.text(certificate.id, after + 6, y, { size: 9.5, bold: true });
+    this.rule(y + 10);
+
+    y = 172;
+    this.section(LABELS.beneficiary, y);
+    y += 22;
+    const rows: [(typeof LABELS)[keyof typeof LABELS], string][] = [
+      [LABELS.name, holder.name],
+      [LABELS.age, String(ageOn(holder.dateOfBirth, issuedAt))],
+      [LABELS.gender, GENDERS[holder.gender]],
+      [LABELS.photoId, `${holder.photoId.type} # ${maskedPhotoId(holder.photoId.last4)}`],
+      [LABELS.reference, holder.beneficiaryReferenceId],
+    ];
+    if (holder.passportNumber) rows.push([LABELS.passport, holder.passportNumber]);
+    for (const [label, value] of rows) {
+      this.label(label, MARGIN, y);
+      this.text(value, 250, y, { size: 10, bold: label === LABELS.name });
+      y += 18;
+    }
+    this.rule(y - 6);
+
+    y += 16;
+    this.section(LABELS.vaccination, y);
+    y = this.doseTable(y + 20);
+
+    // Up to ~4 doses the QR fits below the table; a longer history moves it to a second page.
+    let qrTop = Math.max(y + 4, 520);
+    if (qrTop + QR_BLOCK_HEIGHT > PAGE.height - 12) {
+      this.footer();
+      doc.addPage({ size: 'A4', margin: MARGIN });
+      doc.rect(0, 0, PAGE.width, 8).fill(ACCENT);
+      qrTop = 40;
+    }
+    this.qrBlock(qrTop);
+    this.footer();
+  }
+
+  private doseTable(top: number): number {
+    const { doc } = this;
+    const columns = [
+      { label: LABELS.dose, width: 72 },
+      { label: LABELS.vaccine, width: 98 },
+      { label: LABELS.date, width: 62 },
+      { label: LABELS.batch, width: 70 },
+      { label: LABELS.centre, width: 128 },
+      { label: LABELS.vaccinator, width: 85 },
+    ];
+    let x = MARGIN;
+    doc.rect(MARGIN, top - 4, CONTENT_WIDTH, 30).fill('#eef2f8');
+    for (const column of columns) {
+      this.text(column.label.en, x + 4, top + 8, { size: 8.5, bold: true });
+      this.text(column.label.hi, x + 4, top + 21, { size: 8, color: MUTED });
+      x += column.width;
+    }
+    let y = top + 40;
+    for (const dose of this.record.vaccinations) {
+      x = MARGIN;
+      const cells: [string, TextStyle, number][][] = [
+        [[doseLabel(dose), { size: 9 }, 2]],
+        [
+          [dose.productName, { size: 9, bold: true }, 1],
+          [dose.manufacturer, { size: 6.5, color: MUTED }, 2],
+        ],
+        [[formatDate(dose.date), { size: 9 }, 1]],
+        [[dose.lot, { size: 9 }, 2]],
+        [[dose.centreName, { size: 9 }, 3]],
+        [[dose.vaccinatorName, { size: 9 }, 2]],
+      ];
+      let bottom = y;
+      cells.forEach((parts, i) => {
+        const width = (columns[i]?.width ?? 60) - 8;
+        let baseline = y;
+        for (const [text, style, maxLines] of parts) {
+          baseline = this.wrapped(text, x + 4, baseline, width, maxLines, style) + style.size * 1.25;
+        }
+        bottom = Math.max(bottom, baseline - 9 * 1.25);
+        x += columns[i]?.width ?? 60;
+      });
+      y = bottom + 10;
+      doc
+        .moveTo(MARGIN, y - 4)
+        .lineTo(MARGIN + CONTENT_WIDTH, y - 4)
+        .lineWidth(0.5)
+        .strokeColor(RULE)
+        .stroke();
+      y += 14;
+    }
+    return y;
+  }
+
+  private qrBlock(top: number): void {
+    const { certificate } = this.record;
+    const size = QR_SIZE;
+    const x = PAGE.width - MARGIN - size + 12; // the quiet zone is part of the drawing
+    drawQr(this.doc, this.options.qr, x, top, size);
+    this.bilingual(LABELS.scan, x + 16, top + size + 6, { size: 8.5, color: MUTED });
+
+    let y = top + 24;
+    this.label(LABELS.issuedOn, MARGIN, y);
+    this.text(formatDate(certificate.issuedAt.slice(0, 10)), MARGIN, y + 14, { size: 10 });
+    y += 38;
+    this.label(LABELS.issuer, MARGIN, y);
+    this.text(certificate.issuer, MARGIN, y + 14, { size: 9.5 });
+    y += 46;
+    const latest = latestDose(this.record);
+    // Lines short enough to stay clear of the QR's quiet zone.
+    const notes = [
+      'This certificate is digitally signed. Its QR code is an EU Digital',
+      'COVID Certificate (HC1): EU DCC and WHO DDCC verifier apps check',
+      'it offline. The PDF signature shows in any PDF reader.',
+      latest.doseNumber > latest.totalDoses
+        ? `Dose ${latest.doseNumber}: precaution dose after a ${latest.totalDoses}-dose series.`
+        : `Dose ${latest.doseNumber} of a ${latest.totalDoses}-dose series.`,
+    ];
+    for (const line of notes) {
+      this.text(line, MARGIN, y, { size: 7.5, color: MUTED });
+      y += 11;
+    }
+    this.text('यह प्रमाणपत्र डिजिटल रूप से हस्ताक्षरित है।', MARGIN, y + 4, { size: 8, color: MUTED });
+  }
+
+  private footer(): void {
+    this.doc.rect(0, PAGE.height - 8, PAGE.width, 8).fill(ACCENT);
+  }
+
+  private section(label: { en: string; hi: string }, y: number): void {
+    this.bilingual(label, MARGIN, y, { size: 11.5, bold: true, color: ACCENT });
+  }
+
+  private rule(y: number): void {
+    this.doc
+      .moveTo(MARGIN, y)
+      .lineTo(MARGIN + CONTENT_WIDTH, y)
+      .lineWidth(0.75)
+      .strokeColor(RULE)
+      .stroke();
+  }
+
+  /** "English / हिन्दी" label in the label style; returns the x after it. */
+  private label(label: { en: string; hi: string }, x: number, y: number): number {
+    return this.bilingual(label, x, y, { size: 8.5, color: MUTED }, true);
+  }
+
+  private bilingual(label: { en: string; hi: string }, x: number, y: number, style: TextStyle, boldEnglish = style.bold ?? false): number {
+    const after = this.text(`${label.en} / `, x, y, { ...style, bold: boldEnglish });
+    return this.text(label.hi, after, y, style);
+  }
+
+  /**
+   * One line of mixed-script text with its baseline at y (alphabetic baselines line up
+   * across Helvetica and Noto Sans Devanagari); returns the x after it.
+   */
+  private text(text: string, x: number, y: number, style: TextStyle): number {
+    const { doc } = this;
+    doc.fillColor(style.color ?? INK);
+    for (const run of scriptRuns(text)) {
+      const content = run.devanagari ? run.text : winAnsi(run.text);
+      doc.font(run.devanagari ? DEVANAGARI : style.bold ? LATIN_BOLD : LATIN).fontSize(run.devanagari ? style.size * 0.96 : style.size);
+      doc.text(content, x, y, { lineBreak: false, baseline: 'alphabetic' });
+      x = doc.x; // text() advanced it by the run's width
+    }
+    return x;
+  }
+
+  /**
+   * Text wrapped to `width` at spaces (greedy; a word longer than the line is cut), at most
+   * `maxLines` (… on the last), first baseline at y; returns the baseline of the last line.
+   * Single-line text() calls: pdfkit's LineWrapper costs ~10× more per cell.
+   */
+  private wrapped(text: string, x: number, y: number, width: number, maxLines: number, style: TextStyle): number {
+    const { doc } = this;
+    doc.font(style.bold ? LATIN_BOLD : LATIN).fontSize(style.size);
+    const fits = (line: string) => doc.widthOfString(winAnsi(line)) <= width;
+    const lines: string[] = [];
+    let current = '';
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+      const candidate = current ? `${current} ${word}` : word;
+      if (fits(candidate) || !current) current = candidate;
+      else {
+        lines.push(current);
+        current = word;
+      }
+    }
+    if (current) lines.push(current);
+    if (lines.length > maxLines) {
+      lines.length = maxLines;
+      let last = lines[maxLines - 1] as string;
+      while (last.length > 1 && !fits(`${last}…`)) last = last.slice(0, -1);
+      lines[maxLines - 1] = `${last.trimEnd()}…`;
+    }
+    const lineHeight = style.size * 1.25;
+    lines.forEach((line, i) => this.text(line, x, y + i * lineHeight, style));
+    return y + (Math.max(1, lines.length) - 1) * lineHeight;
+  }
+}
+
+function doseLabel(dose: Vaccination): string {
+  return dose.doseNumber <= dose.totalDoses ? `${dose.doseNumber} of ${dose.totalDoses}` : `${dose.doseNumber} (Precaution)`;
+}
+
+function formatDate(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return `${day} ${MONTHS[Number(month) - 1] ?? ''} ${year}`;
+}
+
+/** Characters Helvetica (WinAnsiEncoding) can show; others lose their accents, or become '?'. */
+const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+function winAnsi(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (ch.charCodeAt(0) <= 0xff || WIN_ANSI_EXTRA.has(ch)) {
+      out += ch;
+      continue;
+    }
+    const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
+    out += [...base].every((c) => c.charCodeAt(0) <= 0xff) ? base : '?';
+  }
+  return out;
+}

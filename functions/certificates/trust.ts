@@ -1,0 +1,146 @@
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Trust material: the signing certificates verifiers accept, published as one JSON bundle
+ * (and a JWKS) so verifiers can sync it once and then work offline.
+ *
+ * Bundle format (version 1):
+ * ```json
+ * { "version": 1, "generatedAt": "...",
+ *   "certificates": [{ "kid": "<base64 of 8 bytes>", "use": "qr" | "pdf", "certificatePem": "-----BEGIN CERTIFICATE-----..." }],
+ *   "jwks": { "keys": [{ "kty": "EC", "crv": "P-256", "x": "...", "y": "...", "kid": "...", "use": "sig", "alg": "ES256", "x5c": ["<base64 DER>"] }] } }
+ * ```
+ * kid = first 8 bytes of SHA-256 of the certificate DER (the EU DCC rule), base64.
+ * Rotation: add the new certificate, keep the old one until everything it signed expired.
+ */
+export type TrustUse = 'qr' | 'pdf';
+
+export interface TrustBundle {
+  version: 1;
+  generatedAt: string;
+  certificates: { kid: string; use: TrustUse; certificatePem: string }[];
+  jwks: { keys: Jwk[] };
+}
+
+export interface Jwk {
+  kty: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  kid: string;
+  use: 'sig';
+  alg: 'ES256';
+  x5c: string[];
+}
+
+export interface TrustedCertificate {
+  /** base64 kid. */
+  kid: string;
+  use: TrustUse;
+  certificateDer: Uint8Array;
+  publicKey: KeyObject;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+const TrustBundleSchema = z.object({
+  version: z.literal(1),
+  generatedAt: z.string(),
+  certificates: z.array(z.object({ kid: z.string(), use: z.enum(['qr', 'pdf']), certificatePem: z.string() })),
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
+});
+
+/** EU DCC key identifier: the first 8 bytes of SHA-256 over the signing certificate (DER). */
+export function kidFromCertificate(certificateDer: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(certificateDer).digest().subarray(0, 8));
+}
+
+export function certificateToPem(der: Uint8Array): string {
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
+}
+
+export function certificateFromPem(pem: string): Uint8Array {
+  const match = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem);
+  if (!match?.[1]) throw new Error('PEM: no CERTIFICATE block');
+  return new Uint8Array(Buffer.from(match[1].replace(/\s+/g, ''), 'base64'));
+}
+
+/** Builds the publishable bundle from the signers' certificates (current and still-trusted old ones). */
+export function buildTrustBundle(entries: readonly { use: TrustUse; certificateDer: Uint8Array }[], generatedAt: Date): TrustBundle {
+  const certificates = entries.map(({ use, certificateDer }) => ({
+    kid: Buffer.from(kidFromCertificate(certificateDer)).toString('base64'),
+    use,
+    certificatePem: certificateToPem(certificateDer),
+  }));
+  const keys = entries.map(({ certificateDer }, i): Jwk => {
+    const jwk = new X509Certificate(certificateDer).publicKey.export({ format: 'jwk' });
+    return {
+      kty: jwk.kty ?? 'EC',
+      crv: jwk.crv,
+      x: jwk.x,
+      y: jwk.y,
+      kid: certificates[i]?.kid ?? '',
+      use: 'sig',
+      alg: 'ES256',
+      x5c: [Buffer.from(certificateDer).toString('base64')],
+    };
+  });
+  return { version: 1, generatedAt: generatedAt.toISOString(), certificates, jwks: { keys } };
+}
+
+/** The verifier's view of a trust bundle: lookups by kid (QR) and by certificate (PDF). */
+export class TrustList {
+  private readonly byKid = new Map<string, TrustedCertificate[]>();
+
+  private constructor(readonly entries: readonly TrustedCertificate[]) {
+    for (const entry of entries) {
+      const key = `${entry.use}:${entry.kid}`;
+      this.byKid.set(key, [...(this.byKid.get(key) ?? []), entry]);
+    }
+  }
+
+  static fromCertificates(entries: readonly { use: TrustUse; certificateDer: Uint8Array }[]): TrustList {
+    return new TrustList(entries.map(({ use, certificateDer }) => trusted(use, certificateDer)));
+  }
+
+  /**
+   * Loads a bundle (parsed JSON). The kid is recomputed from each certificate: a bundle
+   * whose kid does not match its certificate is rejected rather than trusted.
+   */
+  static fromBundle(bundle: unknown): TrustList {
+    const parsed = TrustBundleSchema.parse(bundle);
+    return new TrustList(
+      parsed.certificates.map(({ kid, use, certificatePem }) => {
+        const entry = trusted(use, certificateFromPem(certificatePem));
+        if (entry.kid !== kid) throw new Error(`trust bundle: kid ${kid} does not match its certificate (${entry.kid})`);
+        return entry;
+      }),
+    );
+  }
+
+  /** QR signing certificates with this kid (8 bytes); usually one. */
+  qrCertificates(kid: Uint8Array): readonly TrustedCertificate[] {
+    return this.byKid.get(`qr:${Buffer.from(kid).toString('base64')}`) ?? [];
+  }
+
+  /** The trusted PDF signing certificate with exactly these DER bytes, if any. */
+  pdfCertificate(certificateDer: Uint8Array): TrustedCertificate | undefined {
+    const kid = Buffer.from(kidFromCertificate(certificateDer)).toString('base64');
+    return this.byKid.get(`pdf:${kid}`)?.find((entry) => Buffer.from(entry.certificateDer).equals(Buffer.from(certificateDer)));
+  }
+}
+
+function trusted(use: TrustUse, certificateDer: Uint8Array): TrustedCertificate {
+  const x509 = new X509Certificate(certificateDer);
+  return {
+    kid: Buffer.from(kidFromCertificate(certificateDer)).toString('base64'),
+    use,
+    certificateDer,
+    publicKey: x509.publicKey,
+    subject: x509.subject.replace(/\n/g, ', '),
+    notBefore: new Date(x509.validFrom),
+    notAfter: new Date(x509.validTo),
+  };
+}

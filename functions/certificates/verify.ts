@@ -1,0 +1,47 @@
+import { verifyHc1, type Hc1VerifyResult } from './hc1';
+import { extractHc1FromPdf, verifyPdfSignature, type PdfVerifyResult } from './pades';
+import type { RevocationLookup } from './revocation';
+import type { TrustList } from './trust';
+
+/**
+ * One entry point for everything a verifier may be handed: an `HC1:` string (scanned QR)
+ * or the certificate PDF. For a PDF both signatures are checked: the PDF's own (PAdES) and
+ * the QR's (the HC1 string stored in the signed PDF). Offline: trust list and revocation
+ * snapshot are inputs. Used by the offline CLI (bin/verify.ts) and meant for POST /verify.
+ */
+export interface VerifyOptions {
+  trust: TrustList;
+  now: Date;
+  revocations?: RevocationLookup;
+}
+
+export interface ArtifactVerifyResult {
+  status: 'valid' | 'invalid' | 'revoked';
+  artifact: 'hc1' | 'pdf';
+  /** The QR (HC1) verification: always present. */
+  qr: Hc1VerifyResult;
+  /** The PDF signature verification, for a PDF. */
+  pdf?: PdfVerifyResult;
+}
+
+const PDF_MAGIC = '%PDF-';
+
+export function isPdf(input: Uint8Array | string): boolean {
+  return typeof input !== 'string' && Buffer.from(input.subarray(0, 5)).toString('latin1') === PDF_MAGIC;
+}
+
+export function verifyCertificateArtifact(input: Uint8Array | string, options: VerifyOptions): ArtifactVerifyResult {
+  if (!isPdf(input)) {
+    const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
+    const qr = verifyHc1(text.trim(), options);
+    return { status: qr.status, artifact: 'hc1', qr };
+  }
+  const pdfBytes = input as Uint8Array;
+  const pdf = verifyPdfSignature(pdfBytes, options.trust);
+  const hc1 = extractHc1FromPdf(pdfBytes);
+  const qr: Hc1VerifyResult = hc1
+    ? verifyHc1(hc1, options)
+    : { status: 'invalid', reason: 'BAD_PREFIX', detail: 'the PDF carries no HC1 string (/HC1 in its document information)' };
+  const status = pdf.status === 'invalid' || qr.status === 'invalid' ? 'invalid' : qr.status;
+  return { status, artifact: 'pdf', qr, pdf };
+}
