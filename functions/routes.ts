@@ -22,12 +22,32 @@ export interface FunctionGroupDef {
   timeoutSeconds?: number;
   /** Why this group is its own function: what it needs (IAM, concurrency, memory). */
   purpose: string;
+  /** Packages installed beside the bundle instead of bundled (e.g. pdfkit, which reads font files at run time). Default none. */
+  nodeModules?: readonly string[];
+  /** Table access granted to the group's function (lib/api.ts). Default 'readWrite'. */
+  dataAccess?: 'read' | 'readWrite';
+  /** The group texts citizens (SNS direct-to-phone Publish). Default false. */
+  sendsSms?: boolean;
 }
 
 /** Lambda functions behind the API, grouped by what they need so surge paths tune alone. */
 export const functionGroups = {
-  auth: { purpose: 'OTP sign-in: surge-critical, needs SNS Publish and the JWT secret', memoryMb: 512 },
-  metadata: { purpose: 'read-only reference data (states, districts, id types, genders)', memoryMb: 256 },
+  auth: { purpose: 'OTP sign-in: surge-critical, needs SNS Publish and the JWT secret', memoryMb: 512, sendsSms: true },
+  metadata: { purpose: 'read-only reference data (states, districts, id types, genders)', memoryMb: 256, dataAccess: 'read' },
+  beneficiaries: { purpose: 'register, list, delete family members: needs the pepper for photo-ID hashes', memoryMb: 512 },
+  booking: { purpose: 'schedule, reschedule, cancel: the surge path, tuned alone (TransactWriteItems on capacity shards)', memoryMb: 1024 },
+  documents: { purpose: 'PDF appointment slips (pdfkit, shipped as a node module: esbuild cannot bundle its fonts)', memoryMb: 1024, nodeModules: ['pdfkit'] },
+  availability: { purpose: 'findBy*/calendarBy*/findByLatLong: the most-read path in a surge (notifier bots), read-only, tuned alone', memoryMb: 1024, dataAccess: 'read' },
+  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory)', memoryMb: 1024, timeoutSeconds: 29 },
+  vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout)', memoryMb: 1024, timeoutSeconds: 29 },
+  statistics: { purpose: 'public vaccination statistics, answered from the stats table only (read-only, cached)', memoryMb: 256, dataAccess: 'read' },
+  certificates: {
+    purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the Devanagari font as node modules), passport link, corrections, public verify/trust/revocations',
+    memoryMb: 1536,
+    timeoutSeconds: 29,
+    nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari'],
+    sendsSms: true,
+  },
 } as const satisfies Record<string, FunctionGroupDef>;
 
 export type FunctionGroup = keyof typeof functionGroups;
@@ -46,10 +66,18 @@ export interface RouteDef {
   throttle?: { rate: number; burst: number };
   /** Public, cacheable answers: seconds a shared cache may keep them. */
   cacheSeconds?: number;
+  /**
+   * Query string parameters the route reads. Needed on routes with `cacheSeconds`: API
+   * Gateway's cache keys only on declared parameters, so an undeclared one would serve one
+   * caller's answer to another (lib/api.ts). Default none.
+   */
+  query?: readonly string[];
   /** Largest accepted request body in bytes. Default 16 KiB. */
   maxBodyBytes?: number;
   /** Responds with binary content (PDF). */
   binary?: boolean;
+  /** Further paths (outside /api, e.g. /.well-known/...) served by the same handler. Default none. */
+  alsoAt?: readonly string[];
 }
 
 export const routes = [
@@ -67,6 +95,66 @@ export const routes = [
   { id: 'districts', method: 'GET', path: '/api/v2/admin/location/districts/{state_id}', group: 'metadata', auth: 'none', cacheSeconds: 3600 },
   { id: 'idTypes', method: 'GET', path: '/api/v2/registration/beneficiary/idTypes', group: 'metadata', auth: 'none', cacheSeconds: 3600 },
   { id: 'genders', method: 'GET', path: '/api/v2/registration/beneficiary/genders', group: 'metadata', auth: 'none', cacheSeconds: 3600 },
+
+  // --- Beneficiaries and appointments (cowin-api-v2.md "Beneficiaries and appointments") ---
+  { id: 'registerBeneficiary', method: 'POST', path: '/api/v2/registration/beneficiary/new', group: 'beneficiaries', auth: 'citizen' },
+  { id: 'deleteBeneficiary', method: 'POST', path: '/api/v2/registration/beneficiary/delete', group: 'beneficiaries', auth: 'citizen' },
+  { id: 'listBeneficiaries', method: 'GET', path: '/api/v2/appointment/beneficiaries', group: 'beneficiaries', auth: 'citizen' },
+  { id: 'schedule', method: 'POST', path: '/api/v2/appointment/schedule', group: 'booking', auth: 'citizen', throttle: { rate: 5000, burst: 10000 } },
+  { id: 'reschedule', method: 'POST', path: '/api/v2/appointment/reschedule', group: 'booking', auth: 'citizen', throttle: { rate: 1000, burst: 2000 } },
+  { id: 'cancel', method: 'POST', path: '/api/v2/appointment/cancel', group: 'booking', auth: 'citizen', throttle: { rate: 1000, burst: 2000 } },
+  { id: 'appointmentSlip', method: 'GET', path: '/api/v2/appointment/appointmentslip/download', group: 'documents', auth: 'citizen', binary: true },
+
+  // --- Availability (cowin-api-v2.md "Availability"): public = cached <= 60 s, protected = live ---
+  { id: 'publicFindByPin', method: 'GET', path: '/api/v2/appointment/sessions/public/findByPin', group: 'availability', auth: 'none', cacheSeconds: 60, query: ['pincode', 'date', 'vaccine'] },
+  { id: 'publicFindByDistrict', method: 'GET', path: '/api/v2/appointment/sessions/public/findByDistrict', group: 'availability', auth: 'none', cacheSeconds: 60, query: ['district_id', 'date', 'vaccine'] },
+  { id: 'publicCalendarByPin', method: 'GET', path: '/api/v2/appointment/sessions/public/calendarByPin', group: 'availability', auth: 'none', cacheSeconds: 60, query: ['pincode', 'date', 'vaccine'] },
+  { id: 'publicCalendarByDistrict', method: 'GET', path: '/api/v2/appointment/sessions/public/calendarByDistrict', group: 'availability', auth: 'none', cacheSeconds: 60, query: ['district_id', 'date', 'vaccine'] },
+  { id: 'publicCalendarByCenter', method: 'GET', path: '/api/v2/appointment/sessions/public/calendarByCenter', group: 'availability', auth: 'none', cacheSeconds: 60, query: ['center_id', 'date', 'vaccine'] },
+  { id: 'findByLatLong', method: 'GET', path: '/api/v2/appointment/centers/public/findByLatLong', group: 'availability', auth: 'none', cacheSeconds: 60, query: ['lat', 'long'] },
+  { id: 'findByPin', method: 'GET', path: '/api/v2/appointment/sessions/findByPin', group: 'availability', auth: 'citizen', query: ['pincode', 'date', 'vaccine'] },
+  { id: 'findByDistrict', method: 'GET', path: '/api/v2/appointment/sessions/findByDistrict', group: 'availability', auth: 'citizen', query: ['district_id', 'date', 'vaccine'] },
+  { id: 'calendarByPin', method: 'GET', path: '/api/v2/appointment/sessions/calendarByPin', group: 'availability', auth: 'citizen', query: ['pincode', 'date', 'vaccine'] },
+  { id: 'calendarByDistrict', method: 'GET', path: '/api/v2/appointment/sessions/calendarByDistrict', group: 'availability', auth: 'citizen', query: ['district_id', 'date', 'vaccine'] },
+  { id: 'calendarByCenter', method: 'GET', path: '/api/v2/appointment/sessions/calendarByCenter', group: 'availability', auth: 'citizen', query: ['center_id', 'date', 'vaccine'] },
+
+  // --- Staff: centres and sessions (roles checked in functions/sessions/access.ts) ---
+  { id: 'createCenter', method: 'POST', path: '/api/v2/admin/centers', group: 'centres', auth: 'staff' },
+  { id: 'updateCenter', method: 'PUT', path: '/api/v2/admin/centers/{center_id}', group: 'centres', auth: 'staff' },
+  { id: 'closeCenter', method: 'POST', path: '/api/v2/admin/centers/{center_id}/close', group: 'centres', auth: 'staff' },
+  { id: 'createSession', method: 'POST', path: '/api/v2/admin/centers/{center_id}/sessions', group: 'centres', auth: 'staff' },
+  { id: 'updateSession', method: 'PUT', path: '/api/v2/admin/sessions/{session_id}', group: 'centres', auth: 'staff' },
+  { id: 'closeSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/close', group: 'centres', auth: 'staff' },
+  { id: 'importCenters', method: 'POST', path: '/api/v2/admin/import', group: 'centres', auth: 'staff', maxBodyBytes: 5 * 1024 * 1024 },
+
+  // --- Vaccinator, audit, AEFI (cowin-api-v2.md "Vaccinator"; roles in functions/vaccination/access.ts; docs/vaccination.md) ---
+  { id: 'vaccinatorFindByMobile', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/findByMobile', group: 'vaccination', auth: 'staff', query: ['mobile_number'] },
+  { id: 'vaccinatorFindByReference', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/findByReference', group: 'vaccination', auth: 'staff', query: ['beneficiary_reference_id'] },
+  { id: 'vaccinatorRegister', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/new', group: 'vaccination', auth: 'staff' },
+  { id: 'vaccinate', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/vaccinate', group: 'vaccination', auth: 'staff', throttle: { rate: 3000, burst: 6000 } },
+  { id: 'vaccinateBatch', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/vaccinate/batch', group: 'vaccination', auth: 'staff', maxBodyBytes: 512 * 1024 },
+  { id: 'correctDose', method: 'POST', path: '/api/v2/vaccinator/doses/{event_id}/correct', group: 'vaccination', auth: 'staff' },
+  { id: 'reportAefi', method: 'POST', path: '/api/v2/vaccinator/doses/{event_id}/aefi', group: 'vaccination', auth: 'staff' },
+  { id: 'auditBeneficiary', method: 'GET', path: '/api/v2/admin/audit/beneficiaries/{beneficiary_reference_id}', group: 'vaccination', auth: 'staff' },
+  { id: 'auditCenterDay', method: 'GET', path: '/api/v2/admin/audit/centers/{center_id}/doses', group: 'vaccination', auth: 'staff', query: ['date'] },
+  { id: 'auditFlagged', method: 'GET', path: '/api/v2/admin/audit/flagged', group: 'vaccination', auth: 'staff', query: ['district_id', 'date'] },
+  { id: 'auditAefi', method: 'GET', path: '/api/v2/admin/audit/aefi', group: 'vaccination', auth: 'staff', query: ['district_id', 'from', 'to'] },
+
+  // --- Public statistics, from aggregates only (docs/vaccination.md "Statistics") ---
+  { id: 'reportsSummary', method: 'GET', path: '/api/v2/public/reports/summary', group: 'statistics', auth: 'none', cacheSeconds: 30 },
+  { id: 'reportsState', method: 'GET', path: '/api/v2/public/reports/states/{state_id}', group: 'statistics', auth: 'none', cacheSeconds: 30, query: ['date'] },
+  { id: 'reportsDaily', method: 'GET', path: '/api/v2/public/reports/daily', group: 'statistics', auth: 'none', cacheSeconds: 30, query: ['from', 'to'] },
+
+  // --- Certificates (cowin-api-v2.md "Certificates"; docs/certificates.md) ---
+  { id: 'certificateDownload', method: 'GET', path: '/api/v2/registration/certificate/download', group: 'certificates', auth: 'citizen', binary: true, query: ['beneficiary_reference_id'] },
+  { id: 'certificatePublicDownload', method: 'GET', path: '/api/v2/registration/certificate/public/download', group: 'certificates', auth: 'citizen', binary: true, query: ['beneficiary_reference_id'] },
+  { id: 'certificateLink', method: 'GET', path: '/api/v2/registration/certificate/link', group: 'certificates', auth: 'citizen', query: ['beneficiary_reference_id'] },
+  { id: 'certificatePassport', method: 'POST', path: '/api/v2/registration/certificate/passport', group: 'certificates', auth: 'citizen' },
+  { id: 'certificateCorrect', method: 'POST', path: '/api/v2/registration/certificate/correct', group: 'certificates', auth: 'citizen' },
+  { id: 'certificateVerify', method: 'POST', path: '/api/v2/certificates/verify', group: 'certificates', auth: 'none', maxBodyBytes: 512 * 1024, throttle: { rate: 1000, burst: 2000 } },
+  { id: 'certificateRevocations', method: 'GET', path: '/api/v2/certificates/revocations', group: 'certificates', auth: 'none', cacheSeconds: 60 },
+  { id: 'certificateTrust', method: 'GET', path: '/api/v2/certificates/trust', group: 'certificates', auth: 'none', cacheSeconds: 60 },
+  { id: 'certificateJwks', method: 'GET', path: '/api/.well-known/jwks.json', group: 'certificates', auth: 'none', cacheSeconds: 60, alsoAt: ['/.well-known/jwks.json'] },
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof routes)[number];

@@ -52,6 +52,26 @@ export const tables = {
     stream: 'NEW_AND_OLD_IMAGES',
     purpose: 'accounts, OTPs, reference data, centres, sessions, beneficiaries, appointments, doses',
   },
+  /**
+   * Live statistics (docs/vaccination.md "Statistics"): counters written only by the stream
+   * consumer (functions/statistics), read by the public reports routes. Apart from `main` so
+   * counter writes never feed back into main's stream. No stream; ttl expires replay markers.
+   *  - TOTAL / ALL#<shard>                       national totals [query pk, sum shards]
+   *  - STATES / STATE#<id:05>#<shard>            per state [query pk]
+   *  - STATE#<id> / DISTRICT#<id:05>#<shard>     per district of a state [query pk]
+   *  - DAYS / DAY#<YYYY-MM-DD>#<shard>           per day [query pk + between]
+   *  - STATE#<id>#DAY#<date> / DISTRICT#<id:05>#<shard>  day x district [query pk]
+   *  - STATAPPLIED#<contributionId> / MARK       replay marker, ttl 7 days [conditional put]
+   */
+  stats: {
+    id: 'stats',
+    envVar: 'TABLE_STATS',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [],
+    ttlAttribute: 'ttl',
+    purpose: 'vaccination statistics aggregated from the main table stream, replay markers',
+  },
 } as const satisfies Record<string, TableDef>;
 
 export type TableId = keyof typeof tables;

@@ -1,0 +1,219 @@
+import * as z from 'zod';
+import { authStore } from '../auth/authenticate';
+import { accountIdFor, normaliseMobile } from '../auth/otp';
+import { RegisterBody } from '../beneficiaries/domain';
+import { beneficiaryStore } from '../beneficiaries/ports';
+import { list, register, type BeneficiaryPorts } from '../beneficiaries/service';
+import { tableName } from '../config';
+import { deps } from '../deps';
+import { dispatcher } from '../http/dispatch';
+import { http, ok, requireStaff } from '../http/http';
+import { zodToCowin } from '../http/zod-errors';
+import { personReference } from '../metadata/person-reference';
+import { apiDateToIso, isIsoDate, todayIst } from '../shared/dates';
+import { DomainError } from '../shared/errors';
+import { vaccinationRules, VacCodes, eventView, aefiView, type DoseEvent } from './domain';
+import { DynamoVaccinationStore } from './dynamo-store';
+import { auditAefi, auditBeneficiary, auditCenterDay, auditFlagged, correctDose, recordBatch, recordDose, reportAefi, type DoseInput, type VaccinationPorts } from './service';
+
+export const vaccinationStore = () => new DynamoVaccinationStore(deps().db, tableName('main'));
+
+function ports(): VaccinationPorts {
+  return { store: vaccinationStore(), now: () => deps().now(), rules: vaccinationRules() };
+}
+
+async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
+  const d = deps();
+  return { store: beneficiaryStore(), pepper: (await d.secrets.get()).pepper, now: d.now(), idTypes: personReference.idTypes, genders: personReference.genders };
+}
+
+// --- Schemas (messages `CODE: sentence` pick CoWIN-style codes, functions/http/zod-errors.ts) ---
+
+const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');
+const Uuid = (field: string) => z.uuid(`USRRES0002: ${field} must be a UUID`);
+const PositiveId = (field: string) =>
+  z.union([z.number(), z.string().regex(/^\d{1,12}$/, `USRRES0002: ${field} must be a number`).transform(Number)]).pipe(z.number().int(`USRRES0002: ${field} must be a whole number`).positive(`USRRES0002: ${field} must be positive`));
+const Dose = z
+  .union([z.number(), z.string().regex(/^\d$/, 'USRRES0002: dose must be 1 to 4').transform(Number)])
+  .pipe(z.number().int('USRRES0002: dose must be 1 to 4').min(1, 'USRRES0002: dose must be 1 to 4').max(4, 'USRRES0002: dose must be 1 to 4'));
+/** An instant with its offset, e.g. 2021-06-21T10:15:00+05:30. */
+const Instant = (field: string) => z.iso.datetime({ offset: true, message: `USRRES0002: ${field} must be an ISO 8601 date-time with offset` }).transform((s) => new Date(s));
+/** CoWIN's DD-MM-YYYY (or ISO YYYY-MM-DD) → ISO. */
+const ApiDate = (field: string) =>
+  z.string().transform((v, ctx) => {
+    const iso = isIsoDate(v) ? v : apiDateToIso(v);
+    if (!iso) {
+      ctx.addIssue({ code: 'custom', message: `USRRES0002: ${field} must be a date DD-MM-YYYY` });
+      return z.NEVER;
+    }
+    return iso;
+  });
+const Text = (field: string, max: number) => z.string().trim().min(1, `USRRES0001: Input parameter missing: ${field}`).max(max, `USRRES0002: ${field} is longer than ${max} characters`);
+
+const VaccinateFields = {
+  beneficiary_reference_id: ReferenceId,
+  center_id: PositiveId('center_id'),
+  vaccine: Text('vaccine', 40),
+  vaccine_batch: Text('vaccine_batch', 60),
+  dose: Dose,
+  dose1_date: ApiDate('dose1_date').optional(),
+  vaccinator_name: Text('vaccinator_name', 120),
+  given_at: Instant('given_at').optional(),
+  appointment_id: Uuid('appointment_id').optional(),
+};
+
+const VaccinateBody = z.object({ ...VaccinateFields, event_id: Uuid('event_id').optional() });
+/** One offline event: its client id and the device's clock at the time are required. */
+const OfflineEvent = z.object({ ...VaccinateFields, event_id: Uuid('event_id'), client_timestamp: Instant('client_timestamp') });
+export const MAX_BATCH_EVENTS = 500;
+const BatchBody = z.object({
+  events: z
+    .array(z.unknown())
+    .min(1, 'USRRES0001: Input parameter missing: events')
+    .max(MAX_BATCH_EVENTS, `VACREC0020: At most ${MAX_BATCH_EVENTS} events per batch`),
+});
+
+const CorrectBody = z
+  .object({
+    reason: Text('reason', 500),
+    vaccine: Text('vaccine', 40).optional(),
+    vaccine_batch: Text('vaccine_batch', 60).optional(),
+    given_at: Instant('given_at').optional(),
+    vaccinator_name: Text('vaccinator_name', 120).optional(),
+    event_id: Uuid('event_id').optional(),
+  })
+  .refine((b) => b.vaccine || b.vaccine_batch || b.given_at || b.vaccinator_name, 'VACREC0010: Say what to correct: vaccine, vaccine_batch, given_at or vaccinator_name');
+
+const AefiBody = z.object({
+  severity: z.enum(['minor', 'severe', 'serious'], 'USRRES0002: severity must be minor, severe or serious'),
+  onset_at: Instant('onset_at'),
+  notes: z.string().max(2000, 'USRRES0002: notes are at most 2000 characters').default(''),
+  aefi_id: Uuid('aefi_id').optional(),
+});
+
+const EventParams = z.object({ event_id: Uuid('event_id') });
+
+function toDoseInput(b: z.output<typeof VaccinateBody> | z.output<typeof OfflineEvent>, source: DoseInput['source']): DoseInput {
+  const offline = 'client_timestamp' in b ? b.client_timestamp : undefined;
+  return {
+    eventId: b.event_id,
+    beneficiaryId: b.beneficiary_reference_id,
+    centerId: b.center_id,
+    vaccine: b.vaccine,
+    vaccineBatch: b.vaccine_batch,
+    dose: b.dose,
+    dose1Date: b.dose1_date,
+    vaccinatorName: b.vaccinator_name,
+    // Offline: when the vaccinator did not type a time, the device's clock at the event is the time given.
+    givenAt: b.given_at ?? offline,
+    clientTimestamp: offline?.toISOString(),
+    appointmentId: b.appointment_id,
+    source,
+  };
+}
+
+const doseAnswer = (status: string, e: DoseEvent) => ({
+  status,
+  event_id: e.eventId,
+  beneficiary_reference_id: e.beneficiaryId,
+  dose: e.dose,
+  vaccine: e.vaccine,
+  given_at: e.givenAt,
+  appointment_id: e.appointmentId,
+  flags: e.flags,
+});
+
+async function beneficiariesOfMobile(mobileInput: string) {
+  const mobile = normaliseMobile(mobileInput);
+  const bp = await beneficiaryPorts();
+  return list(bp, accountIdFor(bp.pepper, mobile), mobile);
+}
+
+export const handler = dispatcher('vaccination', {
+  vaccinatorFindByMobile: http({ query: z.object({ mobile_number: z.string().min(1) }) }, async ({ query, caller }) => {
+    requireStaff(caller);
+    return ok({ beneficiaries: await beneficiariesOfMobile(query.mobile_number) });
+  }),
+
+  vaccinatorFindByReference: http({ query: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ query, caller }) => {
+    requireStaff(caller);
+    const bp = await beneficiaryPorts();
+    const b = await bp.store.get(query.beneficiary_reference_id);
+    if (!b) throw new DomainError(VacCodes.beneficiaryNotFound, 'Beneficiary not found', 'not_found');
+    const mobile = (await vaccinationStore().accountMobile(b.accountId)) ?? '';
+    const all = await list(bp, b.accountId, mobile);
+    return ok({ beneficiaries: all.filter((x) => x.beneficiary_reference_id === b.beneficiaryId) });
+  }),
+
+  vaccinatorRegister: http({ body: RegisterBody.extend({ mobile_number: z.string().min(1, 'USRRES0001: Input parameter missing: mobile_number') }) }, async ({ body, caller }) => {
+    requireStaff(caller);
+    // Walk-in: the person's account is their mobile number, exactly as if they had signed in
+    // with OTP; the same photo-ID uniqueness and per-number cap apply (beneficiaries service).
+    const mobile = normaliseMobile(body.mobile_number);
+    const bp = await beneficiaryPorts();
+    const accountId = accountIdFor(bp.pepper, mobile);
+    await authStore().ensureAccount(accountId, mobile, Math.floor(bp.now.getTime() / 1000));
+    return ok({ beneficiary_reference_id: await register(bp, accountId, body) });
+  }),
+
+  vaccinate: http({ body: VaccinateBody }, async ({ body, caller }) => {
+    const staff = requireStaff(caller);
+    const r = await recordDose(ports(), staff, toDoseInput(body, 'online'));
+    return ok(doseAnswer(r.status, r.event));
+  }),
+
+  vaccinateBatch: http({ body: BatchBody }, async ({ body, caller }) => {
+    const staff = requireStaff(caller);
+    // Each event is validated on its own: one malformed event is rejected, the others go on.
+    const events = body.events.map((raw, i) => {
+      const id = raw && typeof raw === 'object' && typeof (raw as { event_id?: unknown }).event_id === 'string' ? String((raw as { event_id: string }).event_id) : `#${i}`;
+      const parsed = OfflineEvent.safeParse(raw);
+      if (!parsed.success) return { eventId: id, invalid: { code: zodToCowin(parsed.error).errorCode, message: zodToCowin(parsed.error).error } };
+      return { eventId: parsed.data.event_id, input: toDoseInput(parsed.data, 'offline') };
+    });
+    const results = await recordBatch(ports(), staff, events);
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    return ok({ recorded: count('recorded'), duplicate: count('duplicate'), rejected: count('rejected'), results });
+  }),
+
+  correctDose: http({ params: EventParams, body: CorrectBody }, async ({ params, body, caller }) => {
+    const staff = requireStaff(caller);
+    const e = await correctDose(ports(), staff, {
+      supersedes: params.event_id,
+      eventId: body.event_id,
+      reason: body.reason,
+      vaccine: body.vaccine,
+      vaccineBatch: body.vaccine_batch,
+      givenAt: body.given_at,
+      vaccinatorName: body.vaccinator_name,
+    });
+    return ok(eventView(e));
+  }),
+
+  reportAefi: http({ params: EventParams, body: AefiBody }, async ({ params, body, caller }) => {
+    const staff = requireStaff(caller);
+    const a = await reportAefi(ports(), staff, { eventId: params.event_id, aefiId: body.aefi_id, severity: body.severity, onsetAt: body.onset_at, notes: body.notes });
+    return ok(aefiView(a));
+  }),
+
+  auditBeneficiary: http({ params: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ params, caller }) => {
+    return ok(await auditBeneficiary(ports(), requireStaff(caller), params.beneficiary_reference_id));
+  }),
+
+  auditCenterDay: http({ params: z.object({ center_id: PositiveId('center_id') }), query: z.object({ date: ApiDate('date').optional() }) }, async ({ params, query, caller }) => {
+    const p = ports();
+    return ok(await auditCenterDay(p, requireStaff(caller), params.center_id, query.date ?? todayIst(p.now())));
+  }),
+
+  auditFlagged: http({ query: z.object({ district_id: PositiveId('district_id'), date: ApiDate('date').optional() }) }, async ({ query, caller }) => {
+    return ok(await auditFlagged(ports(), requireStaff(caller), query.district_id, query.date));
+  }),
+
+  auditAefi: http({ query: z.object({ district_id: PositiveId('district_id'), from: ApiDate('from').optional(), to: ApiDate('to').optional() }) }, async ({ query, caller }) => {
+    const p = ports();
+    const to = query.to ?? todayIst(p.now());
+    const from = query.from ?? '0000-01-01';
+    if (from > to) throw new DomainError('USRRES0002', 'from must not be after to', 'invalid');
+    return ok(await auditAefi(p, requireStaff(caller), query.district_id, from, to));
+  }),
+});

@@ -1,0 +1,41 @@
+import type { CenterRef } from './access';
+import type { Aefi, DoseEvent, DoseState, ProfileAfter } from './domain';
+
+export interface OpenAppointmentRef { appointmentId: string; centerId: number; sessionId: string }
+
+/**
+ * Outcome of one dose transaction:
+ *  - duplicate_event: the event id is already recorded (an offline retry): nothing written
+ *  - dose_taken: another event holds this dose number (the "no dose twice" guard)
+ *  - conflict: the profile or appointment changed since it was read: re-read and retry
+ */
+export type RecordOutcome = { ok: true } | { ok: false; reason: 'duplicate_event' | 'dose_taken' | 'conflict' };
+
+/** Persistence port of the vaccination context (docs/data-model.md "Vaccination"). */
+export interface VaccinationStore {
+  /** Strongly consistent read of the beneficiary's dose state. */
+  getDoseState(beneficiaryId: string): Promise<DoseState | undefined>;
+  getOpenAppointment(beneficiaryId: string, dose: number): Promise<OpenAppointmentRef | undefined>;
+  getCenter(centerId: number): Promise<CenterRef | undefined>;
+  /** The mobile number of an account (for the vaccinator's beneficiary view, masked there). */
+  accountMobile(accountId: string): Promise<string | undefined>;
+  /**
+   * ONE transaction: the event (unique event id), the dose slot (unique per beneficiary and
+   * dose), the profile (conditioned on the dose state read) and, if any, the completed
+   * appointment (lock removed, seat kept as used).
+   */
+  recordDose(event: DoseEvent, profile: ProfileAfter, expected: DoseState, appointment?: OpenAppointmentRef): Promise<RecordOutcome>;
+  /**
+   * ONE transaction: the correction event, the superseded event's `corrected_by` link (set once),
+   * the dose slot's current event id, and the profile.
+   */
+  recordCorrection(event: DoseEvent, superseded: DoseEvent, profile: ProfileAfter, expected: DoseState): Promise<RecordOutcome | { ok: false; reason: 'already_corrected' }>;
+  getEvent(eventId: string, consistent?: boolean): Promise<DoseEvent | undefined>;
+  /** false when the AEFI id already exists (idempotent retry). */
+  putAefi(aefi: Aefi): Promise<boolean>;
+  aefisOf(eventId: string): Promise<Aefi[]>;
+  eventsOfBeneficiary(beneficiaryId: string): Promise<DoseEvent[]>;
+  centerDay(centerId: number, dateIso: string): Promise<{ events: DoseEvent[]; aefis: Aefi[] }>;
+  flagged(districtId: number, dateIso?: string): Promise<DoseEvent[]>;
+  aefisOfDistrict(districtId: number, fromIso: string, toIso: string): Promise<Aefi[]>;
+}
