@@ -1,18 +1,36 @@
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './adapters/dynamo';
-import { FileSecrets, SecretsManagerSecrets, type SecretsProvider } from './adapters/secrets';
-import { OutboxSmsSender, SnsSmsSender, type SmsSender } from './adapters/sms';
+import { ExtensionSecrets, FileSecrets, type SecretsProvider } from './adapters/secrets';
+import type { SmsSender } from './adapters/sms';
+import type { BlobStore } from './adapters/blobs';
+import type { CertificateQueue } from './adapters/certificate-queue';
+import type { Encryptor } from './adapters/encryptor';
+import type { CertificateSigners } from './adapters/signer/wiring';
 
 /**
  * The composition root: which adapter backs each port, chosen from the environment.
- * In AWS: Secrets Manager + SNS. Locally (LOCAL_DATA_DIR set): files under .local/.
+ * In AWS: Secrets Manager (through the Parameters and Secrets extension) + SNS. Locally (LOCAL_DATA_DIR set): files under .local/.
  * Tests replace any of them with overrideDeps().
  */
 export interface Deps {
   db: DynamoDBDocumentClient;
-  sms: SmsSender;
+  /**
+   * Test override only: code sends SMS through `smsSender()` (functions/adapters/sms.ts), which
+   * builds SNS or the outbox on first use, so functions that never text keep SNS out of their bundle.
+   */
+  sms?: SmsSender;
   secrets: SecretsProvider;
+  /**
+   * Certificates (test overrides only, like `sms`): code uses blobStore() (adapters/blobs.ts),
+   * certificateSigners() (adapters/signer/wiring.ts), encryptor() (adapters/encryptor.ts) and
+   * certificateQueue() (adapters/certificate-queue.ts), which pick S3/KMS/SQS or the local
+   * stand-ins on first use, so functions that never touch them keep those clients out of their bundle.
+   */
+  blobs?: BlobStore;
+  signers?: CertificateSigners;
+  encryptor?: Encryptor;
+  certificateQueue?: CertificateQueue;
   /** Current time; injected so rules about expiry and intervals are testable. */
   now: () => Date;
 }
@@ -22,9 +40,8 @@ let current: Partial<Deps> = {};
 export function deps(): Deps {
   current.db ??= documentClient();
   current.secrets ??= process.env.SECRET_ARN
-    ? new SecretsManagerSecrets(process.env.SECRET_ARN)
+    ? new ExtensionSecrets([process.env.SECRET_ARN, process.env.PEPPER_SECRET_ARN ?? ''])
     : new FileSecrets(join(localDataDir(), 'secrets.json'));
-  current.sms ??= process.env.SMS_OUTBOX ? new OutboxSmsSender(process.env.SMS_OUTBOX, process.env.SMS_ECHO !== 'false') : new SnsSmsSender();
   current.now ??= () => new Date();
   return current as Deps;
 }

@@ -1,4 +1,9 @@
-import QRCode, { type QRCodeMaskPattern } from 'qrcode';
+import type { QRCodeMaskPattern } from 'qrcode';
+// The encoder core only: the package's main module also loads its PNG/SVG/terminal renderers
+// (pngjs etc., ~55 KB of bundle) that nothing here uses.
+import * as QRCodeCore from 'qrcode/lib/core/qrcode';
+
+const QRCode = QRCodeCore as unknown as { create: typeof import('qrcode').create };
 
 /**
  * The QR code of the HC1 string. Error correction Q (25% recovery): a creased or smudged

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Revocation, EU DCC scheme (hash type UCI): an entry is the first 128 bits of SHA-256 over

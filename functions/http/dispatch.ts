@@ -40,7 +40,7 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
   for (const route of routesOf(group)) {
     const handler = (handlers as Record<string, RouteHandler>)[route.id];
     if (!handler) throw new Error(`route ${route.id} has no handler in group ${group}`);
-    table.set(`${route.method} ${route.path}`, { route, handler });
+    for (const path of [route.path, ...(route.alsoAt ?? [])]) table.set(`${route.method} ${path}`, { route, handler });
   }
 
   const dispatch = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

@@ -29,7 +29,8 @@ export interface GatewayOptions {
 interface Compiled { route: RouteDef; regex: RegExp; params: string[] }
 
 export function compileRoutes(routes: readonly RouteDef[]): Compiled[] {
-  return routes.map((route) => {
+  const served = routes.flatMap((route) => [route, ...(route.alsoAt ?? []).map((path) => ({ ...route, path }))]);
+  return served.map((route) => {
     const params: string[] = [];
     const pattern = route.path
       .split('/')
@@ -114,7 +115,9 @@ export function createGateway(opts: GatewayOptions) {
 
       const values = match.regex.exec(url.pathname)!.slice(1);
       const pathParameters = match.params.length ? Object.fromEntries(match.params.map((p, i) => [p, safeDecode(values[i])])) : null;
-      const event = toEvent(req, url, route, pathParameters, body, stage, requestId);
+      // Like the deployed API's binaryMediaTypes (lib/api.ts): a PDF body reaches the function base64-encoded.
+      const binary = BINARY_MEDIA_TYPES.test(String(req.headers['content-type'] ?? ''));
+      const event = toEvent(req, url, route, pathParameters, body === null ? null : body.toString(binary ? 'base64' : 'utf8'), stage, requestId, binary);
       const handler = await opts.loadHandler(route.group);
       const result = await handler(event, lambdaContext(route.group, requestId));
       const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
@@ -133,7 +136,9 @@ const safeDecode = (s: string) => {
   try { return decodeURIComponent(s); } catch { return s; }
 };
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | null | 'too_large'> {
+const BINARY_MEDIA_TYPES = /^application\/pdf\b/i;
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null | 'too_large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -143,12 +148,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null | 
       if (size > limit) over = true;
       else chunks.push(c);
     });
-    req.on('end', () => resolve(over ? 'too_large' : size === 0 ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(over ? 'too_large' : size === 0 ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-function toEvent(req: IncomingMessage, url: URL, route: RouteDef, pathParameters: Record<string, string> | null, body: string | null, stage: string, requestId: string): APIGatewayProxyEvent {
+function toEvent(req: IncomingMessage, url: URL, route: RouteDef, pathParameters: Record<string, string> | null, body: string | null, stage: string, requestId: string, isBase64Encoded = false): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -175,7 +180,7 @@ function toEvent(req: IncomingMessage, url: URL, route: RouteDef, pathParameters
     pathParameters,
     stageVariables: null,
     body,
-    isBase64Encoded: false,
+    isBase64Encoded,
     requestContext: {
       accountId: 'local',
       apiId: 'local',

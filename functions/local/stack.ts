@@ -18,6 +18,9 @@ import { createGateway, type GroupHandler } from './gateway';
 import { startS3Local } from './s3-local';
 import { ensureTables } from './tables';
 import { seeders } from './seeders';
+import { startStreamPoller, type StreamPoller } from './stream-poller';
+import { initDevIdp } from '../auth/staff-idp';
+import { certificateSigners } from '../adapters/signer/wiring';
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -45,6 +48,9 @@ export interface LocalStack {
 }
 
 export const BUCKET_ENV = 'DOCUMENTS_BUCKET';
+
+/** The running stack's stream poller (tests and the bench wait on `drained()`). */
+export let streamPoller: StreamPoller | undefined;
 
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const log = opts.log ?? (() => undefined);
@@ -79,6 +85,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   if (!process.env.AWS_ENDPOINT_URL_S3) {
     const s3 = await startS3Local(join(dataDir, 's3'), 0, [process.env[BUCKET_ENV]!]);
     process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    // s3rver accepts only its built-in key pair; functions/adapters/blobs.ts uses it for this endpoint.
+    process.env.S3_ACCESS_KEY_ID ??= 'S3RVER';
+    process.env.S3_SECRET_ACCESS_KEY ??= 'S3RVER';
     stops.push(async () => {
       await s3.stop();
       delete process.env.AWS_ENDPOINT_URL_S3;
@@ -97,6 +106,25 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       log(`Seeded           ${seeder.name}: ${summary}`);
     }
   }
+
+  // Staff sign-in: the development identity provider's key pair (functions/auth/staff-idp.ts).
+  const idp = await initDevIdp(join(dataDir, 'staff-idp'));
+  log(`Staff IdP (dev)  ${idp.jwksPath} (npm run token -- --role vaccinator --center <id>)`);
+
+  // Certificate signing keys (QR + PDF): created on first start, reused after (functions/adapters/signer/wiring.ts).
+  const signers = await certificateSigners();
+  log(`Signing keys     ${signers.source} (trust bundle: GET /api/v2/certificates/trust)`);
+
+  // Change stream → the same handler as the Lambda event source in AWS (lib/streams.ts).
+  const poller = startStreamPoller({
+    tables: tableList.filter((t) => t.stream).map((t) => tableName(t.id as keyof typeof tables)),
+    endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
+    handler: async (event) => (await import('../streams/handler')).handler(event),
+    dlqPath: join(dataDir, 'stream-dlq.jsonl'),
+    log,
+  });
+  stops.unshift(() => poller.stop());
+  streamPoller = poller;
 
   const partnerApiKey = loadOrCreateApiKey(join(dataDir, 'api-keys.json'));
   const handlers = new Map<FunctionGroup, Promise<GroupHandler>>();

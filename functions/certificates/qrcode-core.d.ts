@@ -1,0 +1,3 @@
+declare module 'qrcode/lib/core/qrcode' {
+  export const create: typeof import('qrcode').create;
+}

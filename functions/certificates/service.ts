@@ -1,0 +1,383 @@
+/**
+ * Certificate use cases around the pure core (issue.ts, verify.ts): issuance for a
+ * beneficiary's current state (worker and on-demand download share it), download and links,
+ * passport linking, holder corrections, online verification, trust material, revocations.
+ * docs/certificates.md explains the flow, the idempotency argument and the numbers.
+ */
+import { randomUUID } from 'node:crypto';
+import { blobStore, type BlobStore } from '../adapters/blobs';
+import { encryptor, type Encryptor } from '../adapters/encryptor';
+import { certificateSigners, type CertificateSigners } from '../adapters/signer/wiring';
+import { smsSender, type SmsSender } from '../adapters/sms';
+import { tableName } from '../config';
+import { deps } from '../deps';
+import { personReference } from '../metadata/person-reference';
+import { DomainError } from '../shared/errors';
+import { logger } from '../shared/logger';
+import { CertCodes } from './codes';
+import { vaccineCatalogueEntry } from './dcc';
+import type { Hc1VerifyResult } from './hc1';
+import { issueCertificate, type IssueInput } from './issue';
+import { CertificateInputError, type DoseInput } from './record';
+import { buildRevocationSnapshot, type RevocationSnapshot } from './revocation';
+import { buildTrustBundle, TrustList, type TrustBundle } from './trust';
+import { verifyCertificateArtifact } from './verify';
+import {
+  DynamoCertificateStore,
+  stateKeyOf,
+  type BeneficiaryState,
+  type CertificateItem,
+  type HolderCorrection,
+  type ProfileState,
+  type RevocationReason,
+} from './store';
+
+export interface CertificatePorts {
+  store: DynamoCertificateStore;
+  blobs: BlobStore;
+  signers: () => Promise<CertificateSigners>;
+  encryptor: Encryptor;
+  sms: () => SmsSender;
+  now: () => Date;
+  /** Holder corrections allowed per beneficiary (CERTIFICATE_MAX_CORRECTIONS, default 2). */
+  maxCorrections: number;
+  /** How long an issuer holds a state's lease before another may take over (it crashed). */
+  leaseMs: number;
+}
+
+export function certificatePorts(): CertificatePorts {
+  const d = deps();
+  const max = Number(process.env.CERTIFICATE_MAX_CORRECTIONS ?? 2);
+  return {
+    store: new DynamoCertificateStore(d.db, tableName('main')),
+    blobs: blobStore(),
+    signers: certificateSigners,
+    encryptor: encryptor(),
+    sms: smsSender,
+    now: () => deps().now(),
+    maxCorrections: Number.isInteger(max) && max >= 0 ? max : 2,
+    leaseMs: 60_000,
+  };
+}
+
+export const PASSPORT_PATTERN = /^[A-Z][1-9][0-9]{5}[1-9]$/;
+export const LINK_EXPIRES_SECONDS = 300;
+const MAX_ATTEMPTS = 8;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const s3KeyOf = (beneficiaryId: string, certificateId: string): string =>
+  `certificates/${beneficiaryId}/${certificateId.replace(/[^A-Za-z0-9]+/g, '-')}.pdf`;
+export const passportContext = (beneficiaryId: string) => ({ beneficiaryId, field: 'passport' });
+
+export type EnsureResult =
+  | { outcome: 'issued'; certificate: CertificateItem; pdf: Buffer }
+  | { outcome: 'current'; certificate: CertificateItem }
+  | { outcome: 'not_found' }
+  | { outcome: 'no_dose' };
+
+export interface EnsureOptions {
+  /** How long to wait for another issuer of the same state before giving up (retryable). Default 15 s. */
+  waitMs?: number;
+  /**
+   * Throw when the SMS cannot be sent (the worker: the message is retried and the SMS with it).
+   * Default false: logged only (a download must not fail because SNS did).
+   */
+  strictNotify?: boolean;
+}
+
+/**
+ * Makes sure the beneficiary's current state has its certificate, and that it is the current
+ * one: issues it when missing (both signatures, PDF to S3, one transaction for the certificate,
+ * the pointer and the previous certificate's status), then texts the account once.
+ * Safe to call any number of times, concurrently, from anywhere (worker, download, correction).
+ */
+export async function ensureCurrentCertificate(p: CertificatePorts, beneficiaryId: string, options: EnsureOptions = {}): Promise<EnsureResult> {
+  const owner = randomUUID();
+  const deadline = Date.now() + (options.waitMs ?? 15_000);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; ) {
+    const state = await p.store.loadState(beneficiaryId);
+    if (!state) return { outcome: 'not_found' };
+    if (!state.events.length) return { outcome: 'no_dose' };
+    const stateKey = stateKeyOf(state.profile);
+    if (state.pointer?.stateKey === stateKey) {
+      const certificate = await p.store.getCertificate(state.pointer.certificateId);
+      if (!certificate) throw new Error(`certificate ${state.pointer.certificateId} of the pointer is missing`);
+      await notify(p, certificate, options);
+      return { outcome: 'current', certificate };
+    }
+    if (!(await p.store.claim(beneficiaryId, stateKey, owner, Date.now(), p.leaseMs))) {
+      // Someone else is issuing this very state: wait for their pointer, or their lease to lapse.
+      if (Date.now() > deadline) throw new DomainError(CertCodes.notReady, 'Your certificate is being generated. Please retry in a few seconds.', 'unavailable', 3);
+      await sleep(100 + Math.random() * 100);
+      continue;
+    }
+    attempt++;
+    let s3Key: string | undefined;
+    let committed = false;
+    try {
+      const issued = await issueFor(p, state);
+      const certificate: CertificateItem = {
+        certificateId: issued.record.certificate.id,
+        beneficiaryId,
+        accountId: state.profile.accountId,
+        status: 'current',
+        kind: issued.record.certificate.kind,
+        doseNumber: state.events[state.events.length - 1]!.dose,
+        eventIds: Object.fromEntries(state.events.map((e) => [String(e.dose), e.eventId])),
+        stateKey,
+        holder: { name: state.profile.name, birthYear: state.profile.birthYear, genderId: state.profile.genderId },
+        passportLinked: Boolean(issued.record.holder.passportNumber),
+        s3Key: s3KeyOf(beneficiaryId, issued.record.certificate.id),
+        issuedAt: issued.record.certificate.issuedAt,
+        qrVersion: issued.qrVersion,
+      };
+      await p.blobs.put(certificate.s3Key, issued.pdf, 'application/pdf');
+      s3Key = certificate.s3Key;
+      const previous = state.pointer ? await p.store.getCertificate(state.pointer.certificateId) : undefined;
+      committed = await p.store.commit({
+        certificate,
+        profile: state.profile,
+        pointer: state.pointer,
+        previous: previous ? { certificateId: previous.certificateId, change: changeOf(previous, state) } : undefined,
+      });
+      if (committed) {
+        await p.store.release(beneficiaryId, stateKey, owner).catch(() => undefined);
+        logger.info('certificate issued', { beneficiaryId, certificateId: certificate.certificateId, kind: certificate.kind, stateKey, replaced: previous?.certificateId });
+        await notify(p, certificate, options);
+        return { outcome: 'issued', certificate, pdf: issued.pdf };
+      }
+      // The state or the pointer moved while we issued: drop this one and look again.
+    } catch (e) {
+      if (e instanceof CertificateInputError) {
+        logger.warn('certificate input rejected', { beneficiaryId, error: e.message });
+        throw new DomainError(
+          CertCodes.nameNotLatin,
+          'A certificate cannot be issued for this record as registered (the name needs Latin letters). Please correct the name.',
+          'conflict',
+        );
+      }
+      throw e;
+    } finally {
+      if (!committed) {
+        if (s3Key) await p.blobs.delete(s3Key).catch(() => undefined);
+        await p.store.release(beneficiaryId, stateKey, owner).catch(() => undefined);
+      }
+    }
+  }
+  throw new DomainError(CertCodes.busy, 'This beneficiary is being updated right now. Please retry in a moment.', 'throttled', 1);
+}
+
+/** Supersede when doses were added or a passport linked; revoke when data on the old certificate was wrong. */
+export function changeOf(previous: CertificateItem, state: BeneficiaryState): 'superseded' | RevocationReason {
+  const h = previous.holder;
+  if (h.name !== state.profile.name || h.birthYear !== state.profile.birthYear || h.genderId !== state.profile.genderId) return 'HOLDER_CORRECTED';
+  const current = new Set(state.events.map((e) => e.eventId));
+  if (Object.values(previous.eventIds).some((id) => !current.has(id))) return 'DOSE_CORRECTED';
+  return 'superseded';
+}
+
+async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
+  const { profile, events } = state;
+  const series = vaccineCatalogueEntry(profile.vaccine ?? events[0]!.vaccine);
+  if (!series) throw new CertificateInputError(`vaccine ${profile.vaccine} is not in the certificate catalogue`);
+  const doses: DoseInput[] = await Promise.all(
+    events.map(async (e) => {
+      const vaccine = vaccineCatalogueEntry(e.vaccine);
+      if (!vaccine) throw new CertificateInputError(`vaccine ${e.vaccine} is not in the certificate catalogue`);
+      const centreName = e.centerName?.trim() || (await p.store.centerName(e.centerId)) || `Centre ${e.centerId}`;
+      return {
+        doseNumber: e.dose,
+        date: e.givenDate,
+        batch: e.vaccineBatch,
+        centreName,
+        vaccinatorName: e.vaccinatorName,
+        ...(vaccine.name !== series.name ? { vaccine } : {}),
+      };
+    }),
+  );
+  const passportNumber = state.passportEnvelope ? await p.encryptor.decrypt(state.passportEnvelope, passportContext(profile.beneficiaryId)) : undefined;
+  const input: IssueInput = {
+    beneficiary: {
+      referenceId: profile.beneficiaryId,
+      name: profile.name,
+      birthYear: profile.birthYear,
+      gender: personReference.genders.find((g) => g.id === profile.genderId)?.gender ?? 'unknown',
+      photoIdType: personReference.idTypes.find((t) => t.id === profile.photoIdType)?.type ?? (profile.photoIdCode || 'Photo ID'),
+      photoIdNumber: profile.photoIdLast4,
+      ...(passportNumber ? { passportNumber } : {}),
+    },
+    vaccine: series,
+    doses,
+  };
+  const signers = await p.signers();
+  return issueCertificate({ qrSigner: signers.qrSigner, pdfSigner: signers.pdfSigner, clock: p.now }, input);
+}
+
+async function notify(p: CertificatePorts, c: CertificateItem, options: EnsureOptions): Promise<void> {
+  try {
+    await notifyOnce(p, c);
+  } catch (e) {
+    if (options.strictNotify) throw e;
+    logger.warn('certificate SMS not sent (the worker retries it)', { certificateId: c.certificateId, error: e as Error });
+  }
+}
+
+/** "Certificate ready" SMS, at most once per certificate (a conditional marker is taken before sending). */
+async function notifyOnce(p: CertificatePorts, c: CertificateItem): Promise<void> {
+  if (c.smsAt || c.status !== 'current') return;
+  const at = p.now().toISOString();
+  if (!(await p.store.claimSms(c.certificateId, at))) return;
+  try {
+    const mobile = await p.store.accountMobile(c.accountId);
+    if (!mobile) {
+      logger.warn('certificate SMS: account has no mobile', { certificateId: c.certificateId });
+      return;
+    }
+    const firstName = c.holder.name.trim().split(/\s+/)[0] ?? c.holder.name;
+    await p.sms().send(`+91${mobile.replace(/^\+?91(?=\d{10}$)/, '')}`, `Your vaccination certificate for ${firstName} is ready. Download it from CoWIN.`);
+    c.smsAt = at;
+  } catch (e) {
+    await p.store.unclaimSms(c.certificateId, at).catch(() => undefined);
+    throw e;
+  }
+}
+
+// --- Citizen routes ---
+
+const notFound = () => new DomainError(CertCodes.beneficiaryNotFound, 'Beneficiary not found', 'not_found');
+const noDose = () => new DomainError(CertCodes.noDose, 'No vaccination is recorded for this beneficiary yet, so there is no certificate', 'not_found');
+
+/** The beneficiary's profile when it belongs to the account; another account's id is answered like a missing one. */
+async function ownProfile(p: CertificatePorts, accountId: string, beneficiaryId: string): Promise<ProfileState> {
+  const profile = await p.store.getProfile(beneficiaryId);
+  if (!profile || profile.accountId !== accountId) throw notFound();
+  return profile;
+}
+
+/** The current certificate (issued on demand when the worker has not got to it yet). */
+export async function currentCertificate(p: CertificatePorts, accountId: string, beneficiaryId: string): Promise<{ certificate: CertificateItem; pdf?: Buffer }> {
+  const profile = await ownProfile(p, accountId, beneficiaryId);
+  if (!Object.keys(profile.doseEvents).length) throw noDose();
+  const result = await ensureCurrentCertificate(p, beneficiaryId, { waitMs: 8_000 });
+  if (result.outcome === 'not_found') throw notFound();
+  if (result.outcome === 'no_dose') throw noDose();
+  return result.outcome === 'issued' ? { certificate: result.certificate, pdf: result.pdf } : { certificate: result.certificate };
+}
+
+export async function certificatePdf(p: CertificatePorts, accountId: string, beneficiaryId: string): Promise<{ certificate: CertificateItem; pdf: Buffer }> {
+  const { certificate, pdf } = await currentCertificate(p, accountId, beneficiaryId);
+  const bytes = pdf ?? (await p.blobs.get(certificate.s3Key));
+  if (!bytes) {
+    logger.error('certificate PDF missing from the bucket', { certificateId: certificate.certificateId, key: certificate.s3Key });
+    throw new DomainError(CertCodes.notReady, 'Your certificate is temporarily unavailable. Please retry shortly.', 'unavailable', 5);
+  }
+  return { certificate, pdf: bytes };
+}
+
+export async function certificateLink(p: CertificatePorts, accountId: string, beneficiaryId: string) {
+  const { certificate } = await currentCertificate(p, accountId, beneficiaryId);
+  const url = await p.blobs.presignGet(certificate.s3Key, LINK_EXPIRES_SECONDS, `certificate-${beneficiaryId}.pdf`);
+  return { url, expires_in: LINK_EXPIRES_SECONDS, certificate_id: certificate.certificateId };
+}
+
+export async function linkPassport(p: CertificatePorts, accountId: string, beneficiaryId: string, passportNumber: string) {
+  if (!PASSPORT_PATTERN.test(passportNumber)) {
+    throw new DomainError(CertCodes.invalidPassport, 'Passport number must be one letter followed by 7 digits (e.g. T4829301)', 'invalid');
+  }
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const state = await p.store.loadState(beneficiaryId);
+    if (!state || state.profile.accountId !== accountId) throw notFound();
+    if (!state.events.length) throw noDose();
+    const linked = state.passportEnvelope ? await p.encryptor.decrypt(state.passportEnvelope, passportContext(beneficiaryId)) : undefined;
+    if (linked !== passportNumber) {
+      const envelope = await p.encryptor.encrypt(passportNumber, passportContext(beneficiaryId));
+      if (!(await p.store.linkPassport(state.profile, envelope, p.now().toISOString()))) continue;
+    }
+    const result = await ensureCurrentCertificate(p, beneficiaryId, { waitMs: 8_000 });
+    if (result.outcome !== 'issued' && result.outcome !== 'current') throw notFound();
+    return { beneficiary_reference_id: beneficiaryId, certificate_id: result.certificate.certificateId, passport_linked: true };
+  }
+  throw new DomainError(CertCodes.busy, 'This beneficiary is being updated right now. Please retry in a moment.', 'throttled', 1);
+}
+
+export async function correctHolder(p: CertificatePorts, accountId: string, beneficiaryId: string, change: HolderCorrection, reason?: string) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const profile = await ownProfile(p, accountId, beneficiaryId);
+    if (!Object.keys(profile.doseEvents).length) throw noDose();
+    const effective: HolderCorrection = {};
+    if (change.name !== undefined && change.name !== profile.name) effective.name = change.name;
+    if (change.birthYear !== undefined && change.birthYear !== profile.birthYear) effective.birthYear = change.birthYear;
+    if (change.genderId !== undefined && change.genderId !== profile.genderId) effective.genderId = change.genderId;
+    if (!Object.keys(effective).length) throw new DomainError(CertCodes.noChange, 'The correction changes nothing on the certificate', 'invalid');
+    if (profile.certCorrections >= p.maxCorrections) {
+      throw new DomainError(CertCodes.correctionsExhausted, `A certificate can be corrected at most ${p.maxCorrections} times`, 'conflict');
+    }
+    if (!(await p.store.correctHolder(profile, effective, reason, p.now().toISOString()))) continue;
+    const result = await ensureCurrentCertificate(p, beneficiaryId, { waitMs: 8_000 });
+    if (result.outcome !== 'issued' && result.outcome !== 'current') throw notFound();
+    return {
+      beneficiary_reference_id: beneficiaryId,
+      certificate_id: result.certificate.certificateId,
+      corrections_remaining: Math.max(0, p.maxCorrections - profile.certCorrections - 1),
+    };
+  }
+  throw new DomainError(CertCodes.busy, 'This beneficiary is being updated right now. Please retry in a moment.', 'throttled', 1);
+}
+
+// --- Verification and trust (public) ---
+
+let trustCache: { at: number; value: Promise<TrustList> } | undefined;
+const TRUST_CACHE_MS = 60_000;
+
+async function trustList(p: CertificatePorts): Promise<TrustList> {
+  if (!trustCache || Date.now() - trustCache.at > TRUST_CACHE_MS) {
+    const value = p.signers().then(async (s) => TrustList.fromCertificates(await s.trusted()));
+    value.catch(() => (trustCache = undefined));
+    trustCache = { at: Date.now(), value };
+  }
+  return trustCache.value;
+}
+
+export interface VerifyAnswer {
+  status: 'valid' | 'invalid' | 'revoked';
+  reason?: string;
+  detail?: string;
+  record?: Record<string, unknown>;
+}
+
+/**
+ * Online verification of an `HC1:` string or a certificate PDF: the offline checks of
+ * verify.ts against the published trust list, then revocation from the table itself
+ * (consistent read: a correction is visible at once, no snapshot age).
+ */
+export async function verifyOnline(p: CertificatePorts, input: string | Uint8Array): Promise<VerifyAnswer> {
+  const trust = await trustList(p);
+  const result = verifyCertificateArtifact(input, { trust, now: p.now() });
+  if (result.status === 'invalid') {
+    if (result.pdf?.status === 'invalid') return { status: 'invalid', reason: `PDF_${result.pdf.reason}`, detail: result.pdf.detail };
+    const qr = result.qr as Extract<Hc1VerifyResult, { status: 'invalid' }>;
+    return { status: 'invalid', reason: qr.reason, detail: qr.detail };
+  }
+  const qr = result.qr as Exclude<Hc1VerifyResult, { status: 'invalid' }>;
+  const record = {
+    certificate_id: qr.certificateId,
+    issuer_country: qr.issuerCountry,
+    issued_at: qr.issuedAt,
+    expires_at: qr.expiresAt,
+    kid: qr.kid,
+    signer: qr.signer,
+    ...(result.pdf?.status === 'valid' ? { pdf_signer: result.pdf.signer.subject } : {}),
+    dcc: qr.payload,
+  };
+  if (await p.store.isRevoked(qr.certificateId)) return { status: 'revoked', reason: 'REVOKED', record };
+  return { status: 'valid', record };
+}
+
+export async function trustBundle(p: CertificatePorts): Promise<TrustBundle> {
+  const signers = await p.signers();
+  return buildTrustBundle(await signers.trusted(), p.now());
+}
+
+export async function revocationSnapshot(p: CertificatePorts): Promise<RevocationSnapshot> {
+  return buildRevocationSnapshot(await p.store.revokedIds(), p.now());
+}

@@ -1,0 +1,97 @@
+/** The composition root for signers in AWS: env key aliases → KmsSigner ×2 with certificates in S3, trust history. */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { BlobStore } from '../../../functions/adapters/blobs';
+import { createCertificateSigners } from '../../../functions/adapters/signer/wiring';
+import { verifyHc1 } from '../../../functions/certificates/hc1';
+import { issueCertificate } from '../../../functions/certificates/issue';
+import { verifyPdfSignature } from '../../../functions/certificates/pades';
+import { TrustList } from '../../../functions/certificates/trust';
+import { signDigestDer, twoDoseInput } from './fixtures';
+
+function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
+  const objects = new Map<string, Buffer>();
+  return {
+    objects,
+    put: async (k, b) => void objects.set(k, Buffer.from(b)),
+    get: async (k) => objects.get(k),
+    delete: async (k) => void objects.delete(k),
+    list: async (p) => [...objects.keys()].filter((k) => k.startsWith(p)).sort(),
+    presignGet: async (k) => `memory://${k}`,
+  };
+}
+
+describe('createCertificateSigners', () => {
+  const kms = mockClient(KMSClient);
+  const keys = new Map<string, { arn: string; privateKey: KeyObject; spki: Uint8Array }>();
+  for (const purpose of ['qr', 'pdf']) {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    keys.set(`alias/open-cowin-dev-${purpose}`, { arn: `arn:aws:kms:ap-south-1:111122223333:key/${purpose}-1`, privateKey, spki: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })) });
+  }
+  const byArn = (arn: string) => [...keys.values()].find((k) => k.arn === arn)!;
+
+  beforeEach(() => {
+    kms.reset();
+    kms.on(GetPublicKeyCommand).callsFake(({ KeyId }: { KeyId: string }) => {
+      const k = keys.get(KeyId) ?? byArn(KeyId);
+      return { KeyId: k.arn, PublicKey: k.spki, KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' };
+    });
+    kms.on(SignCommand).callsFake(({ KeyId, Message }: { KeyId: string; Message: Uint8Array }) => ({ KeyId, Signature: signDigestDer(byArn(KeyId).privateKey, Message), SigningAlgorithm: 'ECDSA_SHA_256' }));
+    process.env.AWS_REGION ??= 'ap-south-1';
+    process.env.QR_SIGNING_KEY = 'alias/open-cowin-dev-qr';
+    process.env.PDF_SIGNING_KEY = 'alias/open-cowin-dev-pdf';
+  });
+  afterEach(() => {
+    delete process.env.QR_SIGNING_KEY;
+    delete process.env.PDF_SIGNING_KEY;
+  });
+  afterAll(() => kms.restore());
+
+  it('uses KMS for both purposes, stores their certificates in S3, and issues certificates that verify with the published trust', async () => {
+    const blobs = memoryBlobs();
+    const signers = await createCertificateSigners(() => blobs, '/nonexistent');
+    expect(signers.source).toMatch(/^kms/);
+    const trusted = await signers.trusted();
+    expect(trusted.map((t) => t.use)).toEqual(['qr', 'pdf']);
+    expect([...blobs.objects.keys()].sort()).toEqual([
+      'signers/pdf/arn_aws_kms_ap-south-1_111122223333_key_pdf-1.der',
+      'signers/qr/arn_aws_kms_ap-south-1_111122223333_key_qr-1.der',
+    ]);
+    const trust = TrustList.fromCertificates(trusted);
+    const issued = await issueCertificate({ qrSigner: signers.qrSigner, pdfSigner: signers.pdfSigner, clock: () => new Date() }, twoDoseInput());
+    expect(verifyHc1(issued.hc1, { trust, now: new Date() }).status).toBe('valid');
+    expect(verifyPdfSignature(issued.pdf, trust).status).toBe('valid');
+    const signs = kms.commandCalls(SignCommand).map((c) => c.args[0].input.KeyId);
+    expect(new Set(signs)).toEqual(new Set(['arn:aws:kms:ap-south-1:111122223333:key/qr-1', 'arn:aws:kms:ap-south-1:111122223333:key/pdf-1']));
+  });
+
+  it('keeps rotated-out certificates in the trust bundle', async () => {
+    const blobs = memoryBlobs();
+    const old = await createCertificateSigners(() => blobs, '/nonexistent');
+    const oldQr = Buffer.from(await old.qrSigner.certificateDer());
+    // Rotation: the alias now points at a new key.
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    keys.set('alias/open-cowin-dev-qr', { arn: 'arn:aws:kms:ap-south-1:111122223333:key/qr-2', privateKey, spki: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })) });
+    const fresh = await createCertificateSigners(() => blobs, '/nonexistent');
+    const trusted = await fresh.trusted();
+    const qr = trusted.filter((t) => t.use === 'qr').map((t) => Buffer.from(t.certificateDer));
+    expect(qr).toHaveLength(2);
+    expect(qr[0]!.equals(Buffer.from(await fresh.qrSigner.certificateDer()))).toBe(true); // current first
+    expect(qr.some((c) => c.equals(oldQr))).toBe(true);
+  });
+
+  it('falls back to local keys without the env, and refuses half a configuration', async () => {
+    delete process.env.QR_SIGNING_KEY;
+    delete process.env.PDF_SIGNING_KEY;
+    const dir = mkdtempSync(join(tmpdir(), 'signers-'));
+    const local = await createCertificateSigners(() => memoryBlobs(), dir);
+    expect(local.source).toBe(join(dir, 'signing'));
+    expect((await local.trusted()).map((t) => t.use)).toEqual(['qr', 'pdf']);
+    process.env.QR_SIGNING_KEY = 'alias/x';
+    await expect(createCertificateSigners(() => memoryBlobs(), dir)).rejects.toThrow(/both/);
+  });
+});
