@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 /** Application secrets: never logged, never returned. */
 export interface AppSecrets {
@@ -15,19 +14,34 @@ export interface SecretsProvider { get(): Promise<AppSecrets> }
 
 const REFRESH_MS = 5 * 60_000;
 
-/** AWS Secrets Manager JSON secret `{jwtSecret, pepper}`, cached per container, refreshed every 5 min. */
-export class SecretsManagerSecrets implements SecretsProvider {
+/**
+ * In Lambda: the AWS Parameters and Secrets Lambda Extension (a layer added by lib/function.ts)
+ * serves Secrets Manager on localhost and caches it, so functions bundle no Secrets Manager
+ * client. One or more JSON secrets whose keys together make `{jwtSecret, pepper}` (the stack
+ * deploys SECRET_ARN `{jwtSecret}` and PEPPER_SECRET_ARN `{pepper}`: generateSecretString makes
+ * one key per secret). Cached per container, refreshed every 5 min (the extension caches too).
+ */
+export class ExtensionSecrets implements SecretsProvider {
   private cached?: { at: number; value: Promise<AppSecrets> };
-  constructor(private readonly secretId: string, private readonly client = new SecretsManagerClient({})) {}
+  private readonly secretIds: string[];
+  constructor(secretIds: readonly string[], private readonly port = Number(process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? 2773)) {
+    this.secretIds = secretIds.filter(Boolean);
+  }
   get(): Promise<AppSecrets> {
     if (!this.cached || Date.now() - this.cached.at > REFRESH_MS) {
-      const value = this.client
-        .send(new GetSecretValueCommand({ SecretId: this.secretId }))
-        .then((r) => parseSecrets(r.SecretString ?? ''));
+      const value = Promise.all(this.secretIds.map((id) => this.fetch(id))).then((parts) => parseSecrets(JSON.stringify(Object.assign({}, ...parts))));
       value.catch(() => (this.cached = undefined));
       this.cached = { at: Date.now(), value };
     }
     return this.cached.value;
+  }
+  private async fetch(secretId: string): Promise<object> {
+    const res = await fetch(`http://localhost:${this.port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
+      headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
+    });
+    if (!res.ok) throw new Error(`secrets extension answered ${res.status} for a secret`);
+    const body = (await res.json()) as { SecretString?: string };
+    return JSON.parse(body.SecretString ?? '{}') as object;
   }
 }
 
@@ -49,7 +63,7 @@ export class FileSecrets implements SecretsProvider {
   }
 }
 
-function parseSecrets(text: string): AppSecrets {
+export function parseSecrets(text: string): AppSecrets {
   const v = JSON.parse(text) as Partial<AppSecrets>;
   if (typeof v.jwtSecret !== 'string' || v.jwtSecret.length < 32 || typeof v.pepper !== 'string' || v.pepper.length < 32) {
     throw new Error('secret must be JSON {jwtSecret, pepper} with at least 32 characters each');

@@ -6,7 +6,9 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { SnsSmsSender } from '../../../functions/adapters/sms';
-import { SecretsManagerSecrets } from '../../../functions/adapters/secrets';
+import { SecretsManagerSecrets } from '../../../functions/adapters/secrets-sdk';
+import { ExtensionSecrets } from '../../../functions/adapters/secrets';
+import { createServer } from 'node:http';
 import { DynamoAuthStore } from '../../../functions/auth/dynamo-store';
 import { overrideDeps, resetDeps } from '../../../functions/deps';
 
@@ -36,6 +38,29 @@ describe('Secrets Manager adapter', () => {
     expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ jwtSecret: 'short', pepper: 'p' }) });
     await expect(new SecretsManagerSecrets('x', new SecretsManagerClient({ region: 'ap-south-1' })).get()).rejects.toThrow(/at least 32/);
+  });
+});
+
+describe('Parameters and Secrets extension adapter', () => {
+  it('asks the extension on localhost with the session token and merges the secrets', async () => {
+    const seen: Array<{ url?: string; token?: string | string[] }> = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url, token: req.headers['x-aws-parameters-secrets-token'] });
+      const id = new URL(req.url ?? '', 'http://x').searchParams.get('secretId');
+      res.end(JSON.stringify({ SecretString: JSON.stringify(id === 'jwt-arn' ? { jwtSecret: 'j'.repeat(40) } : { pepper: 'p'.repeat(40) }) }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    process.env.AWS_SESSION_TOKEN = 'session-token';
+    try {
+      const secrets = new ExtensionSecrets(['jwt-arn', 'pepper-arn'], (server.address() as { port: number }).port);
+      expect(await secrets.get()).toEqual({ jwtSecret: 'j'.repeat(40), pepper: 'p'.repeat(40) });
+      await secrets.get();
+      expect(seen).toHaveLength(2);
+      expect(seen[0]).toEqual({ url: '/secretsmanager/get?secretId=jwt-arn', token: 'session-token' });
+    } finally {
+      delete process.env.AWS_SESSION_TOKEN;
+      server.close();
+    }
   });
 });
 

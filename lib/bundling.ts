@@ -1,0 +1,70 @@
+/**
+ * How every Lambda function is bundled: one definition used by the house construct
+ * (lib/function.ts → NodejsFunction) and by the bench (bench/bundles.ts → esbuild directly),
+ * so the sizes and cold starts the bench reports are those of what gets deployed.
+ * No aws-cdk-lib import here: the bench loads this without the CDK.
+ */
+import type { BuildOptions } from 'esbuild';
+
+export const bundlingDefaults = {
+  /** Lambda runs nodejs22.x. */
+  target: 'node22',
+  platform: 'node',
+  /**
+   * CommonJS output: the bundle is one `index.js` the runtime `require`s; ESM-only dependencies
+   * (middy, jose) are converted by esbuild. No top-level await in handlers.
+   */
+  format: 'cjs',
+  /** Prefer packages' ESM builds: lets esbuild tree-shake the AWS SDK v3. */
+  mainFields: ['module', 'main'],
+  minify: true,
+  /** External `.js.map` beside the bundle (not counted in the bundle size), without sources. */
+  sourceMap: true,
+  sourcesContent: false,
+  /**
+   * Nothing is external by default: the AWS SDK is bundled (pinned versions, tree-shaken,
+   * faster cold start than the runtime's copy). `nodeModules` of a group are the only externals.
+   */
+  externalModules: [] as string[],
+  /** License comments stay in the packages' own files, not in the deployed bundle. */
+  legalComments: 'none',
+  /**
+   * Lambda bundles swap the SDK's default credential chain for environment credentials only
+   * (functions/adapters/lambda-credentials.ts): Lambda always provides them there, and the rest
+   * of the chain is ~90 KB of code a function never runs.
+   */
+  alias: {
+    '@aws-sdk/credential-provider-node': './functions/adapters/lambda-credentials.ts',
+    /** Loaded by the SDK only for event-stream operations, which no function here calls (15 KB). */
+    '@smithy/core/event-streams': './functions/adapters/no-event-streams.ts',
+  } as Record<string, string>,
+} as const;
+
+/** The afterBundling command that ships a group's `nodeModules` (copied from node_modules, no npm install). */
+export const copyNodeModulesCommand = (projectDir: string, outputDir: string, modules: readonly string[]): string =>
+  `node "${projectDir}/scripts/copy-node-modules.mjs" "${outputDir}" ${modules.map((m) => `"${m}"`).join(' ')}`;
+
+/** Entries of functions that are not API groups (deploy-time seeder, workers). */
+export const extraFunctionEntries: Record<string, string> = {
+  seed: 'functions/seed/handler.ts',
+};
+
+/** The esbuild options equivalent to what NodejsFunction runs with `bundlingDefaults`. */
+export function esbuildOptions(entry: string, outfile: string, external: readonly string[] = []): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: bundlingDefaults.platform,
+    target: bundlingDefaults.target,
+    format: bundlingDefaults.format,
+    mainFields: [...bundlingDefaults.mainFields],
+    minify: bundlingDefaults.minify,
+    sourcemap: bundlingDefaults.sourceMap,
+    sourcesContent: bundlingDefaults.sourcesContent,
+    external: [...bundlingDefaults.externalModules, ...external],
+    legalComments: bundlingDefaults.legalComments,
+    alias: { ...bundlingDefaults.alias },
+    logLevel: 'warning',
+  };
+}

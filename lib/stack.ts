@@ -1,0 +1,103 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Construct } from 'constructs';
+import { tableList, tables } from '../functions/tables';
+import { Api } from './api';
+import type { DeployConfig } from './config';
+import { Data } from './data';
+import { Keys } from './keys';
+import { Observability } from './observability';
+import { AppSecrets } from './secrets';
+import { ReferenceData } from './seed';
+import { SmsSettings } from './sms';
+import { Certificates } from './certificates';
+import { StaffIdentity } from './identity';
+import { Documents } from './storage';
+import { StreamConsumers } from './streams';
+import { Waf } from './waf';
+
+export interface OpenCowinStackProps extends StackProps {
+  config: DeployConfig;
+}
+
+/**
+ * Everything one stage needs, composed from one construct per concern. Environment-agnostic
+ * (no account/region lookups), so `cdk synth` works offline without credentials.
+ * Stage `prod` retains data (tables, buckets, keys, secrets, logs); other stages are disposable.
+ */
+export class OpenCowinStack extends Stack {
+  readonly keys: Keys;
+  readonly data: Data;
+  readonly documents: Documents;
+  readonly secrets: AppSecrets;
+  readonly api: Api;
+  readonly waf: Waf;
+  readonly observability: Observability;
+  readonly identity: StaffIdentity;
+  readonly streams: StreamConsumers;
+  readonly certificates: Certificates;
+
+  constructor(scope: Construct, id: string, props: OpenCowinStackProps) {
+    super(scope, id, props);
+    const { stage } = props.config;
+    const retain = stage === 'prod';
+
+    this.keys = new Keys(this, 'Keys', { stage, retain });
+    this.data = new Data(this, 'Data', { key: this.keys.data, retain });
+    this.documents = new Documents(this, 'Documents', { key: this.keys.data, retain });
+    this.secrets = new AppSecrets(this, 'Secrets', { stage, key: this.keys.data, retain });
+    this.identity = new StaffIdentity(this, 'StaffIdentity', { retain });
+    new SmsSettings(this, 'Sms', { senderId: props.config.smsSenderId, logKey: this.keys.data, retain });
+    this.api = new Api(this, 'Api', {
+      stage,
+      tables: this.data.tables,
+      dataKey: this.keys.data,
+      logKey: this.keys.data,
+      jwtSecret: this.secrets.jwt,
+      pepperSecret: this.secrets.pepper,
+      documentsBucket: this.documents.bucket,
+      corsOrigin: props.config.corsOrigin,
+      smsSenderId: props.config.smsSenderId,
+      staffEnvironment: this.identity.environment(),
+      retain,
+    });
+    this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain });
+    this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.api.deploymentStage, rateLimit: props.config.wafRateLimit, logKey: this.keys.data, retain });
+    const reference = new ReferenceData(this, 'ReferenceData', { stage, table: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, logKey: this.keys.data, retain });
+    this.certificates = new Certificates(this, 'Certificates', {
+      stage,
+      tables: this.data.tables,
+      dataKey: this.keys.data,
+      qrKey: this.keys.qr,
+      qrAlias: this.keys.qrAlias,
+      pdfKey: this.keys.pdf,
+      pdfAlias: this.keys.pdfAlias,
+      bucket: this.documents.bucket,
+      logKey: this.keys.data,
+      smsSenderId: props.config.smsSenderId,
+      retain,
+    });
+    this.certificates.configureApiFunction(this.api.functions.get('certificates')!);
+    this.certificates.connectStreamConsumer(this.streams.fn);
+    this.observability = new Observability(this, 'Observability', {
+      stage,
+      api: this.api.api,
+      functions: new Map([...[...this.api.functions].map(([g, f]) => [g, f.fn] as const), ['seed', reference.seeder.fn] as const, ['streams', this.streams.fn] as const, ['certificate-worker', this.certificates.worker.fn] as const]),
+      tables: this.data.tables,
+      webAclName: this.waf.name,
+      key: this.keys.data,
+      alarmEmail: props.config.alarmEmail,
+    });
+
+    // The certificate pipeline's alarms (DLQ depth, worker errors, backlog age) page the same topic.
+    for (const alarm of this.certificates.alarms) alarm.addAlarmAction(new SnsAction(this.observability.topic));
+
+    new CfnOutput(this, 'ApiUrl', { value: `${this.api.api.url}api/`, description: 'Base URL: append v2/... (CoWIN clients change only this)' });
+    new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
+    for (const def of tableList) new CfnOutput(this, `Table${def.id[0].toUpperCase()}${def.id.slice(1)}Name`, { value: this.data.tables.get(def.id)!.tableName, description: def.envVar });
+    new CfnOutput(this, 'QrSigningKeyAlias', { value: this.keys.qrAlias });
+    new CfnOutput(this, 'PdfSigningKeyAlias', { value: this.keys.pdfAlias });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
+    if (this.api.partnerKey) new CfnOutput(this, 'PartnerApiKeyId', { value: this.api.partnerKey.keyId, description: 'aws apigateway get-api-key --include-value --api-key <id>' });
+  }
+}

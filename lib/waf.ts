@@ -1,0 +1,172 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { DEFAULT_MAX_BODY_BYTES, routes, type RouteDef } from '../functions/routes';
+import { Codes } from '../functions/shared/errors';
+
+/**
+ * Requests per IP per 5 minutes before WAF blocks that IP (429). CoWIN allowed 100 per 5 min per IP
+ * on public APIs, but Indian mobile carriers put thousands of phones behind one CGNAT address,
+ * so the default is 20x that (~6.7 req/s sustained per IP). Context: `-c wafRateLimit=N`.
+ */
+export const DEFAULT_WAF_RATE_LIMIT = 2000;
+/** How long a blocked client is told to wait: the rate window re-evaluates continuously over 5 minutes. */
+const RATE_RETRY_AFTER_SECONDS = 60;
+/** The most of an API Gateway request body AWS WAF can inspect. */
+const WAF_MAX_INSPECTION_BYTES = 64 * 1024;
+
+export interface WafProps {
+  stage: string;
+  /** The API stage to protect. */
+  apiStage: apigw.Stage;
+  /** Requests per IP per 5 minutes. Default DEFAULT_WAF_RATE_LIMIT (2000). */
+  rateLimit?: number;
+  logKey: kms.IKey;
+  /** Keep the WAF log group on removal. Default false. */
+  retain?: boolean;
+}
+
+/**
+ * Regional WebACL on the API stage: per-IP rate limit (429 + Retry-After + CoWIN body), AWS
+ * managed Common and KnownBadInputs rule sets, and a body size rule derived from the route
+ * table. Logs only blocked requests (the full request log at surge volume costs more than it tells).
+ */
+export class Waf extends Construct {
+  readonly webAcl: wafv2.CfnWebACL;
+  readonly name: string;
+  readonly rateLimit: number;
+  readonly maxBodyBytes: number;
+
+  constructor(scope: Construct, id: string, props: WafProps) {
+    super(scope, id);
+    this.name = `open-cowin-${props.stage}`;
+    this.rateLimit = props.rateLimit ?? DEFAULT_WAF_RATE_LIMIT;
+    if (!Number.isInteger(this.rateLimit) || this.rateLimit < 10) throw new Error('wafRateLimit must be an integer >= 10 (AWS WAF minimum)');
+
+    // Body size: WAF inspects at most 64 KB of an API Gateway request body. Routes accepting up
+    // to that are held to the largest of their limits here; the few routes accepting more (bulk
+    // imports) are exempt by path and rely on their function's limit and API Gateway's 10 MB.
+    const all = routes as readonly RouteDef[];
+    const limitOf = (r: RouteDef) => r.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const large = all.filter((r) => limitOf(r) > WAF_MAX_INSPECTION_BYTES);
+    this.maxBodyBytes = Math.max(...all.filter((r) => limitOf(r) <= WAF_MAX_INSPECTION_BYTES).map(limitOf));
+    const inspectionKb = ([16, 32, 48, 64] as const).find((kb) => kb * 1024 >= this.maxBodyBytes) ?? 64;
+    const tooLarge: wafv2.CfnWebACL.StatementProperty = {
+      sizeConstraintStatement: {
+        fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+        comparisonOperator: 'GT',
+        size: this.maxBodyBytes,
+        textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
+    };
+    const exempt = [...new Set(large.map((r) => r.path))].map(
+      (path): wafv2.CfnWebACL.StatementProperty => ({
+        // WAF sees the stage prefix (/<stage>/api/...); path parameters match one segment.
+        regexMatchStatement: {
+          fieldToMatch: { uriPath: {} },
+          regexString: `^/[^/]+${path.split('/').map((seg) => (/^\{\w+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`,
+          textTransformations: [{ priority: 0, type: 'NONE' }],
+        },
+      }),
+    );
+    const bodyStatement: wafv2.CfnWebACL.StatementProperty = exempt.length
+      ? { andStatement: { statements: [tooLarge, { notStatement: { statement: exempt.length === 1 ? exempt[0] : { orStatement: { statements: exempt } } } }] } }
+      : tooLarge;
+
+    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: true,
+    });
+    const managed = (name: string, priority: number, excluded: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
+      name: `AWS-${name}`,
+      priority,
+      overrideAction: { none: {} },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name,
+          ruleActionOverrides: excluded.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+        },
+      },
+      visibilityConfig: visibility(name),
+    });
+
+    const rules: wafv2.CfnWebACL.RuleProperty[] = [
+      {
+        name: 'RateLimitPerIp',
+        priority: 0,
+        action: {
+          block: {
+            customResponse: {
+              responseCode: 429,
+              customResponseBodyKey: 'throttled',
+              responseHeaders: [{ name: 'Retry-After', value: String(RATE_RETRY_AFTER_SECONDS) }],
+            },
+          },
+        },
+        statement: { rateBasedStatement: { limit: this.rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+        visibilityConfig: visibility('RateLimitPerIp'),
+      },
+      {
+        name: 'BodySize',
+        priority: 1,
+        action: { block: { customResponse: { responseCode: 413, customResponseBodyKey: 'tooLarge' } } },
+        statement: bodyStatement,
+        visibilityConfig: visibility('BodySize'),
+      },
+      // SizeRestrictions_BODY (8 KB) would block bodies the routes accept; the BodySize rule replaces it.
+      managed('AWSManagedRulesCommonRuleSet', 2, ['SizeRestrictions_BODY']),
+      managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
+    ];
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: this.name,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      rules,
+      customResponseBodies: {
+        throttled: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ errorCode: Codes.throttled, error: 'Too many requests from your network. Please retry in a minute.' }) },
+        tooLarge: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ errorCode: Codes.tooLarge, error: 'Request body is too large' }) },
+      },
+      associationConfig: { requestBody: { API_GATEWAY: { defaultSizeInspectionLimit: `KB_${inspectionKb}` } } },
+      visibilityConfig: visibility(`open-cowin-${props.stage}`),
+    });
+
+    new wafv2.CfnWebACLAssociation(this, 'Association', {
+      resourceArn: props.apiStage.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+
+    // WAF requires the log group name to start with aws-waf-logs-.
+    const logGroupName = `aws-waf-logs-open-cowin-${props.stage}`;
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName,
+      retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logKey,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      // WAF wants the log group ARN without the trailing `:*` of the GetAtt form.
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ],
+      // singleHeader's content is untyped in the L1: CloudFormation's PascalCase `Name`.
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'x-api-key' } }],
+      loggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
+          },
+        ],
+      },
+    });
+  }
+}

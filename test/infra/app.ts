@@ -1,0 +1,17 @@
+/**
+ * Builds the stack the way `cdk synth` does (cdk.json feature flags), once per test file:
+ * synth bundles every function with esbuild, which takes seconds.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { DeployConfig } from '../../lib/config';
+import { OpenCowinStack } from '../../lib/stack';
+
+export function buildStack(config: Partial<DeployConfig> = {}, opts: { bundle?: boolean } = {}): { app: App; stack: OpenCowinStack; template: Template } {
+  const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  const app = new App({ context: { ...cdkJson.context, ...(opts.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) } });
+  const stack = new OpenCowinStack(app, `OpenCowin-${config.stage ?? 'dev'}`, { config: { stage: 'dev', ...config } });
+  return { app, stack, template: Template.fromStack(stack) };
+}
