@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { deps } from '../deps';
 
 /** The port every context uses to text a citizen. `to` is E.164 (+91XXXXXXXXXX). */
 export interface SmsSender { send(to: string, text: string): Promise<void> }
@@ -31,4 +32,14 @@ export class OutboxSmsSender implements SmsSender {
     await appendFile(this.path, line + '\n');
     if (this.echo) process.stdout.write(`[sms] to ${to}: ${text}\n`);
   }
+}
+
+let defaultSender: SmsSender | undefined;
+
+/** The SMS adapter: a test override if set, else the outbox (SMS_OUTBOX set, local) or SNS (AWS). */
+export function smsSender(): SmsSender {
+  const override = deps().sms;
+  if (override) return override;
+  defaultSender ??= process.env.SMS_OUTBOX ? new OutboxSmsSender(process.env.SMS_OUTBOX, process.env.SMS_ECHO !== 'false') : new SnsSmsSender();
+  return defaultSender;
 }

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../config';
+import { smsSender } from '../adapters/sms';
 import { deps } from '../deps';
 import { dispatcher } from '../http/dispatch';
 import { http, ok, requireCitizen } from '../http/http';
@@ -17,7 +18,7 @@ async function ports(): Promise<SignInPorts> {
   const d = deps();
   return {
     store: authStore(),
-    sms: d.sms,
+    sms: smsSender(),
     secrets: await d.secrets.get(),
     nowSeconds: Math.floor(d.now().getTime() / 1000),
     rules: config.otp(),

@@ -5,7 +5,7 @@
  * revalidate with If-None-Match for a 304; protected answers are read live on every call.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dispatcher } from '../http/dispatch';
 import { http } from '../http/http';
 import type { HttpResult, RequestContext } from '../http/types';

@@ -1,6 +1,6 @@
 /** Beneficiary rules and shapes (pure). */
 import { randomInt } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../shared/errors';
 
 export const BenCodes = {

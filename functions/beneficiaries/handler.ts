@@ -1,21 +1,19 @@
-import { z } from 'zod';
-import { tableName } from '../config';
+import * as z from 'zod';
 import { deps } from '../deps';
 import { dispatcher } from '../http/dispatch';
 import { http, noContent, ok, requireCitizen } from '../http/http';
-import { referenceData } from '../metadata/seed';
+import { personReference } from '../metadata/person-reference';
 import { DomainError } from '../shared/errors';
 import { bookingPorts } from '../booking/ports';
 import { cancelAllFor } from '../booking/service';
 import { BenCodes, RegisterBody } from './domain';
-import { DynamoBeneficiaryStore } from './dynamo-store';
+import { beneficiaryStore } from './ports';
 import { list, register, type BeneficiaryPorts } from './service';
 
-export const beneficiaryStore = () => new DynamoBeneficiaryStore(deps().db, tableName('main'));
 
 async function ports(): Promise<BeneficiaryPorts> {
   const d = deps();
-  return { store: beneficiaryStore(), pepper: (await d.secrets.get()).pepper, now: d.now(), idTypes: referenceData.idTypes, genders: referenceData.genders };
+  return { store: beneficiaryStore(), pepper: (await d.secrets.get()).pepper, now: d.now(), idTypes: personReference.idTypes, genders: personReference.genders };
 }
 
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dispatcher } from '../http/dispatch';
 import { http, noContent, ok, requireCitizen } from '../http/http';
 import { bookingPorts } from './ports';

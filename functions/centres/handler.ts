@@ -2,7 +2,7 @@
  * Staff API for centres and sessions (function group `centres`, auth `staff`). Role checks
  * live in the domain (functions/sessions/access.ts); the dispatcher already refused citizens.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { deps } from '../deps';
 import { dispatcher } from '../http/dispatch';
 import { http, requireStaff } from '../http/http';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dispatcher } from '../http/dispatch';
 import { http, pdf, requireCitizen } from '../http/http';
 import { isoToCowinDate } from '../beneficiaries/domain';

@@ -1,6 +1,6 @@
 /** Appointment slip PDF (pdfkit, standard fonts: names here are Latin or shown as entered). */
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import { drawQr, qrMatrix } from '../certificates/qr';
 
 export interface SlipData {
   appointmentId: string;
@@ -40,8 +40,10 @@ export async function renderSlip(d: SlipData): Promise<Buffer> {
     doc.moveDown(0.3).text(`${b.name}  (reference id ${b.referenceId}, born ${b.birthYear}, photo ID ${b.photoId})`);
   }
   doc.moveDown();
-  const qr = await QRCode.toBuffer(d.appointmentId, { errorCorrectionLevel: 'M', margin: 1, scale: 4 });
-  doc.image(qr, { width: 120 });
+  // The appointment id as a vector QR (same drawing code as the certificates: no PNG encoder).
+  const top = doc.y;
+  drawQr(doc, qrMatrix(d.appointmentId.toUpperCase()), doc.page.margins.left, top, 120);
+  doc.y = top + 125;
   doc.moveDown().fontSize(9).fillColor('#444').text('Carry the photo ID used for registration. The vaccinator will verify it before vaccination.');
   doc.end();
   return done;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { Codes, DomainError } from '../shared/errors';
 import { zodToCowin } from './zod-errors';
 import type { Caller, HttpResult, RequestContext, RouteHandler } from './types';

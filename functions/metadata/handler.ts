@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { tableName } from '../config';
 import { deps } from '../deps';
 import { dispatcher } from '../http/dispatch';

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import genders from './data/genders.json';
-import idTypes from './data/id-types.json';
 import states from './data/states.json';
+import { personReference } from './person-reference';
 import { metadataItems, writeItems } from './dynamo-store';
-import type { GenderRef, IdTypeRef, StateRef } from './reference';
+import type { StateRef } from './reference';
 
 export const referenceData = {
   states: states as StateRef[],
-  idTypes: idTypes as IdTypeRef[],
-  genders: genders as GenderRef[],
+  idTypes: personReference.idTypes,
+  genders: personReference.genders,
 };
 
 /** Version of the shipped reference data: a change to any file re-seeds, an unchanged one is skipped. */

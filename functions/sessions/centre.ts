@@ -2,7 +2,7 @@
  * Vaccination centres: the stored shape, the staff input schema and the rules. Pure: no AWS.
  * Field names follow CoWIN's centre object (cowin-api-v2.md "Availability").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { VACCINE_NAMES, vaccineByName, type VaccineName } from '../vaccines/catalogue';
 
 export type FeeType = 'Free' | 'Paid';

@@ -22,7 +22,7 @@
  * positions in `centers` or `sessions`.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canCreateCenterIn, canManageCenter, assertAdmin, type Staff } from './access';
 import { initialShards } from './capacity';
 import { CenterCreate, newCenter, type Center, type CenterInput } from './centre';

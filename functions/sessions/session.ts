@@ -3,7 +3,7 @@
  * input schemas and rules. Pure: no AWS. Capacity lives in shards (./capacity.ts); the session
  * item keeps the seats created per dose (capacity1, capacity2) so booked = capacity - remaining.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, apiDateToIso, daysBetween, todayIst } from '../shared/dates';
 import type { VaccineName } from '../vaccines/catalogue';
 import { split, type ShardSeats } from './capacity';
