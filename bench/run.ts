@@ -1,0 +1,113 @@
+/**
+ * `npm run bench`: runs each section in order, prints ONE table and writes .bench/results.json.
+ * A section is `async () => Row[]`. Adding one is one line in `sections` below; optional sections
+ * owned by other modules are loaded dynamically and skipped (with a note) until they exist.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A section that has not finished after this long is reported as failed. */
+const SECTION_TIMEOUT_MS = 10 * 60_000;
+
+export interface Row {
+  section: string;
+  metric: string;
+  value: number;
+  unit: string;
+  target?: string;
+  /** value / target (or target / value for "higher is better"); < 1 means within target. */
+  ratio?: number;
+  ok?: boolean;
+}
+export type Section = { name: string; run: () => Promise<Row[]> };
+type Measured = Omit<Row, 'section'>;
+
+/** A section living in `bench/<file>.ts` that exports `fn() => Measured[]`; skipped if the file is absent. */
+const optional = (name: string, file: string, fn: string): Section => ({
+  name,
+  run: async () => {
+    if (!existsSync(join(__dirname, `${file}.ts`))) return [{ section: name, metric: `skipped: bench/${file}.ts not present`, value: 0, unit: '-' }];
+    const mod = (await import(`./${file}`)) as Record<string, () => Promise<Measured[]>>;
+    return (await mod[fn]()).map((r) => ({ section: name, ...r }));
+  },
+});
+
+const sections: Section[] = [
+  { name: 'bundles', run: async () => (await import('./bundles')).benchBundles() },
+  { name: 'http', run: async () => (await import('./http')).benchHttp() },
+  optional('certificates', 'certificates', 'benchCertificates'),
+  optional('surge', 'surge', 'benchSurge'),
+  optional('vaccination', 'vaccination', 'benchVaccination'),
+];
+
+/**
+ * Each section runs in its own child process: sections start local stacks and set process-wide
+ * state (environment, cached SDK clients), and one must not see another's leftovers.
+ * The child runs one section and writes its rows as JSON to BENCH_OUT; its output goes to stderr.
+ */
+async function main(): Promise<void> {
+  const child = process.env.BENCH_SECTION;
+  if (child) {
+    const section = sections.find((s) => s.name === child)!;
+    let rows: Row[];
+    try {
+      rows = await section.run();
+    } catch (e) {
+      rows = [{ section: child, metric: `failed: ${(e as Error).message.split('\n')[0]}`, value: 0, unit: '-', ok: false }];
+    }
+    writeFileSync(process.env.BENCH_OUT!, JSON.stringify(rows));
+    process.exit(0); // do not wait for handles a section left open
+  }
+
+  const only = process.argv.slice(2);
+  const tmp = mkdtempSync(join(tmpdir(), 'cowin-bench-'));
+  const rows: Row[] = [];
+  for (const section of sections) {
+    if (only.length && !only.includes(section.name)) continue;
+    process.stderr.write(`[bench] ${section.name}...\n`);
+    const started = performance.now();
+    const out = join(tmp, `${section.name}.json`);
+    const r = spawnSync(process.execPath, [...process.execArgv, __filename], {
+      env: { ...process.env, BENCH_SECTION: section.name, BENCH_OUT: out },
+      stdio: ['ignore', 2, 2],
+      timeout: SECTION_TIMEOUT_MS,
+    });
+    if (existsSync(out)) rows.push(...(JSON.parse(readFileSync(out, 'utf8')) as Row[]));
+    else rows.push({ section: section.name, metric: `failed: exit ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}`, value: 0, unit: '-', ok: false });
+    process.stderr.write(`[bench] ${section.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  process.stdout.write(table(rows) + '\n');
+  mkdirSync('.bench', { recursive: true });
+  writeFileSync(join('.bench', 'results.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2));
+  if (rows.some((r) => r.ok === false)) process.exitCode = 1;
+}
+
+function table(rows: Row[]): string {
+  const head = ['section', 'metric', 'value', 'unit', 'target', 'ratio', 'ok'];
+  const cells = rows.map((r) => [
+    r.section,
+    r.metric,
+    fmt(r.value),
+    r.unit,
+    r.target ?? '',
+    r.ratio === undefined ? '' : r.ratio.toFixed(2),
+    r.ok === undefined ? '' : r.ok ? 'yes' : 'NO',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 2 || i === 5 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join(' | ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
+}
+
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
+
+/** Row helper: `target` is `< x` (lower is better) or `> x` (higher is better). */
+export function row(section: string, metric: string, value: number, unit: string, limit?: { max?: number; min?: number }): Row {
+  if (limit?.max !== undefined) return { section, metric, value, unit, target: `< ${limit.max}`, ratio: value / limit.max, ok: value < limit.max };
+  if (limit?.min !== undefined) return { section, metric, value, unit, target: `> ${limit.min}`, ratio: value === 0 ? Infinity : limit.min / value, ok: value > limit.min };
+  return { section, metric, value, unit };
+}
+
+if (require.main === module) void main();
