@@ -23,6 +23,8 @@ export interface GatewayOptions {
   defaultThrottle?: { rate: number; burst: number };
   /** API Gateway's hard limit on payload size. */
   maxBodyBytes?: number;
+  /** The function timeout the handlers see (middy answers just before it). Default LOCAL_FUNCTION_TIMEOUT_SECONDS or 30 s. */
+  timeoutMs?: number;
 }
 
 /** Compiled route: a regex over the path with named path parameters. */
@@ -119,11 +121,18 @@ export function createGateway(opts: GatewayOptions) {
       const binary = BINARY_MEDIA_TYPES.test(String(req.headers['content-type'] ?? ''));
       const event = toEvent(req, url, route, pathParameters, body === null ? null : body.toString(binary ? 'base64' : 'utf8'), stage, requestId, binary);
       const handler = await opts.loadHandler(route.group);
-      const result = await handler(event, lambdaContext(route.group, requestId));
+      const timeoutMs = opts.timeoutMs ?? Number(process.env.LOCAL_FUNCTION_TIMEOUT_SECONDS ?? 30) * 1000;
+      const result = await handler(event, lambdaContext(route.group, requestId, timeoutMs));
       const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
       res.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), 'content-length': String(payload.length) });
       res.end(payload);
     } catch (e) {
+      if ((e as Error).name === 'TimeoutError') {
+        // The function ran out of time: answered like the deployed API's INTEGRATION_TIMEOUT
+        // gateway response (lib/api.ts): 503 + Retry-After, safe to retry (writes are idempotent).
+        if (!res.headersSent) json(res, 503, { errorCode: Codes.unavailable, error: 'The service is busy. Please retry shortly.' }, { 'retry-after': '2', 'x-correlation-id': requestId });
+        return;
+      }
       // API Gateway answers 502 when the integration fails; same shape here, never a stack trace.
       process.stderr.write(`[gateway] ${requestId} integration failure: ${(e as Error).stack ?? e}\n`);
       if (!res.headersSent) json(res, 502, { errorCode: Codes.internal, error: `Internal server error. Quote reference ${requestId}` }, { 'x-correlation-id': requestId });
@@ -198,8 +207,8 @@ function toEvent(req: IncomingMessage, url: URL, route: RouteDef, pathParameters
   };
 }
 
-function lambdaContext(group: string, requestId: string): Context {
-  const deadline = Date.now() + 30_000;
+function lambdaContext(group: string, requestId: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `local-${group}`,

@@ -48,13 +48,22 @@ describe('SqsCertificateQueue', () => {
     await expect(new SqsCertificateQueue('https://sqs/q', sqs as unknown as SQSClient).enqueue(['a'])).rejects.toThrow(/InvalidMessageContents/);
   });
 
-  it('in process: runs the worker and throws when some ids failed (so the stream redelivers)', async () => {
-    const run = jest.fn(async (ids: readonly string[]) => ({ failed: ids.filter((i) => i === 'bad') }));
-    await new InProcessCertificateQueue(run).enqueue(['a', 'a']);
-    expect(run).toHaveBeenCalledWith(['a']);
-    await expect(new InProcessCertificateQueue(run).enqueue(['a', 'bad'])).rejects.toThrow(/1 dose event/);
-    await new InProcessCertificateQueue(run).enqueue([]);
+  it('in process: accepts at once like SQS, works in the background, retries a failed id, then gives up', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const run = jest.fn(async (ids: readonly string[]) => {
+      await gate;
+      return { failed: ids.filter((i) => i === 'bad') };
+    });
+    const queue = new InProcessCertificateQueue(run, 2, 3);
+    await queue.enqueue(['a', 'a', 'bad']); // returns before any work finished: the stream is not held up
     expect(run).toHaveBeenCalledTimes(2);
+    release();
+    await queue.idle();
+    expect(run.mock.calls.map((c) => c[0][0]).sort()).toEqual(['a', 'bad', 'bad', 'bad']); // 'bad' tried 3 times, 'a' once
+    await queue.enqueue([]);
+    await queue.idle();
+    expect(run).toHaveBeenCalledTimes(4);
   });
 });
 
