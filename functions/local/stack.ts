@@ -21,6 +21,7 @@ import { seeders } from './seeders';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { initDevIdp } from '../auth/staff-idp';
 import { certificateSigners } from '../adapters/signer/wiring';
+import { certificateQueueIdle } from '../adapters/certificate-queue';
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -124,6 +125,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     log,
   });
   stops.unshift(() => poller.stop());
+  // Certificate work queued in process (SQS in AWS) finishes before DynamoDB and S3 go away.
+  stops.unshift(() => Promise.race([certificateQueueIdle(), new Promise<void>((r) => setTimeout(r, 60_000).unref())]));
   streamPoller = poller;
 
   const partnerApiKey = loadOrCreateApiKey(join(dataDir, 'api-keys.json'));

@@ -75,11 +75,15 @@ describe('verifyCertificateArtifact', () => {
 describe('bin/verify.ts (offline verifier)', () => {
   let dir: string;
   let output: string[];
+  let errors: string[];
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'verify-'));
     output = [];
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => output.push(String(chunk)) > 0);
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => output.push(String(chunk)) > 0);
+    // The result is JSON on stdout; usage and errors go to stderr (kept apart: another test file's
+    // late log line on the shared worker's stderr must not end up in the parsed JSON).
+    errors = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => errors.push(String(chunk)) > 0);
   });
   afterEach(async () => {
     jest.restoreAllMocks();
@@ -119,7 +123,7 @@ describe('bin/verify.ts (offline verifier)', () => {
 
   it('prints usage and exits 2 without a trust bundle', async () => {
     expect(await verifyCli(['verify', 'HC1:ABC'])).toBe(2);
-    expect(output.join('')).toContain('usage');
+    expect(errors.join('')).toContain('usage');
   });
 
   it('prints the trust bundle of the local signers', async () => {
