@@ -187,7 +187,7 @@ describe('bulk import', () => {
     const r = await post('/import', rows);
     expect(r.status).toBe(200);
     expect(r.body.sessions.created).toBe(1050);
-  });
+  }, 300_000);
 });
 
 describe('bad input on every staff route → CoWIN-shaped 4xx', () => {
