@@ -2,6 +2,7 @@
  * `npm start`: the whole API on http://127.0.0.1:3000 with no AWS account.
  * Data lives in .local/ (LOCAL_DATA_DIR) and survives restarts; `npm run reset` wipes it.
  */
+import './local-env'; // first: sets the log level before any logger exists
 import { join } from 'node:path';
 import { checkJava } from '../functions/local/dynamodb-local';
 import { startLocalStack } from '../functions/local/stack';

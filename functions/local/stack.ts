@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableName } from '../config';
 import { deps } from '../deps';
+import { logger } from '../shared/logger';
 import { routes, type FunctionGroup } from '../routes';
 import { tableList, tables, type TableDef } from '../tables';
 import { startDynamoLocal } from './dynamodb-local';
@@ -65,7 +66,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   process.env.LOCAL_DATA_DIR = dataDir;
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env.POWERTOOLS_LOG_LEVEL ??= process.env.LOG_LEVEL ?? 'WARN';
+  // A logger that exists already (imported before this ran) follows too; bin/local-env.ts sets
+  // the level before anything is imported for `npm start`.
+  logger.setLogLevel(process.env.POWERTOOLS_LOG_LEVEL as 'WARN');
   process.env[BUCKET_ENV] ??= 'cowin-local-documents';
   const outbox = join(dataDir, 'sms-outbox.jsonl');
   if (!process.env.AWS_ENDPOINT_URL_SNS) {

@@ -1,0 +1,7 @@
+/**
+ * Imported first by bin/local.ts, before any module that builds a logger or metrics object:
+ * locally the console shows warnings and errors only (LOG_LEVEL=INFO npm start for request
+ * logs), and no CloudWatch metrics are flushed.
+ */
+process.env.POWERTOOLS_LOG_LEVEL ??= process.env.LOG_LEVEL ?? 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
