@@ -8,6 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// Sections start local stacks in process: request logs would drown the table (warnings still show).
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
 /** A section that has not finished after this long is reported as failed. */
 const SECTION_TIMEOUT_MS = 10 * 60_000;
 
@@ -40,6 +44,7 @@ const sections: Section[] = [
   optional('certificates', 'certificates', 'benchCertificates'),
   optional('surge', 'surge', 'benchSurge'),
   optional('vaccination', 'vaccination', 'benchVaccination'),
+  optional('availability', 'availability', 'benchAvailability'),
 ];
 
 /**
