@@ -228,7 +228,9 @@ class CertificateLayout {
 
     let y = top + 24;
     this.label(LABELS.issuedOn, MARGIN, y);
-    this.text(formatDate(certificate.issuedAt.slice(0, 10)), MARGIN, y + 14, { size: 10 });
+    // The calendar day in India (as dose dates are), not the UTC day of the timestamp.
+    const issuedIst = new Date(Date.parse(certificate.issuedAt) + 5.5 * 3600_000).toISOString().slice(0, 10);
+    this.text(formatDate(issuedIst), MARGIN, y + 14, { size: 10 });
     y += 38;
     this.label(LABELS.issuer, MARGIN, y);
     this.text(certificate.issuer, MARGIN, y + 14, { size: 9.5 });
