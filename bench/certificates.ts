@@ -13,15 +13,7 @@ import { renderCertificatePdf } from '../functions/certificates/pdf';
 import { qrMatrix } from '../functions/certificates/qr';
 import { TrustList } from '../functions/certificates/trust';
 
-export interface Measured {
-  metric: string;
-  value: number;
-  unit: string;
-  target?: string;
-  /** value / target, or target / value when higher is better: < 1 means within target. */
-  ratio?: number;
-  ok?: boolean;
-}
+import type { Measured } from './run';
 
 /** A realistic two-dose record: long Indian names and centre names, passport requested. */
 export const BENCH_INPUT: IssueInput = {

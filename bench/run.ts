@@ -26,7 +26,8 @@ export interface Row {
   ok?: boolean;
 }
 export type Section = { name: string; run: () => Promise<Row[]> };
-type Measured = Omit<Row, 'section'>;
+/** What a section's own function returns: a row without its section name. */
+export type Measured = Omit<Row, 'section'>;
 
 /** A section living in `bench/<file>.ts` that exports `fn() => Measured[]`; skipped if the file is absent. */
 const optional = (name: string, file: string, fn: string): Section => ({

@@ -20,6 +20,7 @@ import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, T
 import type { DoseEvent } from '../vaccination/domain';
 import { toEvent, VacKeys } from '../vaccination/dynamo-store';
 import { revocationEntry } from './revocation';
+import type { Beneficiary } from '../beneficiaries/domain';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -68,16 +69,9 @@ export interface CertificateItem {
   smsAt?: string;
 }
 
-export interface ProfileState {
-  beneficiaryId: string;
-  accountId: string;
-  name: string;
-  birthYear: number;
-  genderId: number;
-  photoIdType: number;
-  photoIdCode: string;
-  photoIdLast4: string;
-  vaccine?: string;
+/** The beneficiary's identity fields (functions/beneficiaries/domain.ts) plus what issuance tracks. */
+export interface ProfileState
+  extends Pick<Beneficiary, 'beneficiaryId' | 'accountId' | 'name' | 'birthYear' | 'genderId' | 'photoIdType' | 'photoIdCode' | 'photoIdLast4' | 'vaccine'> {
   doseEvents: Record<string, string>;
   doseVersion: number;
   holderVersion: number;
