@@ -7,20 +7,12 @@ import * as z from 'zod';
 import { dispatcher } from '../http/dispatch';
 import { http, ok } from '../http/http';
 import { deps } from '../deps';
-import { addDays, apiDateToIso, daysBetween, isIsoDate, todayIst } from '../shared/dates';
+import { addDays, daysBetween, todayIst } from '../shared/dates';
 import { DomainError } from '../shared/errors';
 import { statsStore } from './consumer';
 import { countersView, sumShards, type Counters } from './domain';
+import { ApiDate } from '../http/schemas';
 
-const ApiDate = (field: string) =>
-  z.string().transform((v, ctx) => {
-    const iso = isIsoDate(v) ? v : apiDateToIso(v);
-    if (!iso) {
-      ctx.addIssue({ code: 'custom', message: `USRRES0002: ${field} must be a date DD-MM-YYYY` });
-      return z.NEVER;
-    }
-    return iso;
-  });
 const StateId = z.string().regex(/^\d{1,5}$/, 'USRRES0002: state_id must be a number').transform(Number);
 export const MAX_DAYS = 92;
 

@@ -10,11 +10,12 @@ import { dispatcher } from '../http/dispatch';
 import { http, ok, requireStaff } from '../http/http';
 import { zodToCowin } from '../http/zod-errors';
 import { personReference } from '../metadata/person-reference';
-import { apiDateToIso, isIsoDate, todayIst } from '../shared/dates';
+import { todayIst } from '../shared/dates';
 import { DomainError } from '../shared/errors';
 import { vaccinationRules, VacCodes, eventView, aefiView, type DoseEvent } from './domain';
 import { DynamoVaccinationStore } from './dynamo-store';
 import { auditAefi, auditBeneficiary, auditCenterDay, auditFlagged, correctDose, recordBatch, recordDose, reportAefi, type DoseInput, type VaccinationPorts } from './service';
+import { ApiDate } from '../http/schemas';
 
 export const vaccinationStore = () => new DynamoVaccinationStore(deps().db, tableName('main'));
 
@@ -38,16 +39,6 @@ const Dose = z
   .pipe(z.number().int('USRRES0002: dose must be 1 to 4').min(1, 'USRRES0002: dose must be 1 to 4').max(4, 'USRRES0002: dose must be 1 to 4'));
 /** An instant with its offset, e.g. 2021-06-21T10:15:00+05:30. */
 const Instant = (field: string) => z.iso.datetime({ offset: true, message: `USRRES0002: ${field} must be an ISO 8601 date-time with offset` }).transform((s) => new Date(s));
-/** CoWIN's DD-MM-YYYY (or ISO YYYY-MM-DD) → ISO. */
-const ApiDate = (field: string) =>
-  z.string().transform((v, ctx) => {
-    const iso = isIsoDate(v) ? v : apiDateToIso(v);
-    if (!iso) {
-      ctx.addIssue({ code: 'custom', message: `USRRES0002: ${field} must be a date DD-MM-YYYY` });
-      return z.NEVER;
-    }
-    return iso;
-  });
 const Text = (field: string, max: number) => z.string().trim().min(1, `USRRES0001: Input parameter missing: ${field}`).max(max, `USRRES0002: ${field} is longer than ${max} characters`);
 
 const VaccinateFields = {
