@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../shared/errors';
+import { mapLimit } from '../shared/map-limit';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -33,4 +35,49 @@ export function isThrottling(e: unknown): boolean {
     Array.isArray(reasons) &&
     reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')
   );
+}
+
+type Item = Record<string, unknown>;
+
+/**
+ * BatchGetItem for any number of keys: duplicates dropped (the API rejects them), chunks of 100
+ * (its limit), 8 chunks in flight, UnprocessedKeys retried with jittered backoff. Keys still
+ * unprocessed after 9 attempts mean DynamoDB is throttling us: that is answered as 429.
+ */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  table: string,
+  keys: Item[],
+  opts: { consistent?: boolean; projection?: string } = {},
+): Promise<Item[]> {
+  const unique = [...new Map(keys.map((k) => [JSON.stringify(k), k])).values()];
+  const chunks: Item[][] = [];
+  for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
+  const results = await mapLimit(chunks, 8, async (chunk) => {
+    const got: Item[] = [];
+    let pending = chunk;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new DomainError('USRRES0429', 'Too many requests right now. Please retry shortly.', 'throttled', 1);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+      const res = await db.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: opts.consistent ?? false, ProjectionExpression: opts.projection } } }),
+      );
+      got.push(...((res.Responses?.[table] ?? []) as Item[]));
+      pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Item[];
+    }
+    return got;
+  });
+  return results.flat();
+}
+
+/** Every page of a Query (at most `max` items). */
+export async function queryAll(db: DynamoDBDocumentClient, input: QueryCommandInput, max = Number.POSITIVE_INFINITY): Promise<Item[]> {
+  const out: Item[] = [];
+  let ExclusiveStartKey: Item | undefined;
+  do {
+    const res = await db.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    out.push(...((res.Items ?? []) as Item[]));
+    ExclusiveStartKey = res.LastEvaluatedKey;
+  } while (ExclusiveStartKey && out.length < max);
+  return out.length > max ? out.slice(0, max) : out;
 }

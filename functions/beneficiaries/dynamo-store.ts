@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Beneficiary } from './domain';
 import type { BeneficiaryStore, OpenAppointment, RegisterOutcome } from './store';
+import { batchGetAll } from '../adapters/dynamo';
 
 const profileKey = (id: string) => ({ pk: `BEN#${id}`, sk: 'PROFILE' });
 
@@ -78,18 +79,7 @@ export class DynamoBeneficiaryStore implements BeneficiaryStore {
   }
 
   async getMany(ids: string[]): Promise<Beneficiary[]> {
-    const unique = [...new Set(ids)];
-    const out: Beneficiary[] = [];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map(profileKey);
-      for (let attempt = 0; keys.length; attempt++) {
-        const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
-        for (const item of res.Responses?.[this.table] ?? []) out.push(toBeneficiary(item));
-        keys = res.UnprocessedKeys?.[this.table]?.Keys ?? [];
-        if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 6)));
-      }
-    }
-    return out;
+    return (await batchGetAll(this.db, this.table, ids.map(profileKey), { consistent: true })).map(toBeneficiary);
   }
 
   async listIds(accountId: string): Promise<string[]> {

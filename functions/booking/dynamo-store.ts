@@ -1,9 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { poolOf, type Dose, type ShardSeats } from '../sessions/capacity';
 import type { SessionInfo } from './rules';
 import type { Appointment, BookOutcome, BookingStore, ChangeOutcome, Plan } from './store';
+import { batchGetAll } from '../adapters/dynamo';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -47,15 +48,11 @@ export class DynamoBookingStore implements BookingStore {
   }
 
   async readShards(sessionId: string, shards: number): Promise<ShardSeats[]> {
-    const out: ShardSeats[] = [];
-    let keys: Record<string, unknown>[] = Array.from({ length: shards }, (_, k) => shardKey(sessionId, k));
-    for (let attempt = 0; keys.length; attempt++) {
-      const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
-      for (const i of res.Responses?.[this.table] ?? []) out.push({ shard: Number(String(i.pk).split('#').pop()), d1: Number(i.d1 ?? 0), d2: Number(i.d2 ?? 0) });
-      keys = res.UnprocessedKeys?.[this.table]?.Keys ?? [];
-      if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 6)));
-    }
-    return out.sort((a, b) => a.shard - b.shard);
+    const keys = Array.from({ length: shards }, (_, k) => shardKey(sessionId, k));
+    const items = await batchGetAll(this.db, this.table, keys, { consistent: true });
+    return items
+      .map((i) => ({ shard: Number(String(i.pk).split('#').pop()), d1: Number(i.d1 ?? 0), d2: Number(i.d2 ?? 0) }))
+      .sort((a, b) => a.shard - b.shard);
   }
 
   /** Takes seats: each shard's decrement is conditional, so no shard (and no session) ever goes below zero. */

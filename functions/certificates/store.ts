@@ -16,11 +16,12 @@
  * version, so a stale, duplicate or concurrent issuer can never install a second certificate.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DoseEvent } from '../vaccination/domain';
 import { toEvent, VacKeys } from '../vaccination/dynamo-store';
 import { revocationEntry } from './revocation';
 import type { Beneficiary } from '../beneficiaries/domain';
+import { batchGetAll, queryAll } from '../adapters/dynamo';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -426,35 +427,17 @@ export class DynamoCertificateStore {
 
   /** Every revoked certificate id (one partition, paged). */
   async revokedIds(): Promise<string[]> {
-    const ids: string[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'CERTREVOKED' },
-          ProjectionExpression: 'sk',
-          ExclusiveStartKey,
-        }),
-      );
-      for (const i of res.Items ?? []) ids.push(String(i.sk));
-      ExclusiveStartKey = res.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return ids;
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'CERTREVOKED' },
+      ProjectionExpression: 'sk',
+    });
+    return items.map((i) => String(i.sk));
   }
 
-  private async batchGet(keys: Array<Record<string, unknown>>): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending = keys.slice(i, i + 100);
-      for (let attempt = 0; pending.length; attempt++) {
-        const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }));
-        out.push(...(res.Responses?.[this.table] ?? []));
-        pending = (res.UnprocessedKeys?.[this.table]?.Keys ?? []) as Array<Record<string, unknown>>;
-        if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 6)));
-      }
-    }
-    return out;
+  private batchGet(keys: Array<Record<string, unknown>>): Promise<Record<string, unknown>[]> {
+    return batchGetAll(this.db, this.table, keys, { consistent: true });
   }
+
 }

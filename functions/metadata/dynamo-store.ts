@@ -1,6 +1,7 @@
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GenderRef, IdTypeRef, StateRef } from './reference';
 import type { DistrictRow, MetadataStore, StateRow } from './store';
+import { queryAll } from '../adapters/dynamo';
 
 /**
  * Reference data on the main table:
@@ -12,21 +13,12 @@ export class DynamoMetadataStore implements MetadataStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   private async queryAll<T>(pk: string, prefix: string): Promise<T[]> {
-    const out: T[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of res.Items ?? []) out.push(item.data as T);
-      ExclusiveStartKey = res.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
+    });
+    return items.map((item) => item.data as T);
   }
 
   states = () => this.queryAll<StateRow>('META', 'STATE#');

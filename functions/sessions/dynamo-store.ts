@@ -4,14 +4,13 @@
  * keys are BatchGetItem in chunks of 100 with UnprocessedKeys retried.
  */
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, queryAll } from '../adapters/dynamo';
 import { tableName } from '../config';
 import { deps } from '../deps';
 import type { ShardSeats } from './capacity';
@@ -86,65 +85,27 @@ const isConditionalCancel = (e: unknown, index?: number): boolean => {
   return reasons.some((r) => r.Code === 'ConditionalCheckFailed') && !reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded');
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+/** Re-exported: the import and seeding code take it from here. */
+export { mapLimit } from '../shared/map-limit';
 
 export class DynamoSessionStore implements SessionStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
-  /** BatchGetItem in chunks of 100 keys (the API's limit), UnprocessedKeys retried with backoff. */
+  /** BatchGetItem for any number of keys (functions/adapters/dynamo.ts batchGetAll). */
   async batchGet(keyList: Key[], consistent = false): Promise<Item[]> {
-    const unique = [...new Map(keyList.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-    const chunks: Key[][] = [];
-    for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
-    const results = await mapLimit(chunks, 8, async (chunk) => {
-      const got: Item[] = [];
-      let pending: Key[] = chunk;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2));
-        const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: consistent } } }));
-        got.push(...((res.Responses?.[this.table] ?? []) as Item[]));
-        pending = (res.UnprocessedKeys?.[this.table]?.Keys ?? []) as Key[];
-      }
-      return got;
-    });
-    return results.flat();
+    return (await batchGetAll(this.db, this.table, keyList, { consistent })) as Item[];
   }
 
   private async queryAll(index: string | undefined, expr: string, values: Item): Promise<Item[]> {
-    const out: Item[] = [];
-    let ExclusiveStartKey: Item | undefined;
     const pkName = index ? `${index}pk` : 'pk';
     const skName = index ? `${index}sk` : 'sk';
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: index,
-          KeyConditionExpression: expr,
-          ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey,
-        }),
-      );
-      out.push(...((res.Items ?? []) as Item[]));
-      ExclusiveStartKey = res.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    return (await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: index,
+      KeyConditionExpression: expr,
+      ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
+      ExpressionAttributeValues: values,
+    })) as Item[];
   }
 
   async nextCenterIds(count: number): Promise<number[]> {

@@ -1,7 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Contribution } from './domain';
 import { merge } from './domain';
+import { batchGetAll, isThrottling, queryAll } from '../adapters/dynamo';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -18,18 +19,8 @@ export class DynamoStatsStore {
 
   /** Ids (of these) whose marker exists: already counted. Strongly consistent. */
   async applied(ids: string[]): Promise<Set<string>> {
-    const out = new Set<string>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map(markerKey);
-      for (let attempt = 0; keys.length; attempt++) {
-        const res = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk' } } }));
-        for (const item of res.Responses?.[this.table] ?? []) out.add(String(item.pk).slice('STATAPPLIED#'.length));
-        keys = res.UnprocessedKeys?.[this.table]?.Keys ?? [];
-        if (keys.length) await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 6)));
-      }
-    }
-    return out;
+    const items = await batchGetAll(this.db, this.table, ids.map(markerKey), { consistent: true, projection: 'pk' });
+    return new Set(items.map((item) => String(item.pk).slice('STATAPPLIED#'.length)));
   }
 
   /**
@@ -72,8 +63,7 @@ export class DynamoStatsStore {
         if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) return 'retry';
         return 'throttled';
       }
-      const name = (e as Error).name;
-      if (name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'RequestLimitExceeded') return 'throttled';
+      if (isThrottling(e)) return 'throttled';
       throw e;
     }
   }
@@ -84,13 +74,6 @@ export class DynamoStatsStore {
       : range?.beginsWith
         ? { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': range.beginsWith } }
         : { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } };
-    const out: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey }));
-      out.push(...(res.Items ?? []));
-      ExclusiveStartKey = res.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    return queryAll(this.db, { TableName: this.table, ...input });
   }
 }

@@ -1,8 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CenterRef } from './access';
 import { istDate, type Aefi, type DoseEvent, type DoseState, type ProfileAfter } from './domain';
 import type { OpenAppointmentRef, RecordOutcome, VaccinationStore } from './store';
+import { queryAll } from '../adapters/dynamo';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -290,14 +291,7 @@ export class DynamoVaccinationStore implements VaccinationStore {
   }
 
   /** Pages through a query; `max` bounds what one audit answer may hold (a busy centre does a few thousand a day). */
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>, max = 20_000): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey }));
-      out.push(...(res.Items ?? []));
-      ExclusiveStartKey = res.LastEvaluatedKey;
-    } while (ExclusiveStartKey && out.length < max);
-    return out.slice(0, max);
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>, max = 20_000): Promise<Record<string, unknown>[]> {
+    return queryAll(this.db, { TableName: this.table, ...input }, max);
   }
 }
