@@ -2,18 +2,22 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { deps } from '../deps';
+import type { SmsMessage } from '../sms/catalogue';
 
-/** The port every context uses to text a citizen. `to` is E.164 (+91XXXXXXXXXX). */
-export interface SmsSender { send(to: string, text: string): Promise<void> }
+/**
+ * The port every context uses to text a citizen. `to` is E.164 (+91XXXXXXXXXX); the message comes
+ * from the catalogue (functions/sms/catalogue.ts), so its kind names the registered template.
+ */
+export interface SmsSender { send(to: string, message: SmsMessage): Promise<void> }
 
 /** Amazon SNS direct-to-phone SMS, transactional (OTPs must not be dropped as promotional). */
 export class SnsSmsSender implements SmsSender {
   constructor(private readonly client = new SNSClient({}), private readonly senderId = process.env.SMS_SENDER_ID) {}
-  async send(to: string, text: string): Promise<void> {
+  async send(to: string, message: SmsMessage): Promise<void> {
     await this.client.send(
       new PublishCommand({
         PhoneNumber: to,
-        Message: text,
+        Message: message.text,
         MessageAttributes: {
           'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
           ...(this.senderId ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.senderId } } : {}),
@@ -26,8 +30,9 @@ export class SnsSmsSender implements SmsSender {
 /** Local stand-in: one JSON line per SMS in an outbox file, plus a console line a developer can read. */
 export class OutboxSmsSender implements SmsSender {
   constructor(private readonly path: string, private readonly echo = true) {}
-  async send(to: string, text: string): Promise<void> {
-    const line = JSON.stringify({ at: new Date().toISOString(), to, text });
+  async send(to: string, message: SmsMessage): Promise<void> {
+    const { kind, text } = message;
+    const line = JSON.stringify({ at: new Date().toISOString(), to, kind, text });
     await mkdir(dirname(this.path), { recursive: true });
     await appendFile(this.path, line + '\n');
     if (this.echo) process.stdout.write(`[sms] to ${to}: ${text}\n`);

@@ -4,6 +4,7 @@
  */
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { DomainError } from '../shared/errors';
+import { renderSms, type SmsMessage } from '../sms/catalogue';
 
 export const AuthCodes = {
   invalidTxn: 'USRAUT0013',
@@ -35,8 +36,7 @@ export const toE164 = (mobile: string): string => `+91${mobile}`;
 /** 6 digits from the OS CSPRNG, uniformly (randomInt rejects modulo bias). */
 export const newOtp = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
-export const otpSmsText = (otp: string, validitySeconds: number): string =>
-  `Your OTP to register/access CoWIN is ${otp}. It will be valid for ${Math.round(validitySeconds / 60)} minutes. - CoWIN`;
+export const otpSms = (otp: string, validitySeconds: number): SmsMessage => renderSms('otp', { otp, minutes: Math.round(validitySeconds / 60) });
 
 /** What clients send: the SHA-256 hex of the 6 digits (never the digits themselves). */
 export const otpDigest = (otp: string): string => createHash('sha256').update(otp).digest('hex');

@@ -7,7 +7,7 @@ import {
   newOtp,
   normaliseMobile,
   otpDigest,
-  otpSmsText,
+  otpSms,
   reserveError,
   storedOtpHash,
   toE164,
@@ -41,7 +41,7 @@ export async function requestOtp(p: SignInPorts, mobileInput: string, channel: O
     expiresAt: p.nowSeconds + p.rules.validitySeconds,
     channel,
   });
-  await p.sms.send(toE164(mobile), otpSmsText(otp, p.rules.validitySeconds));
+  await p.sms.send(toE164(mobile), otpSms(otp, p.rules.validitySeconds));
   return { txnId };
 }
 

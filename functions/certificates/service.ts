@@ -9,6 +9,7 @@ import { blobStore, type BlobStore } from '../adapters/blobs';
 import { encryptor, type Encryptor } from '../adapters/encryptor';
 import { certificateSigners, type CertificateSigners } from '../adapters/signer/wiring';
 import { smsSender, type SmsSender } from '../adapters/sms';
+import { renderSms } from '../sms/catalogue';
 import { tableName } from '../config';
 import { deps } from '../deps';
 import { personReference } from '../metadata/person-reference';
@@ -234,7 +235,7 @@ async function notifyOnce(p: CertificatePorts, c: CertificateItem): Promise<void
       return;
     }
     const firstName = c.holder.name.trim().split(/\s+/)[0] ?? c.holder.name;
-    await p.sms().send(`+91${mobile.replace(/^\+?91(?=\d{10}$)/, '')}`, `Your vaccination certificate for ${firstName} is ready. Download it from CoWIN.`);
+    await p.sms().send(`+91${mobile.replace(/^\+?91(?=\d{10}$)/, '')}`, renderSms('certificateReady', { name: firstName }));
     c.smsAt = at;
   } catch (e) {
     await p.store.unclaimSms(c.certificateId, at).catch(() => undefined);

@@ -1,5 +1,5 @@
 import { checkPhotoId, verhoeffDigit, verhoeffValid } from '../../../functions/beneficiaries/photo-id';
-import { normaliseMobile, otpSmsText, storedOtpHash, newOtp } from '../../../functions/auth/otp';
+import { normaliseMobile, otpSms, storedOtpHash, newOtp } from '../../../functions/auth/otp';
 
 describe('Verhoeff (Aadhaar check digit)', () => {
   it('matches published vectors', () => {
@@ -55,7 +55,7 @@ describe('OTP helpers', () => {
     expect(() => normaliseMobile('98765')).toThrow();
   });
   it("texts CoWIN's wording", () => {
-    expect(otpSmsText('123456', 180)).toBe('Your OTP to register/access CoWIN is 123456. It will be valid for 3 minutes. - CoWIN');
+    expect(otpSms('123456', 180)).toEqual({ kind: 'otp', text: 'Your OTP to register/access CoWIN is 123456. It will be valid for 3 minutes. - CoWIN' });
   });
   it('makes 6-digit OTPs and binds stored hashes to their transaction', () => {
     const otps = new Set(Array.from({ length: 200 }, newOtp));

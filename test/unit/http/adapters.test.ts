@@ -16,7 +16,7 @@ describe('SNS SMS adapter', () => {
   it('publishes a transactional SMS to the E.164 number with the sender id', async () => {
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).resolves({ MessageId: 'm1' });
-    await new SnsSmsSender(new SNSClient({ region: 'ap-south-1' }), 'COWIN').send('+919876543210', 'hello');
+    await new SnsSmsSender(new SNSClient({ region: 'ap-south-1' }), 'COWIN').send('+919876543210', { kind: 'otp', text: 'hello' });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       PhoneNumber: '+919876543210',
       Message: 'hello',
