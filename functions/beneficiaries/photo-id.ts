@@ -65,7 +65,7 @@ export const ID_RULES: Record<string, IdTypeRule> = {
 export interface CheckedPhotoId { code: string; hash: string; last4: string }
 
 export function checkPhotoId(pepper: string, code: string, raw: string): CheckedPhotoId {
-  const rule = ID_RULES[code];
+  const rule = Object.hasOwn(ID_RULES, code) ? ID_RULES[code] : undefined; // not Object.prototype's members
   if (!rule) throw new DomainError('BENREG0003', 'Unknown photo ID type', 'invalid');
   const n = rule.normalise(raw);
   if (!rule.valid(n)) throw new DomainError('BENREG0003', `Invalid ${code.replace(/_/g, ' ').toLowerCase()} number: expected ${rule.hint}`, 'invalid');

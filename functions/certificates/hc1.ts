@@ -228,10 +228,10 @@ export function verifyHc1(text: string, options: Hc1VerifyOptions): Hc1VerifyRes
   const meta: Hc1Claims = {
     kid: kidB64,
     ...(typeof iss === 'string' ? { issuerCountry: iss } : {}),
-    ...(typeof iat === 'number' ? { issuedAt: new Date(iat * 1000).toISOString() } : {}),
-    ...(typeof exp === 'number' ? { expiresAt: new Date(exp * 1000).toISOString() } : {}),
+    ...(isTime(iat) ? { issuedAt: new Date(iat * 1000).toISOString() } : {}),
+    ...(isTime(exp) ? { expiresAt: new Date(exp * 1000).toISOString() } : {}),
   };
-  if (typeof exp !== 'number') return { status: 'invalid', reason: 'SCHEMA', detail: 'CWT has no exp claim' };
+  if (!isTime(exp)) return { status: 'invalid', reason: 'SCHEMA', detail: 'CWT has no exp claim' };
   if (options.now.getTime() > exp * 1000) return { status: 'invalid', reason: 'EXPIRED', detail: `expired at ${meta.expiresAt}` };
 
   const hcert = claims.get(CLAIM_HCERT);
@@ -245,6 +245,11 @@ export function verifyHc1(text: string, options: Hc1VerifyOptions): Hc1VerifyRes
   const result = { payload: parsed.data, certificateId, signer: signer.subject, ...meta };
   if (options.revocations?.isRevoked(certificateId)) return { status: 'revoked', ...result };
   return { status: 'valid', ...result };
+}
+
+/** A CWT NumericDate that is a real instant (NaN, Infinity or beyond Date's range would throw or never expire). */
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(new Date(value * 1000).getTime());
 }
 
 function safeVerify(check: () => boolean): boolean {
