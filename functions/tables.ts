@@ -72,6 +72,24 @@ export const tables = {
     ttlAttribute: 'ttl',
     purpose: 'vaccination statistics aggregated from the main table stream, replay markers',
   },
+  /**
+   * Availability read model (functions/sessions/availability-model.ts): one item per scope and
+   * week holding every session's live seats, written only by the main table's stream consumer,
+   * read by the availability routes (≤ 2 items per answer). Apart from `main` so its writes
+   * never feed back into main's stream and its throughput is tuned alone.
+   *  - AVAIL#D<district>#<monday> / AVAIL       a district's week [get]
+   *  - AVAIL#P<pincode>#<monday> / AVAIL        a pincode's week [get]
+   *  - AVAIL#C<center>#<monday> / AVAIL         a centre's week [get]
+   */
+  availability: {
+    id: 'availability',
+    envVar: 'TABLE_AVAILABILITY',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [],
+    ttlAttribute: 'ttl',
+    purpose: 'availability read model maintained from the main table stream: O(1) items per findBy*/calendarBy* answer',
+  },
 } as const satisfies Record<string, TableDef>;
 
 export type TableId = keyof typeof tables;

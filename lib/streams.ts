@@ -53,7 +53,7 @@ export class StreamConsumers extends Construct {
       serviceName: 'open-cowin-streams',
       memoryMb: 512,
       timeoutSeconds: 60,
-      description: 'main table stream consumers: statistics (functions/streams/handler.ts)',
+      description: 'main table stream consumers: statistics, certificates, availability read model (functions/streams/handler.ts)',
       logRemovalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       environment: Object.fromEntries(tableList.map((t) => [t.envVar, props.tables.get(t.id)!.tableName])),
     });
@@ -61,6 +61,8 @@ export class StreamConsumers extends Construct {
     // Write access to the tables consumers write (stats); the source is read through its stream
     // only (the event source grants that). Table grants include the table key's permissions.
     for (const t of props.tables.values()) if (t !== props.source) t.grantReadWriteData(house.role);
+    // The availability consumer re-reads the truth (sessions, shards, centres) strongly consistently.
+    props.source.grantReadData(house.role);
 
     this.dlq = new sqs.Queue(this, 'Dlq', {
       encryption: sqs.QueueEncryption.KMS,
@@ -89,6 +91,8 @@ export class StreamConsumers extends Construct {
           json({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOSEEVENT#') } } } }),
           // Registrations and deletions of beneficiaries.
           json({ eventName: lambda.FilterRule.or('INSERT', 'REMOVE'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('BEN#') }, sk: { S: lambda.FilterRule.isEqual('PROFILE') } } } }),
+          // Seat, session and centre changes feed the availability read model (functions/sessions/availability-consumer.ts).
+          json({ dynamodb: { Keys: { pk: { S: [...lambda.FilterRule.beginsWith('CAP#'), ...lambda.FilterRule.beginsWith('SESSION#'), ...lambda.FilterRule.beginsWith('CENTER#')] } } } }),
           ...(props.extraFilters ?? []),
         ],
       }),

@@ -1,5 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { deps, overrideDeps } from '../../../functions/deps';
+import { streamPoller } from '../../../functions/local/stack';
+import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 import { sessionStore } from '../../../functions/sessions/dynamo-store';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { centreBody, day, sessionBody, staffToken } from '../../support/staff';
@@ -17,7 +19,12 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const admin = (method: 'POST' | 'PUT', path: string, body?: unknown) => stack.call(method, `/api/v2/admin${path}`, { body, token: ops });
-const get = (path: string, opts: { token?: string; headers?: Record<string, string> } = {}) => stack.call('GET', `/api/v2/appointment${path}`, opts);
+// Availability is served from the read model the stream keeps: let the stream catch up first (≤ 2 s in AWS).
+const get = async (path: string, opts: { token?: string; headers?: Record<string, string> } = {}) => {
+  await streamPoller?.drained();
+  clearAvailabilityMemo();
+  return stack.call('GET', `/api/v2/appointment${path}`, opts);
+};
 async function centre(extra: Record<string, unknown> = {}) {
   const r = await admin('POST', '/centers', centreBody(extra));
   expect(r.status).toBe(201);
