@@ -14,6 +14,7 @@ import { Lat, Long, Pincode, VaccineField } from '../sessions/centre';
 import { calendarCenters, centersNear, centerView, dayRange, flatSessions, liveSessions, weekRange, type Scope } from '../sessions/availability';
 import { sessionStore } from '../sessions/dynamo-store';
 import { ApiDate } from '../sessions/session';
+import { cachedPublic } from './public-cache';
 
 const Id = (name: string) =>
   z.string().regex(/^\d{1,9}$/, `USRRES0002: ${name} must be a number`).transform(Number).refine((n) => n > 0, `USRRES0002: ${name} must be a number`);
@@ -48,24 +49,26 @@ const hindi = (headers: Record<string, string>) => wantsHindi(headers['accept-la
 const findBy = <S extends typeof ByPin | typeof ByDistrict>(schema: S, scope: (q: z.output<S>) => Scope) =>
   http({ query: schema }, async (ctx) => {
     const q = ctx.query as z.output<S>;
-    const live = await liveSessions(sessionStore(), scope(q), dayRange(q.date), q.vaccine);
-    return respond(ctx, { sessions: flatSessions(live, hindi(ctx.headers)) });
+    const body = await cachedPublic(ctx, q, hindi(ctx.headers), async () => ({ sessions: flatSessions(await liveSessions(sessionStore(), scope(q), dayRange(q.date), q.vaccine), hindi(ctx.headers)) }));
+    return respond(ctx, body);
   });
 
 const calendarBy = <S extends typeof ByPin | typeof ByDistrict>(schema: S, scope: (q: z.output<S>) => Scope) =>
   http({ query: schema }, async (ctx) => {
     const q = ctx.query as z.output<S>;
-    const live = await liveSessions(sessionStore(), scope(q), weekRange(q.date), q.vaccine);
-    return respond(ctx, { centers: calendarCenters(live, hindi(ctx.headers)) });
+    const body = await cachedPublic(ctx, q, hindi(ctx.headers), async () => ({ centers: calendarCenters(await liveSessions(sessionStore(), scope(q), weekRange(q.date), q.vaccine), hindi(ctx.headers)) }));
+    return respond(ctx, body);
   });
 
 /** calendarByCenter answers `{"centers": <one centre>}`, or `{}` for an unknown or closed centre (as CoWIN did). */
 const calendarByCenter = http({ query: ByCenter }, async (ctx) => {
   const { center_id, date, vaccine } = ctx.query;
   const store = sessionStore();
-  const [center, live] = await Promise.all([store.getCenter(center_id), liveSessions(store, { kind: 'center', centerId: center_id }, weekRange(date), vaccine)]);
-  if (!center?.active) return respond(ctx, {});
-  return respond(ctx, { centers: centerView(center, live, hindi(ctx.headers)) });
+  const body = await cachedPublic(ctx, ctx.query, hindi(ctx.headers), async () => {
+    const [center, live] = await Promise.all([store.getCenter(center_id), liveSessions(store, { kind: 'center', centerId: center_id }, weekRange(date), vaccine)]);
+    return center?.active ? { centers: centerView(center, live, hindi(ctx.headers)) } : {};
+  });
+  return respond(ctx, body);
 });
 
 const pin = (q: { pincode: number }): Scope => ({ kind: 'pincode', pincode: q.pincode });
@@ -77,7 +80,7 @@ export const handler = dispatcher('availability', {
   publicCalendarByPin: calendarBy(ByPin, pin),
   publicCalendarByDistrict: calendarBy(ByDistrict, district),
   publicCalendarByCenter: calendarByCenter,
-  findByLatLong: http({ query: ByLatLong }, async (ctx) => respond(ctx, { centers: await centersNear(sessionStore(), ctx.query.lat, ctx.query.long) })),
+  findByLatLong: http({ query: ByLatLong }, async (ctx) => respond(ctx, { centers: await centersNear(sessionStore(), ctx.query.lat, ctx.query.long), ttl: 24 })),
   findByPin: findBy(ByPin, pin),
   findByDistrict: findBy(ByDistrict, district),
   calendarByPin: calendarBy(ByPin, pin),
