@@ -48,6 +48,7 @@ export const functionGroups = {
     nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari'],
     sendsSms: true,
   },
+  captcha: { purpose: 'getRecaptcha: SVG text captchas (svg-captcha and its font shipped as node modules), answers stored hashed', memoryMb: 256, nodeModules: ['svg-captcha'] },
 } as const satisfies Record<string, FunctionGroupDef>;
 
 export type FunctionGroup = keyof typeof functionGroups;
@@ -89,6 +90,7 @@ export const routes = [
   { id: 'generateMobileOtp', method: 'POST', path: '/api/v2/auth/generateMobileOTP', group: 'auth', auth: 'none', throttle: { rate: 2000, burst: 4000 } },
   { id: 'validateMobileOtp', method: 'POST', path: '/api/v2/auth/validateMobileOtp', group: 'auth', auth: 'none', throttle: { rate: 2000, burst: 4000 } },
   { id: 'logout', method: 'GET', path: '/api/v2/auth/logout', group: 'auth', auth: 'citizen' },
+  { id: 'getRecaptcha', method: 'POST', path: '/api/v2/auth/getRecaptcha', group: 'captcha', auth: 'citizen' },
 
   // --- Metadata (cowin-api-v2.md "Metadata") ---
   { id: 'states', method: 'GET', path: '/api/v2/admin/location/states', group: 'metadata', auth: 'none', cacheSeconds: 3600 },

@@ -16,6 +16,7 @@ import { calendarCenters, centersNear, centerView, dayRange, flatSessions, weekR
 import { readModelCentre, readModelSessions } from '../sessions/availability-read';
 import { sessionStore } from '../sessions/dynamo-store';
 import { ApiDate } from '../sessions/session';
+import { cachedPublic } from './public-cache';
 
 const Id = (name: string) =>
   z.string().regex(/^\d{1,9}$/, `USRRES0002: ${name} must be a number`).transform(Number).refine((n) => n > 0, `USRRES0002: ${name} must be a number`);
@@ -50,26 +51,28 @@ const hindi = (headers: Record<string, string>) => wantsHindi(headers['accept-la
 const findBy = <S extends typeof ByPin | typeof ByDistrict>(schema: S, scope: (q: z.output<S>) => Scope) =>
   http({ query: schema }, async (ctx) => {
     const q = ctx.query as z.output<S>;
-    const live = await readModelSessions(scope(q), dayRange(q.date), q.vaccine);
-    return respond(ctx, { sessions: flatSessions(live, hindi(ctx.headers)) });
+    const body = await cachedPublic(ctx, q, hindi(ctx.headers), async () => ({ sessions: flatSessions(await readModelSessions(scope(q), dayRange(q.date), q.vaccine), hindi(ctx.headers)) }));
+    return respond(ctx, body);
   });
 
 const calendarBy = <S extends typeof ByPin | typeof ByDistrict>(schema: S, scope: (q: z.output<S>) => Scope) =>
   http({ query: schema }, async (ctx) => {
     const q = ctx.query as z.output<S>;
-    const live = await readModelSessions(scope(q), weekRange(q.date), q.vaccine);
-    return respond(ctx, { centers: calendarCenters(live, hindi(ctx.headers)) });
+    const body = await cachedPublic(ctx, q, hindi(ctx.headers), async () => ({ centers: calendarCenters(await readModelSessions(scope(q), weekRange(q.date), q.vaccine), hindi(ctx.headers)) }));
+    return respond(ctx, body);
   });
 
 /** calendarByCenter answers `{"centers": <one centre>}`, or `{}` for an unknown or closed centre (as CoWIN did). */
 const calendarByCenter = http({ query: ByCenter }, async (ctx) => {
   const { center_id, date, vaccine } = ctx.query;
-  const range = weekRange(date);
-  const [known, live] = await Promise.all([readModelCentre(center_id, range), readModelSessions({ kind: 'center', centerId: center_id }, range, vaccine)]);
-  // A centre with no session this week is not in the read model: one point read of the centre.
-  const center = known ?? (await sessionStore().getCenter(center_id));
-  if (!center?.active) return respond(ctx, {});
-  return respond(ctx, { centers: centerView(center, live, hindi(ctx.headers)) });
+  const body = await cachedPublic(ctx, ctx.query, hindi(ctx.headers), async () => {
+    const range = weekRange(date);
+    const [known, live] = await Promise.all([readModelCentre(center_id, range), readModelSessions({ kind: 'center', centerId: center_id }, range, vaccine)]);
+    // A centre with no session this week is not in the read model: one point read of the centre.
+    const center = known ?? (await sessionStore().getCenter(center_id));
+    return center?.active ? { centers: centerView(center, live, hindi(ctx.headers)) } : {};
+  });
+  return respond(ctx, body);
 });
 
 const pin = (q: { pincode: number }): Scope => ({ kind: 'pincode', pincode: q.pincode });
@@ -81,7 +84,7 @@ export const handler = dispatcher('availability', {
   publicCalendarByPin: calendarBy(ByPin, pin),
   publicCalendarByDistrict: calendarBy(ByDistrict, district),
   publicCalendarByCenter: calendarByCenter,
-  findByLatLong: http({ query: ByLatLong }, async (ctx) => respond(ctx, { centers: await centersNear(sessionStore(), ctx.query.lat, ctx.query.long) })),
+  findByLatLong: http({ query: ByLatLong }, async (ctx) => respond(ctx, { centers: await centersNear(sessionStore(), ctx.query.lat, ctx.query.long), ttl: 24 })),
   findByPin: findBy(ByPin, pin),
   findByDistrict: findBy(ByDistrict, district),
   calendarByPin: calendarBy(ByPin, pin),

@@ -3,6 +3,7 @@ import { dispatcher } from '../http/dispatch';
 import { http, noContent, ok, requireCitizen } from '../http/http';
 import { bookingPorts } from './ports';
 import { cancel, reschedule, schedule } from './service';
+import { verifyCaptchaForBooking } from '../captcha/service';
 
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary ids are 14 digits');
 const Uuid = (field: string) => z.uuid(`USRRES0002: ${field} must be a UUID`);
@@ -24,6 +25,7 @@ export const handler = dispatcher('booking', {
   schedule: http({ body: ScheduleBody }, async ({ body, caller, headers }) => {
     const citizen = requireCitizen(caller);
     const key = headers['idempotency-key'] === undefined ? undefined : IdempotencyKey.parse(headers['idempotency-key']);
+    await verifyCaptchaForBooking(citizen.jti, body.captcha);
     const id = await schedule(await bookingPorts(), {
       accountId: citizen.accountId,
       dose: body.dose,

@@ -98,6 +98,7 @@ export function createGateway(opts: GatewayOptions) {
           'access-control-allow-methods': [...allowed, 'OPTIONS'].join(', '),
           'access-control-allow-headers': 'Content-Type, Authorization, X-Api-Key, X-Correlation-Id, Idempotency-Key, Accept-Language',
           'access-control-max-age': '600',
+          'x-correlation-id': requestId,
         });
         return void res.end();
       }

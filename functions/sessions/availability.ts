@@ -120,9 +120,10 @@ export async function centersNear(store: SessionStore, lat: number, long: number
       district_name: c.district_name,
       state_name: c.state_name,
       location: c.address,
-      pincode: c.pincode,
+      // Production sent these three as strings here (`"18.92560000"`), unlike the session routes.
+      pincode: String(c.pincode),
       block_name: c.block_name,
-      lat: c.lat,
-      long: c.long,
+      lat: c.lat.toFixed(8),
+      long: c.long.toFixed(8),
     }));
 }

@@ -22,6 +22,7 @@ import { newCenter, type Center } from './centre';
 import { DynamoSessionStore, centerItem, keys, mapLimit, sessionItem, shardItem } from './dynamo-store';
 import { sessionIdForRef } from './import';
 import { newSession, type Session } from './session';
+import { demoCohort, demoVaccineFor } from './cohorts';
 
 export const DEMO_DAYS = 7;
 export const DEMO_CENTER_ID = 1401;
@@ -78,17 +79,17 @@ export function demoCenters(states: StateRef[], nowIso: string): Center[] {
 
 export function demoSession(center: Center, date: string, dayIndex: number, nowIso: string): { session: Session; items: Item[] } {
   const r = rand(center.center_id * 31 + dayIndex);
-  const vaccine = (center.center_id + dayIndex) % 2 === 0 ? 'COVAXIN' : 'COVISHIELD';
+  const cohort = demoCohort(center.center_id, dayIndex);
+  const vaccine = demoVaccineFor(cohort, (center.center_id + dayIndex) % 2 === 0 ? 'COVAXIN' : 'COVISHIELD');
   // 50..120 first doses and 20..50 second doses: about 3 shards a session, which keeps the
   // first start on DynamoDB Local (disk-backed, ~400 items/s) near 20 s for the synchronous part.
   const dose1 = 50 + Math.floor(r * 71);
   const dose2 = 20 + Math.floor(rand(center.center_id * 17 + dayIndex) * 31);
   const shards = initialShards({ dose1, dose2 });
-  const min = (center.center_id + dayIndex) % 3 === 0 ? 45 : 18;
   const session = newSession(
     sessionIdForRef(`demo:${center.center_id}:${date}`),
     center,
-    { date, vaccine, capacity_dose1: dose1, capacity_dose2: dose2, min_age_limit: min, allow_all_age: false, slots: undefined },
+    { date, vaccine, capacity_dose1: dose1, capacity_dose2: dose2, ...cohort, slots: undefined },
     shards.length,
     nowIso,
   );

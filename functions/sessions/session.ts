@@ -4,7 +4,8 @@
  * item keeps the seats created per dose (capacity1, capacity2) so booked = capacity - remaining.
  */
 import * as z from 'zod';
-import { addDays, apiDateToIso, daysBetween, todayIst } from '../shared/dates';
+import { addDays, daysBetween, todayIst } from '../shared/dates';
+import { ApiDate as ApiDateOf } from '../http/schemas';
 import type { VaccineName } from '../vaccines/catalogue';
 import { split, type ShardSeats } from './capacity';
 import { VaccineField } from './centre';
@@ -75,15 +76,8 @@ export function checkSessionDate(isoDate: string, now: Date): void {
   if (daysBetween(today, isoDate) > MAX_DAYS_AHEAD) throw invalid(`Session date is more than ${MAX_DAYS_AHEAD} days ahead`, SessionCodes.badDate);
 }
 
-/** `DD-MM-YYYY` (or `D-M-YYYY`) in, ISO out. */
-export const ApiDate = z.string().transform((v, ctx) => {
-  const iso = apiDateToIso(v);
-  if (!iso) {
-    ctx.addIssue({ code: 'custom', message: 'USRRES0002: date must be DD-MM-YYYY' });
-    return z.NEVER;
-  }
-  return iso;
-});
+/** Any CoWIN date spelling in (not ISO, as CoWIN), ISO out: the API's one date schema (functions/http/schemas.ts). */
+export const ApiDate = ApiDateOf('date', { iso: false });
 
 const Seats = z.preprocess(
   (v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v),

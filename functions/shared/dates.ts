@@ -60,3 +60,19 @@ export function todayIst(now: Date): string {
 export function dateRange(from: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => addDays(from, i));
 }
+
+/**
+ * Every date form CoWIN's production API accepted (cowin-api-v2.md): `DD-MM-YYYY`, `D-M-YYYY`,
+ * `DD-MM-YY`, `D-M-YY`, `DD/MM/YYYY`, `D/M/YY` (one separator throughout), and ISO `YYYY-MM-DD`.
+ * A two-digit year is 20YY (every date the API takes is a session, dose or report day of this
+ * century; birth years are sent as four digits). → ISO, or undefined when not a real date.
+ */
+export function cowinDateToIso(value: string): string | undefined {
+  const v = value.trim();
+  if (isIsoDate(v)) return v;
+  const m = /^(\d{1,2})([-/])(\d{1,2})\2(\d{2}|\d{4})$/.exec(v);
+  if (!m) return undefined;
+  const [d, mo] = [Number(m[1]), Number(m[3])];
+  const y = m[4].length === 2 ? 2000 + Number(m[4]) : Number(m[4]);
+  return isRealDate(y, mo, d) ? iso(y, mo, d) : undefined;
+}

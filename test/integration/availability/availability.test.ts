@@ -123,7 +123,9 @@ describe('availability', () => {
     expect(r.status).toBe(200);
     expect(r.body.centers.map((x: any) => x.center_id)).toEqual([near.center_id, mid.center_id, far.center_id]);
     expect(Object.keys(r.body.centers[0]).sort()).toEqual(['block_name', 'center_id', 'district_name', 'lat', 'location', 'long', 'name', 'pincode', 'state_name']);
-    expect(typeof r.body.centers[0].pincode).toBe('number');
+    // Production's findByLatLong (unlike the session routes) sent these as strings, plus ttl.
+    expect(r.body.centers[0]).toMatchObject({ pincode: '400001', lat: '18.94100000', long: '72.83600000' });
+    expect(r.body.ttl).toBe(24);
   });
 
   it('reads live seats from the shards', async () => {
