@@ -1,8 +1,9 @@
-import { verify as cryptoVerify } from 'node:crypto';
+import { constants, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { Encoder, Tag } from 'cbor-x';
 import type { Signer } from '../adapters/signer/signer';
 import { DccPayloadSchema, type DccPayload } from './dcc';
+import { checkDccSchema, checkKeyUsage, checkValueSets, dccEntry, dccType, rawDccType, type Dcc, type DccType } from './dcc-rules';
 import type { RevocationLookup } from './revocation';
 import { kidFromCertificate, type TrustList } from './trust';
 
@@ -16,6 +17,7 @@ export const HC1_PREFIX = 'HC1:';
 const COSE_SIGN1_TAG = 18;
 const CWT_TAG = 61;
 const ALG_ES256 = -7;
+const ALG_PS256 = -37;
 const HEADER_ALG = 1;
 const HEADER_KID = 4;
 const CLAIM_ISS = 1;
@@ -113,24 +115,78 @@ function sigStructure(protectedHeader: Uint8Array, payload: Uint8Array): Uint8Ar
 }
 
 // ---------------------------------------------------------------------------------------
-// Decode and verify
+// Decode and verify (the EU DCC verification rules, for certificates of any issuer)
 // ---------------------------------------------------------------------------------------
 
-export type Hc1Failure = 'BAD_PREFIX' | 'BAD_BASE45' | 'BAD_COMPRESSION' | 'BAD_COSE' | 'UNKNOWN_KID' | 'BAD_SIGNATURE' | 'EXPIRED' | 'SCHEMA';
+/**
+ * Why an HC1 is invalid, one reason per rule (docs/certificates.md lists them):
+ * BAD_PREFIX, BAD_BASE45, BAD_COMPRESSION: the transport layers; BAD_COSE: not a COSE_Sign1
+ * (or no kid / alg in the headers); UNSUPPORTED_ALG: alg other than ES256 (-7) / PS256 (-37);
+ * UNKNOWN_KID: no trusted certificate has the kid; ALG_KEY_MISMATCH: the alg does not fit the
+ * trusted key (PS256 with an EC key, ES256 with RSA); BAD_SIGNATURE; BAD_CWT: the signed
+ * payload is not a CWT claims map with integer times; NOT_YET_VALID: iat in the future;
+ * EXPIRED: exp passed (or missing); SIGNER_NOT_VALID: the signing certificate was not valid at
+ * iat; SCHEMA: not an EU DCC (schema 1.3.x, exactly one of v/t/r); VALUE_SET: a code outside a
+ * closed value set; KEY_USAGE: the signing certificate's EKU does not allow the type.
+ */
+export type Hc1Failure =
+  | 'BAD_PREFIX'
+  | 'BAD_BASE45'
+  | 'BAD_COMPRESSION'
+  | 'BAD_COSE'
+  | 'UNSUPPORTED_ALG'
+  | 'UNKNOWN_KID'
+  | 'ALG_KEY_MISMATCH'
+  | 'BAD_SIGNATURE'
+  | 'BAD_CWT'
+  | 'NOT_YET_VALID'
+  | 'EXPIRED'
+  | 'SIGNER_NOT_VALID'
+  | 'SCHEMA'
+  | 'VALUE_SET'
+  | 'KEY_USAGE';
+
+export const HC1_FAILURES: readonly Hc1Failure[] = [
+  'BAD_PREFIX',
+  'BAD_BASE45',
+  'BAD_COMPRESSION',
+  'BAD_COSE',
+  'UNSUPPORTED_ALG',
+  'UNKNOWN_KID',
+  'ALG_KEY_MISMATCH',
+  'BAD_SIGNATURE',
+  'BAD_CWT',
+  'NOT_YET_VALID',
+  'EXPIRED',
+  'SIGNER_NOT_VALID',
+  'SCHEMA',
+  'VALUE_SET',
+  'KEY_USAGE',
+];
 
 export interface Hc1Claims {
   /** base64 kid. */
   kid: string;
+  /** COSE alg: ES256 or PS256. */
+  alg: 'ES256' | 'PS256';
   issuerCountry?: string;
   /** ISO 8601. */
   issuedAt?: string;
   expiresAt?: string;
+  /** v (vaccination), t (test) or r (recovery). */
+  type: DccType;
 }
 
 export type Hc1VerifyResult =
-  | ({ status: 'valid'; payload: DccPayload; certificateId: string; signer: string } & Hc1Claims)
-  | ({ status: 'revoked'; payload: DccPayload; certificateId: string; signer: string } & Hc1Claims)
-  | { status: 'invalid'; reason: Hc1Failure; detail: string };
+  | ({ status: 'valid'; payload: Dcc; certificateId: string; signer: string } & Hc1Claims)
+  | ({ status: 'revoked'; payload: Dcc; certificateId: string; signer: string } & Hc1Claims)
+  | { status: 'invalid'; reason: Hc1Failure; detail: string; failures?: Hc1Problem[] };
+
+/** One failed rule. */
+export interface Hc1Problem {
+  reason: Hc1Failure;
+  detail: string;
+}
 
 interface DecodedCose {
   protectedHeader: Uint8Array;
@@ -138,6 +194,8 @@ interface DecodedCose {
   signature: Uint8Array;
   alg: unknown;
   kid: Uint8Array;
+  /** Where the kid was found. */
+  kidIn: 'protected' | 'unprotected';
 }
 
 type Step<T> = { ok: true; value: T } | { ok: false; reason: Hc1Failure; detail: string };
@@ -183,81 +241,134 @@ function decodeCose(text: string): Step<DecodedCose> {
   }
   if (!(headers instanceof Map)) return fail('BAD_COSE', 'protected header is not a map');
   const unprotectedHeaders = unprotected instanceof Map ? unprotected : new Map();
-  // The kid belongs in the protected header; some issuers put it in the unprotected one.
-  const kid = headers.get(HEADER_KID) ?? unprotectedHeaders.get(HEADER_KID);
-  if (!(kid instanceof Uint8Array)) return fail('BAD_COSE', 'no kid');
-  return { ok: true, value: { protectedHeader, payload, signature, alg: headers.get(HEADER_ALG), kid } };
+  // The kid belongs in the protected header; older issuers put it only in the unprotected
+  // one. A protected kid always wins (an unprotected one can be changed by anybody).
+  const protectedKid = headers.get(HEADER_KID);
+  const kid = protectedKid ?? unprotectedHeaders.get(HEADER_KID);
+  if (!(kid instanceof Uint8Array)) return fail('BAD_COSE', 'no kid in the protected or unprotected header');
+  // The alg belongs in the protected header; a few issuers put it in the unprotected one
+  // (EU test vector CO20). Either way the signature must verify with a key that fits it.
+  const alg = headers.get(HEADER_ALG) ?? unprotectedHeaders.get(HEADER_ALG);
+  return { ok: true, value: { protectedHeader, payload, signature, alg, kid, kidIn: protectedKid !== undefined ? 'protected' : 'unprotected' } };
 }
 
 export interface Hc1VerifyOptions {
   trust: TrustList;
   now: Date;
   revocations?: RevocationLookup;
+  /** Allowed clock difference for iat in the future; default 5 minutes. */
+  clockSkewSeconds?: number;
 }
 
+const DEFAULT_CLOCK_SKEW_SECONDS = 300;
+const ALG_NAME = new Map<unknown, 'ES256' | 'PS256'>([
+  [ALG_ES256, 'ES256'],
+  [ALG_PS256, 'PS256'],
+]);
+
+/** Whether the trusted key can verify this alg: ES256 needs EC P-256, PS256 an RSA key. */
+function keyFits(alg: 'ES256' | 'PS256', key: KeyObject): boolean {
+  if (alg === 'ES256') return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  return key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss';
+}
+
+function signatureVerifies(alg: 'ES256' | 'PS256', key: KeyObject, signed: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    if (alg === 'ES256') {
+      // COSE carries raw r‖s; a DER or over-long signature is invalid (not a crash).
+      return signature.length === 64 && cryptoVerify('sha256', signed, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    }
+    return cryptoVerify('sha256', signed, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+  } catch {
+    return false;
+  }
+}
+
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
 /**
- * Verifies an `HC1:` string offline: structure, signature against the trust list, expiry,
- * DCC schema, then revocation. Never throws for bad input: the reason says what failed.
+ * Verifies an `HC1:` string offline, in the order an EU DCC verifier does: transport layers,
+ * COSE structure, alg, kid (protected header first), the signature against the trust list,
+ * CWT claims (iat not in the future, exp not passed, the signing certificate valid at iat),
+ * the DCC schema (exactly one of v/t/r) and value sets, the signer's key usage for the type,
+ * then revocation. Never throws for bad input: the reason says which rule failed.
  */
 export function verifyHc1(text: string, options: Hc1VerifyOptions): Hc1VerifyResult {
+  const invalid = (reason: Hc1Failure, detail: string): Hc1VerifyResult => ({ status: 'invalid', reason, detail });
   const cose = decodeCose(text.trim());
-  if (!cose.ok) return { status: 'invalid', reason: cose.reason, detail: cose.detail };
-  const { protectedHeader, payload, signature, alg, kid } = cose.value;
+  if (!cose.ok) return invalid(cose.reason, cose.detail);
+  const { protectedHeader, payload, signature, kid, kidIn } = cose.value;
   const kidB64 = Buffer.from(kid).toString('base64');
-  if (alg !== ALG_ES256) return { status: 'invalid', reason: 'BAD_COSE', detail: `unsupported alg ${String(alg)} (only ES256)` };
+  const alg = ALG_NAME.get(cose.value.alg);
+  if (cose.value.alg === undefined) return invalid('BAD_COSE', 'no alg in the COSE headers');
+  if (!alg) return invalid('UNSUPPORTED_ALG', `unsupported alg ${String(cose.value.alg)} (ES256 -7 or PS256 -37)`);
 
   const candidates = options.trust.qrCertificates(kid);
-  if (candidates.length === 0) return { status: 'invalid', reason: 'UNKNOWN_KID', detail: `kid ${kidB64} is not in the trust list` };
+  if (candidates.length === 0) return invalid('UNKNOWN_KID', `kid ${kidB64} (${kidIn} header) is not in the trust list`);
+  const fitting = candidates.filter((candidate) => keyFits(alg, candidate.publicKey));
+  if (fitting.length === 0) {
+    return invalid('ALG_KEY_MISMATCH', `alg ${alg} does not fit the ${candidates[0]?.publicKey.asymmetricKeyType ?? ''} key of kid ${kidB64}`);
+  }
   const signed = sigStructure(protectedHeader, payload);
-  const signer = candidates.find(
-    (candidate) =>
-      signature.length === 64 && safeVerify(() => cryptoVerify('sha256', signed, { key: candidate.publicKey, dsaEncoding: 'ieee-p1363' }, signature)),
-  );
-  if (!signer) return { status: 'invalid', reason: 'BAD_SIGNATURE', detail: `signature does not verify with kid ${kidB64}` };
+  const signer = fitting.find((candidate) => signatureVerifies(alg, candidate.publicKey, signed, signature));
+  if (!signer) return invalid('BAD_SIGNATURE', `${alg} signature does not verify with kid ${kidB64}`);
 
   let claims: unknown;
   try {
     claims = cbor.decode(payload);
   } catch {
-    return { status: 'invalid', reason: 'BAD_COSE', detail: 'COSE payload is not CBOR' };
+    return invalid('BAD_CWT', 'COSE payload is not CBOR');
   }
-  if (!(claims instanceof Map)) return { status: 'invalid', reason: 'BAD_COSE', detail: 'COSE payload is not a CWT claims map' };
+  if (!(claims instanceof Map)) return invalid('BAD_CWT', 'COSE payload is not a CWT claims map');
   const exp = claims.get(CLAIM_EXP);
   const iat = claims.get(CLAIM_IAT);
   const iss = claims.get(CLAIM_ISS);
+  if ((exp !== undefined && !isTime(exp)) || (iat !== undefined && !isTime(iat))) return invalid('BAD_CWT', 'exp and iat must be numeric dates');
+  const hcert = claims.get(CLAIM_HCERT);
+  if (!(hcert instanceof Map)) return invalid('BAD_CWT', 'no hcert (-260) claim map');
+
+  // From here on every rule is evaluated, so a verifier can show all that is wrong; the
+  // reason is the first failure in the EU order (time, signer validity, schema, key usage).
+  const failures: Hc1Problem[] = [];
+  const nowSeconds = options.now.getTime() / 1000;
+  const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
+  if (isTime(iat) && iat > nowSeconds + skew) failures.push({ reason: 'NOT_YET_VALID', detail: `issued at ${iso(iat)}, in the future` });
+  if (!isTime(exp)) failures.push({ reason: 'EXPIRED', detail: 'CWT has no exp claim' });
+  else if (nowSeconds > exp) failures.push({ reason: 'EXPIRED', detail: `expired at ${iso(exp)}` });
+  // The document signer must have been valid when the certificate was issued.
+  const signedAt = isTime(iat) ? iat * 1000 : options.now.getTime();
+  if (signedAt < signer.notBefore.getTime() || signedAt > signer.notAfter.getTime()) {
+    failures.push({
+      reason: 'SIGNER_NOT_VALID',
+      detail: `the signing certificate (valid ${signer.notBefore.toISOString()} to ${signer.notAfter.toISOString()}) was not valid at ${new Date(signedAt).toISOString()}`,
+    });
+  }
+  const plain = toPlain(hcert.get(HCERT_DCC_V1));
+  const schema = checkDccSchema(plain, new Date(signedAt)); // a date of birth after the issue date is impossible
+  if (!schema.ok) failures.push({ reason: 'SCHEMA', detail: schema.detail });
+  // Key usage needs only the type, so it is checked even when the schema fails.
+  const type = schema.ok ? dccType(schema.dcc) : rawDccType(plain);
+  const keyUsage = type && checkKeyUsage(signer.extendedKeyUsages, type);
+  if (keyUsage) failures.push({ reason: 'KEY_USAGE', detail: keyUsage });
+  const valueSet = schema.ok ? checkValueSets(schema.dcc) : undefined;
+  if (valueSet) failures.push({ reason: 'VALUE_SET', detail: valueSet });
+  const first = failures[0];
+  if (first || !schema.ok) return { status: 'invalid', reason: first!.reason, detail: first!.detail, failures };
+
+  const dcc = schema.dcc;
+  const entry = dccEntry(dcc);
   const meta: Hc1Claims = {
     kid: kidB64,
+    alg,
+    type: entry.type,
     ...(typeof iss === 'string' ? { issuerCountry: iss } : {}),
-    ...(isTime(iat) ? { issuedAt: new Date(iat * 1000).toISOString() } : {}),
-    ...(isTime(exp) ? { expiresAt: new Date(exp * 1000).toISOString() } : {}),
+    ...(isTime(iat) ? { issuedAt: iso(iat) } : {}),
+    expiresAt: iso(exp as number),
   };
-  if (!isTime(exp)) return { status: 'invalid', reason: 'SCHEMA', detail: 'CWT has no exp claim' };
-  if (options.now.getTime() > exp * 1000) return { status: 'invalid', reason: 'EXPIRED', detail: `expired at ${meta.expiresAt}` };
-
-  const hcert = claims.get(CLAIM_HCERT);
-  const dcc = hcert instanceof Map ? hcert.get(HCERT_DCC_V1) : undefined;
-  const parsed = DccPayloadSchema.safeParse(toPlain(dcc));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { status: 'invalid', reason: 'SCHEMA', detail: issue ? `${issue.path.map(String).join('.') || 'payload'}: ${issue.message}` : 'invalid DCC payload' };
-  }
-  const certificateId = parsed.data.v[0]?.ci ?? '';
-  const result = { payload: parsed.data, certificateId, signer: signer.subject, ...meta };
-  if (options.revocations?.isRevoked(certificateId)) return { status: 'revoked', ...result };
+  const result = { payload: dcc, certificateId: entry.ci, signer: signer.subject, ...meta };
+  if (options.revocations?.isRevoked(entry.ci)) return { status: 'revoked', ...result };
   return { status: 'valid', ...result };
-}
-
-/** A CWT NumericDate that is a real instant (NaN, Infinity or beyond Date's range would throw or never expire). */
-function isTime(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(new Date(value * 1000).getTime());
-}
-
-function safeVerify(check: () => boolean): boolean {
-  try {
-    return check();
-  } catch {
-    return false;
-  }
 }
 
 /** CBOR maps (decoded as Map) → plain objects, for schema validation of the DCC payload. */
@@ -266,6 +377,8 @@ function toPlain(value: unknown): unknown {
     return Object.fromEntries([...value.entries()].map(([k, v]) => [typeof k === 'string' ? k : String(k), toPlain(v)]));
   }
   if (Array.isArray(value)) return value.map(toPlain);
+  // CBOR tag 0/1 date-times (some issuers tag t.sc) decode to Date: back to RFC 3339 text.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString().replace('.000Z', 'Z');
   return value;
 }
 

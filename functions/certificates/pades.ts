@@ -159,7 +159,7 @@ function derLengthBytes(length: number): Buffer {
 // Verification
 // ---------------------------------------------------------------------------------------
 
-export type PdfFailure = 'NO_SIGNATURE' | 'DIGEST_MISMATCH' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER';
+export type PdfFailure = 'NO_SIGNATURE' | 'BAD_BYTE_RANGE' | 'BYTES_APPENDED' | 'DIGEST_MISMATCH' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER';
 
 export type PdfVerifyResult =
   | { status: 'valid'; signer: { subject: string; kid: string }; signingTime?: string }
@@ -211,8 +211,13 @@ export function verifyPdfSignature(pdf: Uint8Array, trust: TrustList): PdfVerify
   const parts = findSignature(pdf);
   if (!parts) return invalid('NO_SIGNATURE', 'no PDF signature (ByteRange / Contents) found');
   const [start1, length1, start2, length2] = parts.byteRange;
-  if (start1 !== 0 || start2 + length2 !== pdf.length || start2 < length1) {
-    return invalid('DIGEST_MISMATCH', 'the signature does not cover the whole file (bytes were added or removed after signing)');
+  if (start1 !== 0 || start2 < length1 || start2 + length2 > pdf.length) {
+    return invalid('BAD_BYTE_RANGE', `the signature's byte range [${parts.byteRange.join(' ')}] does not fit a file of ${pdf.length} bytes`);
+  }
+  if (start2 + length2 < pdf.length) {
+    // An incremental update or bytes appended after %%EOF: the signed revision may be
+    // intact, but the file shown is not what was signed.
+    return invalid('BYTES_APPENDED', `${pdf.length - start2 - length2} bytes after the signed byte range (appended or an incremental update)`);
   }
   const digest = createHash('sha256').update(pdf.subarray(0, length1)).update(pdf.subarray(start2, start2 + length2)).digest();
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { romaniseIndic } from './transliterate';
 import { isValidUvci } from './uvci';
 
 /**
@@ -138,12 +139,14 @@ const ICAO_SPECIAL: Record<string, string> = {
 /**
  * ICAO 9303 machine-readable form of a name: uppercase, accents stripped (with the ICAO
  * special letters, e.g. Ä → AE), spaces and hyphens → `<`, apostrophes and other
- * punctuation dropped, at most 80 characters. Characters of other scripts are dropped:
- * a Devanagari-only name gives '' and the caller must supply a Latin spelling.
+ * punctuation dropped, at most 80 characters. Names in Devanagari (and the other Indian
+ * scripts of ./transliterate) are first romanised (Hunterian): "रमेश शर्मा" → RAMESH<SHARMA.
+ * Characters of scripts without a romanisation here are dropped (the caller may pass a
+ * Latin spelling).
  */
 export function icaoTransliterate(name: string): string {
   let upper = '';
-  for (const ch of name.normalize('NFC').toUpperCase()) upper += ICAO_SPECIAL[ch] ?? ch;
+  for (const ch of romaniseIndic(name.normalize('NFC')).toUpperCase()) upper += ICAO_SPECIAL[ch] ?? ch;
   return upper
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -236,7 +239,7 @@ export function buildCertificateRecord(input: BuildCertificateInput): Certificat
   const familyNameIcao = icaoTransliterate(beneficiary.familyNameLatin ?? familyName);
   const givenNameIcao = givenName || beneficiary.givenNameLatin ? icaoTransliterate(beneficiary.givenNameLatin ?? givenName ?? '') : '';
   if (!familyNameIcao) {
-    throw new CertificateInputError('the family name has no Latin transliteration: pass familyNameLatin');
+    throw new CertificateInputError('the family name has no Latin transliteration (its script has no romanisation here): pass familyNameLatin');
   }
 
   const country = input.country ?? 'IN';

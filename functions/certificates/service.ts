@@ -343,6 +343,8 @@ export interface VerifyAnswer {
   status: 'valid' | 'invalid' | 'revoked';
   reason?: string;
   detail?: string;
+  /** Every failed EU DCC rule when more than one failed (the first is `reason`). */
+  failures?: { reason: string; detail: string }[];
   record?: Record<string, unknown>;
 }
 
@@ -357,7 +359,7 @@ export async function verifyOnline(p: CertificatePorts, input: string | Uint8Arr
   if (result.status === 'invalid') {
     if (result.pdf?.status === 'invalid') return { status: 'invalid', reason: `PDF_${result.pdf.reason}`, detail: result.pdf.detail };
     const qr = result.qr as Extract<Hc1VerifyResult, { status: 'invalid' }>;
-    return { status: 'invalid', reason: qr.reason, detail: qr.detail };
+    return { status: 'invalid', reason: qr.reason, detail: qr.detail, ...(qr.failures && qr.failures.length > 1 ? { failures: qr.failures } : {}) };
   }
   const qr = result.qr as Exclude<Hc1VerifyResult, { status: 'invalid' }>;
   const record = {
@@ -366,6 +368,8 @@ export async function verifyOnline(p: CertificatePorts, input: string | Uint8Arr
     issued_at: qr.issuedAt,
     expires_at: qr.expiresAt,
     kid: qr.kid,
+    alg: qr.alg,
+    type: qr.type,
     signer: qr.signer,
     ...(result.pdf?.status === 'valid' ? { pdf_signer: result.pdf.signer.subject } : {}),
     dcc: qr.payload,

@@ -43,6 +43,8 @@ export interface TrustedCertificate {
   subject: string;
   notBefore: Date;
   notAfter: Date;
+  /** Extended key usage OIDs (empty when the certificate has none). */
+  extendedKeyUsages: readonly string[];
 }
 
 const TrustBundleSchema = z.object({
@@ -142,5 +144,6 @@ function trusted(use: TrustUse, certificateDer: Uint8Array): TrustedCertificate 
     subject: x509.subject.replace(/\n/g, ', '),
     notBefore: new Date(x509.validFrom),
     notAfter: new Date(x509.validTo),
+    extendedKeyUsages: x509.keyUsage ?? [],
   };
 }

@@ -11,6 +11,8 @@ import { TrustList } from '../../../functions/certificates/trust';
 export const ISSUED_AT = new Date('2021-08-02T10:15:00Z');
 /** A verification time inside the default 365-day QR validity. */
 export const VERIFIED_AT = new Date('2021-09-01T00:00:00Z');
+/** When the test signers' certificates were made (valid 5 years from the day before). */
+export const SIGNERS_CREATED_AT = new Date('2021-01-01T00:00:00Z');
 
 /** A realistic two-dose CoWIN beneficiary (synthetic). */
 export function twoDoseInput(overrides: Partial<IssueInput['beneficiary']> = {}): IssueInput {
@@ -43,8 +45,9 @@ let keys: Promise<TestKeys> | undefined;
 /** One QR signer, one PDF signer and a trust list with both; shared within a test file. */
 export function testKeys(): Promise<TestKeys> {
   keys ??= (async () => {
-    const qrSigner = await LocalSigner.generate('qr');
-    const pdfSigner = await LocalSigner.generate('pdf');
+    // Certificates valid from before ISSUED_AT: a verifier checks the signer was valid at iat.
+    const qrSigner = await LocalSigner.generate('qr', { now: () => SIGNERS_CREATED_AT });
+    const pdfSigner = await LocalSigner.generate('pdf', { now: () => SIGNERS_CREATED_AT });
     const trust = TrustList.fromCertificates([
       { use: 'qr', certificateDer: await qrSigner.certificateDer() },
       { use: 'pdf', certificateDer: await pdfSigner.certificateDer() },

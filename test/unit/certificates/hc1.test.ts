@@ -65,6 +65,8 @@ describe('encodeHc1 / verifyHc1', () => {
       issuerCountry: 'IN',
       issuedAt: ISSUED_AT.toISOString(),
       expiresAt: EXPIRES_AT.toISOString(),
+      alg: 'ES256',
+      type: 'v',
     });
   });
 
@@ -144,7 +146,7 @@ describe('encodeHc1 / verifyHc1', () => {
         claims: claims(payload()),
         protectedHeader: new Map<number, unknown>([[1, -37], [4, Buffer.from(kidFromCertificate(await qrSigner.certificateDer()))]]),
       });
-      expect(await reason(ps256)).toBe('BAD_COSE');
+      expect(await reason(ps256)).toBe('ALG_KEY_MISMATCH'); // PS256 claimed, but the trusted key is EC
     });
 
     it('UNKNOWN_KID: signed by a key the trust list does not have', async () => {
@@ -180,7 +182,7 @@ describe('encodeHc1 / verifyHc1', () => {
       const twoEvents = { ...payload(), v: [payload().v[0], payload().v[0]] };
       expect(await reason(craftHc1({ signer: qrSigner, claims: claims(twoEvents) }))).toBe('SCHEMA');
       const noHcert = new Map<number, unknown>([...claims(payload())].filter(([k]) => k !== -260));
-      expect(await reason(craftHc1({ signer: qrSigner, claims: noHcert }))).toBe('SCHEMA');
+      expect(await reason(craftHc1({ signer: qrSigner, claims: noHcert }))).toBe('BAD_CWT');
     });
   });
 

@@ -64,10 +64,15 @@ describe('signed certificate PDF (PAdES B-B)', () => {
     });
   });
 
-  it('DIGEST_MISMATCH: bytes appended after signing (an incremental update) are not covered', async () => {
+  it('BYTES_APPENDED (not a digest mismatch): bytes appended after signing (an incremental update) are not covered', async () => {
     const { trust } = await testKeys();
     const appended = Buffer.concat([signed.pdf, Buffer.from('\n% appended\n')]);
-    expect(verifyPdfSignature(appended, trust)).toMatchObject({ status: 'invalid', reason: 'DIGEST_MISMATCH' });
+    expect(verifyPdfSignature(appended, trust)).toMatchObject({ status: 'invalid', reason: 'BYTES_APPENDED', detail: expect.stringContaining('12 bytes') });
+  });
+
+  it('BAD_BYTE_RANGE: a truncated file no longer fits the signed byte range', async () => {
+    const { trust } = await testKeys();
+    expect(verifyPdfSignature(signed.pdf.subarray(0, signed.pdf.length - 5), trust)).toMatchObject({ status: 'invalid', reason: 'BAD_BYTE_RANGE' });
   });
 
   it('BAD_SIGNATURE: a flipped byte inside the CMS signature value', async () => {

@@ -34,7 +34,8 @@ describe('icaoTransliterate', () => {
   });
 
   it('drops scripts it cannot transliterate and caps at 80 characters', () => {
-    expect(icaoTransliterate('रमेश')).toBe('');
+    expect(icaoTransliterate('محمد')).toBe('');
+    expect(icaoTransliterate('रमेश')).toBe('RAMESH');
     expect(icaoTransliterate('A'.repeat(100))).toHaveLength(80);
   });
 });
@@ -95,11 +96,22 @@ describe('buildCertificateRecord', () => {
     expect(record.holder).not.toHaveProperty('givenNameIcao');
   });
 
-  it('needs a Latin spelling for a name in Devanagari', () => {
+  it('romanises a name written only in Devanagari for fnt/gnt and keeps the script in the names as written', () => {
     const devanagari = { ...twoDoseInput().beneficiary, name: 'रमेश शर्मा' };
-    expect(() => buildCertificateRecord(input({ beneficiary: devanagari }))).toThrow(CertificateInputError);
-    const record = buildCertificateRecord(input({ beneficiary: { ...devanagari, familyNameLatin: 'Sharma', givenNameLatin: 'Ramesh' } }));
-    expect(record.holder).toMatchObject({ name: 'रमेश शर्मा', familyName: 'शर्मा', familyNameIcao: 'SHARMA', givenNameIcao: 'RAMESH' });
+    const record = buildCertificateRecord(input({ beneficiary: devanagari }));
+    expect(record.holder).toMatchObject({ name: 'रमेश शर्मा', familyName: 'शर्मा', givenName: 'रमेश', familyNameIcao: 'SHARMA', givenNameIcao: 'RAMESH' });
+    // a Latin spelling the holder gave still wins
+    const given = buildCertificateRecord(input({ beneficiary: { ...devanagari, familyNameLatin: 'Sharmaa', givenNameLatin: 'Ramesh' } }));
+    expect(given.holder).toMatchObject({ familyNameIcao: 'SHARMAA', givenNameIcao: 'RAMESH' });
+    // mixed: a Devanagari given name is no longer dropped from the machine-readable name
+    const mixed = buildCertificateRecord(input({ beneficiary: { ...devanagari, name: 'सुनीता Devi' } }));
+    expect(mixed.holder).toMatchObject({ givenName: 'सुनीता', givenNameIcao: 'SUNITA', familyNameIcao: 'DEVI' });
+  });
+
+  it('still refuses a name in a script it cannot romanise (a Latin spelling fixes it)', () => {
+    const arabic = { ...twoDoseInput().beneficiary, name: 'محمد علي' };
+    expect(() => buildCertificateRecord(input({ beneficiary: arabic }))).toThrow(CertificateInputError);
+    expect(buildCertificateRecord(input({ beneficiary: { ...arabic, familyNameLatin: 'Ali', givenNameLatin: 'Mohammed' } })).holder.familyNameIcao).toBe('ALI');
   });
 
   it.each([
