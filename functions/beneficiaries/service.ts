@@ -5,6 +5,7 @@ import type { BeneficiaryStore } from './store';
 import { DomainError } from '../shared/errors';
 import type { GenderRef, IdTypeRef } from '../metadata/reference';
 import { todayIst } from '../shared/dates';
+import { isMinor } from './age';
 
 export interface BeneficiaryPorts {
   store: BeneficiaryStore;
@@ -63,6 +64,8 @@ export async function list(p: BeneficiaryPorts, accountId: string, mobile: strin
     name: b.name,
     birth_year: String(b.birthYear),
     ...(b.dateOfBirth ? { date_of_birth: isoToCowinDate(b.dateOfBirth) } : {}),
+    // A minor has no mobile of their own: mobile_number is the guardian's (the account), and every SMS about them goes there.
+    is_minor: isMinor(b, todayIst(p.now)),
     gender: p.genders.find((g) => g.id === b.genderId)?.gender ?? '',
     mobile_number: maskMobile(mobile),
     photo_id_type: p.idTypes.find((t) => t.id === b.photoIdType)?.type ?? '',

@@ -24,7 +24,7 @@ export const handler = dispatcher('booking', {
   schedule: http({ body: ScheduleBody }, async ({ body, caller, headers }) => {
     const citizen = requireCitizen(caller);
     const key = headers['idempotency-key'] === undefined ? undefined : IdempotencyKey.parse(headers['idempotency-key']);
-    const id = await schedule(await bookingPorts(), {
+    const id = await schedule(await bookingPorts({ notify: true }), {
       accountId: citizen.accountId,
       dose: body.dose,
       sessionId: body.session_id,
@@ -32,6 +32,7 @@ export const handler = dispatcher('booking', {
       beneficiaryIds: [...new Set(body.beneficiaries)],
       centerId: body.center_id,
       idempotencyKey: key,
+      mobile: citizen.mobile,
     });
     return ok({ appointment_confirmation_no: id });
   }),
