@@ -15,6 +15,7 @@ import { tableName } from '../functions/config';
 import { deps } from '../functions/deps';
 import { startLocalStack } from '../functions/local/stack';
 import { tables } from '../functions/tables';
+import { photoIdHash } from '../functions/beneficiaries/photo-id';
 
 type Metric = { metric: string; value: number; unit: string; target?: string; ratio?: number };
 
@@ -47,12 +48,15 @@ export async function benchVaccination(): Promise<Metric[]> {
     await db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { pk: `CENTER#${centerId}`, sk: 'META', center_id: centerId, name: 'Bench Centre', state_id: 9, district_id: 140, active: true } } }] }));
     const token = await mintDevStaffToken({ role: 'vaccinator', centers: [centerId] });
 
+    // Walk-ins pass the identity check (functions/vaccination/presence.ts): every bench profile carries the hash of one Aadhaar number.
+    const BENCH_AADHAAR = '234123412346';
+    const benchPhotoHash = photoIdHash((await deps().secrets.get()).pepper, 'AADHAAR', BENCH_AADHAAR);
     let seq = 0;
     const newPeople = async (n: number): Promise<string[]> => {
       const ids = Array.from({ length: n }, () => `9${String(Date.now() % 1e6).padStart(6, '0')}${String(seq++).padStart(7, '0')}`);
       await pool(16, chunks(ids, 25), async (part) => {
         await db.send(new TransactWriteCommand({
-          TransactItems: part.map((id) => ({ Put: { TableName: table, Item: { pk: `BEN#${id}`, sk: 'PROFILE', beneficiaryId: id, accountId: 'bench', name: 'Bench', birthYear: 1980, dosesGiven: 0, doseDates: {}, createdAt: 1_700_000_000 } } })),
+          TransactItems: part.map((id) => ({ Put: { TableName: table, Item: { pk: `BEN#${id}`, sk: 'PROFILE', beneficiaryId: id, accountId: 'bench', name: 'Bench', birthYear: 1980, photoIdCode: 'AADHAAR', photoIdHash: benchPhotoHash, dosesGiven: 0, doseDates: {}, createdAt: 1_700_000_000 } } })),
         }));
       });
       return ids;
@@ -62,7 +66,7 @@ export async function benchVaccination(): Promise<Metric[]> {
         if (r.status !== 200) throw new Error(`${path} ${r.status} ${await r.text()}`);
         return r.json();
       });
-    const dose = (id: string) => ({ beneficiary_reference_id: id, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: 'B1', dose: 1, vaccinator_name: 'Bench' });
+    const dose = (id: string) => ({ beneficiary_reference_id: id, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: 'B1', dose: 1, vaccinator_name: 'Bench', photo_id_number: BENCH_AADHAAR });
 
     // Warm-up (handler import, JIT, connections).
     for (const id of await newPeople(50)) await call('/api/v2/vaccinator/beneficiaries/vaccinate', dose(id));

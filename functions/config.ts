@@ -17,6 +17,8 @@ export const config = {
     dailyCap: num('OTP_DAILY_CAP', 20),
   }),
   tokenTtlSeconds: () => num('TOKEN_TTL_SECONDS', 900),
+  /** Booking-code checks per appointment before it is locked (functions/vaccination/presence.ts). */
+  bookingCodeMaxAttempts: () => num('BOOKING_CODE_MAX_ATTEMPTS', 5),
 };
 
 function num(name: string, fallback: number): number {

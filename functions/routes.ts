@@ -35,7 +35,7 @@ export const functionGroups = {
   auth: { purpose: 'OTP sign-in: surge-critical, needs SNS Publish and the JWT secret', memoryMb: 512, sendsSms: true },
   metadata: { purpose: 'read-only reference data (states, districts, id types, genders)', memoryMb: 256, dataAccess: 'read' },
   beneficiaries: { purpose: 'register, list, delete family members: needs the pepper for photo-ID hashes', memoryMb: 512 },
-  booking: { purpose: 'schedule, reschedule, cancel: the surge path, tuned alone (TransactWriteItems on capacity shards)', memoryMb: 1024 },
+  booking: { purpose: 'schedule, reschedule, cancel: the surge path, tuned alone (TransactWriteItems on capacity shards)', memoryMb: 1024, sendsSms: true },
   documents: { purpose: 'PDF appointment slips (pdfkit, shipped as a node module: esbuild cannot bundle its fonts)', memoryMb: 1024, nodeModules: ['pdfkit'] },
   availability: { purpose: 'findBy*/calendarBy*/findByLatLong: the most-read path in a surge (notifier bots), read-only, tuned alone', memoryMb: 1024, dataAccess: 'read' },
   centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory)', memoryMb: 1024, timeoutSeconds: 29 },

@@ -13,6 +13,7 @@ export function toBeneficiary(item: Record<string, unknown>): Beneficiary {
     accountId: String(item.accountId),
     name: String(item.name),
     birthYear: Number(item.birthYear),
+    ...(item.dateOfBirth ? { dateOfBirth: String(item.dateOfBirth) } : {}),
     genderId: Number(item.genderId),
     photoIdType: Number(item.photoIdType),
     photoIdCode: String(item.photoIdCode),

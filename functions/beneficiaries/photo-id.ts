@@ -60,6 +60,27 @@ export const ID_RULES: Record<string, IdTypeRule> = {
   UDID: { code: 'UDID', normalise: upperNoSpace, valid: (n) => /^[A-Z]{2}\d{16}$/.test(n), hint: '2 letters and 16 digits' },
   RATION_CARD: { code: 'RATION_CARD', normalise: upperNoSpace, valid: (n) => /^[A-Z0-9/]{6,20}$/.test(n), hint: '6 to 20 letters or digits' },
   PENSION_PASSBOOK: { code: 'PENSION_PASSBOOK', normalise: upperNoSpace, valid: (n) => /^[A-Z0-9/]{6,20}$/.test(n), hint: '6 to 20 letters or digits' },
+  // Children (issue #14). A school or college card has no national format: its number is the
+  // institution's roll/enrolment number, so the check is its shape: 4 to 20 letters, digits or
+  // '/', with at least one digit (a name is not a number).
+  STUDENT_ID: {
+    code: 'STUDENT_ID',
+    normalise: upperNoSpace,
+    valid: (n) => /^[A-Z0-9/]{4,20}$/.test(n) && /\d/.test(n) && !/^\/|\/$/.test(n),
+    hint: '4 to 20 letters, digits or /, with at least one digit (the roll or enrolment number on the card)',
+  },
+  // Civil Registration System (CRS) registration number, B-<year>:<state code>-<5 digits>-<6 digits>
+  // (e.g. B-2012:07-90103-000123), or an older certificate's <registration number>/<year> (e.g. 1234/2011).
+  BIRTH_CERTIFICATE: {
+    code: 'BIRTH_CERTIFICATE',
+    normalise: (s) => s.toUpperCase().replace(/\s/g, ''),
+    valid: (n) => {
+      const crs = /^B-((?:19|20)\d{2}):(\d{2})-(\d{5})-(\d{6})$/.exec(n);
+      if (crs) return Number(crs[2]) >= 1 && Number(crs[2]) <= 38;
+      return /^\d{1,8}\/(19|20)\d{2}$/.test(n);
+    },
+    hint: 'the registration number, like B-2012:07-90103-000123 (CRS) or 1234/2011',
+  },
 };
 
 export interface CheckedPhotoId { code: string; hash: string; last4: string }

@@ -1,9 +1,11 @@
 import type { Beneficiary } from './domain';
-import { BenCodes, checkBirthYear, maskMobile, maxBeneficiaries, newReferenceId, vaccinationStatus, isoToCowinDate, type RegisterInput } from './domain';
+import { BenCodes, birthFacts, maskMobile, maxBeneficiaries, newReferenceId, vaccinationStatus, isoToCowinDate, type RegisterInput } from './domain';
 import { checkPhotoId, maskLast4 } from './photo-id';
 import type { BeneficiaryStore } from './store';
 import { DomainError } from '../shared/errors';
 import type { GenderRef, IdTypeRef } from '../metadata/reference';
+import { todayIst } from '../shared/dates';
+import { isMinor } from './age';
 
 export interface BeneficiaryPorts {
   store: BeneficiaryStore;
@@ -15,7 +17,7 @@ export interface BeneficiaryPorts {
 
 /** Registers a beneficiary under the account. Re-sending the same registration returns the same id. */
 export async function register(p: BeneficiaryPorts, accountId: string, input: RegisterInput): Promise<string> {
-  checkBirthYear(input.birth_year, p.now);
+  const birth = birthFacts(input, p.now, todayIst(p.now));
   if (!p.genders.some((g) => g.id === input.gender_id)) throw new DomainError('USRRES0002', 'Invalid gender_id', 'invalid');
   const idType = p.idTypes.find((t) => t.id === input.photo_id_type);
   if (!idType) throw new DomainError(BenCodes.invalidPhotoId, 'Invalid photo_id_type', 'invalid');
@@ -25,7 +27,7 @@ export async function register(p: BeneficiaryPorts, accountId: string, input: Re
       beneficiaryId: newReferenceId(),
       accountId,
       name: input.name,
-      birthYear: input.birth_year,
+      ...birth,
       genderId: input.gender_id,
       photoIdType: idType.id,
       photoIdCode: idType.code,
@@ -61,6 +63,9 @@ export async function list(p: BeneficiaryPorts, accountId: string, mobile: strin
     beneficiary_reference_id: b.beneficiaryId,
     name: b.name,
     birth_year: String(b.birthYear),
+    ...(b.dateOfBirth ? { date_of_birth: isoToCowinDate(b.dateOfBirth) } : {}),
+    // A minor has no mobile of their own: mobile_number is the guardian's (the account), and every SMS about them goes there.
+    is_minor: isMinor(b, todayIst(p.now)),
     gender: p.genders.find((g) => g.id === b.genderId)?.gender ?? '',
     mobile_number: maskMobile(mobile),
     photo_id_type: p.idTypes.find((t) => t.id === b.photoIdType)?.type ?? '',

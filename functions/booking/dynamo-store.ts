@@ -99,6 +99,8 @@ export class DynamoBookingStore implements BookingStore {
       slot: appt.slot,
       dose: appt.dose,
       center: appt.center,
+      // The vaccinator's read of the open appointment sees the code it must check.
+      ...(appt.code ? { code: appt.code } : {}),
     };
   }
 

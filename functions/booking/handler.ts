@@ -26,7 +26,7 @@ export const handler = dispatcher('booking', {
     const citizen = requireCitizen(caller);
     const key = headers['idempotency-key'] === undefined ? undefined : IdempotencyKey.parse(headers['idempotency-key']);
     await verifyCaptchaForBooking(citizen.jti, body.captcha);
-    const id = await schedule(await bookingPorts(), {
+    const id = await schedule(await bookingPorts({ notify: true }), {
       accountId: citizen.accountId,
       dose: body.dose,
       sessionId: body.session_id,
@@ -34,6 +34,7 @@ export const handler = dispatcher('booking', {
       beneficiaryIds: [...new Set(body.beneficiaries)],
       centerId: body.center_id,
       idempotencyKey: key,
+      mobile: citizen.mobile,
     });
     return ok({ appointment_confirmation_no: id });
   }),

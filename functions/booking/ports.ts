@@ -3,12 +3,29 @@ import { deps } from '../deps';
 import { DynamoBeneficiaryStore } from '../beneficiaries/dynamo-store';
 import { DynamoBookingStore } from './dynamo-store';
 import type { BookingPorts } from './service';
+import type { Appointment } from './store';
+import { smsSender } from '../adapters/sms';
+import { toE164 } from '../auth/otp';
+import { renderSms } from '../sms/catalogue';
+import { isoToApiDate } from '../shared/dates';
+import { logger } from '../shared/logger';
 
-export async function bookingPorts(): Promise<BookingPorts> {
+export async function bookingPorts(opts: { notify?: boolean } = {}): Promise<BookingPorts> {
   const d = deps();
   return {
     bookings: new DynamoBookingStore(d.db, tableName('main')),
     beneficiaries: new DynamoBeneficiaryStore(d.db, tableName('main')),
     now: d.now(),
+    ...(opts.notify ? { notify: textBookingCode } : {}),
   };
+}
+
+/** The booking-code SMS; a failed send never fails the booking (the slip carries the code too). */
+async function textBookingCode(appt: Appointment, mobile: string): Promise<void> {
+  if (!appt.code) return;
+  try {
+    await smsSender().send(toE164(mobile), renderSms('bookingCode', { code: appt.code, date: isoToApiDate(appt.date), slot: appt.slot, centre: appt.center.name.slice(0, 30) }));
+  } catch (e) {
+    logger.warn('booking code SMS not sent', { appointmentId: appt.appointmentId, error: (e as Error).name });
+  }
 }

@@ -4,6 +4,7 @@
  */
 import type { Beneficiary } from '../beneficiaries/domain';
 import { DomainError } from '../shared/errors';
+import { ageOn, inCohort } from '../beneficiaries/age';
 
 export const BookCodes = {
   alreadyBooked: 'APPOIN0022',
@@ -48,11 +49,14 @@ export interface VaccinePolicy {
 const DAY_MS = 86_400_000;
 export const daysBetween = (fromIso: string, toIso: string): number => Math.round((Date.parse(toIso.slice(0, 10)) - Date.parse(fromIso.slice(0, 10))) / DAY_MS);
 
-/** CoWIN's age rule: age = session year − birth year. */
+/**
+ * Age on the session date (functions/beneficiaries/age.ts): completed years from the date of
+ * birth when known, else CoWIN's session year − birth year. The session's min/max is the cohort.
+ */
 export function checkAge(b: Beneficiary, s: SessionInfo): void {
   if (s.allowAllAge) return;
-  const age = Number(s.date.slice(0, 4)) - b.birthYear;
-  if (age < s.minAge || (s.maxAge !== undefined && age > s.maxAge)) {
+  const age = ageOn(b, s.date).years;
+  if (!inCohort(age, s)) {
     const range = s.maxAge !== undefined ? `${s.minAge}-${s.maxAge}` : `${s.minAge}+`;
     throw new DomainError(BookCodes.ageNotEligible, `${b.name} (age ${age}) is not eligible for this session (age ${range})`, 'invalid');
   }

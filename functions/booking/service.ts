@@ -8,6 +8,7 @@ import type { BeneficiaryStore } from '../beneficiaries/store';
 import { planTake, poolOf, remaining, type Dose, type ShardSeats } from '../sessions/capacity';
 import { DomainError } from '../shared/errors';
 import { policyOf } from './policy';
+import { newBookingCode } from './code';
 import { BookCodes, checkAge, checkDose, checkSession, type SessionInfo } from './rules';
 import type { Appointment, BookingStore } from './store';
 
@@ -15,6 +16,8 @@ export interface BookingPorts {
   bookings: BookingStore;
   beneficiaries: BeneficiaryStore;
   now: Date;
+  /** Texts the booking code to the account's mobile after a booking (best effort: the slip has it too). */
+  notify?: (appt: Appointment, mobile: string) => Promise<void>;
 }
 
 export interface ScheduleRequest {
@@ -25,6 +28,8 @@ export interface ScheduleRequest {
   beneficiaryIds: string[];
   centerId?: number;
   idempotencyKey?: string;
+  /** The signed-in mobile (the SMS with the booking code goes there; a minor's goes to the guardian's account). */
+  mobile?: string;
 }
 
 const MAX_ATTEMPTS = 12;
@@ -113,6 +118,7 @@ export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<s
   checkEligible(bens, s, req.dose);
 
   const appointmentId = randomUUID();
+  const code = newBookingCode();
   let fresh = false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const plan = await planSeats(p.bookings, s, req.dose, bens.length, fresh);
@@ -129,6 +135,7 @@ export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<s
       dose: req.dose,
       seats,
       version: 1,
+      code,
       createdAt: Math.floor(p.now.getTime() / 1000),
       center: s.center,
     };
@@ -140,6 +147,7 @@ export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<s
         const h = hint.shards.find((x) => x.shard === shard);
         if (h) h[poolOf(Math.min(req.dose, 3) as Dose)] -= take;
       }
+      if (p.notify && req.mobile) await p.notify(appt, req.mobile);
       return appointmentId;
     }
     switch (outcome.reason) {

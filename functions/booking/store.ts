@@ -13,6 +13,8 @@ export interface Appointment {
   seats: Record<string, number>;
   version: number;
   createdAt: number;
+  /** 4-digit booking code: on the slip and in the SMS; asked before the dose is recorded. */
+  code?: string;
   center: SessionInfo['center'];
 }
 

@@ -21,6 +21,7 @@ export const handler = dispatcher('documents', {
       date: isoToCowinDate(appt.date),
       slot: appt.slot,
       dose: appt.dose,
+      code: appt.code,
       vaccine: session?.vaccine,
       center: appt.center,
       beneficiaries: bens.map((b) => ({ name: b.name, referenceId: b.beneficiaryId, birthYear: b.birthYear, photoId: maskLast4(b.photoIdLast4) })),

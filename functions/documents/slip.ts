@@ -7,6 +7,8 @@ export interface SlipData {
   date: string; // DD-MM-YYYY
   slot: string;
   dose: number;
+  /** The 4-digit booking code the vaccinator asks for. */
+  code?: string;
   vaccine?: string;
   center: { name: string; district_name: string; state_name: string; block_name: string; from: string; to: string; pincode?: number };
   beneficiaries: Array<{ name: string; referenceId: string; birthYear: number; photoId: string }>;
@@ -26,6 +28,7 @@ export async function renderSlip(d: SlipData): Promise<Buffer> {
     doc.font('Helvetica-Bold').text(`${label}: `, { continued: true }).font('Helvetica').text(value);
   };
   doc.fontSize(12);
+  if (d.code) row('Booking code (tell it to the vaccinator)', d.code);
   row('Date', d.date);
   row('Time slot', d.slot);
   row('Dose', String(d.dose));

@@ -29,6 +29,10 @@ export const smsCatalogue = {
     purpose: 'a vaccination certificate is ready to download',
     text: { en: ({ name }) => `Your vaccination certificate for ${name} is ready. Download it from CoWIN.` },
   }),
+  bookingCode: template<{ code: string; date: string; slot: string; centre: string }>({
+    purpose: 'appointment booked: the 4-digit code the vaccinator asks for (issue #14)',
+    text: { en: ({ code, date, slot, centre }) => `Your vaccination is booked for ${date}, ${slot} at ${centre}. Your 4-digit code is ${code}. Tell it to the vaccinator only at the centre. - CoWIN` },
+  }),
 };
 
 export type SmsKind = keyof typeof smsCatalogue;

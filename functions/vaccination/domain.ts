@@ -70,6 +70,9 @@ function envNumber(name: string, fallback: number): number {
 export interface DoseState {
   beneficiaryId: string;
   birthYear: number;
+  /** The registered photo ID's type code and keyed hash: the walk-in identity check (presence.ts). */
+  photoIdCode?: string;
+  photoIdHash?: string;
   /** Highest dose number recorded (0 when none). */
   dosesGiven: number;
   /** The series' vaccine (set by the first recorded dose). */

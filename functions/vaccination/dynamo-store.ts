@@ -1,5 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CenterRef } from './access';
 import { istDate, type Aefi, type DoseEvent, type DoseState, type ProfileAfter } from './domain';
 import type { OpenAppointmentRef, RecordOutcome, VaccinationStore } from './store';
@@ -82,6 +82,8 @@ export class DynamoVaccinationStore implements VaccinationStore {
     return {
       beneficiaryId,
       birthYear: Number(i.birthYear),
+      photoIdCode: i.photoIdCode ? String(i.photoIdCode) : undefined,
+      photoIdHash: i.photoIdHash ? String(i.photoIdHash) : undefined,
       dosesGiven: Number(i.dosesGiven ?? 0),
       vaccine: i.vaccine ? String(i.vaccine) : undefined,
       seriesTotal: i.seriesTotal === undefined ? undefined : Number(i.seriesTotal),
@@ -94,7 +96,28 @@ export class DynamoVaccinationStore implements VaccinationStore {
   async getOpenAppointment(beneficiaryId: string, dose: number): Promise<OpenAppointmentRef | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.table, Key: VacKeys.lock(beneficiaryId, dose), ConsistentRead: true }));
     const i = res.Item;
-    return i ? { appointmentId: String(i.appointmentId), centerId: Number(i.centerId), sessionId: String(i.sessionId) } : undefined;
+    return i ? { appointmentId: String(i.appointmentId), centerId: Number(i.centerId), sessionId: String(i.sessionId), ...(i.code ? { code: String(i.code) } : {}) } : undefined;
+  }
+
+  async reserveCodeAttempt(appointmentId: string, max: number): Promise<{ ok: true; used: number } | { ok: false }> {
+    try {
+      const res = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `APPT#${appointmentId}`, sk: 'CODEATTEMPTS' },
+          // Reserve before comparing: the count and its limit are one conditional write.
+          UpdateExpression: 'ADD attempts :one SET #ttl = if_not_exists(#ttl, :ttl)',
+          ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :max',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':one': 1, ':max': max, ':ttl': Math.floor(Date.now() / 1000) + 400 * 86_400 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return { ok: true, used: Number(res.Attributes?.attempts ?? 1) };
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return { ok: false };
+      throw e;
+    }
   }
 
   async getCenter(centerId: number): Promise<CenterRef | undefined> {

@@ -4,7 +4,8 @@ import { accountIdFor, normaliseMobile } from '../auth/otp';
 import { RegisterBody } from '../beneficiaries/domain';
 import { beneficiaryStore } from '../beneficiaries/ports';
 import { list, register, type BeneficiaryPorts } from '../beneficiaries/service';
-import { tableName } from '../config';
+import { config, tableName } from '../config';
+import { ID_RULES, photoIdHash } from '../beneficiaries/photo-id';
 import { deps } from '../deps';
 import { dispatcher } from '../http/dispatch';
 import { http, ok, requireStaff } from '../http/http';
@@ -19,8 +20,23 @@ import { ApiDate } from '../http/schemas';
 
 export const vaccinationStore = () => new DynamoVaccinationStore(deps().db, tableName('main'));
 
-function ports(): VaccinationPorts {
-  return { store: vaccinationStore(), now: () => deps().now(), rules: vaccinationRules() };
+async function ports(): Promise<VaccinationPorts> {
+  const store = vaccinationStore();
+  const pepper = (await deps().secrets.get()).pepper;
+  return {
+    store,
+    now: () => deps().now(),
+    rules: vaccinationRules(),
+    presence: {
+      reserveCodeAttempt: (id, max) => store.reserveCodeAttempt(id, max),
+      photoIdHash: (code, raw) => {
+        const rule = ID_RULES[code];
+        const n = rule?.normalise(raw);
+        return rule && n && rule.valid(n) ? photoIdHash(pepper, code, n) : undefined;
+      },
+      maxCodeAttempts: config.bookingCodeMaxAttempts(),
+    },
+  };
 }
 
 async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
@@ -51,6 +67,10 @@ const VaccinateFields = {
   vaccinator_name: Text('vaccinator_name', 120),
   given_at: Instant('given_at').optional(),
   appointment_id: Uuid('appointment_id').optional(),
+  /** The 4-digit code of the person's appointment (slip, SMS): required when they have one for this dose. */
+  booking_code: z.string().regex(/^\d{4}$/, 'USRRES0002: booking_code must be 4 digits').optional(),
+  /** Walk-ins: the number on the photo ID shown, checked against the registered one. */
+  photo_id_number: z.string().trim().min(1).max(40).optional(),
 };
 
 const VaccinateBody = z.object({ ...VaccinateFields, event_id: Uuid('event_id').optional() });
@@ -99,6 +119,8 @@ function toDoseInput(b: z.output<typeof VaccinateBody> | z.output<typeof Offline
     givenAt: b.given_at ?? offline,
     clientTimestamp: offline?.toISOString(),
     appointmentId: b.appointment_id,
+    bookingCode: b.booking_code,
+    photoIdNumber: b.photo_id_number,
     source,
   };
 }
@@ -149,7 +171,7 @@ export const handler = dispatcher('vaccination', {
 
   vaccinate: http({ body: VaccinateBody }, async ({ body, caller }) => {
     const staff = requireStaff(caller);
-    const r = await recordDose(ports(), staff, toDoseInput(body, 'online'));
+    const r = await recordDose(await ports(), staff, toDoseInput(body, 'online'));
     return ok(doseAnswer(r.status, r.event));
   }),
 
@@ -162,14 +184,14 @@ export const handler = dispatcher('vaccination', {
       if (!parsed.success) return { eventId: id, invalid: { code: zodToCowin(parsed.error).errorCode, message: zodToCowin(parsed.error).error } };
       return { eventId: parsed.data.event_id, input: toDoseInput(parsed.data, 'offline') };
     });
-    const results = await recordBatch(ports(), staff, events);
+    const results = await recordBatch(await ports(), staff, events);
     const count = (s: string) => results.filter((r) => r.status === s).length;
     return ok({ recorded: count('recorded'), duplicate: count('duplicate'), rejected: count('rejected'), results });
   }),
 
   correctDose: http({ params: EventParams, body: CorrectBody }, async ({ params, body, caller }) => {
     const staff = requireStaff(caller);
-    const e = await correctDose(ports(), staff, {
+    const e = await correctDose(await ports(), staff, {
       supersedes: params.event_id,
       eventId: body.event_id,
       reason: body.reason,
@@ -183,25 +205,25 @@ export const handler = dispatcher('vaccination', {
 
   reportAefi: http({ params: EventParams, body: AefiBody }, async ({ params, body, caller }) => {
     const staff = requireStaff(caller);
-    const a = await reportAefi(ports(), staff, { eventId: params.event_id, aefiId: body.aefi_id, severity: body.severity, onsetAt: body.onset_at, notes: body.notes });
+    const a = await reportAefi(await ports(), staff, { eventId: params.event_id, aefiId: body.aefi_id, severity: body.severity, onsetAt: body.onset_at, notes: body.notes });
     return ok(aefiView(a));
   }),
 
   auditBeneficiary: http({ params: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ params, caller }) => {
-    return ok(await auditBeneficiary(ports(), requireStaff(caller), params.beneficiary_reference_id));
+    return ok(await auditBeneficiary(await ports(), requireStaff(caller), params.beneficiary_reference_id));
   }),
 
   auditCenterDay: http({ params: z.object({ center_id: PositiveId('center_id') }), query: z.object({ date: ApiDate('date').optional() }) }, async ({ params, query, caller }) => {
-    const p = ports();
+    const p = await ports();
     return ok(await auditCenterDay(p, requireStaff(caller), params.center_id, query.date ?? todayIst(p.now())));
   }),
 
   auditFlagged: http({ query: z.object({ district_id: PositiveId('district_id'), date: ApiDate('date').optional() }) }, async ({ query, caller }) => {
-    return ok(await auditFlagged(ports(), requireStaff(caller), query.district_id, query.date));
+    return ok(await auditFlagged(await ports(), requireStaff(caller), query.district_id, query.date));
   }),
 
   auditAefi: http({ query: z.object({ district_id: PositiveId('district_id'), from: ApiDate('from').optional(), to: ApiDate('to').optional() }) }, async ({ query, caller }) => {
-    const p = ports();
+    const p = await ports();
     const to = query.to ?? todayIst(p.now());
     const from = query.from ?? '0000-01-01';
     if (from > to) throw new DomainError('USRRES0002', 'from must not be after to', 'invalid');

@@ -22,11 +22,14 @@ import {
   type VaccinationRules,
 } from './domain';
 import type { VaccinationStore } from './store';
+import { checkPresence, type PresencePorts } from './presence';
 
 export interface VaccinationPorts {
   store: VaccinationStore;
   now: () => Date;
   rules: VaccinationRules;
+  /** The booking-code and photo-ID checks before a dose (presence.ts). */
+  presence: PresencePorts;
 }
 
 export interface DoseInput {
@@ -42,6 +45,10 @@ export interface DoseInput {
   givenAt?: Date;
   clientTimestamp?: string;
   appointmentId?: string;
+  /** The appointment's 4-digit booking code (needed when the person has an open appointment for this dose). */
+  bookingCode?: string;
+  /** The photo ID number shown (needed for a walk-in: the identity check). */
+  photoIdNumber?: string;
   source: DoseSource;
 }
 
@@ -68,6 +75,7 @@ export async function recordDose(p: VaccinationPorts, staff: Staff, input: DoseI
   const center = await centerOf(p, input.centerId);
   assertCanRecordAt(staff, center);
   const eventId = input.eventId ?? randomUUID();
+  let verified: string | undefined; // what the presence check passed for: an appointment id, or 'walk-in'
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const [state, open] = await Promise.all([p.store.getDoseState(input.beneficiaryId), p.store.getOpenAppointment(input.beneficiaryId, input.dose)]);
     if (!state) throw notFound(VacCodes.beneficiaryNotFound, `Beneficiary ${input.beneficiaryId} not found`);
@@ -77,6 +85,12 @@ export async function recordDose(p: VaccinationPorts, staff: Staff, input: DoseI
       // This dose is on record: if it is this very event (a resend), answer with the first result.
       const earlier = await p.store.getEvent(eventId);
       if (earlier) return { status: 'duplicate', event: earlier };
+    }
+    // Booking code for a booked appointment, photo ID for a walk-in; once per appointment seen.
+    const subject = open?.code ? open.appointmentId : 'walk-in';
+    if (verified !== subject && !state.doseEvents[String(input.dose)]) {
+      await checkPresence(p.presence, input, open, state);
+      verified = subject;
     }
     const assessment = assessDose(state, { dose: input.dose, vaccine: input.vaccine, givenAt, dose1Date: input.dose1Date }, eventId, now, p.rules);
     const event: DoseEvent = {

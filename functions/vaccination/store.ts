@@ -1,7 +1,7 @@
 import type { CenterRef } from './access';
 import type { Aefi, DoseEvent, DoseState, ProfileAfter } from './domain';
 
-export interface OpenAppointmentRef { appointmentId: string; centerId: number; sessionId: string }
+export interface OpenAppointmentRef { appointmentId: string; centerId: number; sessionId: string; /** The 4-digit booking code (appointments booked before codes existed have none). */ code?: string }
 
 /**
  * Outcome of one dose transaction:
@@ -17,6 +17,8 @@ export interface VaccinationStore {
   getDoseState(beneficiaryId: string): Promise<DoseState | undefined>;
   getOpenAppointment(beneficiaryId: string, dose: number): Promise<OpenAppointmentRef | undefined>;
   getCenter(centerId: number): Promise<CenterRef | undefined>;
+  /** Atomically takes one booking-code attempt of an appointment; false once `max` are used. */
+  reserveCodeAttempt(appointmentId: string, max: number): Promise<{ ok: true; used: number } | { ok: false }>;
   /** The mobile number of an account (for the vaccinator's beneficiary view, masked there). */
   accountMobile(accountId: string): Promise<string | undefined>;
   /**

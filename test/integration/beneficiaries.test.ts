@@ -47,20 +47,20 @@ describe('beneficiaries', () => {
     expect(dump).not.toContain(id.slice(0, 8));
   });
 
-  it('allows at most 4 beneficiaries per mobile number', async () => {
+  it('allows at most 6 beneficiaries per mobile number (the default of MAX_BENEFICIARIES_PER_ACCOUNT)', async () => {
     const { token } = await citizenToken(uniqueMobile());
-    for (let i = 0; i < 4; i++) expect((await register(token, person())).status).toBe(200);
+    for (let i = 0; i < 6; i++) expect((await register(token, person())).status).toBe(200);
     const fifth = await register(token, person());
     expect(fifth.status).toBe(409);
     expect(fifth.body.errorCode).toBe('BENREG0001');
   });
 
-  it('holds the cap of 4 under 10 concurrent registrations', async () => {
+  it('holds the cap of 6 under 14 concurrent registrations', async () => {
     const { token } = await citizenToken(uniqueMobile());
-    const results = await Promise.all(Array.from({ length: 10 }, () => register(token, person())));
-    expect(results.filter((r) => r.status === 200)).toHaveLength(4);
+    const results = await Promise.all(Array.from({ length: 14 }, () => register(token, person())));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(6);
     const list = await stack.call('GET', '/api/v2/appointment/beneficiaries', { token });
-    expect(list.body.beneficiaries).toHaveLength(4);
+    expect(list.body.beneficiaries).toHaveLength(6);
   });
 
   it('refuses a photo ID already registered by another account (no proxies), even concurrently', async () => {

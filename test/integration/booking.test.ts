@@ -104,7 +104,7 @@ describe('schedule', () => {
   });
 
   it('lets anyone book an allow_all_age session', async () => {
-    const a = await account(1, { birth_year: 2010 });
+    const a = await account(1, { birth_year: 2010, date_of_birth: '2010-04-01' });
     const s = await createSession({ minAge: 45, allowAllAge: true });
     expect((await schedule(a, s)).status).toBe(200);
   });

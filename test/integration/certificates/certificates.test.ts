@@ -20,7 +20,7 @@ import { DynamoCertificateStore } from '../../../functions/certificates/store';
 import { TrustList } from '../../../functions/certificates/trust';
 import { streamPoller } from '../../../functions/local/stack';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
-import { createCenter, person, scanMain, staffToken } from '../vaccination/support';
+import { createCenter, person, photoIdOf, rememberPhotoId, scanMain, staffToken } from '../vaccination/support';
 import { certificateQueueIdle } from '../../../functions/adapters/certificate-queue';
 
 let stack: TestStack;
@@ -46,15 +46,17 @@ interface Citizen { mobile: string; token: string; ben: string }
 async function citizen(over: Record<string, unknown> = {}): Promise<Citizen> {
   const mobile = uniqueMobile();
   const token = await stack.signIn(mobile);
-  const r = await stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body: person(over) });
+  const body = person(over);
+  const r = await stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body });
   if (r.status !== 200) throw new Error(`register ${r.status} ${JSON.stringify(r.body)}`);
+  rememberPhotoId(r.body.beneficiary_reference_id, String(body.photo_id_number));
   return { mobile, token, ben: r.body.beneficiary_reference_id };
 }
 
 async function vaccinate(ben: string, dose: number, givenAt: string): Promise<string> {
   const r = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/vaccinate', {
     token: vaccinator,
-    body: { beneficiary_reference_id: ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: `4121Z0${dose}5`, dose, vaccinator_name: 'Sister Mary', given_at: givenAt },
+    body: { beneficiary_reference_id: ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: `4121Z0${dose}5`, dose, vaccinator_name: 'Sister Mary', given_at: givenAt, photo_id_number: photoIdOf(ben) },
   });
   if (r.status !== 200) throw new Error(`vaccinate ${r.status} ${JSON.stringify(r.body)}`);
   return (r.body.event_id ?? r.body.event?.event_id) as string;

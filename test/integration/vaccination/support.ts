@@ -29,11 +29,26 @@ export const person = (over: Record<string, unknown> = {}) => ({
   name: 'Ravi Kumar', birth_year: 1980, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1', ...over,
 });
 
+/** The photo ID number each test registered, per reference id: the walk-in identity check needs it at vaccination. */
+const photoIds = new Map<string, string>();
+export const rememberPhotoId = (ben: string, number: string) => void photoIds.set(ben, number);
+export const photoIdOf = (ben: string): string | undefined => photoIds.get(ben);
+
 /** Registers a walk-in through the vaccinator route; returns the reference id. */
 export async function walkIn(stack: TestStack, token: string, mobile = uniqueMobile()): Promise<string> {
-  const r = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body: { ...person(), mobile_number: mobile } });
+  const body = { ...person(), mobile_number: mobile };
+  const r = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body });
   if (r.status !== 200) throw new Error(`walk-in ${r.status} ${JSON.stringify(r.body)}`);
+  rememberPhotoId(r.body.beneficiary_reference_id, body.photo_id_number);
   return r.body.beneficiary_reference_id as string;
+}
+
+/** The booking code texted to a mobile for its latest booking. */
+export function bookingCodeFrom(stack: TestStack, mobile: string): string {
+  const texts = stack.sms(mobile).filter((t) => t.includes('4-digit code'));
+  const m = /code is (\d{4})/.exec(texts[texts.length - 1] ?? '');
+  if (!m) throw new Error(`no booking code SMS for ${mobile}`);
+  return m[1];
 }
 
 export async function scanMain(): Promise<Record<string, any>[]> {

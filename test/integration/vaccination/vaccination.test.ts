@@ -4,7 +4,7 @@ import { readStream } from '../../../functions/local/stream-poller';
 import { processStream } from '../../../functions/streams/handler';
 import { citizenToken, createSession, seatLedger, isoDaysFromNow } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
-import { createCenter, person, recount, scanMain, staffToken, statsMatchRecount, walkIn } from './support';
+import { bookingCodeFrom, createCenter, person, photoIdOf, recount, scanMain, staffToken, statsMatchRecount, walkIn } from './support';
 
 let stack: TestStack;
 beforeAll(async () => (stack = await startTestStack()));
@@ -14,7 +14,10 @@ const VACCINATE = '/api/v2/vaccinator/beneficiaries/vaccinate';
 const BATCH = '/api/v2/vaccinator/beneficiaries/vaccinate/batch';
 
 const dose = (ben: string, centerId: number, over: Record<string, unknown> = {}) => ({
-  beneficiary_reference_id: ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: '4121Z025', dose: 1, vaccinator_name: 'Sister Mary', ...over,
+  beneficiary_reference_id: ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: '4121Z025', dose: 1, vaccinator_name: 'Sister Mary',
+  // Walk-ins: the identity check (the photo ID number shown); booked people give the booking code instead.
+  ...(photoIdOf(ben) && !over.booking_code ? { photo_id_number: photoIdOf(ben) } : {}),
+  ...over,
 });
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
 const daysAgo = (d: number) => hoursAgo(d * 24);
@@ -132,7 +135,7 @@ describe('vaccinate', () => {
     const appointment = booked.body.appointment_confirmation_no;
 
     const token = await staffToken('vaccinator', { centers: [s.centerId] });
-    const r = await stack.call('POST', VACCINATE, { token, body: dose(ben, s.centerId, { appointment_id: appointment }) });
+    const r = await stack.call('POST', VACCINATE, { token, body: dose(ben, s.centerId, { appointment_id: appointment, booking_code: bookingCodeFrom(stack, mobile) }) });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ appointment_id: appointment, flags: [] });
 

@@ -96,10 +96,11 @@ describe('states.json', () => {
 });
 
 describe('id-types.json', () => {
-  it('lists the nine CoWIN photo id types with unique ids and codes', () => {
+  it('lists the nine CoWIN photo id types and the two for children, with unique ids and codes', () => {
     expect(idTypes.map((t) => t.type)).toEqual([
       'Aadhaar Card', 'Driving License', 'PAN Card', 'Passport', 'NPR Smart Card', 'Voter ID',
       'Unique Disability ID', 'Ration Card with Photo', 'Pension Passbook with photo',
+      'Student Photo ID Card', 'Birth Certificate',
     ]);
     expect(new Set(idTypes.map((t) => t.id)).size).toBe(idTypes.length);
     expect(new Set(idTypes.map((t) => t.code)).size).toBe(idTypes.length);

@@ -48,7 +48,8 @@ describe('the services check roles before touching data (403)', () => {
     getEvent: jest.fn(async () => ({ eventId: 'e', centerId: 10, districtId: 100, givenAt: '2021-01-01T00:00:00Z' })),
     putAefi: jest.fn(),
   } as unknown as VaccinationStore;
-  const p = { store, now: () => new Date(), rules: { lateSyncHours: 72, clockSkewSeconds: 600 } };
+  const presence = { reserveCodeAttempt: jest.fn(), photoIdHash: jest.fn(), maxCodeAttempts: 5 };
+  const p = { store, now: () => new Date(), rules: { lateSyncHours: 72, clockSkewSeconds: 600 }, presence };
   const input = { beneficiaryId: '12345678901234', centerId: 10, vaccine: 'COVISHIELD', vaccineBatch: 'B', dose: 1, vaccinatorName: 'V', source: 'online' as const };
 
   it('vaccinator at another centre: 403, nothing read or written', async () => {
