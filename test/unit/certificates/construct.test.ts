@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Certificates, workerConcurrency } from '../../../lib/certificates';
 import { HouseFunction } from '../../../lib/function';
+import { tableList } from '../../../functions/tables';
 
 function build() {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -15,10 +16,11 @@ function build() {
   const qrKey = new kms.Key(stack, 'Qr', { keySpec: kms.KeySpec.ECC_NIST_P256, keyUsage: kms.KeyUsage.SIGN_VERIFY });
   const pdfKey = new kms.Key(stack, 'Pdf', { keySpec: kms.KeySpec.ECC_NIST_P256, keyUsage: kms.KeyUsage.SIGN_VERIFY });
   const main = new dynamodb.Table(stack, 'Main', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } });
-  const stats = new dynamodb.Table(stack, 'Stats', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  // Every table of the definition (functions/tables.ts), so a table added later is in the environment too.
+  const others = tableList.filter((t) => t.id !== 'main').map((t) => [t.id, new dynamodb.Table(stack, `T-${t.id}`, { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } })] as const);
   const bucket = new s3.Bucket(stack, 'Docs', { encryption: s3.BucketEncryption.KMS, encryptionKey: dataKey });
   const certificates = new Certificates(stack, 'Certificates', {
-    stage: 'dev', tables: new Map<string, dynamodb.ITable>([['main', main], ['stats', stats]]), dataKey, qrKey, qrAlias: 'alias/open-cowin-dev-qr', pdfKey, pdfAlias: 'alias/open-cowin-dev-pdf', bucket,
+    stage: 'dev', tables: new Map<string, dynamodb.ITable>([['main', main], ...others]), dataKey, qrKey, qrAlias: 'alias/open-cowin-dev-qr', pdfKey, pdfAlias: 'alias/open-cowin-dev-pdf', bucket,
   });
   const producer = new lambda.Function(stack, 'Streams', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
   certificates.connectStreamConsumer(producer);
