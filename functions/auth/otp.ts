@@ -2,7 +2,7 @@
  * OTP sign-in rules (pure: no AWS, no I/O). The store enforces them atomically; this module
  * decides what the outcomes mean for the caller.
  */
-import { createHash, createHmac, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../shared/errors';
 import { renderSms, type SmsMessage } from '../sms/catalogue';
 
@@ -69,6 +69,18 @@ export function reserveError(outcome: Exclude<ReserveOutcome, { ok: true }>): Do
     );
   }
   return new DomainError(AuthCodes.dailyCap, 'Too many OTPs requested for this number today. Please try again tomorrow', 'throttled', outcome.retryAfterSeconds);
+}
+
+/** A reserved guess (the record as it stands after the increment), or why none could be reserved. */
+export type AttemptOutcome =
+  | { ok: true; attempts: number; otpHash: string; mobile: string }
+  | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'locked' };
+
+/** Constant-time comparison of two stored-hash hex strings. */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
 
 export type ConsumeOutcome =

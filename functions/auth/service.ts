@@ -9,7 +9,9 @@ import {
   otpDigest,
   otpSms,
   reserveError,
+  sameHash,
   storedOtpHash,
+  type ConsumeOutcome,
   toE164,
   type OtpRules,
 } from './otp';
@@ -45,8 +47,23 @@ export async function requestOtp(p: SignInPorts, mobileInput: string, channel: O
   return { txnId };
 }
 
+/**
+ * Judges one guess: first reserves an attempt atomically (store.reserveAttempt), then compares
+ * in constant time; only a reserved, matching guess may consume the OTP. confirmOTP,
+ * validateMobileOtp and the partner confirmOTP all go through here.
+ */
+export async function judgeGuess(p: Pick<SignInPorts, 'store' | 'secrets' | 'nowSeconds' | 'rules'>, txnId: string, digest: string): Promise<ConsumeOutcome> {
+  const reserved = await p.store.reserveAttempt(txnId, p.nowSeconds, p.rules.maxAttempts);
+  if (!reserved.ok) return reserved;
+  if (!sameHash(reserved.otpHash, storedOtpHash(p.secrets.pepper, txnId, digest))) {
+    return { ok: false, reason: 'wrong', attemptsLeft: Math.max(0, p.rules.maxAttempts - reserved.attempts) };
+  }
+  if (!(await p.store.markUsed(txnId, p.nowSeconds))) return { ok: false, reason: 'used' };
+  return { ok: true, mobile: reserved.mobile };
+}
+
 export async function confirmOtp(p: SignInPorts, txnId: string, digest: string): Promise<{ token: string; isNewAccount: boolean }> {
-  const outcome = await p.store.consume(txnId, storedOtpHash(p.secrets.pepper, txnId, digest), p.nowSeconds, p.rules.maxAttempts);
+  const outcome = await judgeGuess(p, txnId, digest);
   if (!outcome.ok) throw consumeError(outcome);
   const accountId = accountIdFor(p.secrets.pepper, outcome.mobile);
   const isNewAccount = await p.store.ensureAccount(accountId, outcome.mobile, p.nowSeconds);
