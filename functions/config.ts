@@ -17,6 +17,8 @@ export const config = {
     dailyCap: num('OTP_DAILY_CAP', 20),
   }),
   tokenTtlSeconds: () => num('TOKEN_TTL_SECONDS', 900),
+  /** Platform-wide SMS per second: the SNS SMS throughput quota of the account (context smsMps in AWS). */
+  smsMaxPerSecond: () => num('SMS_MAX_PER_SECOND', 20),
 };
 
 function num(name: string, fallback: number): number {

@@ -169,3 +169,15 @@ export function routesOf(group: FunctionGroup): readonly RouteDef[] {
 
 /** Entry module of a group's Lambda function, relative to the project root. */
 export const entryOf = (group: FunctionGroup): string => `functions/${group}/handler.ts`;
+
+/**
+ * Routes that text an OTP to a number the caller names: the SMS-pumping surface. One per-IP
+ * limit covers them all (OTP_SENDS_PER_IP per 5 minutes): a WAF rate-based rule scoped to these
+ * paths in AWS (lib/waf.ts), the same rule emulated by the local gateway (functions/local/gateway.ts).
+ */
+export const OTP_SENDING_ROUTES: readonly RouteId[] = ['publicGenerateOtp', 'generateOtp', 'generateMobileOtp'];
+
+/** OTP sends per source IP per 5 minutes before 429 (AWS: context otpSendsPerIp; locally: env OTP_SENDS_PER_IP). */
+export const DEFAULT_OTP_SENDS_PER_IP = 20;
+/** The window of that limit: WAF's rate-based evaluation window (one of 60, 120, 300, 600 s). */
+export const OTP_SENDS_WINDOW_SECONDS = 300;

@@ -1,7 +1,7 @@
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { secondsToNextUtcDay, utcDay, type AttemptOutcome, type ReserveOutcome } from './otp';
+import { secondsToNextUtcDay, smsBudgetSecond, utcDay, type AttemptOutcome, type ReserveOutcome } from './otp';
 import type { AuthStore, OtpTxn } from './store';
 
 const DAY = 86_400;
@@ -53,6 +53,57 @@ export class DynamoAuthStore implements AuthStore {
       if (capReason?.Code === 'ConditionalCheckFailed') return { ok: false, reason: 'daily_cap', retryAfterSeconds: secondsToNextUtcDay(now) };
       throw e; // throttling or a conflict: the dispatcher answers 429
     }
+  }
+
+  async takeSmsBudget(now: number, perSecond: number): Promise<boolean> {
+    try {
+      // One counter per second, shared by every Lambda container; the check and the count are
+      // one conditional update (no transaction: concurrent sends serialise instead of conflicting).
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `SMSBUDGET#${smsBudgetSecond(now)}`, sk: 'SECOND' },
+          UpdateExpression: 'ADD sent :one SET #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(sent) OR sent < :max',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':one': 1, ':max': perSecond, ':ttl': now + 3600 },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  }
+
+  async releaseSend(mobileKey: string, now: number): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: { pk: `MOBILE#${mobileKey}`, sk: 'OTP' },
+              UpdateExpression: 'REMOVE lastSentAt',
+              ConditionExpression: 'lastSentAt = :now',
+              ExpressionAttributeValues: { ':now': now },
+            },
+          },
+          {
+            Update: {
+              TableName: this.table,
+              Key: { pk: `MOBILE#${mobileKey}`, sk: `OTPDAY#${utcDay(now)}` },
+              UpdateExpression: 'ADD sent :minus',
+              ConditionExpression: 'sent > :zero',
+              ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+            },
+          },
+        ],
+      }),
+    ).catch((e: unknown) => {
+      // Already released or superseded by a later send: nothing to give back.
+      if (!(e instanceof TransactionCanceledException)) throw e;
+    });
   }
 
   async createTxn(txn: OtpTxn): Promise<void> {

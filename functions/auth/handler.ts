@@ -22,6 +22,7 @@ async function ports(): Promise<SignInPorts> {
     secrets: await d.secrets.get(),
     nowSeconds: Math.floor(d.now().getTime() / 1000),
     rules: config.otp(),
+    smsPerSecond: config.smsMaxPerSecond(),
     issuer: config.issuer(),
     tokenTtlSeconds: config.tokenTtlSeconds(),
   };

@@ -15,6 +15,8 @@ export const AuthCodes = {
   cooldown: 'USRAUT0018',
   dailyCap: 'USRAUT0019',
   invalidMobile: 'USRAUT0020',
+  smsBudget: 'USRAUT0021',
+  smsFailed: 'USRAUT0022',
 } as const;
 
 export interface OtpRules {
@@ -57,7 +59,14 @@ export const accountIdFor = mobileKey;
 
 export const utcDay = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString().slice(0, 10);
 
-export type ReserveOutcome = { ok: true } | { ok: false; reason: 'cooldown'; retryAfterSeconds: number } | { ok: false; reason: 'daily_cap'; retryAfterSeconds: number };
+export type ReserveOutcome =
+  | { ok: true }
+  | { ok: false; reason: 'cooldown'; retryAfterSeconds: number }
+  | { ok: false; reason: 'daily_cap'; retryAfterSeconds: number }
+  | { ok: false; reason: 'sms_budget'; retryAfterSeconds: number };
+
+/** The SMS budget's bucket: one per epoch second. */
+export const smsBudgetSecond = (nowSeconds: number): number => Math.floor(nowSeconds);
 
 export function reserveError(outcome: Exclude<ReserveOutcome, { ok: true }>): DomainError {
   if (outcome.reason === 'cooldown') {
@@ -67,6 +76,9 @@ export function reserveError(outcome: Exclude<ReserveOutcome, { ok: true }>): Do
       'invalid',
       outcome.retryAfterSeconds,
     );
+  }
+  if (outcome.reason === 'sms_budget') {
+    return new DomainError(AuthCodes.smsBudget, 'We are sending too many SMS right now. Please retry in a moment', 'throttled', outcome.retryAfterSeconds);
   }
   return new DomainError(AuthCodes.dailyCap, 'Too many OTPs requested for this number today. Please try again tomorrow', 'throttled', outcome.retryAfterSeconds);
 }

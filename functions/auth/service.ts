@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SmsSender } from '../adapters/sms';
+import { DomainError } from '../shared/errors';
 import {
+  AuthCodes,
   accountIdFor,
   consumeError,
   mobileKey,
@@ -25,14 +27,16 @@ export interface SignInPorts {
   secrets: { jwtSecret: string; pepper: string };
   nowSeconds: number;
   rules: OtpRules;
+  /** Platform-wide SMS budget per second (the SMS throughput quota, SMS_MAX_PER_SECOND). */
+  smsPerSecond: number;
   issuer: string;
   tokenTtlSeconds: number;
 }
 
 export async function requestOtp(p: SignInPorts, mobileInput: string, channel: OtpTxn['channel']): Promise<{ txnId: string }> {
   const mobile = normaliseMobile(mobileInput);
-  const reserved = await p.store.reserveSend(mobileKey(p.secrets.pepper, mobile), p.nowSeconds, p.rules.resendCooldownSeconds, p.rules.dailyCap);
-  if (!reserved.ok) throw reserveError(reserved);
+  const key = mobileKey(p.secrets.pepper, mobile);
+  await reserveOtpSend(p, key);
   const txnId = randomUUID();
   const otp = newOtp();
   const digest = otpDigest(otp);
@@ -43,8 +47,39 @@ export async function requestOtp(p: SignInPorts, mobileInput: string, channel: O
     expiresAt: p.nowSeconds + p.rules.validitySeconds,
     channel,
   });
-  await p.sms.send(toE164(mobile), otpSms(otp, p.rules.validitySeconds));
+  await sendOrRelease(p, key, () => p.sms.send(toE164(mobile), otpSms(otp, p.rules.validitySeconds)));
   return { txnId };
+}
+
+/**
+ * Takes one OTP send for a number: its cooldown and daily cap first (so requests refused for
+ * the number spend nothing of the platform's budget), then one SMS from this second's
+ * platform-wide budget. Over budget → 429 + Retry-After, and the number's send is given back:
+ * cooldown and cap are consumed only by an SMS that is actually sent.
+ */
+export async function reserveOtpSend(p: Pick<SignInPorts, 'store' | 'nowSeconds' | 'rules' | 'smsPerSecond'>, key: string): Promise<void> {
+  const reserved = await p.store.reserveSend(key, p.nowSeconds, p.rules.resendCooldownSeconds, p.rules.dailyCap);
+  if (!reserved.ok) throw reserveError(reserved);
+  if (!(await p.store.takeSmsBudget(p.nowSeconds, p.smsPerSecond))) {
+    await p.store.releaseSend(key, p.nowSeconds);
+    throw reserveError({ ok: false, reason: 'sms_budget', retryAfterSeconds: 1 });
+  }
+}
+
+/**
+ * Sends an SMS whose send was reserved; if the SMS service does not accept it, the number's
+ * cooldown and daily count are given back (the user is not locked out for a text never sent)
+ * and the caller is told to retry (429 when the SMS service throttled us, 503 otherwise).
+ */
+export async function sendOrRelease(p: Pick<SignInPorts, 'store' | 'nowSeconds'>, key: string, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (e) {
+    await p.store.releaseSend(key, p.nowSeconds);
+    const name = (e as { name?: string }).name ?? '';
+    if (/Throttl/i.test(name)) throw new DomainError(AuthCodes.smsBudget, 'We are sending too many SMS right now. Please retry in a moment', 'throttled', 1);
+    throw new DomainError(AuthCodes.smsFailed, 'The SMS could not be sent. Please retry in a moment', 'unavailable', 5);
+  }
 }
 
 /**

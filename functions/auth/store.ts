@@ -13,6 +13,10 @@ export interface OtpTxn {
 export interface AuthStore {
   /** Takes one OTP send for the mobile if its cooldown has passed and its daily cap allows. */
   reserveSend(mobileKey: string, nowSeconds: number, cooldownSeconds: number, dailyCap: number): Promise<ReserveOutcome>;
+  /** Takes one SMS from this second's platform-wide budget (`perSecond`); false when it is spent. */
+  takeSmsBudget(nowSeconds: number, perSecond: number): Promise<boolean>;
+  /** Gives back a send taken at `nowSeconds` whose SMS was not accepted (cooldown and daily count). */
+  releaseSend(mobileKey: string, nowSeconds: number): Promise<void>;
   createTxn(txn: OtpTxn): Promise<void>;
   /**
    * Reserves one guess: increments the attempt counter in one conditional update only while the

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { FunctionGroup, RouteDef } from '../routes';
+import { DEFAULT_OTP_SENDS_PER_IP, OTP_SENDING_ROUTES, OTP_SENDS_WINDOW_SECONDS, type FunctionGroup, type RouteDef } from '../routes';
 import { Codes } from '../shared/errors';
 
 export type GroupHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -62,6 +62,34 @@ class Bucket {
   }
 }
 
+/**
+ * The WAF rule OtpSendsPerIp (lib/waf.ts), emulated: at most `limit` requests per source IP to
+ * the OTP-sending routes in any sliding window of OTP_SENDS_WINDOW_SECONDS. Requests over the
+ * limit are not counted (WAF counts requests it sees; a blocked client stays blocked while it
+ * keeps sending, which this sliding log approximates by refusing until old sends age out).
+ */
+export class PerIpWindow {
+  private readonly sends = new Map<string, number[]>();
+  constructor(private readonly limit: () => number, private readonly windowMs = OTP_SENDS_WINDOW_SECONDS * 1000) {}
+  /** Seconds to wait, or 0 when this request is allowed (and counted). */
+  take(ip: string, now = Date.now()): number {
+    const recent = (this.sends.get(ip) ?? []).filter((t) => t > now - this.windowMs);
+    if (recent.length >= this.limit()) {
+      this.sends.set(ip, recent);
+      return Math.max(1, Math.ceil((recent[0] + this.windowMs - now) / 1000));
+    }
+    recent.push(now);
+    this.sends.set(ip, recent);
+    return 0;
+  }
+}
+
+const otpSendsPerIp = (): number => {
+  const raw = process.env.OTP_SENDS_PER_IP;
+  const n = raw === undefined || raw === '' ? DEFAULT_OTP_SENDS_PER_IP : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_OTP_SENDS_PER_IP;
+};
+
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*', ...headers });
   res.end(JSON.stringify(body));
@@ -72,6 +100,8 @@ export function createGateway(opts: GatewayOptions) {
   const stage = opts.stage ?? 'local';
   const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const buckets = new Map<string, Bucket>();
+  const otpSending = new Set<string>(OTP_SENDING_ROUTES);
+  const otpPerIp = new PerIpWindow(otpSendsPerIp);
   const bucketFor = (r: RouteDef) => {
     let b = buckets.get(r.id);
     if (!b) {
@@ -108,6 +138,12 @@ export function createGateway(opts: GatewayOptions) {
       const { route } = match;
       if (route.apiKey && !opts.apiKeys().has(String(req.headers['x-api-key'] ?? ''))) {
         return json(res, 403, { errorCode: Codes.forbidden, error: 'A valid x-api-key header is required for this API' });
+      }
+      if (otpSending.has(route.id)) {
+        const wait = otpPerIp.take(req.socket.remoteAddress ?? '127.0.0.1');
+        if (wait > 0) {
+          return json(res, 429, { errorCode: Codes.throttled, error: 'Too many OTP requests from your network. Please retry later.' }, { 'retry-after': String(wait), 'x-correlation-id': requestId });
+        }
       }
       if (!bucketFor(route).take()) {
         return json(res, 429, { errorCode: Codes.throttled, error: 'Too many requests. Please retry shortly.' }, { 'retry-after': '1' });

@@ -3,16 +3,49 @@
  * DynamoDB Local (issue 8). Every limit here is exercised with real concurrent requests.
  */
 import { randomInt } from 'node:crypto';
+import { request } from 'node:http';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { deps } from '../../functions/deps';
+import type { SmsSender } from '../../functions/adapters/sms';
+import { deps, overrideDeps } from '../../functions/deps';
 import { sha256, startTestStack, uniqueMobile, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
-  // This file sends many OTPs from 127.0.0.1: raise the per-IP limit for it.
-  stack = await startTestStack({ OTP_SENDS_PER_IP: '100000' });
+  // Defect 1 sends many OTPs from 127.0.0.1: the per-IP limit is raised by the harness; the
+  // per-IP tests below set it back to its default (20) and send from addresses of their own.
+  stack = await startTestStack();
 });
 afterAll(() => stack.stop());
+
+/** A request from a chosen loopback source address (127.0.0.0/8 is all local on Linux): one "client IP" per test. */
+function postFrom(localAddress: string, path: string, body: unknown): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> {
+  const url = new URL(stack.url + path);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+const withEnv = async <T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> => {
+  const old = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(old)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
+};
 
 const confirm = (txnId: string, otp: string, path = '/api/v2/auth/public/confirmOTP', headers?: Record<string, string>) =>
   stack.call('POST', path, { body: { txnId, otp: sha256(otp) }, headers });
@@ -79,5 +112,83 @@ describe('concurrent OTP guessing (defect 1)', () => {
     expect(await attemptsOf(gen.body.txnId)).toBe(5);
     // Locked: even the right OTP is refused now.
     expect((await confirm(gen.body.txnId, otp, confirmPath, headers)).body.errorCode).toBe('USRAUT0017');
+  });
+});
+
+describe('SMS pumping (defect 2)', () => {
+  it('limits OTP sends per source IP to OTP_SENDS_PER_IP (default 20) per 5 minutes, under concurrency', async () => {
+    await withEnv({ OTP_SENDS_PER_IP: '' }, async () => {
+      const mobiles = Array.from({ length: 40 }, () => uniqueMobile());
+      const paths = ['/api/v2/auth/public/generateOTP', '/api/v2/auth/generateMobileOTP'];
+      const results = await Promise.all(
+        mobiles.map((mobile, i) => postFrom('127.0.0.2', paths[i % 2], i % 2 ? { mobile, secret: 'U2FsdGVkX1' } : { mobile })),
+      );
+      expect(results.filter((r) => r.status === 200)).toHaveLength(20);
+      const refused = results.filter((r) => r.status === 429);
+      expect(refused).toHaveLength(20);
+      for (const r of refused) {
+        expect(r.body.errorCode).toBe('USRRES0429');
+        expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+        expect(r.headers['x-correlation-id']).toBeDefined();
+      }
+      // Only the 20 accepted numbers were texted.
+      expect(mobiles.filter((m) => stack.sms(m).length > 0)).toHaveLength(20);
+      // Another client is not affected, and sign-in's other routes are not OTP sends.
+      expect((await postFrom('127.0.0.3', paths[0], { mobile: uniqueMobile() })).status).toBe(200);
+      expect((await postFrom('127.0.0.2', '/api/v2/auth/public/confirmOTP', { txnId: '4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b', otp: sha256('1') })).body.errorCode).toBe('USRAUT0013');
+    });
+  });
+
+  it('texts only Indian mobile numbers (10 digits, first digit 6-9)', async () => {
+    for (const mobile of ['+14155550123', '5123456789', '447700900123', '+9198765432', '00919876543210']) {
+      const r = await stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile } });
+      expect(r.status).toBe(400);
+      expect(r.body.errorCode).toBe('USRAUT0020');
+    }
+    expect((await stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile: `+91${uniqueMobile()}` } })).status).toBe(200);
+  });
+
+  it('holds a platform-wide SMS budget per second under concurrency; refused numbers keep their cooldown and cap', async () => {
+    const frozen = new Date();
+    overrideDeps({ now: () => frozen });
+    try {
+      await withEnv({ SMS_MAX_PER_SECOND: '5' }, async () => {
+        const mobiles = Array.from({ length: 30 }, () => uniqueMobile());
+        const results = await Promise.all(mobiles.map((mobile) => stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile } })));
+        expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+        const refused = mobiles.filter((_, i) => results[i].status === 429);
+        expect(refused).toHaveLength(25);
+        for (const r of results.filter((x) => x.status === 429)) {
+          expect(r.body.errorCode).toBe('USRAUT0021');
+          expect(r.headers.get('retry-after')).toBe('1');
+        }
+        expect(mobiles.filter((m) => stack.sms(m).length > 0)).toHaveLength(5);
+        // Next second: a refused number is served at once (no 180 s cooldown for an SMS never sent).
+        overrideDeps({ now: () => new Date(frozen.getTime() + 1000) });
+        const retried = await Promise.all(refused.slice(0, 5).map((mobile) => stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile } })));
+        expect(retried.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      });
+    } finally {
+      overrideDeps({ now: () => new Date() });
+    }
+  });
+
+  it('gives the send back when the SMS service throttles: 429, and the number is not locked out', async () => {
+    const mobile = uniqueMobile();
+    const throttling: SmsSender = {
+      send: async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' });
+      },
+    };
+    overrideDeps({ sms: throttling });
+    try {
+      const r = await stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile } });
+      expect(r.status).toBe(429);
+      expect(r.body.errorCode).toBe('USRAUT0021');
+      expect(r.headers.get('retry-after')).toBe('1');
+    } finally {
+      overrideDeps({ sms: undefined });
+    }
+    expect((await stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile } })).status).toBe(200);
   });
 });
