@@ -181,3 +181,10 @@ export const OTP_SENDING_ROUTES: readonly RouteId[] = ['publicGenerateOtp', 'gen
 export const DEFAULT_OTP_SENDS_PER_IP = 20;
 /** The window of that limit: WAF's rate-based evaluation window (one of 60, 120, 300, 600 s). */
 export const OTP_SENDS_WINDOW_SECONDS = 300;
+
+/**
+ * Request/response content types carried as bytes (API Gateway `binaryMediaTypes` in lib/api.ts,
+ * and the local gateway): every binary type a handler accepts must be listed, or its body is
+ * decoded as UTF-8 and corrupted (certificate verify takes application/pdf and application/octet-stream).
+ */
+export const BINARY_MEDIA_TYPES = ['application/pdf', 'application/octet-stream'] as const;

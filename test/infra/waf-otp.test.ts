@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { App } from 'aws-cdk-lib';
 import { readConfig } from '../../lib/config';
 import { otpSendingPathRegex } from '../../lib/waf';
-import { OTP_SENDING_ROUTES, routes, type RouteDef } from '../../functions/routes';
+import { BINARY_MEDIA_TYPES, OTP_SENDING_ROUTES, routes, type RouteDef } from '../../functions/routes';
 import { buildStack } from './app';
 
 const otpRule = (limit: number) =>
@@ -23,6 +23,9 @@ describe('WAF OtpSendsPerIp (SMS pumping guard)', () => {
   it('rate-limits the OTP-sending routes per IP: 20 per 5 minutes by default, context otpSendsPerIp to change; smsMps reaches the SMS-sending functions', () => {
     const { template } = buildStack({ stage: 'dev' }, { bundle: false });
     template.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: Match.arrayWith([otpRule(20)]) });
+    // Every binary type a handler accepts (certificate verify: PDF and octet-stream) reaches it as bytes.
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: [...BINARY_MEDIA_TYPES] });
+    expect(BINARY_MEDIA_TYPES).toEqual(expect.arrayContaining(['application/pdf', 'application/octet-stream']));
     const custom = buildStack({ stage: 'dev', otpSendsPerIp: 50, smsMps: 100 }, { bundle: false }).template;
     custom.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: Match.arrayWith([otpRule(50)]) });
     custom.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SMS_MAX_PER_SECOND: '100' }) } });
