@@ -89,6 +89,7 @@ export const routes = [
   { id: 'generateMobileOtp', method: 'POST', path: '/api/v2/auth/generateMobileOTP', group: 'auth', auth: 'none', throttle: { rate: 2000, burst: 4000 } },
   { id: 'validateMobileOtp', method: 'POST', path: '/api/v2/auth/validateMobileOtp', group: 'auth', auth: 'none', throttle: { rate: 2000, burst: 4000 } },
   { id: 'logout', method: 'GET', path: '/api/v2/auth/logout', group: 'auth', auth: 'citizen' },
+  { id: 'staffLogout', method: 'POST', path: '/api/v2/auth/staff/logout', group: 'auth', auth: 'staff' },
 
   // --- Metadata (cowin-api-v2.md "Metadata") ---
   { id: 'states', method: 'GET', path: '/api/v2/admin/location/states', group: 'metadata', auth: 'none', cacheSeconds: 3600 },
