@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const districts = ids(values.district, 'district');
   if (role === 'district_admin' && districts.length === 0) throw new Error('a district_admin needs --district');
   if ((role === 'center_admin' || role === 'vaccinator') && centers.length === 0) throw new Error(`a ${role} needs --center`);
-  const ttl = Number(values.ttl ?? 8 * 3600);
+  const ttl = Number(values.ttl ?? 3600); // at most 1 h, like Cognito ID tokens
   // An RS256 ID token of the development identity provider (functions/auth/staff-idp.ts): the
   // same claims and the same verification as the Cognito pool's tokens in AWS.
   const token = await mintDevStaffToken(

@@ -19,6 +19,8 @@ export const config = {
   tokenTtlSeconds: () => num('TOKEN_TTL_SECONDS', 900),
   /** Booking-code checks per appointment before it is locked (functions/vaccination/presence.ts). */
   bookingCodeMaxAttempts: () => num('BOOKING_CODE_MAX_ATTEMPTS', 5),
+  /** Platform-wide SMS per second: the SNS SMS throughput quota of the account (context smsMps in AWS). */
+  smsMaxPerSecond: () => num('SMS_MAX_PER_SECOND', 20),
 };
 
 function num(name: string, fallback: number): number {

@@ -91,6 +91,7 @@ export const routes = [
   { id: 'validateMobileOtp', method: 'POST', path: '/api/v2/auth/validateMobileOtp', group: 'auth', auth: 'none', throttle: { rate: 2000, burst: 4000 } },
   { id: 'logout', method: 'GET', path: '/api/v2/auth/logout', group: 'auth', auth: 'citizen' },
   { id: 'getRecaptcha', method: 'POST', path: '/api/v2/auth/getRecaptcha', group: 'captcha', auth: 'citizen' },
+  { id: 'staffLogout', method: 'POST', path: '/api/v2/auth/staff/logout', group: 'auth', auth: 'staff' },
 
   // --- Metadata (cowin-api-v2.md "Metadata") ---
   { id: 'states', method: 'GET', path: '/api/v2/admin/location/states', group: 'metadata', auth: 'none', cacheSeconds: 3600 },
@@ -171,3 +172,22 @@ export function routesOf(group: FunctionGroup): readonly RouteDef[] {
 
 /** Entry module of a group's Lambda function, relative to the project root. */
 export const entryOf = (group: FunctionGroup): string => `functions/${group}/handler.ts`;
+
+/**
+ * Routes that text an OTP to a number the caller names: the SMS-pumping surface. One per-IP
+ * limit covers them all (OTP_SENDS_PER_IP per 5 minutes): a WAF rate-based rule scoped to these
+ * paths in AWS (lib/waf.ts), the same rule emulated by the local gateway (functions/local/gateway.ts).
+ */
+export const OTP_SENDING_ROUTES: readonly RouteId[] = ['publicGenerateOtp', 'generateOtp', 'generateMobileOtp'];
+
+/** OTP sends per source IP per 5 minutes before 429 (AWS: context otpSendsPerIp; locally: env OTP_SENDS_PER_IP). */
+export const DEFAULT_OTP_SENDS_PER_IP = 20;
+/** The window of that limit: WAF's rate-based evaluation window (one of 60, 120, 300, 600 s). */
+export const OTP_SENDS_WINDOW_SECONDS = 300;
+
+/**
+ * Request/response content types carried as bytes (API Gateway `binaryMediaTypes` in lib/api.ts,
+ * and the local gateway): every binary type a handler accepts must be listed, or its body is
+ * decoded as UTF-8 and corrupted (certificate verify takes application/pdf and application/octet-stream).
+ */
+export const BINARY_MEDIA_TYPES = ['application/pdf', 'application/octet-stream'] as const;

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { entryOf, functionGroups, routes, type FunctionGroup, type FunctionGroupDef, type RouteDef } from '../functions/routes';
+import { BINARY_MEDIA_TYPES, entryOf, functionGroups, routes, type FunctionGroup, type FunctionGroupDef, type RouteDef } from '../functions/routes';
 import { Codes } from '../functions/shared/errors';
 import { tableList } from '../functions/tables';
 import { HouseFunction } from './function';
@@ -93,8 +93,9 @@ export class Api extends Construct {
       restApiName: `open-cowin-${props.stage}`,
       description: `Open CoWIN ${props.stage}: CoWIN v2 compatible API (functions/routes.ts)`,
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
-      // PDFs: the function returns base64 + isBase64Encoded; API Gateway sends bytes to clients whose Accept is application/pdf.
-      binaryMediaTypes: ['application/pdf'],
+      // BINARY_MEDIA_TYPES (functions/routes.ts): request bodies of these types reach the function base64 (PDFs to verify);
+      // PDFs returned base64 + isBase64Encoded go out as bytes to clients whose Accept is application/pdf.
+      binaryMediaTypes: [...BINARY_MEDIA_TYPES],
       minCompressionSize: Size.kibibytes(1),
       apiKeySourceType: apigw.ApiKeySourceType.HEADER,
       // Account-level role that lets API Gateway write execution logs (needed for loggingLevel).

@@ -30,6 +30,8 @@ export interface DeployConfig {
   smsMonthlySpendUsd?: number;
   /** KMS ECC Sign requests/s of the account and region (shared by all ECC keys). Default DEPLOY_DEFAULTS.kmsSignQuota (300). */
   kmsSignQuota?: number;
+  /** WAF: OTP sends (OTP-sending routes) per IP per 5 minutes. Default 20 (functions/routes.ts DEFAULT_OTP_SENDS_PER_IP); at least 10 (WAF minimum). */
+  otpSendsPerIp?: number;
 }
 
 /**
@@ -96,5 +98,10 @@ export function readConfig(node: Node): DeployConfig {
   if (wafRateLimit !== undefined && !(Number.isInteger(wafRateLimit) && wafRateLimit >= 10)) throw new Error('wafRateLimit must be an integer >= 10');
   const senderId = str('smsSenderId');
   if (senderId !== undefined && !/^[A-Za-z0-9]{1,11}$/.test(senderId)) throw new Error('smsSenderId must be 1-11 letters or digits');
-  return { stage, alarmEmail: str('alarmEmail'), smsSenderId: senderId, corsOrigin: str('corsOrigin'), wafRateLimit, ...capacitySettings((k) => node.tryGetContext(k)) };
+  const otpRaw = str('otpSendsPerIp');
+  const otpSendsPerIp = otpRaw === undefined ? undefined : Number(otpRaw);
+  if (otpSendsPerIp !== undefined && !(Number.isInteger(otpSendsPerIp) && otpSendsPerIp >= 10 && otpSendsPerIp <= 2_000_000_000)) {
+    throw new Error('otpSendsPerIp must be an integer from 10 (the AWS WAF rate-based minimum) to 2,000,000,000');
+  }
+  return { stage, alarmEmail: str('alarmEmail'), smsSenderId: senderId, corsOrigin: str('corsOrigin'), wafRateLimit, otpSendsPerIp, ...capacitySettings((k) => node.tryGetContext(k)) };
 }

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
+import { functionGroups } from '../functions/routes';
 import { tableList, tables } from '../functions/tables';
 import { Api } from './api';
 import type { DeployConfig } from './config';
@@ -62,7 +63,11 @@ export class OpenCowinStack extends Stack {
       retain,
     });
     this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain });
-    this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.api.deploymentStage, rateLimit: props.config.wafRateLimit, logKey: this.keys.data, retain });
+    this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.api.deploymentStage, rateLimit: props.config.wafRateLimit, otpSendsPerIp: props.config.otpSendsPerIp, logKey: this.keys.data, retain });
+    // The platform-wide SMS budget (functions/auth/service.ts reserveOtpSend): the account's SNS SMS throughput quota.
+    if (props.config.smsMps !== undefined) {
+      for (const [group, fn] of this.api.functions) if ((functionGroups as Record<string, { sendsSms?: boolean }>)[group]?.sendsSms) fn.fn.addEnvironment('SMS_MAX_PER_SECOND', String(props.config.smsMps));
+    }
     const reference = new ReferenceData(this, 'ReferenceData', { stage, table: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, logKey: this.keys.data, retain });
     this.certificates = new Certificates(this, 'Certificates', {
       stage,

@@ -4,7 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { DEFAULT_MAX_BODY_BYTES, routes, type RouteDef } from '../functions/routes';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_OTP_SENDS_PER_IP, OTP_SENDING_ROUTES, OTP_SENDS_WINDOW_SECONDS, routes, type RouteDef } from '../functions/routes';
 import { Codes } from '../functions/shared/errors';
 
 /**
@@ -24,6 +24,8 @@ export interface WafProps {
   apiStage: apigw.Stage;
   /** Requests per IP per 5 minutes. Default DEFAULT_WAF_RATE_LIMIT (2000). */
   rateLimit?: number;
+  /** OTP sends per IP per 5 minutes on the OTP-sending routes (context otpSendsPerIp). Default DEFAULT_OTP_SENDS_PER_IP (20). */
+  otpSendsPerIp?: number;
   logKey: kms.IKey;
   /** Keep the WAF log group on removal. Default false. */
   retain?: boolean;
@@ -39,12 +41,15 @@ export class Waf extends Construct {
   readonly name: string;
   readonly rateLimit: number;
   readonly maxBodyBytes: number;
+  readonly otpSendsPerIp: number;
 
   constructor(scope: Construct, id: string, props: WafProps) {
     super(scope, id);
     this.name = `open-cowin-${props.stage}`;
     this.rateLimit = props.rateLimit ?? DEFAULT_WAF_RATE_LIMIT;
     if (!Number.isInteger(this.rateLimit) || this.rateLimit < 10) throw new Error('wafRateLimit must be an integer >= 10 (AWS WAF minimum)');
+    this.otpSendsPerIp = props.otpSendsPerIp ?? DEFAULT_OTP_SENDS_PER_IP;
+    if (!Number.isInteger(this.otpSendsPerIp) || this.otpSendsPerIp < 10) throw new Error('otpSendsPerIp must be an integer >= 10 (AWS WAF minimum)');
 
     // Body size: WAF inspects at most 64 KB of an API Gateway request body. Routes accepting up
     // to that are held to the largest of their limits here; the few routes accepting more (bulk
@@ -121,6 +126,7 @@ export class Waf extends Construct {
       // SizeRestrictions_BODY (8 KB) would block bodies the routes accept; the BodySize rule replaces it.
       managed('AWSManagedRulesCommonRuleSet', 2, ['SizeRestrictions_BODY']),
       managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
+      otpSendsRule(this.otpSendsPerIp, 4, visibility('OtpSendsPerIp')),
     ];
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
@@ -169,4 +175,43 @@ export class Waf extends Construct {
       },
     });
   }
+}
+
+/** WAF sees the stage prefix (/<stage>/api/...): one regex for the exact OTP-sending paths. */
+export function otpSendingPathRegex(): string {
+  const byId = new Map((routes as readonly RouteDef[]).map((r) => [r.id, r.path]));
+  const paths = OTP_SENDING_ROUTES.map((id) => byId.get(id)!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return `^/[^/]+(${paths.join('|')})/?$`;
+}
+
+/**
+ * OtpSendsPerIp: SMS pumping guard. A rate-based rule scoped down to the OTP-sending routes
+ * (functions/routes.ts OTP_SENDING_ROUTES): more than `limit` of them per IP in 5 minutes → 429.
+ * The local gateway emulates the same rule (functions/local/gateway.ts PerIpWindow).
+ */
+function otpSendsRule(limit: number, priority: number, visibilityConfig: wafv2.CfnWebACL.VisibilityConfigProperty): wafv2.CfnWebACL.RuleProperty {
+  return {
+    name: 'OtpSendsPerIp',
+    priority,
+    action: {
+      block: {
+        customResponse: {
+          responseCode: 429,
+          customResponseBodyKey: 'throttled',
+          responseHeaders: [{ name: 'Retry-After', value: String(RATE_RETRY_AFTER_SECONDS) }],
+        },
+      },
+    },
+    statement: {
+      rateBasedStatement: {
+        limit,
+        aggregateKeyType: 'IP',
+        evaluationWindowSec: OTP_SENDS_WINDOW_SECONDS,
+        scopeDownStatement: {
+          regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: otpSendingPathRegex(), textTransformations: [{ priority: 0, type: 'NONE' }] },
+        },
+      },
+    },
+    visibilityConfig,
+  };
 }

@@ -1,7 +1,7 @@
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { secondsToNextUtcDay, utcDay, type ConsumeOutcome, type ReserveOutcome } from './otp';
+import { secondsToNextUtcDay, smsBudgetSecond, utcDay, type AttemptOutcome, type ReserveOutcome } from './otp';
 import type { AuthStore, OtpTxn } from './store';
 
 const DAY = 86_400;
@@ -55,6 +55,57 @@ export class DynamoAuthStore implements AuthStore {
     }
   }
 
+  async takeSmsBudget(now: number, perSecond: number): Promise<boolean> {
+    try {
+      // One counter per second, shared by every Lambda container; the check and the count are
+      // one conditional update (no transaction: concurrent sends serialise instead of conflicting).
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `SMSBUDGET#${smsBudgetSecond(now)}`, sk: 'SECOND' },
+          UpdateExpression: 'ADD sent :one SET #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(sent) OR sent < :max',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':one': 1, ':max': perSecond, ':ttl': now + 3600 },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  }
+
+  async releaseSend(mobileKey: string, now: number): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: { pk: `MOBILE#${mobileKey}`, sk: 'OTP' },
+              UpdateExpression: 'REMOVE lastSentAt',
+              ConditionExpression: 'lastSentAt = :now',
+              ExpressionAttributeValues: { ':now': now },
+            },
+          },
+          {
+            Update: {
+              TableName: this.table,
+              Key: { pk: `MOBILE#${mobileKey}`, sk: `OTPDAY#${utcDay(now)}` },
+              UpdateExpression: 'ADD sent :minus',
+              ConditionExpression: 'sent > :zero',
+              ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+            },
+          },
+        ],
+      }),
+    ).catch((e: unknown) => {
+      // Already released or superseded by a later send: nothing to give back.
+      if (!(e instanceof TransactionCanceledException)) throw e;
+    });
+  }
+
   async createTxn(txn: OtpTxn): Promise<void> {
     await this.db.send(
       new PutCommand({
@@ -65,49 +116,49 @@ export class DynamoAuthStore implements AuthStore {
     );
   }
 
-  async consume(txnId: string, otpHash: string, now: number, maxAttempts: number): Promise<ConsumeOutcome> {
-    const Key = { pk: `OTP#${txnId}`, sk: 'TXN' };
+  async reserveAttempt(txnId: string, now: number, maxAttempts: number): Promise<AttemptOutcome> {
     try {
-      // Single use under any concurrency: exactly one caller flips `used` from false to true.
+      // The check and the count are one step: a guess is reserved only while attempts < max,
+      // so no more than `max` guesses are ever compared, however many arrive at once.
       const res = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key,
-          UpdateExpression: 'SET used = :true, usedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND otpHash = :h AND used = :false AND expiresAt > :now AND attempts < :max',
-          ExpressionAttributeValues: { ':true': true, ':false': false, ':now': now, ':h': otpHash, ':max': maxAttempts },
+          Key: { pk: `OTP#${txnId}`, sk: 'TXN' },
+          UpdateExpression: 'ADD attempts :one',
+          ConditionExpression: 'attribute_exists(pk) AND used = :false AND expiresAt > :now AND attempts < :max',
+          ExpressionAttributeValues: { ':one': 1, ':false': false, ':now': now, ':max': maxAttempts },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { ok: true, mobile: String(res.Attributes?.mobile) };
+      const item = res.Attributes ?? {};
+      return { ok: true, attempts: Number(item.attempts), otpHash: String(item.otpHash), mobile: String(item.mobile) };
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
       const old = e.Item ? unmarshall(e.Item) : undefined;
       if (!old) return { ok: false, reason: 'unknown' };
       if (old.used) return { ok: false, reason: 'used' };
       if (Number(old.attempts) >= maxAttempts) return { ok: false, reason: 'locked' };
-      if (Number(old.expiresAt) <= now) return { ok: false, reason: 'expired' };
-      return this.countWrongAttempt(Key, maxAttempts);
+      return { ok: false, reason: 'expired' };
     }
   }
 
-  private async countWrongAttempt(Key: Record<string, string>, maxAttempts: number): Promise<ConsumeOutcome> {
+  async markUsed(txnId: string, now: number): Promise<boolean> {
     try {
-      const res = await this.db.send(
+      // Single use under any concurrency: exactly one caller flips `used` from false to true.
+      await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key,
-          UpdateExpression: 'ADD attempts :one',
-          ConditionExpression: 'attribute_exists(pk) AND used = :false AND attempts < :max',
-          ExpressionAttributeValues: { ':one': 1, ':false': false, ':max': maxAttempts },
-          ReturnValues: 'UPDATED_NEW',
+          Key: { pk: `OTP#${txnId}`, sk: 'TXN' },
+          UpdateExpression: 'SET used = :true, usedAt = :now',
+          ConditionExpression: 'used = :false',
+          ExpressionAttributeValues: { ':true': true, ':false': false, ':now': now },
         }),
       );
-      return { ok: false, reason: 'wrong', attemptsLeft: Math.max(0, maxAttempts - Number(res.Attributes?.attempts)) };
+      return true;
     } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
-      return { ok: false, reason: 'locked' };
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
     }
   }
 

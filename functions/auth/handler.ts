@@ -3,7 +3,7 @@ import { config } from '../config';
 import { smsSender } from '../adapters/sms';
 import { deps } from '../deps';
 import { dispatcher } from '../http/dispatch';
-import { http, ok, requireCitizen } from '../http/http';
+import { http, ok, requireCitizen, requireStaff } from '../http/http';
 import { authStore } from './authenticate';
 import { confirmOtp, requestOtp, type SignInPorts } from './service';
 
@@ -22,6 +22,7 @@ async function ports(): Promise<SignInPorts> {
     secrets: await d.secrets.get(),
     nowSeconds: Math.floor(d.now().getTime() / 1000),
     rules: config.otp(),
+    smsPerSecond: config.smsMaxPerSecond(),
     issuer: config.issuer(),
     tokenTtlSeconds: config.tokenTtlSeconds(),
   };
@@ -45,6 +46,12 @@ export const handler = dispatcher('auth', {
   confirmOtp: http({ body: Confirm }, async ({ body }) => {
     const { token, isNewAccount } = await confirmOtp(await ports(), body.txnId, body.otp);
     return ok({ token, isNewAccount: isNewAccount ? 'Y' : 'N' });
+  }),
+  staffLogout: http({}, async ({ caller }) => {
+    // Staff sign-out: the token's id goes on the same deny-list as citizen logout, checked on every call.
+    const staff = requireStaff(caller);
+    await authStore().revokeToken(staff.jti, staff.exp);
+    return ok({});
   }),
   logout: http({}, async ({ caller }) => {
     const citizen = requireCitizen(caller);

@@ -2,7 +2,7 @@
  * OTP sign-in rules (pure: no AWS, no I/O). The store enforces them atomically; this module
  * decides what the outcomes mean for the caller.
  */
-import { createHash, createHmac, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../shared/errors';
 import { renderSms, type SmsMessage } from '../sms/catalogue';
 
@@ -15,6 +15,8 @@ export const AuthCodes = {
   cooldown: 'USRAUT0018',
   dailyCap: 'USRAUT0019',
   invalidMobile: 'USRAUT0020',
+  smsBudget: 'USRAUT0021',
+  smsFailed: 'USRAUT0022',
 } as const;
 
 export interface OtpRules {
@@ -57,7 +59,14 @@ export const accountIdFor = mobileKey;
 
 export const utcDay = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString().slice(0, 10);
 
-export type ReserveOutcome = { ok: true } | { ok: false; reason: 'cooldown'; retryAfterSeconds: number } | { ok: false; reason: 'daily_cap'; retryAfterSeconds: number };
+export type ReserveOutcome =
+  | { ok: true }
+  | { ok: false; reason: 'cooldown'; retryAfterSeconds: number }
+  | { ok: false; reason: 'daily_cap'; retryAfterSeconds: number }
+  | { ok: false; reason: 'sms_budget'; retryAfterSeconds: number };
+
+/** The SMS budget's bucket: one per epoch second. */
+export const smsBudgetSecond = (nowSeconds: number): number => Math.floor(nowSeconds);
 
 export function reserveError(outcome: Exclude<ReserveOutcome, { ok: true }>): DomainError {
   if (outcome.reason === 'cooldown') {
@@ -68,7 +77,22 @@ export function reserveError(outcome: Exclude<ReserveOutcome, { ok: true }>): Do
       outcome.retryAfterSeconds,
     );
   }
+  if (outcome.reason === 'sms_budget') {
+    return new DomainError(AuthCodes.smsBudget, 'We are sending too many SMS right now. Please retry in a moment', 'throttled', outcome.retryAfterSeconds);
+  }
   return new DomainError(AuthCodes.dailyCap, 'Too many OTPs requested for this number today. Please try again tomorrow', 'throttled', outcome.retryAfterSeconds);
+}
+
+/** A reserved guess (the record as it stands after the increment), or why none could be reserved. */
+export type AttemptOutcome =
+  | { ok: true; attempts: number; otpHash: string; mobile: string }
+  | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'locked' };
+
+/** Constant-time comparison of two stored-hash hex strings. */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
 
 export type ConsumeOutcome =

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SmsSender } from '../adapters/sms';
+import { DomainError } from '../shared/errors';
 import {
+  AuthCodes,
   accountIdFor,
   consumeError,
   mobileKey,
@@ -9,7 +11,9 @@ import {
   otpDigest,
   otpSms,
   reserveError,
+  sameHash,
   storedOtpHash,
+  type ConsumeOutcome,
   toE164,
   type OtpRules,
 } from './otp';
@@ -23,14 +27,16 @@ export interface SignInPorts {
   secrets: { jwtSecret: string; pepper: string };
   nowSeconds: number;
   rules: OtpRules;
+  /** Platform-wide SMS budget per second (the SMS throughput quota, SMS_MAX_PER_SECOND). */
+  smsPerSecond: number;
   issuer: string;
   tokenTtlSeconds: number;
 }
 
 export async function requestOtp(p: SignInPorts, mobileInput: string, channel: OtpTxn['channel']): Promise<{ txnId: string }> {
   const mobile = normaliseMobile(mobileInput);
-  const reserved = await p.store.reserveSend(mobileKey(p.secrets.pepper, mobile), p.nowSeconds, p.rules.resendCooldownSeconds, p.rules.dailyCap);
-  if (!reserved.ok) throw reserveError(reserved);
+  const key = mobileKey(p.secrets.pepper, mobile);
+  await reserveOtpSend(p, key);
   const txnId = randomUUID();
   const otp = newOtp();
   const digest = otpDigest(otp);
@@ -41,12 +47,58 @@ export async function requestOtp(p: SignInPorts, mobileInput: string, channel: O
     expiresAt: p.nowSeconds + p.rules.validitySeconds,
     channel,
   });
-  await p.sms.send(toE164(mobile), otpSms(otp, p.rules.validitySeconds));
+  await sendOrRelease(p, key, () => p.sms.send(toE164(mobile), otpSms(otp, p.rules.validitySeconds)));
   return { txnId };
 }
 
+/**
+ * Takes one OTP send for a number: its cooldown and daily cap first (so requests refused for
+ * the number spend nothing of the platform's budget), then one SMS from this second's
+ * platform-wide budget. Over budget → 429 + Retry-After, and the number's send is given back:
+ * cooldown and cap are consumed only by an SMS that is actually sent.
+ */
+export async function reserveOtpSend(p: Pick<SignInPorts, 'store' | 'nowSeconds' | 'rules' | 'smsPerSecond'>, key: string): Promise<void> {
+  const reserved = await p.store.reserveSend(key, p.nowSeconds, p.rules.resendCooldownSeconds, p.rules.dailyCap);
+  if (!reserved.ok) throw reserveError(reserved);
+  if (!(await p.store.takeSmsBudget(p.nowSeconds, p.smsPerSecond))) {
+    await p.store.releaseSend(key, p.nowSeconds);
+    throw reserveError({ ok: false, reason: 'sms_budget', retryAfterSeconds: 1 });
+  }
+}
+
+/**
+ * Sends an SMS whose send was reserved; if the SMS service does not accept it, the number's
+ * cooldown and daily count are given back (the user is not locked out for a text never sent)
+ * and the caller is told to retry (429 when the SMS service throttled us, 503 otherwise).
+ */
+export async function sendOrRelease(p: Pick<SignInPorts, 'store' | 'nowSeconds'>, key: string, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (e) {
+    await p.store.releaseSend(key, p.nowSeconds);
+    const name = (e as { name?: string }).name ?? '';
+    if (/Throttl/i.test(name)) throw new DomainError(AuthCodes.smsBudget, 'We are sending too many SMS right now. Please retry in a moment', 'throttled', 1);
+    throw new DomainError(AuthCodes.smsFailed, 'The SMS could not be sent. Please retry in a moment', 'unavailable', 5);
+  }
+}
+
+/**
+ * Judges one guess: first reserves an attempt atomically (store.reserveAttempt), then compares
+ * in constant time; only a reserved, matching guess may consume the OTP. confirmOTP,
+ * validateMobileOtp and the partner confirmOTP all go through here.
+ */
+export async function judgeGuess(p: Pick<SignInPorts, 'store' | 'secrets' | 'nowSeconds' | 'rules'>, txnId: string, digest: string): Promise<ConsumeOutcome> {
+  const reserved = await p.store.reserveAttempt(txnId, p.nowSeconds, p.rules.maxAttempts);
+  if (!reserved.ok) return reserved;
+  if (!sameHash(reserved.otpHash, storedOtpHash(p.secrets.pepper, txnId, digest))) {
+    return { ok: false, reason: 'wrong', attemptsLeft: Math.max(0, p.rules.maxAttempts - reserved.attempts) };
+  }
+  if (!(await p.store.markUsed(txnId, p.nowSeconds))) return { ok: false, reason: 'used' };
+  return { ok: true, mobile: reserved.mobile };
+}
+
 export async function confirmOtp(p: SignInPorts, txnId: string, digest: string): Promise<{ token: string; isNewAccount: boolean }> {
-  const outcome = await p.store.consume(txnId, storedOtpHash(p.secrets.pepper, txnId, digest), p.nowSeconds, p.rules.maxAttempts);
+  const outcome = await judgeGuess(p, txnId, digest);
   if (!outcome.ok) throw consumeError(outcome);
   const accountId = accountIdFor(p.secrets.pepper, outcome.mobile);
   const isNewAccount = await p.store.ensureAccount(accountId, outcome.mobile, p.nowSeconds);

@@ -18,7 +18,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { SignJWT, createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, errors as joseErrors, type JWK, type JWTPayload } from 'jose';
 import { localDataDir } from '../deps';
-import type { Caller, StaffRole } from '../http/types';
+import { STAFF_TOKEN_MAX_SECONDS, type Caller, type StaffRole } from '../http/types';
 
 export const DEV_IDP = { issuer: 'open-cowin-local-idp', audience: 'open-cowin-local-staff' } as const;
 
@@ -26,7 +26,7 @@ export const DEV_IDP = { issuer: 'open-cowin-local-idp', audience: 'open-cowin-l
 export const ROLE_PRECEDENCE: readonly StaffRole[] = ['ops', 'district_admin', 'center_admin', 'vaccinator'];
 
 type KeySet = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
-interface Verifier { keys: KeySet; issuer: string; audience: string }
+interface Verifier { keys: KeySet; issuer: string; audience: string; /** Seconds; the development IdP's tokens live at most as long as Cognito's ID tokens. */ maxLifetime?: number }
 
 /** True when staff identities come from a deployed identity provider (Cognito): HS256 staff tokens are then refused. */
 export const remoteStaffIdp = (): boolean => Boolean(process.env.STAFF_JWKS_URL);
@@ -51,7 +51,7 @@ async function verifier(): Promise<Verifier> {
   if (cached?.id !== id) {
     await initDevIdp(dir);
     const { jwks } = ensureDevIdp(dir);
-    cached = { id, verifier: { keys: createLocalJWKSet(jwks), issuer: DEV_IDP.issuer, audience: DEV_IDP.audience } };
+    cached = { id, verifier: { keys: createLocalJWKSet(jwks), issuer: DEV_IDP.issuer, audience: DEV_IDP.audience, maxLifetime: STAFF_TOKEN_MAX_SECONDS } };
   }
   return cached!.verifier;
 }
@@ -105,8 +105,10 @@ export async function verifyStaffJwt(token: string, nowSeconds: number): Promise
       issuer: v.issuer,
       audience: v.audience,
       currentDate: new Date(nowSeconds * 1000),
-      requiredClaims: ['sub', 'exp'],
+      requiredClaims: v.maxLifetime ? ['sub', 'exp', 'iat'] : ['sub', 'exp'],
+      ...(v.maxLifetime ? { maxTokenAge: v.maxLifetime } : {}),
     });
+    if (v.maxLifetime && Number(payload.exp) - Number(payload.iat) > v.maxLifetime) return undefined;
     return staffFromClaims(payload);
   } catch (e) {
     if (e instanceof joseErrors.JOSEError) return undefined;
@@ -170,6 +172,8 @@ export interface DevStaffClaims {
 
 /** Mints a development ID token with Cognito's claim names (local runtime, tests, `npm run token`). */
 export async function mintDevStaffToken(claims: DevStaffClaims, opts: { nowSeconds?: number; ttlSeconds?: number; dir?: string } = {}): Promise<string> {
+  const ttl = opts.ttlSeconds ?? STAFF_TOKEN_MAX_SECONDS;
+  if (ttl > STAFF_TOKEN_MAX_SECONDS) throw new Error(`development staff tokens live at most ${STAFF_TOKEN_MAX_SECONDS} s, like Cognito ID tokens`);
   await initDevIdp(opts.dir);
   const { privateJwk } = ensureDevIdp(opts.dir);
   const key = await importJWK(privateJwk, 'RS256');
@@ -187,6 +191,6 @@ export async function mintDevStaffToken(claims: DevStaffClaims, opts: { nowSecon
     .setIssuer(DEV_IDP.issuer)
     .setAudience(DEV_IDP.audience)
     .setIssuedAt(now)
-    .setExpirationTime(now + (opts.ttlSeconds ?? 8 * 3600))
+    .setExpirationTime(now + ttl)
     .sign(key);
 }

@@ -1,4 +1,4 @@
-import type { ConsumeOutcome, ReserveOutcome } from './otp';
+import type { AttemptOutcome, ReserveOutcome } from './otp';
 
 export interface OtpTxn {
   txnId: string;
@@ -13,9 +13,20 @@ export interface OtpTxn {
 export interface AuthStore {
   /** Takes one OTP send for the mobile if its cooldown has passed and its daily cap allows. */
   reserveSend(mobileKey: string, nowSeconds: number, cooldownSeconds: number, dailyCap: number): Promise<ReserveOutcome>;
+  /** Takes one SMS from this second's platform-wide budget (`perSecond`); false when it is spent. */
+  takeSmsBudget(nowSeconds: number, perSecond: number): Promise<boolean>;
+  /** Gives back a send taken at `nowSeconds` whose SMS was not accepted (cooldown and daily count). */
+  releaseSend(mobileKey: string, nowSeconds: number): Promise<void>;
   createTxn(txn: OtpTxn): Promise<void>;
-  /** Marks the transaction used iff the hash matches, it is unused, unexpired and not locked; otherwise counts a wrong attempt. */
-  consume(txnId: string, otpHash: string, nowSeconds: number, maxAttempts: number): Promise<ConsumeOutcome>;
+  /**
+   * Reserves one guess: increments the attempt counter in one conditional update only while the
+   * transaction exists, is unused, unexpired and has fewer than `maxAttempts` attempts, and
+   * returns the record. Only a reserved guess may be compared (so at most `maxAttempts` guesses
+   * are ever judged per transaction, whatever the concurrency).
+   */
+  reserveAttempt(txnId: string, nowSeconds: number, maxAttempts: number): Promise<AttemptOutcome>;
+  /** Marks the transaction used; true for exactly one caller. */
+  markUsed(txnId: string, nowSeconds: number): Promise<boolean>;
   /** Creates the account if new; true when it was created by this call. */
   ensureAccount(accountId: string, mobile: string, nowSeconds: number): Promise<boolean>;
   revokeToken(jti: string, expiresAt: number): Promise<void>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import type { Caller, StaffRole } from '../http/types';
+import { isStaffRole, STAFF_TOKEN_MAX_SECONDS, type Caller, type StaffRole } from '../http/types';
 
 /**
  * Short-lived HS256 JWTs. Audiences keep citizen and staff tokens apart: a token for one
@@ -30,6 +30,8 @@ export async function issueCitizenToken(secret: string, issuer: string, claims: 
 }
 
 export async function issueStaffToken(secret: string, issuer: string, claims: StaffClaims, nowSeconds: number, ttlSeconds: number) {
+  if (!isStaffRole(claims.role)) throw new Error(`unknown staff role ${String(claims.role)}`);
+  if (ttlSeconds > STAFF_TOKEN_MAX_SECONDS) throw new Error(`staff tokens live at most ${STAFF_TOKEN_MAX_SECONDS} s`);
   const jti = randomUUID();
   const exp = nowSeconds + ttlSeconds;
   const token = await new SignJWT({ user_type: 'STAFF', name: claims.name, role: claims.role, centers: claims.centers, districts: claims.districts })
@@ -59,11 +61,14 @@ export async function verifyToken(secret: string, issuer: string, token: string,
       return { kind: 'citizen', accountId: payload.sub!, mobile: String(payload.mobile_number), jti: payload.jti!, exp: payload.exp! };
     }
     if (aud.includes(AUDIENCE.staff) && payload.user_type === 'STAFF') {
+      // Unknown roles are no role at all; and no staff token lives longer than Cognito's would.
+      if (!isStaffRole(payload.role)) return undefined;
+      if (typeof payload.iat !== 'number' || payload.exp! - payload.iat > STAFF_TOKEN_MAX_SECONDS) return undefined;
       return {
         kind: 'staff',
         staffId: payload.sub!,
         name: String(payload.name ?? ''),
-        role: payload.role as StaffRole,
+        role: payload.role,
         centers: (payload.centers as number[]) ?? [],
         districts: (payload.districts as number[]) ?? [],
         jti: payload.jti!,

@@ -125,7 +125,8 @@ function render(result: HttpResult, correlationId: string): APIGatewayProxyResul
 }
 
 export function lowerCaseHeaders(h: Record<string, string | undefined> | null | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Null prototype: a header named `constructor` or `__proto__` is a key like any other.
+  const out = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
   return out;
 }

@@ -21,12 +21,22 @@ export function http<
 >(spec: Spec<B, Q, P>, fn: (ctx: RequestContext<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>): RouteHandler {
   const handler: RouteHandler = async (event, base) => {
     const body = spec.body ? parse(spec.body, parseJsonBody(event.body, event.isBase64Encoded, base.headers)) : undefined;
-    const query = spec.query ? parse(spec.query, event.queryStringParameters ?? {}) : undefined;
-    const params = spec.params ? parse(spec.params, event.pathParameters ?? {}) : undefined;
+    const query = spec.query ? parse(spec.query, ownEntries(event.queryStringParameters)) : undefined;
+    const params = spec.params ? parse(spec.params, ownEntries(event.pathParameters)) : undefined;
     return fn({ ...base, body, query, params } as RequestContext<Out<B>, Out<Q>, Out<P>>);
   };
   handler.spec = spec;
   return handler;
+}
+
+/**
+ * Client-keyed data (query, path parameters) copied into a null-prototype object: a parameter
+ * named `constructor`, `__proto__` or `toString` is an own key, never an Object.prototype member.
+ */
+export function ownEntries(src: Record<string, string | undefined> | null | undefined): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [k, v] of Object.entries(src ?? {})) if (v !== undefined) out[k] = v;
+  return out;
 }
 
 /** Parses with zod; the first issue becomes CoWIN's error (a field absent from the input is "missing"). */

@@ -6,7 +6,13 @@ export type Caller =
   | { kind: 'citizen'; accountId: string; mobile: string; jti: string; exp: number }
   | { kind: 'staff'; staffId: string; name: string; role: StaffRole; centers: number[]; districts: number[]; jti: string; exp: number };
 
-export type StaffRole = 'vaccinator' | 'center_admin' | 'district_admin' | 'ops';
+/** The staff roles: the only ones any token may carry (HS256 `role`, Cognito `cognito:groups`). */
+export const STAFF_ROLES = ['vaccinator', 'center_admin', 'district_admin', 'ops'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const isStaffRole = (v: unknown): v is StaffRole => typeof v === 'string' && (STAFF_ROLES as readonly string[]).includes(v);
+
+/** Longest life of a staff token we mint or accept from the development IdP: Cognito's ID token default (lib/identity.ts). */
+export const STAFF_TOKEN_MAX_SECONDS = 3600;
 
 export interface HttpResult {
   statusCode: number;

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { FunctionGroup, RouteDef } from '../routes';
+import { BINARY_MEDIA_TYPES, DEFAULT_OTP_SENDS_PER_IP, OTP_SENDING_ROUTES, OTP_SENDS_WINDOW_SECONDS, type FunctionGroup, type RouteDef } from '../routes';
 import { Codes } from '../shared/errors';
 
 export type GroupHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -62,6 +62,34 @@ class Bucket {
   }
 }
 
+/**
+ * The WAF rule OtpSendsPerIp (lib/waf.ts), emulated: at most `limit` requests per source IP to
+ * the OTP-sending routes in any sliding window of OTP_SENDS_WINDOW_SECONDS. Requests over the
+ * limit are not counted (WAF counts requests it sees; a blocked client stays blocked while it
+ * keeps sending, which this sliding log approximates by refusing until old sends age out).
+ */
+export class PerIpWindow {
+  private readonly sends = new Map<string, number[]>();
+  constructor(private readonly limit: () => number, private readonly windowMs = OTP_SENDS_WINDOW_SECONDS * 1000) {}
+  /** Seconds to wait, or 0 when this request is allowed (and counted). */
+  take(ip: string, now = Date.now()): number {
+    const recent = (this.sends.get(ip) ?? []).filter((t) => t > now - this.windowMs);
+    if (recent.length >= this.limit()) {
+      this.sends.set(ip, recent);
+      return Math.max(1, Math.ceil((recent[0] + this.windowMs - now) / 1000));
+    }
+    recent.push(now);
+    this.sends.set(ip, recent);
+    return 0;
+  }
+}
+
+const otpSendsPerIp = (): number => {
+  const raw = process.env.OTP_SENDS_PER_IP;
+  const n = raw === undefined || raw === '' ? DEFAULT_OTP_SENDS_PER_IP : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_OTP_SENDS_PER_IP;
+};
+
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*', ...headers });
   res.end(JSON.stringify(body));
@@ -72,6 +100,8 @@ export function createGateway(opts: GatewayOptions) {
   const stage = opts.stage ?? 'local';
   const maxBody = opts.maxBodyBytes ?? 10 * 1024 * 1024;
   const buckets = new Map<string, Bucket>();
+  const otpSending = new Set<string>(OTP_SENDING_ROUTES);
+  const otpPerIp = new PerIpWindow(otpSendsPerIp);
   const bucketFor = (r: RouteDef) => {
     let b = buckets.get(r.id);
     if (!b) {
@@ -104,22 +134,28 @@ export function createGateway(opts: GatewayOptions) {
       }
       const match = candidates.find((c) => c.route.method === method);
       if (!match) {
-        return json(res, 405, { errorCode: Codes.methodNotAllowed, error: `Method ${method} is not allowed here; use ${allowed.join(' or ')}` }, { allow: allowed.join(', ') });
+        return json(res, 405, { errorCode: Codes.methodNotAllowed, error: `Method ${method} is not allowed here; use ${allowed.join(' or ')}` }, { allow: allowed.join(', '), 'x-correlation-id': requestId });
       }
       const { route } = match;
       if (route.apiKey && !opts.apiKeys().has(String(req.headers['x-api-key'] ?? ''))) {
-        return json(res, 403, { errorCode: Codes.forbidden, error: 'A valid x-api-key header is required for this API' });
+        return json(res, 403, { errorCode: Codes.forbidden, error: 'A valid x-api-key header is required for this API' }, { 'x-correlation-id': requestId });
+      }
+      if (otpSending.has(route.id)) {
+        const wait = otpPerIp.take(req.socket.remoteAddress ?? '127.0.0.1');
+        if (wait > 0) {
+          return json(res, 429, { errorCode: Codes.throttled, error: 'Too many OTP requests from your network. Please retry later.' }, { 'retry-after': String(wait), 'x-correlation-id': requestId });
+        }
       }
       if (!bucketFor(route).take()) {
-        return json(res, 429, { errorCode: Codes.throttled, error: 'Too many requests. Please retry shortly.' }, { 'retry-after': '1' });
+        return json(res, 429, { errorCode: Codes.throttled, error: 'Too many requests. Please retry shortly.' }, { 'retry-after': '1', 'x-correlation-id': requestId });
       }
       const body = await readBody(req, maxBody);
-      if (body === 'too_large') return json(res, 413, { errorCode: Codes.tooLarge, error: 'Request body is too large' });
+      if (body === 'too_large') return json(res, 413, { errorCode: Codes.tooLarge, error: 'Request body is too large' }, { 'x-correlation-id': requestId });
 
       const values = match.regex.exec(url.pathname)!.slice(1);
-      const pathParameters = match.params.length ? Object.fromEntries(match.params.map((p, i) => [p, safeDecode(values[i])])) : null;
+      const pathParameters = match.params.length ? Object.assign(dict<string>(), Object.fromEntries(match.params.map((p, i) => [p, safeDecode(values[i])]))) : null;
       // Like the deployed API's binaryMediaTypes (lib/api.ts): a PDF body reaches the function base64-encoded.
-      const binary = BINARY_MEDIA_TYPES.test(String(req.headers['content-type'] ?? ''));
+      const binary = isBinaryMediaType(String(req.headers['content-type'] ?? ''));
       const event = toEvent(req, url, route, pathParameters, body === null ? null : body.toString(binary ? 'base64' : 'utf8'), stage, requestId, binary);
       const handler = await opts.loadHandler(route.group);
       const timeoutMs = opts.timeoutMs ?? Number(process.env.LOCAL_FUNCTION_TIMEOUT_SECONDS ?? 30) * 1000;
@@ -142,11 +178,16 @@ export function createGateway(opts: GatewayOptions) {
   };
 }
 
+/** A map for client-chosen keys: no prototype, so no key is ever an inherited member. */
+export const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 const safeDecode = (s: string) => {
   try { return decodeURIComponent(s); } catch { return s; }
 };
 
-const BINARY_MEDIA_TYPES = /^application\/pdf\b/i;
+/** The request body travels base64 (isBase64Encoded) when its media type is one of BINARY_MEDIA_TYPES, as in AWS. */
+const isBinaryMediaType = (contentType: string): boolean =>
+  (BINARY_MEDIA_TYPES as readonly string[]).includes(contentType.split(';')[0]!.trim().toLowerCase());
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null | 'too_large'> {
   return new Promise((resolve, reject) => {
@@ -164,15 +205,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null | 
 }
 
 function toEvent(req: IncomingMessage, url: URL, route: RouteDef, pathParameters: Record<string, string> | null, body: string | null, stage: string, requestId: string, isBase64Encoded = false): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Keyed by names the client chooses: null-prototype objects, so `constructor`, `__proto__`,
+  // `toString`... are plain keys, never Object.prototype members.
+  const headers = dict<string>();
+  const multiValueHeaders = dict<string[]>();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const [k, v] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
     headers[k] = v;
     (multiValueHeaders[k] ??= []).push(v);
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const query = dict<string>();
+  const multiQuery = dict<string[]>();
   for (const [k, v] of url.searchParams) {
     query[k] = v;
     (multiQuery[k] ??= []).push(v);

@@ -22,6 +22,10 @@ export const uniqueMobile = () => `9${String(randomBytes(5).readUIntBE(0, 5) % 1
 export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
   const suffix = randomBytes(4).toString('hex');
   for (const def of Object.values(tables)) process.env[def.envVar] = `t-${suffix}-${def.id}`;
+  // Every suite signs in from 127.0.0.1 many times, faster than any one person: raise the
+  // per-IP OTP limit and the SMS budget explicitly (test/integration/auth-abuse.test.ts tests both at their real values).
+  process.env.OTP_SENDS_PER_IP = '1000000';
+  process.env.SMS_MAX_PER_SECOND = '1000000';
   Object.assign(process.env, env);
   const dataDir = mkdtempSync(join(tmpdir(), 'cowin-test-'));
   const stack = await startLocalStack({ dataDir, port: 0, persist: false, echoSms: false });

@@ -323,6 +323,11 @@ describe('verification input', () => {
     const asPdf = await stack.call('POST', VERIFY, { raw: pdf as unknown as string, headers: { 'content-type': 'application/pdf' } });
     expect(asPdf.status).toBe(200);
     expect(asPdf.body).toMatchObject({ status: 'valid', record: { pdf_signer: expect.any(String) } });
+    // Every PDF content type the handler accepts arrives intact (binary media types, issue 8 defect 5).
+    for (const type of ['application/octet-stream', 'application/pdf; charset=binary', 'Application/Octet-Stream']) {
+      const r = await stack.call('POST', VERIFY, { raw: pdf as unknown as string, headers: { 'content-type': type } });
+      expect([type, r.status, r.body]).toMatchObject([type, 200, { status: 'valid', record: { pdf_signer: expect.any(String) } }]);
+    }
     // PDF as base64 text.
     const asBase64 = await stack.call('POST', VERIFY, { raw: pdf.toString('base64'), headers: { 'content-type': 'application/pdf' } });
     expect(asBase64.body.status).toBe('valid');
