@@ -7,7 +7,22 @@
 // Remove an exception when its import goes; never widen one to a folder.
 
 /** Contexts: the business folders under functions/. The rest there is platform. */
-const CONTEXTS = ['auth', 'availability', 'beneficiaries', 'booking', 'centres', 'certificates', 'documents', 'metadata', 'seed', 'sessions', 'statistics', 'streams', 'vaccination', 'vaccines'];
+const CONTEXTS = [
+  'auth',
+  'availability',
+  'beneficiaries',
+  'booking',
+  'centres',
+  'certificates',
+  'documents',
+  'metadata',
+  'seed',
+  'sessions',
+  'statistics',
+  'streams',
+  'vaccination',
+  'vaccines',
+];
 const CONTEXT = `^functions/(${CONTEXTS.join('|')})/`;
 
 /**
@@ -26,16 +41,28 @@ const EXCEPTIONS = {
   // certificates/store.ts is the certificates' DynamoDB adapter and their record types in one
   // file, and reads the dose events through vaccination's adapter. It splits into
   // certificates/domain/record types + certificates/dynamo-store.ts (docs/architecture.md).
-  certificatesStoreSdk: { rules: ['pure-no-aws-sdk'], from: '^functions/certificates/store\\.ts$', to: '^node_modules/@aws-sdk/(lib-dynamodb|client-dynamodb)/' },
+  certificatesStoreSdk: {
+    rules: ['pure-no-aws-sdk'],
+    from: '^functions/certificates/store\\.ts$',
+    to: '^node_modules/@aws-sdk/(lib-dynamodb|client-dynamodb)/',
+  },
   certificatesStoreDynamo: { rules: ['pure-no-adapters'], from: '^functions/certificates/store\\.ts$', to: '^functions/adapters/dynamo\\.ts$' },
-  certificatesStoreReadsDoses: { rules: ['no-foreign-dynamo-store'], from: '^functions/(certificates)/store\\.ts$', to: '^functions/vaccination/dynamo-store\\.ts$' },
+  certificatesStoreReadsDoses: {
+    rules: ['no-foreign-dynamo-store'],
+    from: '^functions/(certificates)/store\\.ts$',
+    to: '^functions/vaccination/dynamo-store\\.ts$',
+  },
   // The Signer port and the DER helpers live next to the signer adapters; they move to
   // certificates/ports.ts and certificates/domain/der.ts.
   signerPort: { rules: ['pure-no-adapters'], from: '^functions/certificates/(hc1|issue)\\.ts$', to: '^functions/adapters/signer/signer\\.ts$' },
   signerPortAndDer: { rules: ['pure-no-adapters'], from: '^functions/certificates/pades\\.ts$', to: '^functions/adapters/signer/(signer|der)\\.ts$' },
   // certificates/service.ts also builds its ports (certificatePorts(): blob store, encryptor,
   // signers, SMS, clock): that part moves to certificates/wiring.ts.
-  certificatesServiceWiring: { rules: ['pure-no-adapters'], from: '^functions/certificates/service\\.ts$', to: '^functions/adapters/(blobs|encryptor|sms|signer/wiring)\\.ts$' },
+  certificatesServiceWiring: {
+    rules: ['pure-no-adapters'],
+    from: '^functions/certificates/service\\.ts$',
+    to: '^functions/adapters/(blobs|encryptor|sms|signer/wiring)\\.ts$',
+  },
   certificatesServiceClock: { rules: ['pure-no-deps'], from: '^functions/certificates/service\\.ts$', to: '^functions/deps\\.ts$' },
   // The SmsSender port is declared in the SMS adapter (being rewritten under another issue):
   // it moves to auth/ports.ts.
@@ -63,7 +90,12 @@ const EXCEPTIONS = {
  * StreamConsumer interface lives in streams/, which also composes the consumers; it moves to
  * functions/platform/streams.ts).
  */
-const FOLDER_CYCLES = [['http', 'auth'], ['booking', 'beneficiaries'], ['streams', 'statistics'], ['streams', 'certificates']];
+const FOLDER_CYCLES = [
+  ['http', 'auth'],
+  ['booking', 'beneficiaries'],
+  ['streams', 'statistics'],
+  ['streams', 'certificates'],
+];
 
 /**
  * File circles that exist today: adapters/sms.ts ↔ deps.ts (sms.ts asks deps() for its test
@@ -90,10 +122,20 @@ function rule(r) {
 function folderCycleRules() {
   const known = [...new Set(FOLDER_CYCLES.flat())];
   const partners = (f) => FOLDER_CYCLES.filter((p) => p.includes(f)).map((p) => (p[0] === f ? p[1] : p[0]));
-  const base = { name: 'no-circular-folders', severity: 'error', scope: 'folder', comment: 'No import circles between folders (functions/<folder> → functions/<other> → … → back).' };
+  const base = {
+    name: 'no-circular-folders',
+    severity: 'error',
+    scope: 'folder',
+    comment: 'No import circles between folders (functions/<folder> → functions/<other> → … → back).',
+  };
   return [
     { ...base, from: { path: '^functions/', pathNot: `^functions/(${known.join('|')})$` }, to: { circular: true } },
-    ...known.map((f) => ({ ...base, comment: `${base.comment} Known: ${f} ↔ ${partners(f).join(', ')}.`, from: { path: `^functions/${f}$` }, to: { circular: true, pathNot: `^functions/(${partners(f).join('|')})$` } })),
+    ...known.map((f) => ({
+      ...base,
+      comment: `${base.comment} Known: ${f} ↔ ${partners(f).join(', ')}.`,
+      from: { path: `^functions/${f}$` },
+      to: { circular: true, pathNot: `^functions/(${partners(f).join('|')})$` },
+    })),
   ];
 }
 
