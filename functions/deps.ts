@@ -3,10 +3,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './adapters/dynamo';
 import { ExtensionSecrets, FileSecrets, type SecretsProvider } from './adapters/secrets';
 import type { SmsSender } from './adapters/sms';
-import type { BlobStore } from './adapters/blobs';
-import type { CertificateQueue } from './adapters/certificate-queue';
-import type { Encryptor } from './adapters/encryptor';
-import type { CertificateSigners } from './adapters/signer/wiring';
+// Ports only (./adapters/ports.ts), not the adapter modules: those call deps(), so importing
+// them here would make an import circle. (adapters/sms.ts still does: see .dependency-cruiser.cjs.)
+import type { BlobStore, CertificateQueue, CertificateSigners, Encryptor } from './adapters/ports';
 
 /**
  * The composition root: which adapter backs each port, chosen from the environment.

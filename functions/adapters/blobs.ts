@@ -1,21 +1,10 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { deps } from '../deps';
+import type { BlobStore } from './ports';
 
-/**
- * Object storage port (certificate PDFs, signer certificates). In AWS: the documents bucket,
- * SSE-KMS by the bucket's default encryption (nothing to set per object). Locally: s3rver.
- */
-export interface BlobStore {
-  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
-  /** undefined when there is no such object. */
-  get(key: string): Promise<Buffer | undefined>;
-  delete(key: string): Promise<void>;
-  /** Keys under a prefix (at most `max`). */
-  list(prefix: string, max?: number): Promise<string[]>;
-  /** A presigned GET URL valid for `seconds`. */
-  presignGet(key: string, seconds: number, filename?: string): Promise<string>;
-}
+/** The object storage port (BlobStore) is declared in ./ports.ts: S3 in AWS, s3rver locally. */
+export type { BlobStore } from './ports';
 
 let client: S3Client | undefined;
 

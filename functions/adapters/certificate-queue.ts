@@ -1,16 +1,17 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { deps } from '../deps';
 import { logger } from '../shared/logger';
+import type { CertificateQueue } from './ports';
+
+export type { CertificateQueue } from './ports';
 
 /**
  * Certificate work queue: dose event ids whose beneficiary needs a (new) certificate.
  * In AWS: SQS (lib/certificates.ts), drained by functions/certificates/worker.ts with a capped
  * concurrency so KMS signing stays below its quota. Locally: in process, straight into the
  * worker's code path (so the local runtime is driven by DynamoDB Local's stream).
+ * (The CertificateQueue interface itself is declared in ./ports.ts.)
  */
-export interface CertificateQueue {
-  enqueue(doseEventIds: readonly string[]): Promise<void>;
-}
 
 /** The message body: one dose event per message (SQS redelivers and fails messages one by one). */
 export interface CertificateMessage {
@@ -104,6 +105,10 @@ let defaultQueue: CertificateQueue | undefined;
  * pkijs, fonts) into the stream consumer, which in AWS only ever sends to SQS.
  */
 const IN_PROCESS_WORKER = ['..', 'certificates', 'worker'].join('/');
+/** What the queue needs of functions/certificates/worker.ts (structural: no import back into the certificates context). */
+interface InProcessWorker {
+  processDoseEvents(doseEventIds: readonly string[]): Promise<{ failed: string[] }>;
+}
 
 /**
  * CERTIFICATE_QUEUE_URL set (AWS): SQS; else in process, straight into the worker.
@@ -116,6 +121,6 @@ export function certificateQueue(): CertificateQueue {
   if (!process.env.CERTIFICATE_QUEUE_URL && process.env.CERTIFICATES_LOCAL === 'off') return { enqueue: async () => undefined };
   defaultQueue ??= process.env.CERTIFICATE_QUEUE_URL
     ? new SqsCertificateQueue(process.env.CERTIFICATE_QUEUE_URL)
-    : new InProcessCertificateQueue(async (ids) => ((await import(IN_PROCESS_WORKER)) as typeof import('../certificates/worker')).processDoseEvents(ids));
+    : new InProcessCertificateQueue(async (ids) => ((await import(IN_PROCESS_WORKER)) as InProcessWorker).processDoseEvents(ids));
   return defaultQueue;
 }

@@ -3,6 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { deps, localDataDir } from '../deps';
+import type { Encryptor } from './ports';
+
+export type { Encryptor } from './ports';
 
 /**
  * Field-level encryption port for personal data that must not sit in the table in clear
@@ -12,11 +15,8 @@ import { deps, localDataDir } from '../deps';
  * beneficiary's item does not decrypt.
  *
  * Envelope (a compact string): `v1.<kms|local>.<wrapped data key b64>.<iv b64>.<tag b64>.<ciphertext b64>`.
+ * (The Encryptor interface itself is declared in ./ports.ts.)
  */
-export interface Encryptor {
-  encrypt(plaintext: string, context: Record<string, string>): Promise<string>;
-  decrypt(envelope: string, context: Record<string, string>): Promise<string>;
-}
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 const aad = (context: Record<string, string>) => Buffer.from(JSON.stringify(Object.entries(context).sort(([a], [b]) => a.localeCompare(b))), 'utf8');

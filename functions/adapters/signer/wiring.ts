@@ -2,20 +2,14 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { join } from 'node:path';
 import { blobStore, type BlobStore } from '../blobs';
 import { deps, localDataDir } from '../../deps';
+import type { CertificateSigners } from '../ports';
 import { KmsSigner } from './kms-signer';
 import { openLocalSigners } from './local-signer';
 import { S3CertificateStore } from './s3-certificate-store';
-import type { Signer, SignerPurpose } from './signer';
+import type { SignerPurpose } from './signer';
 
-/** The two certificate signers and the trust material verifiers need. */
-export interface CertificateSigners {
-  qrSigner: Signer;
-  pdfSigner: Signer;
-  /** Where they come from, for logs and docs: `kms` or the local key folder. */
-  source: string;
-  /** Every signing certificate a verifier should accept: the current ones and rotated-out ones still published. */
-  trusted(): Promise<Array<{ use: SignerPurpose; certificateDer: Uint8Array }>>;
-}
+/** The two certificate signers and the trust material verifiers need (declared in ../ports.ts). */
+export type { CertificateSigners } from '../ports';
 
 const TRUST_REFRESH_MS = 5 * 60_000;
 

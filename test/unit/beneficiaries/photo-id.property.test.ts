@@ -111,22 +111,33 @@ describe('photo ID validators', () => {
   });
 
   it('any input for any type code: either accepted in the published format, or BENREG0003 (never another error)', () => {
-    const code = fc.oneof(fc.constantFrom(...Object.keys(ID_RULES)), fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'));
+    const code = fc.oneof(
+      fc.constantFrom(...Object.keys(ID_RULES)),
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+    );
     fc.assert(
-      fc.property(code, fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), validNumber.map(([, n]) => n)), (c, raw) => {
-        let result: ReturnType<typeof checkPhotoId>;
-        try {
-          result = checkPhotoId('p', c, raw);
-        } catch (error) {
-          expect(error).toBeInstanceOf(DomainError);
-          expect((error as DomainError).errorCode).toBe('BENREG0003');
-          return;
-        }
-        const normalised = raw.toUpperCase().replace(/[\s-]/g, '');
-        if (c === 'AADHAAR') expect(verhoeffValid(raw.replace(/[\s-]/g, ''))).toBe(true);
-        else expect(normalised).toMatch(FORMATS[c]!);
-        expect(result.last4).toBe(normalised.slice(-4));
-      }),
+      fc.property(
+        code,
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 30 }),
+          validNumber.map(([, n]) => n),
+        ),
+        (c, raw) => {
+          let result: ReturnType<typeof checkPhotoId>;
+          try {
+            result = checkPhotoId('p', c, raw);
+          } catch (error) {
+            expect(error).toBeInstanceOf(DomainError);
+            expect((error as DomainError).errorCode).toBe('BENREG0003');
+            return;
+          }
+          const normalised = raw.toUpperCase().replace(/[\s-]/g, '');
+          if (c === 'AADHAAR') expect(verhoeffValid(raw.replace(/[\s-]/g, ''))).toBe(true);
+          else expect(normalised).toMatch(FORMATS[c]!);
+          expect(result.last4).toBe(normalised.slice(-4));
+        },
+      ),
     );
   });
 });

@@ -74,12 +74,24 @@ describe('verifyHc1 on arbitrary input: typed invalid, never a throw', () => {
 
   it('COSE_Sign1-shaped arrays with arbitrary members (headers, kid, payload, signature)', () => {
     const bytes = fc.uint8Array({ maxLength: 80 }).map((b) => Buffer.from(b));
-    const header = fc.oneof(cborValue, fc.array(fc.tuple(fc.integer({ min: -5, max: 5 }), cborValue), { maxLength: 3 }).map((e) => new Map(e)));
+    const header = fc.oneof(
+      cborValue,
+      fc.array(fc.tuple(fc.integer({ min: -5, max: 5 }), cborValue), { maxLength: 3 }).map((e) => new Map(e)),
+    );
     fc.assert(
-      fc.property(fc.oneof(bytes, header.map((h) => Buffer.from(cbor.encode(h)))), header, fc.oneof(bytes, cborValue), fc.oneof(bytes, cborValue), (protectedHeader, unprotected, payload, signature) => {
-        const cose = new Tag([protectedHeader, unprotected, payload, signature], 18);
-        expectTypedInvalid(verify(hc1Of(deflateSync(cbor.encode(cose)))));
-      }),
+      fc.property(
+        fc.oneof(
+          bytes,
+          header.map((h) => Buffer.from(cbor.encode(h))),
+        ),
+        header,
+        fc.oneof(bytes, cborValue),
+        fc.oneof(bytes, cborValue),
+        (protectedHeader, unprotected, payload, signature) => {
+          const cose = new Tag([protectedHeader, unprotected, payload, signature], 18);
+          expectTypedInvalid(verify(hc1Of(deflateSync(cbor.encode(cose)))));
+        },
+      ),
     );
   });
 
@@ -104,7 +116,11 @@ describe('validly signed CWTs with arbitrary claims: typed invalid, never a thro
 
   it('an exp claim that is not a finite time (NaN, Infinity, out of Date range) is SCHEMA, not "never expires"', async () => {
     for (const exp of [Number.NaN, Number.POSITIVE_INFINITY, 1e300]) {
-      const claims = new Map<number, unknown>([[1, 'IN'], [4, exp], [-260, new Map([[1, samplePayload()]])]]);
+      const claims = new Map<number, unknown>([
+        [1, 'IN'],
+        [4, exp],
+        [-260, new Map([[1, samplePayload()]])],
+      ]);
       const result = verify(await craftHc1({ signer: keys.qrSigner, claims }));
       expect(result).toMatchObject({ status: 'invalid', reason: 'SCHEMA' });
     }
@@ -116,20 +132,29 @@ describe('validly signed CWTs with arbitrary claims: typed invalid, never a thro
 // ---------------------------------------------------------------------------------------
 
 const icao = fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ<'), { minLength: 1, maxLength: 80 }).map((c) => c.join(''));
-const isoDate = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const isoDate = fc
+  .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 const nonEmpty = (max: number) => fc.string({ minLength: 1, maxLength: max });
 const dccPayload: fc.Arbitrary<DccPayload> = fc.record({
   ver: fc.constant(DCC_VERSION),
-  nam: fc.record(
-    { fn: fc.string({ maxLength: 80 }), fnt: icao, gn: fc.string({ maxLength: 80 }), gnt: icao },
-    { requiredKeys: ['fnt'] },
+  nam: fc.record({ fn: fc.string({ maxLength: 80 }), fnt: icao, gn: fc.string({ maxLength: 80 }), gnt: icao }, { requiredKeys: ['fnt'] }),
+  dob: fc.oneof(
+    fc.constant(''),
+    isoDate.filter((d) => /^(19|20)/.test(d)).chain((d) => fc.constantFrom(d, d.slice(0, 7), d.slice(0, 4))),
   ),
-  dob: fc.oneof(fc.constant(''), isoDate.filter((d) => /^(19|20)/.test(d)).chain((d) => fc.constantFrom(d, d.slice(0, 7), d.slice(0, 4)))),
   v: fc.tuple(
     fc.record({
-      tg: nonEmpty(20), vp: nonEmpty(40), mp: nonEmpty(40), ma: nonEmpty(40),
-      dn: fc.integer({ min: 1, max: 9 }), sd: fc.integer({ min: 1, max: 9 }),
-      dt: isoDate, co: fc.constantFrom('IN', 'NP', 'BT', 'LK'), is: nonEmpty(80), ci: nonEmpty(80),
+      tg: nonEmpty(20),
+      vp: nonEmpty(40),
+      mp: nonEmpty(40),
+      ma: nonEmpty(40),
+      dn: fc.integer({ min: 1, max: 9 }),
+      sd: fc.integer({ min: 1, max: 9 }),
+      dt: isoDate,
+      co: fc.constantFrom('IN', 'NP', 'BT', 'LK'),
+      is: nonEmpty(80),
+      ci: nonEmpty(80),
     }),
   ),
 });
@@ -139,7 +164,9 @@ function samplePayload(): DccPayload {
     ver: DCC_VERSION,
     nam: { fnt: 'DEVI', gnt: 'ASHA' },
     dob: '1975',
-    v: [{ tg: '840539006', vp: 'J07BX03', mp: 'Covishield', ma: 'ORG-100001981', dn: 1, sd: 2, dt: '2021-05-03', co: 'IN', is: 'MoHFW', ci: 'URN:UVCI:01:IN:X' }],
+    v: [
+      { tg: '840539006', vp: 'J07BX03', mp: 'Covishield', ma: 'ORG-100001981', dn: 1, sd: 2, dt: '2021-05-03', co: 'IN', is: 'MoHFW', ci: 'URN:UVCI:01:IN:X' },
+    ],
   };
 }
 

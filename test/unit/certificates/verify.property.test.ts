@@ -50,7 +50,8 @@ describe('verifyCertificateArtifact on arbitrary input', () => {
         const hex = `<${Buffer.concat([Buffer.from([0x30]), cms]).toString('hex')}>`;
         // Fixed-width offsets (leading zeros are still \d+), so the draft has the final layout.
         const n = (v: number) => String(v).padStart(10, '0');
-        const build = (l1: number, s2: number, tail: number) => Buffer.concat([head, Buffer.from(`/ByteRange [0 ${n(l1)} ${n(s2)} ${n(tail)}]`), Buffer.from(hex), Buffer.from('\n%%EOF')]);
+        const build = (l1: number, s2: number, tail: number) =>
+          Buffer.concat([head, Buffer.from(`/ByteRange [0 ${n(l1)} ${n(s2)} ${n(tail)}]`), Buffer.from(hex), Buffer.from('\n%%EOF')]);
         const draft = build(0, 0, 0);
         const l1 = draft.lastIndexOf('<');
         const s2 = l1 + hex.length;

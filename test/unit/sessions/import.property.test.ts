@@ -24,7 +24,8 @@ function fakeStore() {
   let counter = 0;
   let writes = 0;
   const store = {
-    districts: async (ids: number[]) => new Map(ids.filter((i) => i < 1000).map((i) => [i, { district_id: i, district_name: `D${i}`, state_id: 1, state_name: 'S' }])),
+    districts: async (ids: number[]) =>
+      new Map(ids.filter((i) => i < 1000).map((i) => [i, { district_id: i, district_name: `D${i}`, state_id: 1, state_name: 'S' }])),
     centerIdsByRef: async (rs: string[]) => new Map(rs.filter((r) => refs.has(r)).map((r) => [r, refs.get(r)!])),
     getCenters: async (ids: number[]) => new Map(ids.filter((i) => centers.has(i)).map((i) => [i, centers.get(i)!])),
     nextCenterIds: async (n: number) => Array.from({ length: n }, () => 100_000 + ++counter),
@@ -100,7 +101,9 @@ describe('csvToRows + importRows on arbitrary files', () => {
   it('never throws on any table under a valid header; every data row is a centre, a session or an error', async () => {
     await fc.assert(
       fc.asyncProperty(
-        header.chain((cols) => fc.tuple(fc.constant(cols), fc.array(fc.array(recordCell, { minLength: cols.length, maxLength: cols.length }), { maxLength: 6 }))),
+        header.chain((cols) =>
+          fc.tuple(fc.constant(cols), fc.array(fc.array(recordCell, { minLength: cols.length, maxLength: cols.length }), { maxLength: 6 })),
+        ),
         fc.option(fc.integer({ min: -1, max: 1 }), { nil: undefined }),
         csvOptions,
         async ([cols, body], ragged, options) => {
@@ -123,11 +126,14 @@ describe('csvToRows + importRows on arbitrary files', () => {
     const value = fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.anything(), { maxLength: 2 }));
     const record = fc.dictionary(fc.constantFrom(...CSV_COLUMNS, '__proto__', 'constructor'), value, { maxKeys: 8 });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.anything(), fc.record({ centers: fc.array(record, { maxLength: 4 }), sessions: fc.array(record, { maxLength: 4 }) })), async (body) => {
-        const { store, writes } = fakeStore();
-        const result = await importRows(store, ops, jsonToRows(body), now, mapLimit);
-        if (!result.ok) expect(writes()).toBe(0);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.anything(), fc.record({ centers: fc.array(record, { maxLength: 4 }), sessions: fc.array(record, { maxLength: 4 }) })),
+        async (body) => {
+          const { store, writes } = fakeStore();
+          const result = await importRows(store, ops, jsonToRows(body), now, mapLimit);
+          if (!result.ok) expect(writes()).toBe(0);
+        },
+      ),
     );
   });
 });
@@ -137,8 +143,11 @@ describe('csvToRows + importRows on arbitrary files', () => {
 // ---------------------------------------------------------------------------------------
 
 const ref = fc.stringMatching(/^[A-Za-z0-9._:\-/]{1,20}$/);
-const text = (min: number, max: number) => fc.string({ minLength: min, maxLength: max }).filter((s) => s.trim().length >= min && s.trim() === s && !s.includes(';'));
-const time = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`);
+const text = (min: number, max: number) =>
+  fc.string({ minLength: min, maxLength: max }).filter((s) => s.trim().length >= min && s.trim() === s && !s.includes(';'));
+const time = fc
+  .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+  .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`);
 const validCenter = fc
   .record({
     name: text(3, 40),
@@ -147,10 +156,19 @@ const validCenter = fc
     pincode: fc.integer({ min: 100000, max: 999999 }),
     lat: fc.double({ min: 6, max: 38, noNaN: true }).map((n) => Math.round(n * 1e4) / 1e4),
     long: fc.double({ min: 68, max: 98, noNaN: true }).map((n) => Math.round(n * 1e4) / 1e4),
-    hours: fc.tuple(time, time).filter(([a, b]) => a !== b).map(([a, b]) => (a < b ? [a, b] : [b, a])),
+    hours: fc
+      .tuple(time, time)
+      .filter(([a, b]) => a !== b)
+      .map(([a, b]) => (a < b ? [a, b] : [b, a])),
     paid: fc.option(fc.subarray([...VACCINE_NAMES], { minLength: 1 }), { nil: undefined }),
   })
-  .map(({ hours, paid, ...c }) => ({ ...c, from: hours[0]!, to: hours[1]!, fee_type: paid ? 'Paid' : 'Free', vaccine_fees: paid ? paid.map((v, i) => `${v}:${100 + i}`).join(';') : '' }));
+  .map(({ hours, paid, ...c }) => ({
+    ...c,
+    from: hours[0]!,
+    to: hours[1]!,
+    fee_type: paid ? 'Paid' : 'Free',
+    vaccine_fees: paid ? paid.map((v, i) => `${v}:${100 + i}`).join(';') : '',
+  }));
 const today = todayIst(now);
 const validSession = fc.record({
   date: fc.integer({ min: 0, max: 90 }).map((n) => addDays(today, n)),
@@ -160,16 +178,37 @@ const validSession = fc.record({
   min_age_limit: fc.integer({ min: 0, max: 60 }),
 });
 /** Centres with distinct refs, each with sessions of distinct refs. */
-const validFile = fc.uniqueArray(fc.tuple(ref, validCenter, fc.uniqueArray(fc.tuple(ref, validSession), { maxLength: 3, selector: ([r]) => r })), {
-  minLength: 1,
-  maxLength: 4,
-  selector: ([r]) => r,
-}).filter((centres) => {
-  const sessionRefs = centres.flatMap(([, , s]) => s.map(([r]) => r));
-  return new Set(sessionRefs).size === sessionRefs.length;
-});
+const validFile = fc
+  .uniqueArray(fc.tuple(ref, validCenter, fc.uniqueArray(fc.tuple(ref, validSession), { maxLength: 3, selector: ([r]) => r })), {
+    minLength: 1,
+    maxLength: 4,
+    selector: ([r]) => r,
+  })
+  .filter((centres) => {
+    const sessionRefs = centres.flatMap(([, , s]) => s.map(([r]) => r));
+    return new Set(sessionRefs).size === sessionRefs.length;
+  });
 
-const COLUMNS = ['record', 'center_ref', 'name', 'address', 'district_id', 'pincode', 'lat', 'long', 'from', 'to', 'fee_type', 'vaccine_fees', 'session_ref', 'date', 'vaccine', 'capacity_dose1', 'capacity_dose2', 'min_age_limit'] as const;
+const COLUMNS = [
+  'record',
+  'center_ref',
+  'name',
+  'address',
+  'district_id',
+  'pincode',
+  'lat',
+  'long',
+  'from',
+  'to',
+  'fee_type',
+  'vaccine_fees',
+  'session_ref',
+  'date',
+  'vaccine',
+  'capacity_dose1',
+  'capacity_dose2',
+  'min_age_limit',
+] as const;
 type Column = (typeof COLUMNS)[number];
 type ValidFile = typeof validFile extends fc.Arbitrary<infer T> ? T : never;
 function fileToCsv(file: ValidFile, options: { eol: string; quoteAll: boolean; trailingEol: boolean }): string {
@@ -177,7 +216,8 @@ function fileToCsv(file: ValidFile, options: { eol: string; quoteAll: boolean; t
   const table: string[][] = [[...COLUMNS]];
   for (const [centerRef, c, sessions] of file) {
     table.push(line({ record: 'center', center_ref: centerRef, ...c }));
-    for (const [sessionRef, s] of sessions) table.push(line({ record: 'session', center_ref: centerRef, session_ref: sessionRef, ...s, date: isoToApiDate(s.date) }));
+    for (const [sessionRef, s] of sessions)
+      table.push(line({ record: 'session', center_ref: centerRef, session_ref: sessionRef, ...s, date: isoToApiDate(s.date) }));
   }
   return toCsv(table, options);
 }
@@ -196,19 +236,39 @@ describe('valid files round-trip', () => {
         for (const [centerRef, c, ss] of file) {
           const id = first.center_ids[centerRef];
           expect(centers.get(id!)).toMatchObject({
-            center_ref: centerRef, name: c.name, address: c.address, district_id: c.district_id, pincode: c.pincode,
-            lat: c.lat, long: c.long, from: c.from, to: c.to, fee_type: c.fee_type, active: true,
+            center_ref: centerRef,
+            name: c.name,
+            address: c.address,
+            district_id: c.district_id,
+            pincode: c.pincode,
+            lat: c.lat,
+            long: c.long,
+            from: c.from,
+            to: c.to,
+            fee_type: c.fee_type,
+            active: true,
           });
           for (const [sessionRef, s] of ss) {
             expect(sessions.get(sessionIdForRef(sessionRef))).toMatchObject({
-              center_id: id, session_ref: sessionRef, date: s.date, vaccine: s.vaccine,
-              capacity1: s.capacity_dose1, capacity2: s.capacity_dose2, min_age_limit: s.min_age_limit, status: 'open',
+              center_id: id,
+              session_ref: sessionRef,
+              date: s.date,
+              vaccine: s.vaccine,
+              capacity1: s.capacity_dose1,
+              capacity2: s.capacity_dose2,
+              min_age_limit: s.min_age_limit,
+              status: 'open',
             });
           }
         }
 
         const again = await importRows(store, ops, csvToRows(csv), now, mapLimit);
-        expect(again).toMatchObject({ ok: true, centers: { created: 0, existing: file.length }, sessions: { created: 0, existing: sessionCount }, center_ids: first.center_ids });
+        expect(again).toMatchObject({
+          ok: true,
+          centers: { created: 0, existing: file.length },
+          sessions: { created: 0, existing: sessionCount },
+          center_ids: first.center_ids,
+        });
         expect(centers.size).toBe(file.length);
         expect(sessions.size).toBe(sessionCount);
       }),

@@ -17,11 +17,15 @@ const realDay = fc
   .tuple(fc.integer({ min: 1900, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.nat())
   .map(([y, m, d]) => ({ y, m, d: 1 + (d % daysIn(y, m)) }));
 /** A day that is not on the calendar: day 0, past the month's end, month 0 or 13..99, or a year before 1900. */
-const impossibleDay = fc.oneof(
-  fc.tuple(fc.integer({ min: 1900, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 99 })).filter(([y, m, d]) => d === 0 || d > daysIn(y, m)),
-  fc.tuple(fc.integer({ min: 1900, max: 9999 }), fc.constantFrom(0, 13, 20, 99), fc.integer({ min: 1, max: 28 })),
-  fc.tuple(fc.integer({ min: 0, max: 1899 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })),
-).map(([y, m, d]) => ({ y, m, d }));
+const impossibleDay = fc
+  .oneof(
+    fc
+      .tuple(fc.integer({ min: 1900, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 99 }))
+      .filter(([y, m, d]) => d === 0 || d > daysIn(y, m)),
+    fc.tuple(fc.integer({ min: 1900, max: 9999 }), fc.constantFrom(0, 13, 20, 99), fc.integer({ min: 1, max: 28 })),
+    fc.tuple(fc.integer({ min: 0, max: 1899 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })),
+  )
+  .map(([y, m, d]) => ({ y, m, d }));
 
 const schemas = [
   ['http/schemas ApiDate (ISO or DD-MM-YYYY)', ApiDate('date')],
