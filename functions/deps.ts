@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './adapters/dynamo';
-import { ExtensionSecrets, FileSecrets, type SecretsProvider } from './adapters/secrets';
+import { FileSecrets, type SecretsProvider } from './adapters/secrets';
+import { SecretsManagerSecrets } from './adapters/secrets-sdk';
 import type { SmsSender } from './adapters/sms';
 import type { BlobStore } from './adapters/blobs';
 import type { CertificateQueue } from './adapters/certificate-queue';
@@ -10,7 +11,7 @@ import type { CertificateSigners } from './adapters/signer/wiring';
 
 /**
  * The composition root: which adapter backs each port, chosen from the environment.
- * In AWS: Secrets Manager (through the Parameters and Secrets extension) + SNS. Locally (LOCAL_DATA_DIR set): files under .local/.
+ * In AWS: Secrets Manager (Powertools Parameters, cached) + SNS. Locally (LOCAL_DATA_DIR set): files under .local/.
  * Tests replace any of them with overrideDeps().
  */
 export interface Deps {
@@ -40,7 +41,7 @@ let current: Partial<Deps> = {};
 export function deps(): Deps {
   current.db ??= documentClient();
   current.secrets ??= process.env.SECRET_ARN
-    ? new ExtensionSecrets([process.env.SECRET_ARN, process.env.PEPPER_SECRET_ARN ?? ''])
+    ? new SecretsManagerSecrets([process.env.SECRET_ARN, process.env.PEPPER_SECRET_ARN ?? ''])
     : new FileSecrets(join(localDataDir(), 'secrets.json'));
   current.now ??= () => new Date();
   return current as Deps;

@@ -8,6 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { DEFAULTS } from './config';
 
 /** Alarm thresholds; docs/operations.md says what to do when each fires. */
 export const ALARMS = {
@@ -39,6 +40,8 @@ export interface ObservabilityProps {
   key: kms.IKey;
   /** Email subscribed to the alarm topic. Default none (subscribe pagers by hand). */
   alarmEmail?: string;
+  /** The SMS monthly spend limit (USD); an alarm fires at 80 % of it. Default 1. */
+  smsMonthlySpendUsd?: number;
 }
 
 /** Dashboard and alarms an on-call would page for, all to one KMS-encrypted SNS topic. */
@@ -152,6 +155,14 @@ export class Observability extends Construct {
       period: Duration.minutes(15),
       label: 'SMS failure %',
     });
+    const spendLimit = props.smsMonthlySpendUsd ?? DEFAULTS.smsMonthlySpendUsd;
+    const spend = new cloudwatch.Metric({ namespace: 'AWS/SNS', metricName: 'SMSMonthToDateSpentUSD', period: Duration.minutes(15), statistic: 'Maximum', label: 'SMS spend this month (USD)' });
+    alarm(
+      'SmsSpend',
+      spend,
+      spendLimit * DEFAULTS.smsSpendAlarmFraction,
+      `SMS spend this month is above ${DEFAULTS.smsSpendAlarmFraction * 100}% of the ${spendLimit} USD limit: SNS stops sending OTPs at the limit.`,
+    );
     alarm('SmsDeliveryFailures', smsFailureRate, ALARMS.smsFailurePercent, `More than ${ALARMS.smsFailurePercent}% of OTP SMS failed over 15 minutes.`);
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

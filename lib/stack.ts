@@ -3,13 +3,13 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { tableList, tables } from '../functions/tables';
 import { Api } from './api';
-import type { DeployConfig } from './config';
+import { DEFAULTS, reservedConcurrencyOf, throttlePlan, validateConfig, warmThroughputOf, type DeployConfig } from './config';
 import { Data } from './data';
 import { Keys } from './keys';
 import { Observability } from './observability';
 import { AppSecrets } from './secrets';
 import { ReferenceData } from './seed';
-import { SmsSettings } from './sms';
+import { SmsSettings, smsEnvironment } from './sms';
 import { Certificates } from './certificates';
 import { StaffIdentity } from './identity';
 import { Documents } from './storage';
@@ -38,16 +38,20 @@ export class OpenCowinStack extends Stack {
   readonly certificates: Certificates;
 
   constructor(scope: Construct, id: string, props: OpenCowinStackProps) {
-    super(scope, id, props);
+    // Pinned to the configured region when there is one (an India stage must be, for the DLT rule).
+    super(scope, id, { ...props, env: props.env ?? (props.config.region ? { region: props.config.region } : undefined) });
     const { stage } = props.config;
     const retain = stage === 'prod';
+    // Configs built in code (tests, scripts) get the same rules as context (lib/config.ts).
+    validateConfig(props.config);
+    const sms = smsEnvironment({ senderId: props.config.smsSenderId, dlt: props.config.smsDlt });
 
     this.keys = new Keys(this, 'Keys', { stage, retain });
-    this.data = new Data(this, 'Data', { key: this.keys.data, retain });
+    this.data = new Data(this, 'Data', { key: this.keys.data, retain, warmThroughput: warmThroughputOf(props.config) });
     this.documents = new Documents(this, 'Documents', { key: this.keys.data, retain });
     this.secrets = new AppSecrets(this, 'Secrets', { stage, key: this.keys.data, retain });
     this.identity = new StaffIdentity(this, 'StaffIdentity', { retain });
-    new SmsSettings(this, 'Sms', { senderId: props.config.smsSenderId, logKey: this.keys.data, retain });
+    const smsSettings = new SmsSettings(this, 'Sms', { senderId: props.config.smsSenderId, monthlySpendUsd: props.config.smsMonthlySpendUsd, logKey: this.keys.data, retain });
     this.api = new Api(this, 'Api', {
       stage,
       tables: this.data.tables,
@@ -57,12 +61,14 @@ export class OpenCowinStack extends Stack {
       pepperSecret: this.secrets.pepper,
       documentsBucket: this.documents.bucket,
       corsOrigin: props.config.corsOrigin,
-      smsSenderId: props.config.smsSenderId,
+      smsEnvironment: sms,
+      throttles: throttlePlan(props.config),
+      reservedConcurrency: reservedConcurrencyOf(props.config),
       staffEnvironment: this.identity.environment(),
       retain,
     });
     this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain });
-    this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.api.deploymentStage, rateLimit: props.config.wafRateLimit, logKey: this.keys.data, retain });
+    this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.stage, rateLimit: props.config.wafRateLimit, logKey: this.keys.data, retain });
     const reference = new ReferenceData(this, 'ReferenceData', { stage, table: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, logKey: this.keys.data, retain });
     this.certificates = new Certificates(this, 'Certificates', {
       stage,
@@ -74,7 +80,8 @@ export class OpenCowinStack extends Stack {
       pdfAlias: this.keys.pdfAlias,
       bucket: this.documents.bucket,
       logKey: this.keys.data,
-      smsSenderId: props.config.smsSenderId,
+      smsEnvironment: sms,
+      kmsSignQuota: props.config.kmsSignQuota ?? DEFAULTS.kmsSignQuota,
       retain,
     });
     this.certificates.configureApiFunction(this.api.functions.get('certificates')!);
@@ -87,6 +94,7 @@ export class OpenCowinStack extends Stack {
       webAclName: this.waf.name,
       key: this.keys.data,
       alarmEmail: props.config.alarmEmail,
+      smsMonthlySpendUsd: smsSettings.monthlySpendUsd,
     });
 
     // The certificate pipeline's alarms (DLQ depth, worker errors, backlog age) page the same topic.
