@@ -95,6 +95,11 @@ export class OpenCowinStack extends Stack {
       key: this.keys.data,
       alarmEmail: props.config.alarmEmail,
       smsMonthlySpendUsd: smsSettings.monthlySpendUsd,
+      // The certificate DLQ already alarms in lib/certificates.ts (CertificateDlqDepth).
+      deadLetterQueues: new Map([['streams', this.streams.dlq]]),
+      streamConsumers: new Map([['streams', this.streams.fn]]),
+      accessLogs: this.api.accessLogs,
+      kmsSignQuota: props.config.kmsSignQuota ?? DEFAULTS.kmsSignQuota,
     });
 
     // The certificate pipeline's alarms (DLQ depth, worker errors, backlog age) page the same topic.

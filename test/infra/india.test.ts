@@ -95,3 +95,26 @@ describe('capacity budgets from context', () => {
     expect(() => buildStack({ stage: 'dev', warmThroughput: { nosuch: { readUnitsPerSecond: 1, writeUnitsPerSecond: 1 } } }, { bundle: false })).toThrow(/no table/);
   });
 });
+
+describe('alarms an on-call needs on the first surge', () => {
+  it('alarms on every dead-letter queue, stream iterator age, the 429 rate, the cache hit ratio, KMS Sign near quota, SMS failures and spend', () => {
+    const { template } = buildStack({ stage: 'dev' }, { bundle: false });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const names = alarms.map((a) => (a.Properties as { AlarmName: string }).AlarmName);
+    for (const n of ['Api429Rate', 'ApiCacheMissRate', 'StreamIteratorAgeStreams', 'KmsSignNearQuota', 'SmsDeliveryFailures', 'SmsSpend']) expect(names).toContain(`open-cowin-dev-${n}`);
+    // Every SQS queue that is some queue's or event source's DLQ has a depth alarm naming it.
+    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, any> }>;
+    const dlqIds = new Set<string>();
+    for (const r of Object.values(resources)) {
+      const target = r.Properties?.RedrivePolicy?.deadLetterTargetArn ?? r.Properties?.DestinationConfig?.OnFailure?.Destination;
+      const id = target?.['Fn::GetAtt']?.[0];
+      if (id) dlqIds.add(id);
+    }
+    expect(dlqIds.size).toBe(2);
+    for (const id of dlqIds) {
+      const watching = alarms.filter((a) => JSON.stringify(a).includes(`"${id}","QueueName"`) && JSON.stringify(a).includes('ApproximateNumberOfMessagesVisible'));
+      expect({ id, alarms: watching.length }).toEqual({ id, alarms: 1 });
+    }
+    template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.status = "429" }', MetricTransformations: [Match.objectLike({ MetricName: 'Api429' })] });
+  });
+});
