@@ -69,7 +69,15 @@ export class OpenCowinStack extends Stack {
     });
     this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain });
     this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.stage, rateLimit: props.config.wafRateLimit, logKey: this.keys.data, retain });
-    const reference = new ReferenceData(this, 'ReferenceData', { stage, table: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, logKey: this.keys.data, retain });
+    const reference = new ReferenceData(this, 'ReferenceData', {
+      stage,
+      table: this.data.tables.get(tables.main.id)!,
+      dataKey: this.keys.data,
+      logKey: this.keys.data,
+      retain,
+      demo: props.config.demoSeed,
+      indexNames: tables.main.indexes.map((i) => i.name),
+    });
     this.certificates = new Certificates(this, 'Certificates', {
       stage,
       tables: this.data.tables,
@@ -111,6 +119,7 @@ export class OpenCowinStack extends Stack {
     new CfnOutput(this, 'QrSigningKeyAlias', { value: this.keys.qrAlias });
     new CfnOutput(this, 'PdfSigningKeyAlias', { value: this.keys.pdfAlias });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
+    new CfnOutput(this, 'StaffUserPoolId', { value: this.identity.userPool.userPoolId, description: 'scripts/create-admin.sh creates the first ops administrator here' });
     if (this.api.partnerKey) new CfnOutput(this, 'PartnerApiKeyId', { value: this.api.partnerKey.keyId, description: 'aws apigateway get-api-key --include-value --api-key <id>' });
   }
 }
