@@ -1,7 +1,8 @@
 /**
- * The CDK app: `npx cdk synth -c stage=prod -c alarmEmail=oncall@example.org`.
- * One stack per stage; cdk-nag AwsSolutions runs as a policy validation plugin, so synth fails
- * on any finding that is not fixed or acknowledged with a reason (lib/nag.ts).
+ * The CDK app: `npx cdk synth -c stage=prod -c region=ap-south-1 -c alarmEmail=oncall@example.org`.
+ * One stack per stage (route families in nested stacks, lib/api.ts); cdk-nag AwsSolutions runs
+ * as a policy validation plugin, so synth fails on any finding that is not fixed or
+ * acknowledged with a reason (lib/nag.ts). lib/config.ts lists every context key.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

@@ -5,3 +5,5 @@
  */
 process.env.POWERTOOLS_LOG_LEVEL ??= process.env.LOG_LEVEL ?? 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+// Node 20.19+ is supported locally (package.json engines): only the SDK's Node-version notice is silenced, every other warning still shows.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -7,9 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_STAGE_THROTTLE } from '../lib/api';
 import { workerConcurrency } from '../lib/certificates';
-import { capacitySettings } from '../lib/config';
+import { capacitySettings, throttlePlan } from '../lib/config';
 import { routes, type RouteDef } from '../functions/routes';
 import { MAX_SHARDS, SEATS_PER_SHARD } from '../functions/sessions/capacity';
 import { availabilityPath } from '../functions/sessions/availability-path';
@@ -29,10 +28,16 @@ export const CERTIFICATE_WORKER = { kmsShare: 0.8, perInvocation: 2, fastestCert
 export function appSettings(context: Record<string, unknown>): AppSettings {
   const c = capacitySettings((k) => context[k]);
   const w = CERTIFICATE_WORKER;
+  // The per-route throttles lib/api.ts deploys: the account budget split by throttleShares (lib/config.ts throttlePlan).
+  const plan = throttlePlan(c);
+  const fallback = [...plan.values()].find((t) => t.key === 'default') ?? { rate: 10, burst: 20 };
   return {
     ...c,
-    stageThrottle: { ...DEFAULT_STAGE_THROTTLE },
-    routes: (routes as readonly RouteDef[]).map((r) => ({ id: r.id, group: r.group, throttle: r.throttle, cacheSeconds: r.cacheSeconds })),
+    stageThrottle: { rate: fallback.rate, burst: fallback.burst },
+    routes: (routes as readonly RouteDef[]).map((r) => {
+      const t = plan.get(r.id);
+      return { id: r.id, group: r.group, throttle: t ? { rate: t.rate, burst: t.burst } : undefined, cacheSeconds: r.cacheSeconds };
+    }),
     seatsPerShard: SEATS_PER_SHARD,
     maxShards: MAX_SHARDS,
     statsShards: Math.max(1, Math.min(32, Number(context.statsShards ?? process.env.STATS_SHARDS ?? 4))),

@@ -238,8 +238,9 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
   for (const [id, rps] of demand) {
     const r = routeById.get(id)!;
     const share = settings.throttleShares[id] ?? settings.throttleShares[r.group];
-    const limit = share !== undefined ? Math.floor(share * settings.accountRps) : (r.throttle ?? settings.stageThrottle).rate;
-    const source = share !== undefined ? `throttleShares.${settings.throttleShares[id] !== undefined ? id : r.group} × accountRps` : r.throttle ? 'functions/routes.ts throttle' : 'stage default (lib/api.ts)';
+    // r.throttle is what lib/api.ts deploys for the route (throttlePlan: its share of accountRps, a group's share split over its routes).
+    const limit = r.throttle ? r.throttle.rate : share !== undefined ? Math.floor(share * settings.accountRps) : settings.stageThrottle.rate;
+    const source = share !== undefined ? `throttleShares.${settings.throttleShares[id] !== undefined ? id : r.group} × accountRps (lib/config.ts throttlePlan)` : r.throttle ? 'throttlePlan (lib/config.ts)' : 'stage default (lib/api.ts)';
     add({
       component: 'API Gateway',
       item: `route ${id}`,

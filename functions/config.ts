@@ -21,7 +21,29 @@ export const config = {
   bookingCodeMaxAttempts: () => num('BOOKING_CODE_MAX_ATTEMPTS', 5),
   /** Platform-wide SMS per second: the SNS SMS throughput quota of the account (context smsMps in AWS). */
   smsMaxPerSecond: () => num('SMS_MAX_PER_SECOND', 20),
+  sms: () => smsConfig(),
 };
+
+/** SMS settings of the deployment (lib/config.ts `smsSenderId`, `smsDlt` → the function environment). */
+export interface SmsConfig {
+  /** SNS sender id (India: the DLT-registered header). */
+  senderId?: string;
+  /** TRAI DLT principal entity id (AWS.MM.SMS.EntityId). */
+  entityId?: string;
+  /** DLT template id per catalogue kind (AWS.MM.SMS.TemplateId). */
+  templates: Partial<Record<string, string>>;
+}
+
+export function smsConfig(): SmsConfig {
+  const raw = process.env.SMS_DLT_TEMPLATES;
+  let templates: Record<string, string> = {};
+  if (raw) {
+    const parsed = JSON.parse(raw) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('SMS_DLT_TEMPLATES must be a JSON object {kind: templateId}');
+    templates = Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+  }
+  return { senderId: process.env.SMS_SENDER_ID || undefined, entityId: process.env.SMS_DLT_ENTITY_ID || undefined, templates };
+}
 
 function num(name: string, fallback: number): number {
   const raw = process.env[name];

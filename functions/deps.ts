@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './adapters/dynamo';
-import { ExtensionSecrets, FileSecrets, type SecretsProvider } from './adapters/secrets';
+import { FileSecrets, type SecretsProvider } from './adapters/secrets';
+import { SecretsManagerSecrets } from './adapters/secrets-sdk';
 import type { SmsSender } from './adapters/sms';
 // Ports only (./adapters/ports.ts), not the adapter modules: those call deps(), so importing
 // them here would make an import circle. (adapters/sms.ts still does: see .dependency-cruiser.cjs.)
@@ -9,7 +10,7 @@ import type { BlobStore, CertificateQueue, CertificateSigners, Encryptor } from 
 
 /**
  * The composition root: which adapter backs each port, chosen from the environment.
- * In AWS: Secrets Manager (through the Parameters and Secrets extension) + SNS. Locally (LOCAL_DATA_DIR set): files under .local/.
+ * In AWS: Secrets Manager (Powertools Parameters, cached) + SNS. Locally (LOCAL_DATA_DIR set): files under .local/.
  * Tests replace any of them with overrideDeps().
  */
 export interface Deps {
@@ -39,7 +40,7 @@ let current: Partial<Deps> = {};
 export function deps(): Deps {
   current.db ??= documentClient();
   current.secrets ??= process.env.SECRET_ARN
-    ? new ExtensionSecrets([process.env.SECRET_ARN, process.env.PEPPER_SECRET_ARN ?? ''])
+    ? new SecretsManagerSecrets([process.env.SECRET_ARN, process.env.PEPPER_SECRET_ARN ?? ''])
     : new FileSecrets(join(localDataDir(), 'secrets.json'));
   current.now ??= () => new Date();
   return current as Deps;

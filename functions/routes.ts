@@ -18,7 +18,7 @@ export type AuthMode =
 export interface FunctionGroupDef {
   /** Lambda memory in MB. Default 512 (more memory = more CPU for JSON + crypto). */
   memoryMb?: number;
-  /** Lambda timeout in seconds. Default 10: API Gateway gives up at 29 s anyway. */
+  /** Lambda timeout in seconds. Default 10; at most 25 (lib/api.ts API_MAX_TIMEOUT_SECONDS): API Gateway gives up at 29 s. */
   timeoutSeconds?: number;
   /** Why this group is its own function: what it needs (IAM, concurrency, memory). */
   purpose: string;
@@ -38,13 +38,13 @@ export const functionGroups = {
   booking: { purpose: 'schedule, reschedule, cancel: the surge path, tuned alone (TransactWriteItems on capacity shards)', memoryMb: 1024, sendsSms: true },
   documents: { purpose: 'PDF appointment slips (pdfkit, shipped as a node module: esbuild cannot bundle its fonts)', memoryMb: 1024, nodeModules: ['pdfkit'] },
   availability: { purpose: 'findBy*/calendarBy*/findByLatLong: the most-read path in a surge (notifier bots), read-only, tuned alone', memoryMb: 1024, dataAccess: 'read' },
-  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory)', memoryMb: 1024, timeoutSeconds: 29 },
-  vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout)', memoryMb: 1024, timeoutSeconds: 29 },
+  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory)', memoryMb: 1024, timeoutSeconds: 25 },
+  vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout)', memoryMb: 1024, timeoutSeconds: 25 },
   statistics: { purpose: 'public vaccination statistics, answered from the stats table only (read-only, cached)', memoryMb: 256, dataAccess: 'read' },
   certificates: {
     purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the Devanagari font as node modules), passport link, corrections, public verify/trust/revocations',
     memoryMb: 1536,
-    timeoutSeconds: 29,
+    timeoutSeconds: 25,
     nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari'],
     sendsSms: true,
   },
@@ -63,7 +63,11 @@ export interface RouteDef {
   auth: AuthMode;
   /** Partner routes require an API Gateway API key (`x-api-key`) bound to a usage plan. */
   apiKey?: boolean;
-  /** Per-route stage throttling (requests/s and burst). Default: the stage default. */
+  /**
+   * Not set in this table: the deployed throttle of every route comes from one account budget
+   * (lib/config.ts throttlePlan: context accountRps/accountBurst and throttleShares, which must
+   * sum to at most the budget). Kept for the local gateway, which falls back to its default.
+   */
   throttle?: { rate: number; burst: number };
   /** Public, cacheable answers: seconds a shared cache may keep them. */
   cacheSeconds?: number;
@@ -83,12 +87,12 @@ export interface RouteDef {
 
 export const routes = [
   // --- Sign-in (cowin-api-v2.md "Auth") ---
-  { id: 'publicGenerateOtp', method: 'POST', path: '/api/v2/auth/public/generateOTP', group: 'auth', auth: 'none', throttle: { rate: 2000, burst: 4000 } },
-  { id: 'publicConfirmOtp', method: 'POST', path: '/api/v2/auth/public/confirmOTP', group: 'auth', auth: 'none', throttle: { rate: 2000, burst: 4000 } },
+  { id: 'publicGenerateOtp', method: 'POST', path: '/api/v2/auth/public/generateOTP', group: 'auth', auth: 'none' },
+  { id: 'publicConfirmOtp', method: 'POST', path: '/api/v2/auth/public/confirmOTP', group: 'auth', auth: 'none' },
   { id: 'generateOtp', method: 'POST', path: '/api/v2/auth/generateOTP', group: 'auth', auth: 'none', apiKey: true },
   { id: 'confirmOtp', method: 'POST', path: '/api/v2/auth/confirmOTP', group: 'auth', auth: 'none', apiKey: true },
-  { id: 'generateMobileOtp', method: 'POST', path: '/api/v2/auth/generateMobileOTP', group: 'auth', auth: 'none', throttle: { rate: 2000, burst: 4000 } },
-  { id: 'validateMobileOtp', method: 'POST', path: '/api/v2/auth/validateMobileOtp', group: 'auth', auth: 'none', throttle: { rate: 2000, burst: 4000 } },
+  { id: 'generateMobileOtp', method: 'POST', path: '/api/v2/auth/generateMobileOTP', group: 'auth', auth: 'none' },
+  { id: 'validateMobileOtp', method: 'POST', path: '/api/v2/auth/validateMobileOtp', group: 'auth', auth: 'none' },
   { id: 'logout', method: 'GET', path: '/api/v2/auth/logout', group: 'auth', auth: 'citizen' },
   { id: 'getRecaptcha', method: 'POST', path: '/api/v2/auth/getRecaptcha', group: 'captcha', auth: 'citizen' },
   { id: 'staffLogout', method: 'POST', path: '/api/v2/auth/staff/logout', group: 'auth', auth: 'staff' },
@@ -103,9 +107,9 @@ export const routes = [
   { id: 'registerBeneficiary', method: 'POST', path: '/api/v2/registration/beneficiary/new', group: 'beneficiaries', auth: 'citizen' },
   { id: 'deleteBeneficiary', method: 'POST', path: '/api/v2/registration/beneficiary/delete', group: 'beneficiaries', auth: 'citizen' },
   { id: 'listBeneficiaries', method: 'GET', path: '/api/v2/appointment/beneficiaries', group: 'beneficiaries', auth: 'citizen' },
-  { id: 'schedule', method: 'POST', path: '/api/v2/appointment/schedule', group: 'booking', auth: 'citizen', throttle: { rate: 5000, burst: 10000 } },
-  { id: 'reschedule', method: 'POST', path: '/api/v2/appointment/reschedule', group: 'booking', auth: 'citizen', throttle: { rate: 1000, burst: 2000 } },
-  { id: 'cancel', method: 'POST', path: '/api/v2/appointment/cancel', group: 'booking', auth: 'citizen', throttle: { rate: 1000, burst: 2000 } },
+  { id: 'schedule', method: 'POST', path: '/api/v2/appointment/schedule', group: 'booking', auth: 'citizen' },
+  { id: 'reschedule', method: 'POST', path: '/api/v2/appointment/reschedule', group: 'booking', auth: 'citizen' },
+  { id: 'cancel', method: 'POST', path: '/api/v2/appointment/cancel', group: 'booking', auth: 'citizen' },
   { id: 'appointmentSlip', method: 'GET', path: '/api/v2/appointment/appointmentslip/download', group: 'documents', auth: 'citizen', binary: true },
 
   // --- Availability (cowin-api-v2.md "Availability"): public = cached <= 60 s, protected = live ---
@@ -134,7 +138,7 @@ export const routes = [
   { id: 'vaccinatorFindByMobile', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/findByMobile', group: 'vaccination', auth: 'staff', query: ['mobile_number'] },
   { id: 'vaccinatorFindByReference', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/findByReference', group: 'vaccination', auth: 'staff', query: ['beneficiary_reference_id'] },
   { id: 'vaccinatorRegister', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/new', group: 'vaccination', auth: 'staff' },
-  { id: 'vaccinate', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/vaccinate', group: 'vaccination', auth: 'staff', throttle: { rate: 3000, burst: 6000 } },
+  { id: 'vaccinate', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/vaccinate', group: 'vaccination', auth: 'staff' },
   { id: 'vaccinateBatch', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/vaccinate/batch', group: 'vaccination', auth: 'staff', maxBodyBytes: 512 * 1024 },
   { id: 'correctDose', method: 'POST', path: '/api/v2/vaccinator/doses/{event_id}/correct', group: 'vaccination', auth: 'staff' },
   { id: 'reportAefi', method: 'POST', path: '/api/v2/vaccinator/doses/{event_id}/aefi', group: 'vaccination', auth: 'staff' },
@@ -154,7 +158,7 @@ export const routes = [
   { id: 'certificateLink', method: 'GET', path: '/api/v2/registration/certificate/link', group: 'certificates', auth: 'citizen', query: ['beneficiary_reference_id'] },
   { id: 'certificatePassport', method: 'POST', path: '/api/v2/registration/certificate/passport', group: 'certificates', auth: 'citizen' },
   { id: 'certificateCorrect', method: 'POST', path: '/api/v2/registration/certificate/correct', group: 'certificates', auth: 'citizen' },
-  { id: 'certificateVerify', method: 'POST', path: '/api/v2/certificates/verify', group: 'certificates', auth: 'none', maxBodyBytes: 512 * 1024, throttle: { rate: 1000, burst: 2000 } },
+  { id: 'certificateVerify', method: 'POST', path: '/api/v2/certificates/verify', group: 'certificates', auth: 'none', maxBodyBytes: 512 * 1024 },
   { id: 'certificateRevocations', method: 'GET', path: '/api/v2/certificates/revocations', group: 'certificates', auth: 'none', cacheSeconds: 60 },
   { id: 'certificateTrust', method: 'GET', path: '/api/v2/certificates/trust', group: 'certificates', auth: 'none', cacheSeconds: 60 },
   { id: 'certificateJwks', method: 'GET', path: '/api/.well-known/jwks.json', group: 'certificates', auth: 'none', cacheSeconds: 60, alsoAt: ['/.well-known/jwks.json'] },

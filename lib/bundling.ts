@@ -6,9 +6,15 @@
  */
 import type { BuildOptions } from 'esbuild';
 
+/**
+ * The one Node.js major the Lambda functions run (lib/function.ts LAMBDA_RUNTIME) and the
+ * bundles target. Change it here only; aws-cdk-lib 2.276 offers nodejs22.x and nodejs24.x.
+ */
+export const LAMBDA_NODE_MAJOR = 22 as 22 | 24;
+
 export const bundlingDefaults = {
-  /** Lambda runs nodejs22.x. */
-  target: 'node22',
+  /** Lambda runs nodejs<LAMBDA_NODE_MAJOR>.x. */
+  target: `node${LAMBDA_NODE_MAJOR}`,
   platform: 'node',
   /**
    * CommonJS output: the bundle is one `index.js` the runtime `require`s; ESM-only dependencies

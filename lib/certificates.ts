@@ -48,7 +48,8 @@ export interface CertificatesProps {
   logKey?: kms.IKey;
   /** Alarm topic (lib/observability.ts). Default none (alarms without actions). */
   alarmTopic?: sns.ITopic;
-  smsSenderId?: string;
+  /** Environment of SMS senders (lib/sms.ts smsEnvironment: sender id, DLT ids). Default none. */
+  smsEnvironment?: Record<string, string>;
   /** Holder corrections allowed per beneficiary. Default 2. */
   maxCorrections?: number;
   /** KMS ECC Sign requests/s of the account and region. Default 300 (the default quota). */
@@ -159,7 +160,7 @@ export class Certificates extends Construct {
       ENCRYPTION_KEY_ID: p.dataKey.keyArn,
       CERTIFICATE_FONT_FILE,
       CERTIFICATE_MAX_CORRECTIONS: String(p.maxCorrections ?? 2),
-      ...(p.smsSenderId ? { SMS_SENDER_ID: p.smsSenderId } : {}),
+      ...(p.smsEnvironment ?? {}),
     };
   }
 

@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { tableList, type TableDef } from '../functions/tables';
+import type { WarmThroughput } from './config';
 
 export interface DataProps {
   /** Customer-managed key encrypting every table. */
@@ -12,6 +13,12 @@ export interface DataProps {
    * Default false (DESTROY, for dev stages); true for `prod`.
    */
   retain?: boolean;
+  /**
+   * Warm throughput per table id (lib/config.ts warmThroughputOf): the read and write units/s
+   * the table serves from its first second. Default none (a new on-demand table starts at
+   * ~4,000 writes/s and doubles at most every 30 minutes).
+   */
+  warmThroughput?: Readonly<Record<string, WarmThroughput>>;
 }
 
 /**
@@ -39,6 +46,7 @@ export class Data extends Construct {
         timeToLiveAttribute: def.ttlAttribute,
         deletionProtection: retain,
         removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        warmThroughput: props.warmThroughput?.[def.id],
       });
       for (const index of def.indexes) {
         table.addGlobalSecondaryIndex({
@@ -46,6 +54,8 @@ export class Data extends Construct {
           partitionKey: attr(index.partitionKey),
           sortKey: index.sortKey ? attr(index.sortKey) : undefined,
           projectionType: dynamodb.ProjectionType.ALL,
+          // A cold index throttles the table's writes (GSI back-pressure): warmed like its table.
+          warmThroughput: props.warmThroughput?.[def.id],
         });
       }
       this.tables.set(def.id, table);

@@ -6,12 +6,15 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolve } from 'node:path';
-import { bundlingDefaults, copyNodeModulesCommand } from './bundling';
+import { bundlingDefaults, copyNodeModulesCommand, LAMBDA_NODE_MAJOR } from './bundling';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 import { acknowledge } from './nag';
 
 export { bundlingDefaults, esbuildOptions } from './bundling';
+
+/** The Lambda runtime of every function, from the one constant LAMBDA_NODE_MAJOR (lib/bundling.ts). */
+export const LAMBDA_RUNTIME: lambda.Runtime = { 22: lambda.Runtime.NODEJS_22_X, 24: lambda.Runtime.NODEJS_24_X }[LAMBDA_NODE_MAJOR];
 
 /** Defaults of the house function; functions/routes.ts documents the same for groups. */
 export const FUNCTION_DEFAULTS = {
@@ -33,11 +36,6 @@ export interface HouseFunctionProps {
   timeoutSeconds?: number;
   /** Extra environment variables. Default none. */
   environment?: Record<string, string>;
-  /**
-   * Reads Secrets Manager secrets: adds the AWS Parameters and Secrets Lambda Extension layer,
-   * which functions/adapters/secrets.ts (ExtensionSecrets) calls on localhost. Default false.
-   */
-  readsSecrets?: boolean;
   /** Packages installed beside the bundle instead of bundled; the only externals. Default none. */
   nodeModules?: readonly string[];
   /** Log retention of the function's log group. Default one month (RetentionDays.ONE_MONTH). */
@@ -53,7 +51,7 @@ export interface HouseFunctionProps {
 }
 
 /**
- * The house Lambda function: Node.js 22 on ARM64 (Graviton: cheaper per GB-s, faster
+ * The house Lambda function: Node.js (LAMBDA_RUNTIME) on ARM64 (Graviton: cheaper per GB-s, faster
  * cold start), bundled by esbuild with the AWS SDK inside (see lib/bundling.ts), an explicit
  * log group with retention, X-Ray active tracing, Powertools environment, and its own role
  * that can write only to its own log group (no AWSLambdaBasicExecutionRole wildcard).
@@ -84,7 +82,7 @@ export class HouseFunction extends Construct {
       entry: props.entry,
       handler: 'handler',
       description: props.description ?? props.entry,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memoryMb ?? FUNCTION_DEFAULTS.memoryMb,
       timeout: Duration.seconds(props.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds),
@@ -92,13 +90,6 @@ export class HouseFunction extends Construct {
       logGroup: this.logGroup,
       role: this.role,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      paramsAndSecrets: props.readsSecrets
-        ? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
-            cacheSize: 10,
-            secretsManagerTtl: Duration.minutes(5),
-            logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
-          })
-        : undefined,
       environment: {
         STAGE: props.stage,
         NODE_OPTIONS: '--enable-source-maps',
@@ -133,7 +124,7 @@ export class HouseFunction extends Construct {
     });
     acknowledge(this.fn, {
       'AwsSolutions-L1':
-        'Pinned to nodejs22.x on purpose: the bundles target node22 and are tested on it (local runtime Node 20/22); moving to a newer runtime is a deliberate, tested change, not an automatic one.',
+        `Pinned to ${LAMBDA_RUNTIME.name} on purpose (LAMBDA_NODE_MAJOR in lib/bundling.ts): the bundles target node${LAMBDA_NODE_MAJOR} and are tested on it; moving to a newer runtime is a deliberate, tested change, not an automatic one.`,
     });
   }
 }

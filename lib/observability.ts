@@ -5,9 +5,12 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { DEFAULTS } from './config';
 
 /** Alarm thresholds; docs/operations.md says what to do when each fires. */
 export const ALARMS = {
@@ -25,6 +28,14 @@ export const ALARMS = {
   wafBlocked: 5000,
   /** SMS delivery failures as a percentage of SMS sent, over 15 minutes (only when at least 20 sent). */
   smsFailurePercent: 5,
+  /** API answers 429 (gateway throttles + functions shedding load) as a percentage of requests, 5 minutes, at least 100 requests. */
+  api429Percent: 5,
+  /** Cache misses as a percentage of cache lookups, 15 minutes, at least 1000 lookups (the public availability cache stopped working). */
+  cacheMissPercent: 50,
+  /** Age of the oldest stream record the consumer is working on, ms (statistics and certificates behind). */
+  streamIteratorAgeMs: 60_000,
+  /** KMS Sign calls as a fraction of the account's Sign quota, per minute (throttling next). */
+  kmsSignFraction: 0.8,
 } as const;
 
 export interface ObservabilityProps {
@@ -39,6 +50,16 @@ export interface ObservabilityProps {
   key: kms.IKey;
   /** Email subscribed to the alarm topic. Default none (subscribe pagers by hand). */
   alarmEmail?: string;
+  /** The SMS monthly spend limit (USD); an alarm fires at 80 % of it. Default 1. */
+  smsMonthlySpendUsd?: number;
+  /** Every dead-letter queue by name: each alarms on depth ≥ 1. Default none. */
+  deadLetterQueues?: ReadonlyMap<string, sqs.IQueue>;
+  /** Stream consumers by name: each alarms on iterator age. Default none. */
+  streamConsumers?: ReadonlyMap<string, lambda.IFunction>;
+  /** The API access log group: 429s are counted from it (API Gateway has no 429 metric). */
+  accessLogs?: logs.ILogGroup;
+  /** KMS ECC Sign requests/s of the account and region. Default 300. */
+  kmsSignQuota?: number;
 }
 
 /** Dashboard and alarms an on-call would page for, all to one KMS-encrypted SNS topic. */
@@ -85,6 +106,56 @@ export class Observability extends Construct {
     });
     alarm('Api5xxRate', rate5xx, ALARMS.api5xxPercent, `More than ${ALARMS.api5xxPercent}% of API requests answered 5xx over 5 minutes.`);
     alarm('ApiP99Latency', latency('p99'), ALARMS.apiP99Ms, `API p99 latency above ${ALARMS.apiP99Ms} ms in 2 of the last 3 5-minute periods.`, 3, 2);
+
+    // 429s: API Gateway reports only 4XXError, so a metric filter counts them in the access log.
+    if (props.accessLogs) {
+      const throttled = new logs.MetricFilter(this, 'Api429Filter', {
+        logGroup: props.accessLogs,
+        filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
+        metricNamespace: `OpenCowin/${props.stage}`,
+        metricName: 'Api429',
+        metricValue: '1',
+        defaultValue: 0,
+      }).metric({ period: five, statistic: 'Sum' });
+      const rate429 = new cloudwatch.MathExpression({
+        expression: 'IF(requests >= 100, 100 * throttled / requests, 0)',
+        usingMetrics: { requests: count, throttled },
+        period: five,
+        label: '429 %',
+      });
+      alarm('Api429Rate', rate429, ALARMS.api429Percent, `More than ${ALARMS.api429Percent}% of API requests answered 429 over 5 minutes (throttle budget or DynamoDB capacity too small for the load).`);
+    }
+    // Cache: misses as a share of lookups (only cached routes count); a cold or evicted cache sends every bot to the functions.
+    const fifteen = Duration.minutes(15);
+    const cacheMetric = (metricName: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: { ApiName: props.api.restApiName, Stage: stage.stageName }, period: fifteen, statistic: 'Sum' });
+    const missRate = new cloudwatch.MathExpression({
+      expression: 'IF((hits + misses) >= 1000, 100 * misses / (hits + misses), 0)',
+      usingMetrics: { hits: cacheMetric('CacheHitCount'), misses: cacheMetric('CacheMissCount') },
+      period: fifteen,
+      label: 'cache miss %',
+    });
+    alarm('ApiCacheMissRate', missRate, ALARMS.cacheMissPercent, `More than ${ALARMS.cacheMissPercent}% of cache lookups missed over 15 minutes (cache hit ratio below ${100 - ALARMS.cacheMissPercent}%).`);
+
+    // --- Queues and streams ---
+    for (const [name, queue] of props.deadLetterQueues ?? []) {
+      alarm(`DlqDepth${pascal(name)}`, queue.metricApproximateNumberOfMessagesVisible({ period: five, statistic: 'Maximum' }), 0, `Dead-letter queue ${name} holds messages: work failed for good and waits for a redrive.`);
+    }
+    for (const [name, fn] of props.streamConsumers ?? []) {
+      alarm(`StreamIteratorAge${pascal(name)}`, fn.metric('IteratorAge', { period: five, statistic: 'Maximum' }), ALARMS.streamIteratorAgeMs, `Stream consumer ${name} is more than ${ALARMS.streamIteratorAgeMs / 1000} s behind the table.`);
+    }
+
+    // --- KMS: Sign calls against the account quota (AWS/Usage; KMS publishes no throttle metric) ---
+    const signQuota = props.kmsSignQuota ?? DEFAULTS.kmsSignQuota;
+    const signCalls = new cloudwatch.Metric({
+      namespace: 'AWS/Usage',
+      metricName: 'CallCount',
+      dimensionsMap: { Service: 'KMS', Type: 'API', Resource: 'Sign', Class: 'None' },
+      period: Duration.minutes(1),
+      statistic: 'Sum',
+      label: 'KMS Sign calls / min',
+    });
+    alarm('KmsSignNearQuota', signCalls, signQuota * 60 * ALARMS.kmsSignFraction, `KMS Sign calls above ${ALARMS.kmsSignFraction * 100}% of the ${signQuota}/s quota: certificate signing is about to be throttled.`, 3, 2);
 
     // --- Lambda ---
     const fnWidgets: cloudwatch.IWidget[] = [];
@@ -152,6 +223,14 @@ export class Observability extends Construct {
       period: Duration.minutes(15),
       label: 'SMS failure %',
     });
+    const spendLimit = props.smsMonthlySpendUsd ?? DEFAULTS.smsMonthlySpendUsd;
+    const spend = new cloudwatch.Metric({ namespace: 'AWS/SNS', metricName: 'SMSMonthToDateSpentUSD', period: Duration.minutes(15), statistic: 'Maximum', label: 'SMS spend this month (USD)' });
+    alarm(
+      'SmsSpend',
+      spend,
+      spendLimit * DEFAULTS.smsSpendAlarmFraction,
+      `SMS spend this month is above ${DEFAULTS.smsSpendAlarmFraction * 100}% of the ${spendLimit} USD limit: SNS stops sending OTPs at the limit.`,
+    );
     alarm('SmsDeliveryFailures', smsFailureRate, ALARMS.smsFailurePercent, `More than ${ALARMS.smsFailurePercent}% of OTP SMS failed over 15 minutes.`);
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

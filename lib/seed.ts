@@ -24,6 +24,10 @@ export interface ReferenceDataProps {
   logKey: kms.IKey;
   /** Keep log groups on removal. Default false. */
   retain?: boolean;
+  /** Also seed the demo centres and a week of sessions (context demoSeed; refused for prod). Default false. */
+  demo?: boolean;
+  /** Indexes of the table (the demo seeder reads centres back through them). */
+  indexNames?: readonly string[];
 }
 
 /** Seeds states, districts, id types and genders at deploy time (functions/seed/handler.ts). */
@@ -38,16 +42,26 @@ export class ReferenceData extends Construct {
       stage: props.stage,
       serviceName: 'open-cowin-seed',
       description: 'Deploy-time reference data seeder (custom resource)',
-      memoryMb: 256,
-      timeoutSeconds: 300,
+      memoryMb: props.demo ? 1024 : 256,
+      // Demo: every district's centres and 7 days of sessions in one invocation (Lambda's maximum).
+      timeoutSeconds: props.demo ? 900 : 300,
       logKey: props.logKey,
       logRemovalPolicy: removalPolicy,
-      environment: { [tables.main.envVar]: props.table.tableName },
+      environment: { [tables.main.envVar]: props.table.tableName, ...(props.demo ? { SEED_DEMO: 'true' } : {}) },
     });
     // Writes only: batch puts of reference items into the one table.
     this.seeder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:DescribeTable'], resources: [props.table.tableArn] }),
     );
+    if (props.demo) {
+      // The demo seeder reads its markers and the centres it wrote (Query, BatchGet).
+      this.seeder.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+          resources: [props.table.tableArn, ...(props.indexNames ?? []).map((i) => `${props.table.tableArn}/index/${i}`)],
+        }),
+      );
+    }
     this.seeder.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [props.dataKey.keyArn] }),
     );
@@ -76,7 +90,7 @@ export class ReferenceData extends Construct {
     new CustomResource(this, 'Seed', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::ReferenceData',
-      properties: { dataHash: dataHash() },
+      properties: { dataHash: dataHash(), ...(props.demo ? { demo: 'true' } : {}) },
     });
   }
 }

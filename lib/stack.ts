@@ -4,13 +4,13 @@ import { Construct } from 'constructs';
 import { functionGroups } from '../functions/routes';
 import { tableList, tables } from '../functions/tables';
 import { Api } from './api';
-import type { DeployConfig } from './config';
+import { DEFAULTS, reservedConcurrencyOf, throttlePlan, validateConfig, warmThroughputOf, type DeployConfig } from './config';
 import { Data } from './data';
 import { Keys } from './keys';
 import { Observability } from './observability';
 import { AppSecrets } from './secrets';
 import { ReferenceData } from './seed';
-import { SmsSettings } from './sms';
+import { SmsSettings, smsEnvironment } from './sms';
 import { Certificates } from './certificates';
 import { StaffIdentity } from './identity';
 import { Documents } from './storage';
@@ -39,16 +39,20 @@ export class OpenCowinStack extends Stack {
   readonly certificates: Certificates;
 
   constructor(scope: Construct, id: string, props: OpenCowinStackProps) {
-    super(scope, id, props);
+    // Pinned to the configured region when there is one (an India stage must be, for the DLT rule).
+    super(scope, id, { ...props, env: props.env ?? (props.config.region ? { region: props.config.region } : undefined) });
     const { stage } = props.config;
     const retain = stage === 'prod';
+    // Configs built in code (tests, scripts) get the same rules as context (lib/config.ts).
+    validateConfig(props.config);
+    const sms = smsEnvironment({ senderId: props.config.smsSenderId, dlt: props.config.smsDlt });
 
     this.keys = new Keys(this, 'Keys', { stage, retain });
-    this.data = new Data(this, 'Data', { key: this.keys.data, retain });
+    this.data = new Data(this, 'Data', { key: this.keys.data, retain, warmThroughput: warmThroughputOf(props.config) });
     this.documents = new Documents(this, 'Documents', { key: this.keys.data, retain });
     this.secrets = new AppSecrets(this, 'Secrets', { stage, key: this.keys.data, retain });
     this.identity = new StaffIdentity(this, 'StaffIdentity', { retain });
-    new SmsSettings(this, 'Sms', { senderId: props.config.smsSenderId, logKey: this.keys.data, retain });
+    const smsSettings = new SmsSettings(this, 'Sms', { senderId: props.config.smsSenderId, monthlySpendUsd: props.config.smsMonthlySpendUsd, logKey: this.keys.data, retain });
     this.api = new Api(this, 'Api', {
       stage,
       tables: this.data.tables,
@@ -58,17 +62,27 @@ export class OpenCowinStack extends Stack {
       pepperSecret: this.secrets.pepper,
       documentsBucket: this.documents.bucket,
       corsOrigin: props.config.corsOrigin,
-      smsSenderId: props.config.smsSenderId,
+      smsEnvironment: sms,
+      throttles: throttlePlan(props.config),
+      reservedConcurrency: reservedConcurrencyOf(props.config),
       staffEnvironment: this.identity.environment(),
       retain,
     });
     this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain });
-    this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.api.deploymentStage, rateLimit: props.config.wafRateLimit, otpSendsPerIp: props.config.otpSendsPerIp, logKey: this.keys.data, retain });
+    this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.stage, rateLimit: props.config.wafRateLimit, otpSendsPerIp: props.config.otpSendsPerIp, logKey: this.keys.data, retain });
     // The platform-wide SMS budget (functions/auth/service.ts reserveOtpSend): the account's SNS SMS throughput quota.
     if (props.config.smsMps !== undefined) {
       for (const [group, fn] of this.api.functions) if ((functionGroups as Record<string, { sendsSms?: boolean }>)[group]?.sendsSms) fn.fn.addEnvironment('SMS_MAX_PER_SECOND', String(props.config.smsMps));
     }
-    const reference = new ReferenceData(this, 'ReferenceData', { stage, table: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, logKey: this.keys.data, retain });
+    const reference = new ReferenceData(this, 'ReferenceData', {
+      stage,
+      table: this.data.tables.get(tables.main.id)!,
+      dataKey: this.keys.data,
+      logKey: this.keys.data,
+      retain,
+      demo: props.config.demoSeed,
+      indexNames: tables.main.indexes.map((i) => i.name),
+    });
     this.certificates = new Certificates(this, 'Certificates', {
       stage,
       tables: this.data.tables,
@@ -79,7 +93,8 @@ export class OpenCowinStack extends Stack {
       pdfAlias: this.keys.pdfAlias,
       bucket: this.documents.bucket,
       logKey: this.keys.data,
-      smsSenderId: props.config.smsSenderId,
+      smsEnvironment: sms,
+      kmsSignQuota: props.config.kmsSignQuota ?? DEFAULTS.kmsSignQuota,
       retain,
     });
     this.certificates.configureApiFunction(this.api.functions.get('certificates')!);
@@ -92,6 +107,12 @@ export class OpenCowinStack extends Stack {
       webAclName: this.waf.name,
       key: this.keys.data,
       alarmEmail: props.config.alarmEmail,
+      smsMonthlySpendUsd: smsSettings.monthlySpendUsd,
+      // The certificate DLQ already alarms in lib/certificates.ts (CertificateDlqDepth).
+      deadLetterQueues: new Map([['streams', this.streams.dlq]]),
+      streamConsumers: new Map([['streams', this.streams.fn]]),
+      accessLogs: this.api.accessLogs,
+      kmsSignQuota: props.config.kmsSignQuota ?? DEFAULTS.kmsSignQuota,
     });
 
     // The certificate pipeline's alarms (DLQ depth, worker errors, backlog age) page the same topic.
@@ -103,6 +124,7 @@ export class OpenCowinStack extends Stack {
     new CfnOutput(this, 'QrSigningKeyAlias', { value: this.keys.qrAlias });
     new CfnOutput(this, 'PdfSigningKeyAlias', { value: this.keys.pdfAlias });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
+    new CfnOutput(this, 'StaffUserPoolId', { value: this.identity.userPool.userPoolId, description: 'scripts/create-admin.sh creates the first ops administrator here' });
     if (this.api.partnerKey) new CfnOutput(this, 'PartnerApiKeyId', { value: this.api.partnerKey.keyId, description: 'aws apigateway get-api-key --include-value --api-key <id>' });
   }
 }

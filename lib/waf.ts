@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -69,10 +69,9 @@ export class Waf extends Construct {
     };
     const exempt = [...new Set(large.map((r) => r.path))].map(
       (path): wafv2.CfnWebACL.StatementProperty => ({
-        // WAF sees the stage prefix (/<stage>/api/...); path parameters match one segment.
         regexMatchStatement: {
           fieldToMatch: { uriPath: {} },
-          regexString: `^/[^/]+${path.split('/').map((seg) => (/^\{\w+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`,
+          regexString: exemptPathRegex(path),
           textTransformations: [{ priority: 0, type: 'NONE' }],
         },
       }),
@@ -147,8 +146,11 @@ export class Waf extends Construct {
       webAclArn: this.webAcl.attrArn,
     });
 
-    // WAF requires the log group name to start with aws-waf-logs-.
-    const logGroupName = `aws-waf-logs-open-cowin-${props.stage}`;
+    // WAF requires the log group name to start with aws-waf-logs-. The suffix is this stack's id
+    // (a GUID new with every stack), so a group retained by a failed first deploy never
+    // blocks the retry with "already exists".
+    const stackGuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    const logGroupName = `aws-waf-logs-open-cowin-${props.stage}-${stackGuid}`;
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName,
       retention: logs.RetentionDays.ONE_MONTH,
@@ -177,11 +179,11 @@ export class Waf extends Construct {
   }
 }
 
-/** WAF sees the stage prefix (/<stage>/api/...): one regex for the exact OTP-sending paths. */
+/** One regex for the exact OTP-sending paths, with or without a stage / base-path prefix (see exemptPathRegex). */
 export function otpSendingPathRegex(): string {
   const byId = new Map((routes as readonly RouteDef[]).map((r) => [r.id, r.path]));
   const paths = OTP_SENDING_ROUTES.map((id) => byId.get(id)!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return `^/[^/]+(${paths.join('|')})/?$`;
+  return `^(/[^/]+)?(${paths.join('|')})/?$`;
 }
 
 /**
@@ -214,4 +216,17 @@ function otpSendsRule(limit: number, priority: number, visibilityConfig: wafv2.C
     },
     visibilityConfig,
   };
+}
+
+/**
+ * The URI path WAF sees for a route: `/<stage>/api/...` on the execute-api endpoint, `/api/...`
+ * behind a custom domain mapped without a base path, `/<base>/api/...` with one. Path
+ * parameters match one segment; a trailing slash is allowed.
+ */
+export function exemptPathRegex(path: string): string {
+  const body = path
+    .split('/')
+    .map((seg) => (/^\{\w+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return `^(/[^/]+)?${body}/?$`;
 }

@@ -1,30 +1,28 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider as PowertoolsSecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseSecrets, type AppSecrets, type SecretsProvider } from './secrets';
 
-const REFRESH_MS = 5 * 60_000;
+/** Seconds a secret value is reused before Secrets Manager is asked again (per container). */
+export const SECRETS_MAX_AGE_SECONDS = 300;
 
 /**
- * AWS Secrets Manager: one or more JSON secrets whose keys together make `{jwtSecret, pepper}`
- * (the stack deploys two generated secrets, SECRET_ARN `{jwtSecret}` and PEPPER_SECRET_ARN
- * `{pepper}`, because generateSecretString makes one key per secret; a single secret holding
- * both still works). Cached per container, refreshed every 5 min.
+ * AWS Secrets Manager through Powertools Parameters (`@aws-lambda-powertools/parameters`):
+ * a plain SDK call, so it works in every region (the Lambda extension layer it replaces has a
+ * per-region layer ARN and none for ap-south-2), cached per container for 5 minutes.
+ * One or more JSON secrets whose keys together make `{jwtSecret, pepper}` (the stack deploys
+ * SECRET_ARN `{jwtSecret}` and PEPPER_SECRET_ARN `{pepper}`, because generateSecretString makes
+ * one key per secret; a single secret holding both still works). Used by the functions
+ * (functions/deps.ts) and by scripts.
  */
-/** For code outside Lambda (scripts, tools): the SDK client. Functions use ExtensionSecrets. */
 export class SecretsManagerSecrets implements SecretsProvider {
-  private cached?: { at: number; value: Promise<AppSecrets> };
   private readonly secretIds: string[];
-  constructor(secretIds: string | readonly string[], private readonly client = new SecretsManagerClient({})) {
+  private readonly provider: PowertoolsSecretsProvider;
+  constructor(secretIds: string | readonly string[], client: SecretsManagerClient = new SecretsManagerClient({}), private readonly maxAge = SECRETS_MAX_AGE_SECONDS) {
     this.secretIds = (typeof secretIds === 'string' ? [secretIds] : [...secretIds]).filter(Boolean);
+    this.provider = new PowertoolsSecretsProvider({ awsSdkV3Client: client });
   }
-  get(): Promise<AppSecrets> {
-    if (!this.cached || Date.now() - this.cached.at > REFRESH_MS) {
-      const value = Promise.all(
-        this.secretIds.map((id) => this.client.send(new GetSecretValueCommand({ SecretId: id })).then((r) => JSON.parse(r.SecretString ?? '{}') as object)),
-      ).then((parts) => parseSecrets(JSON.stringify(Object.assign({}, ...parts))));
-      value.catch(() => (this.cached = undefined));
-      this.cached = { at: Date.now(), value };
-    }
-    return this.cached.value;
+  async get(): Promise<AppSecrets> {
+    const parts = await Promise.all(this.secretIds.map((id) => this.provider.get(id, { maxAge: this.maxAge, transform: 'json' })));
+    return parseSecrets(JSON.stringify(Object.assign({}, ...parts)));
   }
 }
-

@@ -12,39 +12,6 @@ export interface AppSecrets {
 
 export interface SecretsProvider { get(): Promise<AppSecrets> }
 
-const REFRESH_MS = 5 * 60_000;
-
-/**
- * In Lambda: the AWS Parameters and Secrets Lambda Extension (a layer added by lib/function.ts)
- * serves Secrets Manager on localhost and caches it, so functions bundle no Secrets Manager
- * client. One or more JSON secrets whose keys together make `{jwtSecret, pepper}` (the stack
- * deploys SECRET_ARN `{jwtSecret}` and PEPPER_SECRET_ARN `{pepper}`: generateSecretString makes
- * one key per secret). Cached per container, refreshed every 5 min (the extension caches too).
- */
-export class ExtensionSecrets implements SecretsProvider {
-  private cached?: { at: number; value: Promise<AppSecrets> };
-  private readonly secretIds: string[];
-  constructor(secretIds: readonly string[], private readonly port = Number(process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? 2773)) {
-    this.secretIds = secretIds.filter(Boolean);
-  }
-  get(): Promise<AppSecrets> {
-    if (!this.cached || Date.now() - this.cached.at > REFRESH_MS) {
-      const value = Promise.all(this.secretIds.map((id) => this.fetch(id))).then((parts) => parseSecrets(JSON.stringify(Object.assign({}, ...parts))));
-      value.catch(() => (this.cached = undefined));
-      this.cached = { at: Date.now(), value };
-    }
-    return this.cached.value;
-  }
-  private async fetch(secretId: string): Promise<object> {
-    const res = await fetch(`http://localhost:${this.port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
-      headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
-    });
-    if (!res.ok) throw new Error(`secrets extension answered ${res.status} for a secret`);
-    const body = (await res.json()) as { SecretString?: string };
-    return JSON.parse(body.SecretString ?? '{}') as object;
-  }
-}
-
 /** Local secrets file, created on first use with fresh random values (kept under .local/). */
 export class FileSecrets implements SecretsProvider {
   private value?: AppSecrets;

@@ -1,8 +1,9 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
+import { smsConfig, type SmsConfig } from '../config';
 import { deps } from '../deps';
-import type { SmsMessage } from '../sms/catalogue';
+import type { SmsKind, SmsMessage } from '../sms/catalogue';
 
 /**
  * The port every context uses to text a citizen. `to` is E.164 (+91XXXXXXXXXX); the message comes
@@ -10,20 +11,40 @@ import type { SmsMessage } from '../sms/catalogue';
  */
 export interface SmsSender { send(to: string, message: SmsMessage): Promise<void> }
 
-/** Amazon SNS direct-to-phone SMS, transactional (OTPs must not be dropped as promotional). */
+/** A kind has no DLT template id configured: sending it to India would be dropped by the carriers. */
+export class SmsTemplateMissingError extends Error {
+  constructor(readonly kind: SmsKind) {
+    super(`no DLT template id configured for SMS kind '${kind}' (context smsDlt.templates.${kind})`);
+    this.name = 'SmsTemplateMissingError';
+  }
+}
+
+/**
+ * Amazon SNS direct-to-phone SMS, transactional (OTPs must not be dropped as promotional).
+ * For Indian recipients SNS needs the TRAI DLT registration with each message:
+ * `AWS.MM.SMS.EntityId` (the principal entity) and `AWS.MM.SMS.TemplateId` (the template the
+ * text matches), both from the deployment (lib/config.ts `smsDlt` → SMS_DLT_ENTITY_ID and
+ * SMS_DLT_TEMPLATES). With an entity id configured, a kind without a template id is refused
+ * here rather than sent to be silently dropped.
+ */
 export class SnsSmsSender implements SmsSender {
-  constructor(private readonly client = new SNSClient({}), private readonly senderId = process.env.SMS_SENDER_ID) {}
+  constructor(
+    private readonly client = new SNSClient({}),
+    private readonly settings: SmsConfig = smsConfig(),
+  ) {}
   async send(to: string, message: SmsMessage): Promise<void> {
-    await this.client.send(
-      new PublishCommand({
-        PhoneNumber: to,
-        Message: message.text,
-        MessageAttributes: {
-          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
-          ...(this.senderId ? { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.senderId } } : {}),
-        },
-      }),
-    );
+    const { senderId, entityId, templates } = this.settings;
+    const attributes: Record<string, MessageAttributeValue> = {
+      'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+    };
+    if (senderId) attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: senderId };
+    if (entityId) {
+      const templateId = templates[message.kind];
+      if (!templateId) throw new SmsTemplateMissingError(message.kind);
+      attributes['AWS.MM.SMS.EntityId'] = { DataType: 'String', StringValue: entityId };
+      attributes['AWS.MM.SMS.TemplateId'] = { DataType: 'String', StringValue: templateId };
+    }
+    await this.client.send(new PublishCommand({ PhoneNumber: to, Message: message.text, MessageAttributes: attributes }));
   }
 }
 

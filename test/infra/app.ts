@@ -9,6 +9,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { DeployConfig } from '../../lib/config';
 import { OpenCowinStack } from '../../lib/stack';
 
+/** DLT ids of the test stages (any digits: SNS checks them only on a real send). */
+export const TEST_DLT = { entityId: '1101000000000000001', templates: { otp: '1107000000000000011', certificateReady: '1107000000000000012' } };
+
 export function buildStack(config: Partial<DeployConfig> = {}, opts: { bundle?: boolean } = {}): { app: App; stack: OpenCowinStack; template: Template } {
   const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const app = new App({ context: { ...cdkJson.context, ...(opts.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) } });

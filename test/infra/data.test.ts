@@ -69,11 +69,11 @@ describe('documents bucket and keys', () => {
   });
 
   it('sets transactional SMS, seeds reference data, and alarms to an encrypted topic', () => {
-    dev.hasResourceProperties('Custom::SmsAttributes', { Create: Match.stringLikeRegexp('"DefaultSMSType":"Transactional"') });
+    expect(JSON.stringify(Object.values(dev.findResources('Custom::SmsAttributes'))[0])).toContain('\\"DefaultSMSType\\":\\"Transactional\\"');
     dev.hasResourceProperties('Custom::ReferenceData', { dataHash: Match.stringLikeRegexp('^[0-9a-f]{16}$') });
     dev.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(dev.findResources('AWS::CloudWatch::Alarm')).map((a) => (a.Properties as { AlarmName: string }).AlarmName);
-    for (const name of ['Api5xxRate', 'ApiP99Latency', 'WafBlockedSpike', 'SmsDeliveryFailures']) expect(alarms).toContain(`open-cowin-dev-${name}`);
+    for (const name of ['Api5xxRate', 'ApiP99Latency', 'WafBlockedSpike', 'SmsDeliveryFailures', 'SmsSpend']) expect(alarms).toContain(`open-cowin-dev-${name}`);
     expect(alarms.filter((a) => a.includes('LambdaErrors')).length).toBeGreaterThan(0);
     expect(alarms.filter((a) => a.includes('DynamoThrottles')).length).toBe(tableList.length);
   });

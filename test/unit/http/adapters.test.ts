@@ -7,8 +7,6 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { SnsSmsSender } from '../../../functions/adapters/sms';
 import { SecretsManagerSecrets } from '../../../functions/adapters/secrets-sdk';
-import { ExtensionSecrets } from '../../../functions/adapters/secrets';
-import { createServer } from 'node:http';
 import { DynamoAuthStore } from '../../../functions/auth/dynamo-store';
 import { overrideDeps, resetDeps } from '../../../functions/deps';
 
@@ -16,7 +14,7 @@ describe('SNS SMS adapter', () => {
   it('publishes a transactional SMS to the E.164 number with the sender id', async () => {
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).resolves({ MessageId: 'm1' });
-    await new SnsSmsSender(new SNSClient({ region: 'ap-south-1' }), 'COWIN').send('+919876543210', { kind: 'otp', text: 'hello' });
+    await new SnsSmsSender(new SNSClient({ region: 'ap-south-1' }), { senderId: 'COWIN', templates: {} }).send('+919876543210', { kind: 'otp', text: 'hello' });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       PhoneNumber: '+919876543210',
       Message: 'hello',
@@ -38,35 +36,6 @@ describe('Secrets Manager adapter', () => {
     expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ jwtSecret: 'short', pepper: 'p' }) });
     await expect(new SecretsManagerSecrets('x', new SecretsManagerClient({ region: 'ap-south-1' })).get()).rejects.toThrow(/at least 32/);
-  });
-});
-
-describe('Parameters and Secrets extension adapter', () => {
-  it('asks the extension on localhost with the session token and merges the secrets', async () => {
-    const seen: Array<{ url?: string; token?: string | string[] }> = [];
-    const server = createServer((req, res) => {
-      seen.push({ url: req.url, token: req.headers['x-aws-parameters-secrets-token'] });
-      const id = new URL(req.url ?? '', 'http://x').searchParams.get('secretId');
-      res.end(JSON.stringify({ SecretString: JSON.stringify(id === 'jwt-arn' ? { jwtSecret: 'j'.repeat(40) } : { pepper: 'p'.repeat(40) }) }));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    process.env.AWS_SESSION_TOKEN = 'session-token';
-    try {
-      const secrets = new ExtensionSecrets(['jwt-arn', 'pepper-arn'], (server.address() as { port: number }).port);
-      expect(await secrets.get()).toEqual({ jwtSecret: 'j'.repeat(40), pepper: 'p'.repeat(40) });
-      await secrets.get();
-      // One request per secret, sent together (their order on the wire is not fixed), then cached.
-      expect(seen).toHaveLength(2);
-      expect(seen).toEqual(
-        expect.arrayContaining([
-          { url: '/secretsmanager/get?secretId=jwt-arn', token: 'session-token' },
-          { url: '/secretsmanager/get?secretId=pepper-arn', token: 'session-token' },
-        ]),
-      );
-    } finally {
-      delete process.env.AWS_SESSION_TOKEN;
-      server.close();
-    }
   });
 });
 
