@@ -5,4 +5,5 @@ declare const window: any;
 declare const sessionStorage: any;
 declare const localStorage: any;
 declare const navigator: any;
+declare const indexedDB: any;
 declare type Document = any;
