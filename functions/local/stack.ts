@@ -16,6 +16,7 @@ import { routes, type FunctionGroup } from '../routes';
 import { tableList, tables, type TableDef } from '../tables';
 import { startDynamoLocal } from './dynamodb-local';
 import { createGateway, type GroupHandler } from './gateway';
+import { createStaticHandler } from './static';
 import { startS3Local } from './s3-local';
 import { ensureTables } from './tables';
 import { seeders } from './seeders';
@@ -144,7 +145,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     return h;
   };
   const gateway = createGateway({ routes, loadHandler, apiKeys: () => new Set([partnerApiKey]) });
-  const server: Server = createServer((req, res) => void gateway(req, res));
+  const web = createStaticHandler(); // the web apps (functions/local/static.ts); /api/* goes to the gateway
+  const server: Server = createServer((req, res) => void (web(req, res) || gateway(req, res)));
   server.keepAliveTimeout = 65_000;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,130 @@
+/**
+ * The verifier page in a real browser: a real issued certificate (dose recorded through the
+ * vaccinator API, PDF downloaded with the citizen's token) uploaded as the PDF and as a PNG of
+ * its QR → "valid"; after a correction the old certificate → "revoked"; offline (DevTools
+ * network emulation) the page still loads and verifies, and nothing is sent to the server.
+ */
+import './support/quiet';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import QRCode from 'qrcode';
+import type { Page } from 'puppeteer-core';
+import { certificateQueueIdle } from '../../functions/adapters/certificate-queue';
+import { extractHc1FromPdf } from '../../functions/certificates/pades';
+import { streamPoller } from '../../functions/local/stack';
+import { createCenter, person, staffToken } from '../integration/vaccination/support';
+import { uniqueMobile } from '../support/stack';
+import { axeViolations, newPage, screenshots, startWebStack, waitForText, WAIT, type WebStack } from './support/web';
+
+jest.setTimeout(240_000);
+
+let web: WebStack;
+let page: Page;
+const files = mkdtempSync(join(tmpdir(), 'cowin-verify-'));
+let citizen: { token: string; ben: string };
+let pdfPath: string;
+let pngPath: string;
+
+const drained = async () => {
+  await streamPoller!.drained();
+  await certificateQueueIdle();
+  await streamPoller!.drained();
+};
+
+beforeAll(async () => {
+  web = await startWebStack();
+  const centerId = await createCenter(9, 141);
+  const vaccinator = await staffToken('vaccinator', { centers: [centerId] });
+  const token = await web.stack.signIn(uniqueMobile());
+  const reg = await web.stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body: person({ name: 'Meena Kumari', birth_year: 1985 }) });
+  citizen = { token, ben: reg.body.beneficiary_reference_id };
+  const dose = await web.stack.call('POST', '/api/v2/vaccinator/beneficiaries/vaccinate', {
+    token: vaccinator,
+    body: { beneficiary_reference_id: citizen.ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: '4121Z005', dose: 1, vaccinator_name: 'Sister Mary' },
+  });
+  expect(dose.status).toBe(200);
+  await drained();
+  const pdf = await web.stack.call('GET', `/api/v2/registration/certificate/download?beneficiary_reference_id=${citizen.ben}`, { token });
+  expect(pdf.status).toBe(200);
+  pdfPath = join(files, 'certificate.pdf');
+  writeFileSync(pdfPath, pdf.bytes);
+  pngPath = join(files, 'qr.png');
+  await QRCode.toFile(pngPath, extractHc1FromPdf(pdf.bytes)!, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 4 });
+  page = await newPage(web);
+});
+afterAll(async () => web?.stop());
+
+async function upload(path: string) {
+  await page.evaluate(() => document.getElementById('result')?.replaceChildren());
+  const input = await page.waitForSelector('input[type=file]', WAIT);
+  await input!.uploadFile(path);
+  return page.waitForSelector('#result .verdict', WAIT).then((el) => el!.evaluate((e: any) => e.dataset.status as string));
+}
+
+test('a real certificate: the PDF and a PNG of its QR are valid, with name, date of birth and doses', async () => {
+  await page.goto(`${web.stack.url}/verify/`);
+  await page.waitForSelector('body[data-ready]', WAIT);
+  await waitForText(page, '#trust-age', /1 QR signing keys?, updated just now/);
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshots(page, 'verify-start');
+
+  expect(await upload(pdfPath)).toBe('valid');
+  expect(await page.$eval('#result .holder', (e) => e.textContent)).toBe('Meena Kumari');
+  expect(await page.$eval('#result .dob', (e) => e.textContent)).toBe('1985');
+  expect(await page.$eval('#result .doses', (e) => e.textContent)).toMatch(/^dose 1 of 2 on \d{4}-\d{2}-\d{2}$/);
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshots(page, 'verify-valid');
+
+  expect(await upload(pngPath)).toBe('valid');
+  expect(await page.$eval('#result .holder', (e) => e.textContent)).toBe('Meena Kumari');
+});
+
+test('a tampered QR is invalid', async () => {
+  const { extractHc1FromPdf: extract } = await import('../../functions/certificates/pades');
+  const { readFileSync } = await import('node:fs');
+  const hc1 = extract(readFileSync(pdfPath))!;
+  // Flip one Base45 character in the middle: the signature (or the structure) no longer holds.
+  const i = Math.floor(hc1.length / 2);
+  const tampered = hc1.slice(0, i) + (hc1[i] === 'A' ? 'B' : 'A') + hc1.slice(i + 1);
+  const path = join(files, 'tampered.png');
+  await QRCode.toFile(path, tampered, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 4 });
+  expect(await upload(path)).toBe('invalid');
+});
+
+test('after a correction the old certificate is revoked', async () => {
+  const r = await web.stack.call('POST', '/api/v2/registration/certificate/correct', { token: citizen.token, body: { beneficiary_reference_id: citizen.ben, name: 'Meena Kumari Sharma', reason: 'spelling' } });
+  expect(r.status).toBe(200);
+  await drained();
+  const snapshot = await web.stack.call('GET', '/api/v2/certificates/revocations');
+  expect(snapshot.body.entries.length).toBeGreaterThan(0);
+  await page.reload();
+  await page.waitForSelector('body[data-ready]', WAIT);
+  await waitForText(page, '#revocations-age', /^[1-9]\d* entries/);
+  expect(await upload(pdfPath)).toBe('revoked');
+  expect(await page.$eval('#result .reason', (e) => e.textContent)).toMatch(/replaced or withdrawn/);
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshots(page, 'verify-revoked');
+});
+
+test('offline: the page loads from its service worker and verifies locally, sending nothing', async () => {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null || false, WAIT).catch(async () => {
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, WAIT);
+  });
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
+  await page.setOfflineMode(true);
+  await page.reload();
+  await page.waitForSelector('body[data-ready]', WAIT);
+  await waitForText(page, '.net', 'Offline');
+  requests.length = 0;
+  expect(await upload(pngPath)).toBe('revoked');
+  expect(await upload(pdfPath)).toBe('revoked');
+  expect(requests.filter((r) => !r.includes('/assets/'))).toEqual([]);
+  await page.setOfflineMode(false);
+});
+
+test('no uncaught errors in the page', () => {
+  expect(web.pageErrors).toEqual([]);
+});
