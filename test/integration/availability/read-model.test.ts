@@ -108,22 +108,23 @@ describe('availability read model', () => {
     for (let i = 0; i < 12; i++) await createSession({ date });
     await quiet();
     let items = 0;
-    const count = (next: (args: any) => Promise<any>) => async (args: any) => {
-      const out = await next(args);
-      const o = out.output ?? {};
-      if (o.Responses) items += Object.values(o.Responses as Record<string, unknown[]>).reduce((n, list) => n + list.length, 0);
-      if (o.Items) items += o.Items.length;
-      if (o.Item) items += 1;
-      return out;
+    const db = deps().db;
+    const send = db.send.bind(db) as (c: unknown) => Promise<any>;
+    (db as any).send = async (command: unknown) => {
+      const o = await send(command);
+      if (o?.Responses) items += Object.values(o.Responses as Record<string, unknown[]>).reduce((n, list) => n + list.length, 0);
+      if (o?.Items) items += o.Items.length;
+      if (o?.Item) items += 1;
+      return o;
     };
-    deps().db.middlewareStack.add(count as never, { step: 'deserialize', name: 'countItems' });
     try {
       const r = await stack.call('GET', `/api/v2/appointment/sessions/public/calendarByDistrict?district_id=140&date=${cowinDate(date)}`);
       expect(r.status).toBe(200);
       expect(r.body.centers.length).toBeGreaterThanOrEqual(12);
+      expect(items).toBeGreaterThanOrEqual(1);
       expect(items).toBeLessThanOrEqual(2);
     } finally {
-      deps().db.middlewareStack.remove('countItems');
+      (db as any).send = send;
     }
   });
 });
