@@ -164,7 +164,7 @@ export async function benchAvailability(): Promise<BenchRow[]> {
       return undefined;
     };
     for (let i = 0; i < FRESHNESS_SAMPLES; i++) {
-      const s = sessions[(i * 97) % sessions.length];
+      const s = sessions[(i * 37) % CENTRES]; // day 0: the first CENTRES sessions
       if (s.date !== days[0]) continue;
       const before = await seatsShown(doors[1][1], doors[1][2], s.id);
       const booked = await httpCall(`${stack.url}/api/v2/appointment/schedule`, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, JSON.stringify({ dose: 1, session_id: s.id, slot: '09:00AM-11:00AM', beneficiaries: [bens[i]] }));

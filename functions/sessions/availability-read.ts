@@ -14,7 +14,7 @@ import type { Center } from './centre';
 import type { SessionRange } from './store';
 
 /** How long a container reuses a read-model item it read. */
-export const MEMO_MS = 500;
+export const MEMO_MS = 250;
 
 /** A decoded item: every listed session, sorted once per item version (decoding is the costly part). */
 interface Decoded { v: number; model: ReadModel; live: LiveSession[] }
