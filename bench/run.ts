@@ -46,6 +46,7 @@ const sections: Section[] = [
   optional('surge', 'surge', 'benchSurge'),
   optional('vaccination', 'vaccination', 'benchVaccination'),
   optional('availability', 'availability', 'benchAvailability'),
+  optional('durations', 'durations', 'benchDurations'),
 ];
 
 /**

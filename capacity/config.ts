@@ -11,7 +11,7 @@ import { workerConcurrency } from '../lib/certificates';
 import { capacitySettings, throttlePlan } from '../lib/config';
 import { routes, type RouteDef } from '../functions/routes';
 import { MAX_SHARDS, SEATS_PER_SHARD } from '../functions/sessions/capacity';
-import { availabilityPath } from '../functions/sessions/availability-path';
+import { readModelPath } from '../functions/sessions/availability-path';
 import type { AppSettings, Durations, Profile, Quotas } from './model';
 
 const ROOT = join(__dirname, '..');
@@ -48,7 +48,7 @@ export function appSettings(context: Record<string, unknown>): AppSettings {
       batchSize: w.batchSize,
       maxConcurrency: (kmsSignQuota) => workerConcurrency({ kmsSignQuota, kmsShare: w.kmsShare, fastestCertificateMs: w.fastestCertificateMs, perInvocation: w.perInvocation }),
     },
-    availability: availabilityPath,
+    availability: readModelPath(),
   };
 }
 

@@ -150,22 +150,23 @@ export function readModelItemBytes(a: Extract<AvailabilityPath, { kind: 'readMod
   return a.itemOverheadBytes + centres * a.bytesPerCentre + centres * days * a.bytesPerSession;
 }
 
-/** Cost of one request of a route on the main table (RCU, WCU), for this profile. */
-export function routeCost(routeId: string, settings: AppSettings, profile: Profile): { rcu: number; wcu: number; statsRcu: number; sms: number } {
+/** Cost of one request of a route: read/write units on each table, SMS sent. */
+export function routeCost(routeId: string, settings: AppSettings, profile: Profile): { rcu: number; wcu: number; statsRcu: number; availabilityRcu: number; sms: number } {
+  const none = { rcu: 0, wcu: 0, statsRcu: 0, availabilityRcu: 0, sms: 0 };
   if (routeId === 'schedule') {
     const f = profile.events.beneficiariesPerBooking;
     // One transaction: ≥ 1 shard decrement + a lock per beneficiary + the appointment + the idempotency record.
     const items = 1 + f + 1 + 1;
-    return { rcu: 1 + f, wcu: items * writeUnits(KB, true), statsRcu: 0, sms: 0 };
+    return { ...none, rcu: 1 + f, wcu: items * writeUnits(KB, true) };
   }
-  if (routeId === 'findByLatLong') return { rcu: 9 * 0.5 * 2, wcu: 0, statsRcu: 0, sms: 0 }; // 3×3 geo-cell queries of centres
+  if (routeId === 'findByLatLong') return { ...none, rcu: 9 * 0.5 * 2 }; // 3×3 geo-cell queries of centres
   if (AVAILABILITY_CALENDAR.has(routeId) || AVAILABILITY_DAY.has(routeId)) {
     const centres = /District/.test(routeId) ? profile.scopes.district.centres : /Pin/.test(routeId) ? profile.scopes.pincode.centres : 1;
     const a = availabilityAnswer(settings, { centres, days: 7 }, AVAILABILITY_CALENDAR.has(routeId));
-    return { rcu: a.rcu, wcu: 0, statsRcu: 0, sms: 0 };
+    return settings.availability.kind === 'shards' ? { ...none, rcu: a.rcu } : { ...none, availabilityRcu: a.rcu };
   }
   const c = routeCosts[routeId] ?? DEFAULT_ROUTE_COST;
-  return { rcu: c.rcu, wcu: c.wcu, statsRcu: c.statsRcu ?? 0, sms: c.sms ?? 0 };
+  return { ...none, rcu: c.rcu, wcu: c.wcu, statsRcu: c.statsRcu ?? 0, sms: c.sms ?? 0 };
 }
 
 const status = (consumed: number, quota: number, adjustable: boolean): Status => (consumed <= quota ? 'ok' : adjustable ? 'RAISE' : 'OVER');
@@ -316,12 +317,15 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
   let mainRcu = 0;
   let mainWcu = 0;
   let statsRcu = 0;
+  let availabilityRcu = 0;
+  let availabilityWcu = 0;
   let sms = 0;
   for (const [id, rps] of origin) {
     const c = routeCost(id, settings, profile);
     mainRcu += rps * c.rcu;
     mainWcu += rps * c.wcu;
     statsRcu += rps * c.statsRcu;
+    availabilityRcu += rps * c.availabilityRcu;
     sms += rps * c.sms;
   }
   const certs = profile.events.certificatesPerSecond;
@@ -329,12 +333,18 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
   mainRcu += certDrainNow * CERTIFICATE_COST.rcu;
   mainWcu += certDrainNow * CERTIFICATE_COST.wcu;
   sms += certDrainNow * CERTIFICATE_COST.sms;
-  // Read model upkeep: flushes of the read-model items touched by bookings (coalesced per stream batch).
+  // Read-model upkeep: each confirmed booking changes a shard → the consumer re-reads the session
+  // (consistent: session + shard + centre) and merges into its district, pincode and centre items
+  // (a consistent read and a write of each). Coalescing per batch only lowers this; it is the bound.
   const a = settings.availability;
   if (a.kind === 'readModel') {
-    const itemBytes = readModelItemBytes(a, profile.hotspots.district.centres, 7);
-    const hotItems = Math.min(profile.events.bookingsPerSecond, 500); // distinct district-weeks being booked at once, bounded by the districts
-    mainWcu += hotItems * a.flushesPerSecondPerItem * 3 * writeUnits(itemBytes / 4); // 3 scopes; typical item ¼ of the biggest
+    const typical = readModelItemBytes(a, profile.scopes.district.centres, 7);
+    const pincode = readModelItemBytes(a, profile.scopes.pincode.centres, 7);
+    const centre = readModelItemBytes(a, 1, 7);
+    const changes = profile.events.bookingsPerSecond;
+    mainRcu += changes * 3;
+    availabilityRcu += changes * (readUnits(typical, true) + readUnits(pincode, true) + readUnits(centre, true));
+    availabilityWcu += changes * (writeUnits(typical) + writeUnits(pincode) + writeUnits(centre));
   }
   const statsTx = profile.events.dosesPerSecond / STATS_CONTRIBUTIONS_PER_TRANSACTION + profile.events.registrationsPerSecond / STATS_CONTRIBUTIONS_PER_TRANSACTION;
   const statsWcu = (profile.events.dosesPerSecond + profile.events.registrationsPerSecond) * writeUnits(KB, true) /* markers */ + statsTx * 10 * writeUnits(KB, true); /* ~10 merged counters per tx */
@@ -369,6 +379,10 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
   };
   tableRow('main', 'read', mainRcu);
   tableRow('main', 'write', mainWcu);
+  if (a.kind === 'readModel') {
+    tableRow('availability', 'read', availabilityRcu);
+    tableRow('availability', 'write', availabilityWcu);
+  }
   tableRow('stats', 'read', statsRcu);
   tableRow('stats', 'write', statsWcu);
 

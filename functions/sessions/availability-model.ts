@@ -116,7 +116,8 @@ export function liveFromModels(models: ReadModel[], range: SessionRange, vaccine
       out.push({ session: s as Session, center: centre, dose1: Math.max(0, e.d1), dose2: Math.max(0, e.d2) });
     }
   }
-  return out.sort((a, b) => a.session.date.localeCompare(b.session.date) || a.center.center_id - b.center.center_id || a.session.session_id.localeCompare(b.session.session_id));
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return out.sort((a, b) => cmp(a.session.date, b.session.date) || a.center.center_id - b.center.center_id || cmp(a.session.session_id, b.session.session_id));
 }
 
 /** The centre of a centre-scope model, if any of its items knows it (calendarByCenter). */

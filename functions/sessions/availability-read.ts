@@ -8,40 +8,62 @@
  * door adds its cache TTL, see docs/surge.md).
  */
 import type { LiveSession, Scope } from './availability';
-import { centreFromModels, itemKey, liveFromModels, scopeId, weeksCovering, type ReadModel } from './availability-model';
+import { centreFromModels, decodeModel, itemKey, liveFromModels, scopeId, weeksCovering, type ReadModel } from './availability-model';
 import { availabilityStore, type AvailabilityStore } from './availability-store';
 import type { Center } from './centre';
 import type { SessionRange } from './store';
 
 /** How long a container reuses a read-model item it read. */
-export const MEMO_MS = 500;
+export const MEMO_MS = 250;
 
-const memo = new Map<string, { at: number; model: Promise<ReadModel> }>();
+/** A decoded item: every listed session, sorted once per item version (decoding is the costly part). */
+interface Decoded { v: number; model: ReadModel; live: LiveSession[] }
+
+const memo = new Map<string, { at: number; item: Promise<Decoded> }>();
+const decoded = new Map<string, Decoded>();
+const ALL = { fromIso: '0000-01-01', toIso: '9999-12-31' };
 
 export function clearAvailabilityMemo(): void {
   memo.clear();
 }
 
+function decode(pk: string, v: number, z: Uint8Array | undefined): Decoded {
+  const known = decoded.get(pk);
+  if (known && known.v === v && v > 0) return known;
+  const model = decodeModel(z);
+  const d = { v, model, live: liveFromModels([model], ALL) };
+  decoded.set(pk, d);
+  if (decoded.size > 2000) decoded.delete(decoded.keys().next().value!);
+  return d;
+}
+
 /** The read-model items of a scope and range, through the per-container memo. */
-export async function modelsFor(scope: Scope, range: SessionRange, store: AvailabilityStore = availabilityStore()): Promise<ReadModel[]> {
+async function itemsFor(scope: Scope, range: SessionRange, store: AvailabilityStore = availabilityStore()): Promise<Decoded[]> {
   const pks = weeksCovering(range).map((w) => itemKey(scopeId(scope), w).pk);
   const now = Date.now();
   const missing = pks.filter((pk) => !(memo.get(pk) && now - memo.get(pk)!.at < MEMO_MS));
   if (missing.length) {
-    const read = store.read(missing);
+    const read = store.readRaw(missing);
     missing.forEach((pk, i) => {
-      const model = read.then((m) => m[i]);
-      model.catch(() => memo.delete(pk));
-      memo.set(pk, { at: now, model });
+      const item = read.then((raw) => decode(pk, raw[i].v, raw[i].z));
+      item.catch(() => memo.delete(pk));
+      memo.set(pk, { at: now, item });
     });
     if (memo.size > 5000) for (const [k, v] of memo) if (now - v.at >= MEMO_MS) memo.delete(k);
   }
-  return Promise.all(pks.map((pk) => memo.get(pk)!.model));
+  return Promise.all(pks.map((pk) => memo.get(pk)!.item));
 }
 
-/** Open sessions at active centres in scope, with their seats as of the read model. */
+export async function modelsFor(scope: Scope, range: SessionRange, store?: AvailabilityStore): Promise<ReadModel[]> {
+  return (await itemsFor(scope, range, store)).map((d) => d.model);
+}
+
+/** Open sessions at active centres in scope, with their seats as of the read model (key order). */
 export async function readModelSessions(scope: Scope, range: SessionRange, vaccine?: string, store?: AvailabilityStore): Promise<LiveSession[]> {
-  return liveFromModels(await modelsFor(scope, range, store), range, vaccine);
+  const items = await itemsFor(scope, range, store);
+  const pick = (l: LiveSession) => l.session.date >= range.fromIso && l.session.date <= range.toIso && (!vaccine || l.session.vaccine === vaccine);
+  // Items are consecutive weeks, each sorted by date first: concatenation keeps the order.
+  return items.flatMap((d) => d.live.filter(pick));
 }
 
 /** The centre as the read model knows it (calendarByCenter), if it has sessions in the range. */

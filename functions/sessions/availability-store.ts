@@ -16,11 +16,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class AvailabilityStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
-  /** The models behind these item keys (missing items are empty), eventually consistent: one BatchGet. */
-  async read(pks: string[]): Promise<ReadModel[]> {
+  /** The raw items behind these keys (missing items: no `z`), eventually consistent: one BatchGet. */
+  async readRaw(pks: string[]): Promise<Array<{ pk: string; v: number; z?: Uint8Array }>> {
     const items = await batchGetAll(this.db, this.table, pks.map((pk) => ({ pk, sk: 'AVAIL' })));
     const byPk = new Map(items.map((i) => [String(i.pk), i]));
-    return pks.map((pk) => decodeModel(byPk.get(pk)?.z as Uint8Array | undefined));
+    return pks.map((pk) => ({ pk, v: Number(byPk.get(pk)?.v ?? 0), z: byPk.get(pk)?.z as Uint8Array | undefined }));
+  }
+
+  /** The models behind these item keys (missing items are empty). */
+  async read(pks: string[]): Promise<ReadModel[]> {
+    return (await this.readRaw(pks)).map((r) => decodeModel(r.z));
   }
 
   /** Merges entries into one item; retries when another writer changed it meanwhile. Returns bytes written (0 = no change). */

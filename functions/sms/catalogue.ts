@@ -25,6 +25,14 @@ export const smsCatalogue = {
     purpose: 'one-time password for citizen sign-in',
     text: { en: ({ otp, minutes }) => `Your OTP to register/access CoWIN is ${otp}. It will be valid for ${minutes} minutes. - CoWIN` },
   }),
+  drawWon: template<{ centre: string; date: string; slot: string; appointmentId: string }>({
+    purpose: 'fair release: the draw gave this entry its seats (appointment confirmed)',
+    text: { en: ({ centre, date, slot, appointmentId }) => `Your entry won the CoWIN draw: appointment ${appointmentId} at ${centre} on ${date}, ${slot}. - CoWIN` },
+  }),
+  drawLost: template<{ centre: string; date: string }>({
+    purpose: 'fair release: the draw did not give this entry seats; remaining seats can be booked',
+    text: { en: ({ centre, date }) => `Your entry for ${centre} on ${date} was not drawn. Any seats left can now be booked on CoWIN. - CoWIN` },
+  }),
   certificateReady: template<{ name: string }>({
     purpose: 'a vaccination certificate is ready to download',
     text: { en: ({ name }) => `Your vaccination certificate for ${name} is ready. Download it from CoWIN.` },
