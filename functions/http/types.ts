@@ -6,6 +6,9 @@ export type Caller =
   | { kind: 'citizen'; accountId: string; mobile: string; jti: string; exp: number }
   | { kind: 'staff'; staffId: string; name: string; role: StaffRole; centers: number[]; districts: number[]; jti: string; exp: number };
 
+/** A partner app on an `auth: 'partner'` route (functions/partners/auth.ts). */
+export type PartnerCaller = { kind: 'partner'; partnerId: string; name: string; tier: string };
+
 export type StaffRole = 'vaccinator' | 'center_admin' | 'district_admin' | 'ops';
 
 export interface HttpResult {
@@ -21,7 +24,7 @@ export interface RequestContext<B = unknown, Q = unknown, P = unknown> {
   params: P;
   /** Lower-cased header names. */
   headers: Record<string, string>;
-  caller?: Caller;
+  caller?: Caller | PartnerCaller;
   correlationId: string;
   route: RouteDef;
   event: APIGatewayProxyEvent;

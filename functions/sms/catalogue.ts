@@ -29,6 +29,13 @@ export const smsCatalogue = {
     purpose: 'a vaccination certificate is ready to download',
     text: { en: ({ name }) => `Your vaccination certificate for ${name} is ready. Download it from CoWIN.` },
   }),
+  partnerConsentOtp: template<{ partner: string; purpose: string; otp: string; minutes: number }>({
+    purpose: 'a partner asks for the citizen\'s vaccination status: the OTP is the consent (functions/partners)',
+    text: {
+      en: ({ partner, purpose, otp, minutes }) =>
+        `${partner} asks to see your vaccination status for: ${purpose}. If you agree, your OTP to allow it is ${otp}. It will be valid for ${minutes} minutes. Ignore this SMS if you do not agree. - CoWIN`,
+    },
+  }),
 };
 
 export type SmsKind = keyof typeof smsCatalogue;
