@@ -9,6 +9,7 @@ import { deps } from '../deps';
 import { utcDayOf } from './auth';
 import { Purpose } from './domain';
 import { partnerStore } from './dynamo-store';
+import { webhookRoutes } from '../webhooks/routes';
 import { consentAudit, confirmStatus, listConsents, refreshStatus, requestStatus, revokeConsent } from './service';
 
 const Name = z
@@ -40,4 +41,5 @@ export const handler = dispatcher('partners', {
     await revokeConsent(requireCitizen(caller).accountId, params.consent_id);
     return noContent();
   }),
+  ...webhookRoutes,
 });
