@@ -13,7 +13,8 @@
 export type AuthMode =
   | 'none' // public
   | 'citizen' // Bearer token from confirmOTP / validateMobileOtp
-  | 'staff'; // Bearer token of a staff identity (roles checked by the domain)
+  | 'staff' // Bearer token of a staff identity (roles checked by the domain)
+  | 'partner'; // x-api-key of an onboarded partner (functions/partners/auth.ts: key → partner, daily quota)
 
 export interface FunctionGroupDef {
   /** Lambda memory in MB. Default 512 (more memory = more CPU for JSON + crypto). */
@@ -48,6 +49,7 @@ export const functionGroups = {
     nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari'],
     sendsSms: true,
   },
+  partners: { purpose: 'partner API (x-api-key, per-partner daily quota): consent-based status assertions (KMS signing), webhook subscriptions; citizens\' consents', memoryMb: 512, sendsSms: true },
   captcha: { purpose: 'getRecaptcha: SVG text captchas (svg-captcha and its font shipped as node modules), answers stored hashed', memoryMb: 256, nodeModules: ['svg-captcha'] },
 } as const satisfies Record<string, FunctionGroupDef>;
 
@@ -162,6 +164,19 @@ export const routes = [
   { id: 'certificateRevocations', method: 'GET', path: '/api/v2/certificates/revocations', group: 'certificates', auth: 'none', cacheSeconds: 60 },
   { id: 'certificateTrust', method: 'GET', path: '/api/v2/certificates/trust', group: 'certificates', auth: 'none', cacheSeconds: 60 },
   { id: 'certificateJwks', method: 'GET', path: '/api/.well-known/jwks.json', group: 'certificates', auth: 'none', cacheSeconds: 60, alsoAt: ['/.well-known/jwks.json'] },
+
+  // --- Partners (issue #12; README "For partners"): x-api-key bound to the tier's usage plan ---
+  { id: 'partnerStatusRequest', method: 'POST', path: '/api/v2/partners/status/request', group: 'partners', auth: 'partner', apiKey: true },
+  { id: 'partnerStatusConfirm', method: 'POST', path: '/api/v2/partners/status/confirm', group: 'partners', auth: 'partner', apiKey: true },
+  { id: 'partnerStatusRefresh', method: 'POST', path: '/api/v2/partners/status/refresh', group: 'partners', auth: 'partner', apiKey: true },
+  { id: 'partnerUsage', method: 'GET', path: '/api/v2/partners/usage', group: 'partners', auth: 'partner', apiKey: true },
+  { id: 'partnerSubscribe', method: 'POST', path: '/api/v2/partners/webhooks', group: 'partners', auth: 'partner', apiKey: true },
+  { id: 'partnerSubscriptions', method: 'GET', path: '/api/v2/partners/webhooks', group: 'partners', auth: 'partner', apiKey: true },
+  { id: 'partnerUnsubscribe', method: 'DELETE', path: '/api/v2/partners/webhooks/{subscription_id}', group: 'partners', auth: 'partner', apiKey: true },
+  { id: 'partnerParkedDeliveries', method: 'GET', path: '/api/v2/partners/webhooks/{subscription_id}/parked', group: 'partners', auth: 'partner', apiKey: true },
+  { id: 'citizenConsents', method: 'GET', path: '/api/v2/partners/consents', group: 'partners', auth: 'citizen' },
+  { id: 'citizenConsentAudit', method: 'GET', path: '/api/v2/partners/consents/{consent_id}/audit', group: 'partners', auth: 'citizen' },
+  { id: 'citizenRevokeConsent', method: 'POST', path: '/api/v2/partners/consents/{consent_id}/revoke', group: 'partners', auth: 'citizen' },
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof routes)[number];

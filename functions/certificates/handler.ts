@@ -2,6 +2,7 @@
  * HTTP routes of the certificates group (functions/routes.ts, docs/certificates.md):
  * citizen download / link / passport / correction, public verify / revocations / trust / JWKS.
  */
+import { assertionJwk } from '../partners/assertion-signer';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { checkBirthYear } from '../beneficiaries/domain';
@@ -138,7 +139,11 @@ const dispatch = dispatcher('certificates', {
   certificateVerify: Object.assign(verifyRoute, { spec: { body: HC1Body } }),
   certificateRevocations: http({}, async () => ok(await revocationSnapshot(certificatePorts()))),
   certificateTrust: http({}, async () => ok(await trustBundle(certificatePorts()))),
-  certificateJwks: http({}, async () => ok((await trustBundle(certificatePorts())).jwks, { 'content-type': 'application/jwk-set+json' })),
+  // The platform JWKS: certificate keys plus the partner status assertion key (functions/partners/assertion-signer.ts).
+  certificateJwks: http({}, async () => {
+    const { jwks } = await trustBundle(certificatePorts());
+    return ok({ keys: [...jwks.keys, await assertionJwk()] }, { 'content-type': 'application/jwk-set+json' });
+  }),
 });
 
 export const handler = dispatch;

@@ -6,6 +6,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { authenticate } from '../auth/authenticate';
+import { authenticatePartner } from '../partners/auth';
 import { isThrottling } from '../adapters/dynamo';
 import { config } from '../config';
 import { DEFAULT_MAX_BODY_BYTES, routesOf, type FunctionGroup, type RouteDef, type RouteIdsOf } from '../routes';
@@ -58,7 +59,7 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
       if (size > (route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) {
         throw new DomainError(Codes.tooLarge, `Request body is larger than ${route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes`, 'too_large');
       }
-      const caller = route.auth === 'none' ? undefined : await authenticate(route.auth, headers.authorization);
+      const caller = route.auth === 'none' ? undefined : route.auth === 'partner' ? await authenticatePartner(headers['x-api-key'], route.id) : await authenticate(route.auth, headers.authorization);
       result = await handler(event, { headers, caller, correlationId, route, event });
       if (route.cacheSeconds && result.statusCode === 200) {
         result.headers = { 'cache-control': `public, max-age=${route.cacheSeconds}`, vary: 'Accept-Language', ...result.headers };

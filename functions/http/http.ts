@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { Codes, DomainError } from '../shared/errors';
 import { zodToCowin } from './zod-errors';
-import type { Caller, HttpResult, RequestContext, RouteHandler } from './types';
+import type { Caller, HttpResult, PartnerCaller, RequestContext, RouteHandler } from './types';
 
 interface Spec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> {
   body?: B;
@@ -83,12 +83,17 @@ export const pdf = (bytes: Buffer, filename: string): HttpResult => ({
   headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${filename}"` },
 });
 
-export function requireCitizen(caller: Caller | undefined): Extract<Caller, { kind: 'citizen' }> {
+export function requireCitizen(caller: Caller | PartnerCaller | undefined): Extract<Caller, { kind: 'citizen' }> {
   if (caller?.kind !== 'citizen') throw new DomainError(Codes.unauthenticated, 'Unauthenticated access!', 'unauthenticated');
   return caller;
 }
 
-export function requireStaff(caller: Caller | undefined): Extract<Caller, { kind: 'staff' }> {
+export function requireStaff(caller: Caller | PartnerCaller | undefined): Extract<Caller, { kind: 'staff' }> {
   if (caller?.kind !== 'staff') throw new DomainError(Codes.unauthenticated, 'Unauthenticated access!', 'unauthenticated');
+  return caller;
+}
+
+export function requirePartner(caller: Caller | PartnerCaller | undefined): PartnerCaller {
+  if (caller?.kind !== 'partner') throw new DomainError(Codes.forbidden, 'A valid partner x-api-key header is required for this API', 'forbidden');
   return caller;
 }

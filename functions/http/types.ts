@@ -13,6 +13,8 @@ export const isStaffRole = (v: unknown): v is StaffRole => typeof v === 'string'
 
 /** Longest life of a staff token we mint or accept from the development IdP: Cognito's ID token default (lib/identity.ts). */
 export const STAFF_TOKEN_MAX_SECONDS = 3600;
+/** A partner app on an `auth: 'partner'` route (functions/partners/auth.ts). */
+export type PartnerCaller = { kind: 'partner'; partnerId: string; name: string; tier: string };
 
 export interface HttpResult {
   statusCode: number;
@@ -27,7 +29,7 @@ export interface RequestContext<B = unknown, Q = unknown, P = unknown> {
   params: P;
   /** Lower-cased header names. */
   headers: Record<string, string>;
-  caller?: Caller;
+  caller?: Caller | PartnerCaller;
   correlationId: string;
   route: RouteDef;
   event: APIGatewayProxyEvent;

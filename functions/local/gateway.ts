@@ -18,6 +18,8 @@ export interface GatewayOptions {
   loadHandler(group: FunctionGroup): Promise<GroupHandler>;
   /** Valid partner API keys (x-api-key) for routes with `apiKey: true`. */
   apiKeys: () => Set<string>;
+  /** Further valid keys looked up per request (partners onboarded into DynamoDB, functions/partners/onboard.ts). */
+  isApiKey?: (key: string) => Promise<boolean>;
   stage?: string;
   /** Stage default throttle, as deployed (requests/s, burst). */
   defaultThrottle?: { rate: number; burst: number };
@@ -137,7 +139,8 @@ export function createGateway(opts: GatewayOptions) {
         return json(res, 405, { errorCode: Codes.methodNotAllowed, error: `Method ${method} is not allowed here; use ${allowed.join(' or ')}` }, { allow: allowed.join(', '), 'x-correlation-id': requestId });
       }
       const { route } = match;
-      if (route.apiKey && !opts.apiKeys().has(String(req.headers['x-api-key'] ?? ''))) {
+      const apiKey = String(req.headers['x-api-key'] ?? '');
+      if (route.apiKey && !opts.apiKeys().has(apiKey) && !(await opts.isApiKey?.(apiKey))) {
         return json(res, 403, { errorCode: Codes.forbidden, error: 'A valid x-api-key header is required for this API' }, { 'x-correlation-id': requestId });
       }
       if (otpSending.has(route.id)) {

@@ -24,6 +24,7 @@ import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { initDevIdp } from '../auth/staff-idp';
 import { certificateSigners } from '../adapters/signer/wiring';
 import { certificateQueueIdle } from '../adapters/certificate-queue';
+import { ensureSandboxPartner, isPartnerKey } from '../partners/onboard';
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -144,7 +145,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
     return h;
   };
-  const gateway = createGateway({ routes, loadHandler, apiKeys: () => new Set([partnerApiKey]) });
+  // Partners onboarded with `npm run partner -- create` (DynamoDB) are accepted too; the stack's own key is partner local-sandbox.
+  await ensureSandboxPartner(partnerApiKey);
+  const gateway = createGateway({ routes, loadHandler, apiKeys: () => new Set([partnerApiKey]), isApiKey: isPartnerKey });
   const web = createStaticHandler(); // the web apps (functions/local/static.ts); /api/* goes to the gateway
   const server: Server = createServer((req, res) => void (web(req, res) || gateway(req, res)));
   server.keepAliveTimeout = 65_000;
@@ -154,6 +157,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as { port: number };
+  // Where scripts (npm run partner, npm run sandbox) find this running stack.
+  writeFileSync(join(dataDir, 'endpoints.json'), JSON.stringify({ api: `http://${host}:${port}`, dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB, tables: Object.fromEntries(tableList.map((t) => [t.envVar, tableName(t.id as keyof typeof tables)])) }, null, 2));
   stops.unshift(
     () =>
       new Promise<void>((resolve) => {

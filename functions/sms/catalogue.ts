@@ -41,6 +41,13 @@ export const smsCatalogue = {
     purpose: 'appointment booked: the 4-digit code the vaccinator asks for (issue #14)',
     text: { en: ({ code, date, slot, centre }) => `Your vaccination is booked for ${date}, ${slot} at ${centre}. Your 4-digit code is ${code}. Tell it to the vaccinator only at the centre. - CoWIN` },
   }),
+  partnerConsentOtp: template<{ partner: string; purpose: string; otp: string; minutes: number }>({
+    purpose: 'a partner asks for the citizen\'s vaccination status: the OTP is the consent (functions/partners)',
+    text: {
+      en: ({ partner, purpose, otp, minutes }) =>
+        `${partner} asks to see your vaccination status for: ${purpose}. If you agree, your OTP to allow it is ${otp}. It will be valid for ${minutes} minutes. Ignore this SMS if you do not agree. - CoWIN`,
+    },
+  }),
 };
 
 export type SmsKind = keyof typeof smsCatalogue;

@@ -10,6 +10,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { statisticsConsumer } from '../statistics/consumer';
 import { certificatesConsumer } from '../certificates/consumer';
 import { availabilityConsumer } from '../sessions/availability-consumer';
+import { webhooksConsumer } from '../webhooks/consumer';
 import { logger } from '../shared/logger';
 import type { StreamConsumer } from './consumer';
 
@@ -17,6 +18,7 @@ export const consumers: StreamConsumer[] = [
   statisticsConsumer(),
   certificatesConsumer(),
   availabilityConsumer(),
+  webhooksConsumer(),
 ];
 
 /**

@@ -353,7 +353,8 @@ describe('verification input', () => {
     expect(t.body.certificates.map((x: { use: string }) => x.use).sort()).toEqual(['pdf', 'qr']);
     const j = await stack.call('GET', '/api/.well-known/jwks.json');
     expect(j.status).toBe(200);
-    expect(j.body.keys).toEqual(t.body.jwks.keys);
+    // Plus the partner status assertion key (its own kid, no certificate): issue #12.
+    expect(j.body.keys).toEqual([...t.body.jwks.keys, expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.stringMatching(/^assertion-/) })]);
     expect(j.body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', kid: expect.any(String), use: 'sig', alg: 'ES256' });
   });
 });
