@@ -45,7 +45,7 @@ export const functionGroups = {
     purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the Devanagari font as node modules), passport link, corrections, public verify/trust/revocations',
     memoryMb: 1536,
     timeoutSeconds: 29,
-    nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari'],
+    nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari', '@fontsource/noto-sans'],
     sendsSms: true,
   },
 } as const satisfies Record<string, FunctionGroupDef>;

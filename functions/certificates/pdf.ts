@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { devanagariFont, scriptRuns } from './fonts';
+import { FACES, faceFont, faceScale, fontName, fontRuns, type FaceId, type FontWeight } from './fonts';
 import { drawQr, type QrMatrix } from './qr';
 import { ageOn, latestDose, maskedPhotoId, type CertificateKind, type CertificateRecord, type Gender, type Vaccination } from './record';
 
@@ -14,9 +14,6 @@ export const HC1_INFO_KEY = 'HC1';
 const PAGE = { width: 595.28, height: 841.89 };
 const MARGIN = 40;
 const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
-const LATIN = 'Helvetica';
-const LATIN_BOLD = 'Helvetica-Bold';
-const DEVANAGARI = 'NotoSansDevanagari';
 const INK = '#111111';
 const MUTED = '#555555';
 const RULE = '#b8b8b8';
@@ -77,8 +74,11 @@ export function createCertificateDocument(record: CertificateRecord, options: Ce
     CreationDate: new Date(certificate.issuedAt),
     [HC1_INFO_KEY]: options.hc1,
   };
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, pdfVersion: '1.7', lang: 'en-IN', displayTitle: true, info, font: LATIN });
-  doc.registerFont(DEVANAGARI, devanagariFont() as unknown as Buffer);
+  // font: null: no standard (non-embedded) font is ever used; every face is embedded as a subset.
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, pdfVersion: '1.7', lang: 'en-IN', displayTitle: true, info, font: null as unknown as string });
+  for (const face of Object.keys(FACES) as FaceId[]) {
+    for (const weight of [400, 700] as const) doc.registerFont(fontName(face, weight), lazyFont(face, weight));
+  }
   new CertificateLayout(doc, record, options).draw();
   return doc;
 }
@@ -281,18 +281,30 @@ class CertificateLayout {
 
   /**
    * One line of mixed-script text with its baseline at y (alphabetic baselines line up
-   * across Helvetica and Noto Sans Devanagari); returns the x after it.
+   * across Noto Sans and Noto Sans Devanagari); returns the x after it.
    */
   private text(text: string, x: number, y: number, style: TextStyle): number {
     const { doc } = this;
     doc.fillColor(style.color ?? INK);
-    for (const run of scriptRuns(text)) {
-      const content = run.devanagari ? run.text : winAnsi(run.text);
-      doc.font(run.devanagari ? DEVANAGARI : style.bold ? LATIN_BOLD : LATIN).fontSize(run.devanagari ? style.size * 0.96 : style.size);
-      doc.text(content, x, y, { lineBreak: false, baseline: 'alphabetic' });
+    const weight: FontWeight = style.bold ? 700 : 400;
+    for (const run of fontRuns(text, weight)) {
+      doc.font(fontName(run.face, weight)).fontSize(style.size * faceScale(run.face));
+      doc.text(run.text, x, y, { lineBreak: false, baseline: 'alphabetic' });
       x = doc.x; // text() advanced it by the run's width
     }
     return x;
+  }
+
+  /** Width of one line of mixed-script text in this style. */
+  private width(text: string, style: TextStyle): number {
+    const { doc } = this;
+    const weight: FontWeight = style.bold ? 700 : 400;
+    let width = 0;
+    for (const run of fontRuns(text, weight)) {
+      doc.font(fontName(run.face, weight)).fontSize(style.size * faceScale(run.face));
+      width += doc.widthOfString(run.text);
+    }
+    return width;
   }
 
   /**
@@ -301,9 +313,7 @@ class CertificateLayout {
    * Single-line text() calls: pdfkit's LineWrapper costs ~10× more per cell.
    */
   private wrapped(text: string, x: number, y: number, width: number, maxLines: number, style: TextStyle): number {
-    const { doc } = this;
-    doc.font(style.bold ? LATIN_BOLD : LATIN).fontSize(style.size);
-    const fits = (line: string) => doc.widthOfString(winAnsi(line)) <= width;
+    const fits = (line: string) => this.width(line, style) <= width;
     const lines: string[] = [];
     let current = '';
     for (const word of text.split(/\s+/).filter(Boolean)) {
@@ -336,17 +346,7 @@ function formatDate(isoDate: string): string {
   return `${day} ${MONTHS[Number(month) - 1] ?? ''} ${year}`;
 }
 
-/** Characters Helvetica (WinAnsiEncoding) can show; others lose their accents, or become '?'. */
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-function winAnsi(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    if (ch.charCodeAt(0) <= 0xff || WIN_ANSI_EXTRA.has(ch)) {
-      out += ch;
-      continue;
-    }
-    const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
-    out += [...base].every((c) => c.charCodeAt(0) <= 0xff) ? base : '?';
-  }
-  return out;
+/** The parsed face (once per process, see fonts.ts); pdfkit embeds only the faces a document uses, as subsets. */
+function lazyFont(face: FaceId, weight: FontWeight): Buffer {
+  return faceFont(face, weight) as unknown as Buffer;
 }
