@@ -1,7 +1,8 @@
 import PDFDocument from 'pdfkit';
 import { FACES, faceFont, faceScale, fontName, fontRuns, type FaceId, type FontWeight } from './fonts';
+import { COUNTRY_NAMES, LABELS, TITLES } from './labels';
 import { drawQr, type QrMatrix } from './qr';
-import { ageOn, latestDose, maskedPhotoId, type CertificateKind, type CertificateRecord, type Gender, type Vaccination } from './record';
+import { ageOn, latestDose, maskedPhotoId, type CertificateRecord, type Gender, type Vaccination } from './record';
 
 /**
  * The certificate PDF: one A4 page, English labels with Hindi beside them, the holder,
@@ -21,35 +22,6 @@ const ACCENT = '#0b3d91';
 const QR_SIZE = 230;
 /** QR, its caption and breathing room. */
 const QR_BLOCK_HEIGHT = QR_SIZE + 24;
-
-const TITLES: Record<CertificateKind, { en: string; hi: string }> = {
-  Provisional: { en: 'Provisional Certificate for COVID-19 Vaccination', hi: 'कोविड-19 टीकाकरण का अनंतिम प्रमाणपत्र' },
-  Final: { en: 'Final Certificate for COVID-19 Vaccination', hi: 'कोविड-19 टीकाकरण का अंतिम प्रमाणपत्र' },
-  Precaution: { en: 'Certificate for COVID-19 Vaccination (Precaution Dose)', hi: 'कोविड-19 टीकाकरण का प्रमाणपत्र (एहतियाती खुराक)' },
-};
-
-const LABELS = {
-  government: { en: 'Government of India', hi: 'भारत सरकार' },
-  ministry: { en: 'Ministry of Health and Family Welfare', hi: 'स्वास्थ्य एवं परिवार कल्याण मंत्रालय' },
-  certificateId: { en: 'Certificate ID', hi: 'प्रमाणपत्र आईडी' },
-  beneficiary: { en: 'Beneficiary Details', hi: 'लाभार्थी का विवरण' },
-  name: { en: 'Beneficiary Name', hi: 'लाभार्थी का नाम' },
-  age: { en: 'Age', hi: 'आयु' },
-  gender: { en: 'Gender', hi: 'लिंग' },
-  photoId: { en: 'ID Verified', hi: 'सत्यापित पहचान पत्र' },
-  reference: { en: 'Beneficiary Reference ID', hi: 'लाभार्थी संदर्भ आईडी' },
-  passport: { en: 'Passport Number', hi: 'पासपोर्ट संख्या' },
-  vaccination: { en: 'Vaccination Details', hi: 'टीकाकरण का विवरण' },
-  dose: { en: 'Dose', hi: 'खुराक' },
-  vaccine: { en: 'Vaccine', hi: 'टीका' },
-  date: { en: 'Date', hi: 'तिथि' },
-  batch: { en: 'Batch', hi: 'बैच संख्या' },
-  centre: { en: 'Vaccinated at', hi: 'टीकाकरण केंद्र' },
-  vaccinator: { en: 'Vaccinated by', hi: 'टीकाकर्ता' },
-  issuedOn: { en: 'Issued on', hi: 'जारी करने की तिथि' },
-  issuer: { en: 'Issued by', hi: 'जारीकर्ता' },
-  scan: { en: 'Scan to verify', hi: 'सत्यापन के लिए स्कैन करें' },
-} as const;
 
 const GENDERS: Record<Gender, string> = { male: 'Male', female: 'Female', other: 'Other', unknown: 'Not stated' };
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -135,14 +107,20 @@ class CertificateLayout {
     y = 172;
     this.section(LABELS.beneficiary, y);
     y += 22;
+    // What a border officer checks: name, date (or year) of birth, the ID shown, the passport.
+    const fullDob = /^\d{4}-\d{2}-\d{2}$/.test(holder.dateOfBirth);
+    const passportIsPhotoId = !!holder.passportNumber && /passport/i.test(holder.photoId.type);
+    const latest = latestDose(record);
     const rows: [(typeof LABELS)[keyof typeof LABELS], string][] = [
       [LABELS.name, holder.name],
-      [LABELS.age, String(ageOn(holder.dateOfBirth, issuedAt))],
+      [fullDob ? LABELS.dateOfBirth : LABELS.yearOfBirth, `${fullDob ? formatDate(holder.dateOfBirth) : holder.dateOfBirth}   (age ${ageOn(holder.dateOfBirth, issuedAt)})`],
       [LABELS.gender, GENDERS[holder.gender]],
-      [LABELS.photoId, `${holder.photoId.type} # ${maskedPhotoId(holder.photoId.last4)}`],
+      // The passport, when it is also the photo ID, is printed once, in full, below: never masked here and whole there.
+      [LABELS.photoId, passportIsPhotoId ? `${holder.photoId.type} (number below)` : `${holder.photoId.type} # ${maskedPhotoId(holder.photoId.last4, holder.photoId.length)}`],
       [LABELS.reference, holder.beneficiaryReferenceId],
     ];
     if (holder.passportNumber) rows.push([LABELS.passport, holder.passportNumber]);
+    rows.push([LABELS.country, COUNTRY_NAMES[latest.country] ?? latest.country]);
     for (const [label, value] of rows) {
       this.label(label, MARGIN, y);
       this.text(value, 250, y, { size: 10, bold: label === LABELS.name });
@@ -194,7 +172,7 @@ class CertificateLayout {
         ],
         [[formatDate(dose.date), { size: 9 }, 1]],
         [[dose.lot, { size: 9 }, 2]],
-        [[dose.centreName, { size: 9 }, 3]],
+        [[[dose.centreName, dose.centreDistrict, dose.centreState].filter(Boolean).join(', '), { size: 9 }, 4]],
         [[dose.vaccinatorName, { size: 9 }, 2]],
       ];
       let bottom = y;
