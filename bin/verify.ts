@@ -2,37 +2,54 @@
 /**
  * Offline certificate verifier.
  *
- *   tsx bin/verify.ts verify <file.pdf | file.txt | HC1:...> --trust <bundle.json> [--revocations <snapshot.json>] [--now <ISO date>]
+ *   tsx bin/verify.ts verify <file.pdf | file.txt | HC1:...> --trust <bundle.json> [--anchor <cert.pem>] [--revocations <snapshot.json>] [--now <ISO date>]
  *   tsx bin/verify.ts trust [--data <local data dir>]   print the trust bundle of the local signers
  *
  * `verify` checks the QR signature (COSE, against the bundle's QR certificates), for a PDF
  * also the PDF signature (and reads the HC1 stored in it), expiry and revocation, without
- * any network access. Prints JSON; exit code 0 when valid, 1 when invalid or revoked, 2 on
- * usage errors.
+ * any network access. The bundle and the snapshot are signed: the bundle's signature must
+ * verify with the pinned `--anchor` certificate (without it: with one of the bundle's own QR
+ * certificates, trust on first use, with a warning), the snapshot's with the bundle's
+ * signer. Without a snapshot the answer says "revocation not checked"; a snapshot past its
+ * validUntil fails (REVOCATION_STALE). Prints JSON; exit code 0 when valid, 1 when invalid or
+ * revoked, 2 on usage errors or an unverifiable bundle or snapshot.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLocalSigners } from '../functions/adapters/signer/local-signer';
 import { RevocationList } from '../functions/certificates/revocation';
-import { buildTrustBundle, TrustList } from '../functions/certificates/trust';
+import { buildTrustBundle, certificateFromPem, certificateToPem, TrustList } from '../functions/certificates/trust';
+import { signDocument } from '../functions/certificates/signed-json';
 import { verifyCertificateArtifact } from '../functions/certificates/verify';
 
 const USAGE = `usage:
-  verify verify <file.pdf | file.txt | HC1:...> --trust <bundle.json> [--revocations <snapshot.json>] [--now <ISO date>]
-  verify trust [--data <local data dir>]`;
+  verify verify <file.pdf | file.txt | HC1:...> --trust <bundle.json> [--anchor <cert.pem>] [--revocations <snapshot.json>] [--now <ISO date>]
+  verify trust [--data <local data dir>]
+  verify anchor [--data <local data dir>]   print the certificate to pin with --anchor`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { positional, flags } = parseArgs(rest);
+  if (command === 'anchor') {
+    // The certificate offline verifiers pin (--anchor): it signs the trust bundle and the revocation snapshot.
+    const dir = flags.get('data') ?? process.env.LOCAL_DATA_DIR ?? join(process.cwd(), '.local');
+    const { qrSigner } = await openLocalSigners(dir);
+    process.stdout.write(certificateToPem(await qrSigner.certificateDer()));
+    return 0;
+  }
   if (command === 'trust') {
     const dir = flags.get('data') ?? process.env.LOCAL_DATA_DIR ?? join(process.cwd(), '.local');
     const { qrSigner, pdfSigner } = await openLocalSigners(dir);
-    const bundle = buildTrustBundle(
-      [
-        { use: 'qr', certificateDer: await qrSigner.certificateDer() },
-        { use: 'pdf', certificateDer: await pdfSigner.certificateDer() },
-      ],
-      new Date(),
+    const bundle = await signDocument(
+      buildTrustBundle(
+        [
+          { use: 'qr', certificateDer: await qrSigner.certificateDer() },
+          { use: 'pdf', certificateDer: await pdfSigner.certificateDer() },
+        ],
+        new Date(),
+      ),
+      qrSigner,
+      'trust-bundle+json',
     );
     process.stdout.write(`${JSON.stringify(bundle, null, 2)}\n`);
     return 0;
@@ -43,9 +60,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const trust = TrustList.fromBundle(JSON.parse(readFileSync(trustPath, 'utf8')));
+  const anchorPath = flags.get('anchor');
+  const anchor = anchorPath ? certificateFromPem(readFileSync(anchorPath, 'utf8')) : undefined;
+  const { trust, signerDer, pinned } = TrustList.fromSignedBundle(JSON.parse(readFileSync(trustPath, 'utf8')), anchor);
+  if (!pinned) process.stderr.write('warning: trust bundle signer not pinned (pass --anchor <cert.pem>): trusting the bundle\'s own signer\n');
   const revocationsPath = flags.get('revocations');
-  const revocations = revocationsPath ? RevocationList.fromSnapshot(JSON.parse(readFileSync(revocationsPath, 'utf8'))) : undefined;
+  const revocations = revocationsPath
+    ? RevocationList.fromSignedSnapshot(JSON.parse(readFileSync(revocationsPath, 'utf8')), (signer) => Buffer.from(signer).equals(Buffer.from(signerDer)))
+    : undefined;
   const now = flags.has('now') ? new Date(flags.get('now') as string) : new Date();
   if (Number.isNaN(now.getTime())) {
     process.stderr.write(`--now: not a date\n${USAGE}\n`);
@@ -54,6 +76,8 @@ export async function main(argv: string[]): Promise<number> {
   const input: Uint8Array | string = target.startsWith('HC1:') ? target : readFileSync(target);
   const result = verifyCertificateArtifact(input, { trust, now, ...(revocations ? { revocations } : {}) });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (result.revocation === 'not checked') process.stderr.write('revocation not checked: no revocation snapshot given (--revocations)\n');
+  if (result.revocation === 'stale') process.stderr.write(`revocation snapshot is stale (valid until ${revocations?.snapshot.validUntil}): fetch a new one\n`);
   return result.status === 'valid' ? 0 : 1;
 }
 

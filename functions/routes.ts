@@ -46,7 +46,7 @@ export const functionGroups = {
     purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the Devanagari font as node modules), passport link, corrections, public verify/trust/revocations',
     memoryMb: 1536,
     timeoutSeconds: 25,
-    nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari'],
+    nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari', '@fontsource/noto-sans'],
     sendsSms: true,
   },
   partners: { purpose: 'partner API (x-api-key, per-partner daily quota): consent-based status assertions (KMS signing), webhook subscriptions; citizens\' consents', memoryMb: 512, sendsSms: true },

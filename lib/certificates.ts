@@ -15,7 +15,7 @@ import { HouseFunction } from './function';
 import { acknowledge } from './nag';
 
 /** The Devanagari font the certificate PDF embeds, shipped as a node module beside the bundle (functions/certificates/fonts.ts). */
-export const CERTIFICATE_NODE_MODULES = ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari'] as const;
+export const CERTIFICATE_NODE_MODULES = ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari', '@fontsource/noto-sans'] as const;
 export const CERTIFICATE_FONT_FILE = '/var/task/node_modules/@fontsource/noto-sans-devanagari/files/noto-sans-devanagari-devanagari-400-normal.woff';
 
 /**

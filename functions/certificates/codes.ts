@@ -20,4 +20,6 @@ export const CertCodes = {
   invalidCorrection: 'CERTIF0009',
   /** 429: the beneficiary's record is changing concurrently; retry. */
   busy: 'CERTIF0010',
+  /** 400: date_of_birth is not a date, or not in the registered birth year. */
+  invalidDateOfBirth: 'CERTIF0011',
 } as const;

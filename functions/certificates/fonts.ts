@@ -4,38 +4,88 @@ import { inflateSync } from 'node:zlib';
 import * as fontkit from 'fontkit';
 
 /**
- * The Devanagari font for the Hindi labels: Noto Sans Devanagari Regular (SIL OFL) from
- * @fontsource/noto-sans-devanagari. That file has no Latin glyphs, so text is split into
- * script runs and Latin runs use Helvetica (a standard PDF font, nothing to embed).
+ * The certificate's fonts, all embedded (subset) so every reader shows the same glyphs:
+ * Noto Sans (SIL OFL, @fontsource/noto-sans) in its `latin` and `latin-ext` subsets,
+ * which cover Latin-1, Latin Extended-A/B and Latin Extended Additional (Łukasz, Zoë, and
+ * the Indian romanisations ā ī ū ṛ ṅ ñ ṭ ḍ ṇ ś ṣ ṃ ḥ), and Noto Sans Devanagari
+ * (@fontsource/noto-sans-devanagari) for Hindi; each in regular and bold, so a name mixing
+ * scripts keeps one weight. Text is split into runs by the first face that has the glyph
+ * (fontRuns). Another script (issue 14: more Indian languages) is one more entry in FACES
+ * and its label catalogue; nothing else changes.
  *
  * Everything expensive happens once per process:
  * - the WOFF is unpacked to a plain sfnt: fontkit reads WOFF tables by inflating them on
  *   every access, which made subsetting ~70 ms per PDF (0.5 ms from the sfnt);
- * - the font is parsed once (pdfkit accepts a parsed fontkit font);
+ * - each font is parsed once, on first use (pdfkit accepts a parsed fontkit font);
  * - shaped runs are memoised: Devanagari shaping costs ~0.25 ms per word and the labels
  *   never change;
- * - subset font files are memoised by glyph list: the Hindi text is the same labels on
- *   every certificate, and encoding a subset decodes every glyph outline (~1 ms).
+ * - subset font files are memoised by glyph list.
  *
- * Bundling: esbuild cannot see the font file. Set CERTIFICATE_FONT_FILE (a .woff or .ttf
- * path) where node_modules is not shipped.
+ * Bundling: esbuild cannot see the font files; the packages ship as node modules. Set
+ * CERTIFICATE_FONT_DIR (the folder holding `@fontsource/...`) where require.resolve cannot
+ * find them; CERTIFICATE_FONT_FILE still overrides the Devanagari regular file.
  */
 export const DEVANAGARI_FONT_FILE = 'noto-sans-devanagari-devanagari-400-normal.woff';
 
-let cached: fontkit.Font | undefined;
+export type FontWeight = 400 | 700;
+export type FaceId = 'latin' | 'latinExt' | 'devanagari';
 
-/** The parsed Devanagari font with memoised layout, shared by every document of the process. */
-export function devanagariFont(): fontkit.Font {
-  cached ??= memoised(fontkit.create(loadSfnt(fontPath())));
-  return cached;
+interface FaceDef {
+  pkg: string;
+  file: (weight: FontWeight) => string;
+  /** Characters this face is chosen for before asking the font (script ranges). */
+  script?: RegExp;
+  /** pdfkit size factor (Noto Sans Devanagari runs a little large next to Noto Sans). */
+  scale: number;
 }
 
-function fontPath(): string {
-  if (process.env.CERTIFICATE_FONT_FILE) return process.env.CERTIFICATE_FONT_FILE;
+/** Devanagari and its combining marks and joiners; spaces join whichever run they are in. */
+const DEVANAGARI = /[\u0900-\u097F\uA8E0-\uA8FF\u1CD0-\u1CFF\u200C\u200D\u25CC]/;
+
+/** In lookup order: the first face whose script matches, else the first that has the glyph. */
+export const FACES: Readonly<Record<FaceId, FaceDef>> = {
+  devanagari: { pkg: '@fontsource/noto-sans-devanagari', file: (w) => `noto-sans-devanagari-devanagari-${w}-normal.woff`, script: DEVANAGARI, scale: 0.96 },
+  latin: { pkg: '@fontsource/noto-sans', file: (w) => `noto-sans-latin-${w}-normal.woff`, scale: 1 },
+  latinExt: { pkg: '@fontsource/noto-sans', file: (w) => `noto-sans-latin-ext-${w}-normal.woff`, scale: 1 },
+};
+const FACE_ORDER: readonly FaceId[] = ['devanagari', 'latin', 'latinExt'];
+
+/** pdfkit font name of a face and weight. */
+export function fontName(face: FaceId, weight: FontWeight): string {
+  return `${face}-${weight}`;
+}
+
+const parsed = new Map<string, fontkit.Font>();
+
+/** The parsed font of a face and weight, with memoised layout, shared by every document. */
+export function faceFont(face: FaceId, weight: FontWeight): fontkit.Font {
+  const key = fontName(face, weight);
+  let font = parsed.get(key);
+  if (!font) {
+    font = memoised(fontkit.create(loadSfnt(facePath(face, weight))));
+    parsed.set(key, font);
+  }
+  return font;
+}
+
+/** The Devanagari regular font (kept for callers of the single-font API). */
+export function devanagariFont(): fontkit.Font {
+  return faceFont('devanagari', 400);
+}
+
+export function faceScale(face: FaceId): number {
+  return FACES[face].scale;
+}
+
+function facePath(face: FaceId, weight: FontWeight): string {
+  const def = FACES[face];
+  const file = def.file(weight);
+  if (face === 'devanagari' && weight === 400 && process.env.CERTIFICATE_FONT_FILE) return process.env.CERTIFICATE_FONT_FILE;
+  if (process.env.CERTIFICATE_FONT_DIR) return join(process.env.CERTIFICATE_FONT_DIR, def.pkg, 'files', file);
   try {
-    return require.resolve(`@fontsource/noto-sans-devanagari/files/${DEVANAGARI_FONT_FILE}`);
+    return require.resolve(`${def.pkg}/files/${file}`);
   } catch {
-    return join(process.cwd(), 'node_modules/@fontsource/noto-sans-devanagari/files', DEVANAGARI_FONT_FILE);
+    return join(process.cwd(), 'node_modules', def.pkg, 'files', file);
   }
 }
 
@@ -129,22 +179,50 @@ function memoised(font: fontkit.Font): fontkit.Font {
   return view;
 }
 
-/** Devanagari and its combining marks and joiners; spaces join whichever run they are in. */
-const DEVANAGARI = /[\u0900-\u097F\uA8E0-\uA8FF\u1CD0-\u1CFF\u200C\u200D\u25CC]/;
-
 export interface ScriptRun {
   text: string;
   devanagari: boolean;
 }
 
-/** Splits text into Devanagari and other (Latin) runs, so each can use a font that has its glyphs. */
+/** Splits text into Devanagari and other runs. */
 export function scriptRuns(text: string): ScriptRun[] {
-  const runs: ScriptRun[] = [];
-  for (const ch of text) {
+  return fontRuns(text, 400).map((run) => ({ text: run.text, devanagari: run.face === 'devanagari' }));
+}
+
+export interface FontRun {
+  text: string;
+  face: FaceId;
+}
+
+const coverage = new Map<string, FaceId>();
+
+/** The face for one character: its script's face, else the first face whose font has the glyph. */
+function faceFor(ch: string, weight: FontWeight): FaceId {
+  const cached = coverage.get(ch);
+  if (cached) return cached;
+  const cp = ch.codePointAt(0) ?? 0;
+  let face: FaceId = 'latin';
+  const byScript = FACE_ORDER.find((id) => FACES[id].script?.test(ch));
+  if (byScript) face = byScript;
+  else {
+    const found = FACE_ORDER.find((id) => !FACES[id].script && faceFont(id, weight).hasGlyphForCodePoint(cp));
+    if (found) face = found;
+  }
+  if (coverage.size < 5000) coverage.set(ch, face);
+  return face;
+}
+
+/**
+ * Splits text into runs by the face that has each character's glyph; spaces and
+ * combining marks stay in the run they follow (so a word is not split at its accents).
+ */
+export function fontRuns(text: string, weight: FontWeight): FontRun[] {
+  const runs: FontRun[] = [];
+  for (const ch of text.normalize('NFC')) {
     const last = runs[runs.length - 1];
-    const devanagari = ch === ' ' && last ? last.devanagari : DEVANAGARI.test(ch);
-    if (last && last.devanagari === devanagari) last.text += ch;
-    else runs.push({ text: ch, devanagari });
+    const face = last && (ch === ' ' || /\p{M}/u.test(ch)) ? last.face : faceFor(ch, weight);
+    if (last && last.face === face) last.text += ch;
+    else runs.push({ text: ch, face });
   }
   return runs;
 }

@@ -35,6 +35,8 @@ const PassportBody = z.object({
     .trim()
     .transform((s) => s.toUpperCase())
     .pipe(z.string().regex(PASSPORT_PATTERN, `${CertCodes.invalidPassport}: Passport number must be one letter followed by 7 digits (e.g. T4829301)`)),
+  /** Full date of birth (YYYY-MM-DD) for the travel certificate when CoWIN only has the birth year. */
+  date_of_birth: z.iso.date(`${CertCodes.invalidDateOfBirth}: date_of_birth must be a date YYYY-MM-DD`).optional(),
 });
 
 const numberish = (field: string) =>
@@ -115,7 +117,7 @@ const dispatch = dispatcher('certificates', {
   }),
   certificatePassport: http({ body: PassportBody }, async ({ body, caller }) => {
     const citizen = requireCitizen(caller);
-    return ok(await linkPassport(certificatePorts(), citizen.accountId, body.beneficiary_reference_id, body.passport_number));
+    return ok(await linkPassport(certificatePorts(), citizen.accountId, body.beneficiary_reference_id, body.passport_number, body.date_of_birth));
   }),
   certificateCorrect: http({ body: CorrectBody }, async ({ body, caller }) => {
     const citizen = requireCitizen(caller);

@@ -1,7 +1,8 @@
 import PDFDocument from 'pdfkit';
-import { devanagariFont, scriptRuns } from './fonts';
+import { FACES, faceFont, faceScale, fontName, fontRuns, type FaceId, type FontWeight } from './fonts';
+import { COUNTRY_NAMES, LABELS, TITLES } from './labels';
 import { drawQr, type QrMatrix } from './qr';
-import { ageOn, latestDose, maskedPhotoId, type CertificateKind, type CertificateRecord, type Gender, type Vaccination } from './record';
+import { ageOn, latestDose, maskedPhotoId, type CertificateRecord, type Gender, type Vaccination } from './record';
 
 /**
  * The certificate PDF: one A4 page, English labels with Hindi beside them, the holder,
@@ -14,9 +15,6 @@ export const HC1_INFO_KEY = 'HC1';
 const PAGE = { width: 595.28, height: 841.89 };
 const MARGIN = 40;
 const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
-const LATIN = 'Helvetica';
-const LATIN_BOLD = 'Helvetica-Bold';
-const DEVANAGARI = 'NotoSansDevanagari';
 const INK = '#111111';
 const MUTED = '#555555';
 const RULE = '#b8b8b8';
@@ -24,35 +22,6 @@ const ACCENT = '#0b3d91';
 const QR_SIZE = 230;
 /** QR, its caption and breathing room. */
 const QR_BLOCK_HEIGHT = QR_SIZE + 24;
-
-const TITLES: Record<CertificateKind, { en: string; hi: string }> = {
-  Provisional: { en: 'Provisional Certificate for COVID-19 Vaccination', hi: 'कोविड-19 टीकाकरण का अनंतिम प्रमाणपत्र' },
-  Final: { en: 'Final Certificate for COVID-19 Vaccination', hi: 'कोविड-19 टीकाकरण का अंतिम प्रमाणपत्र' },
-  Precaution: { en: 'Certificate for COVID-19 Vaccination (Precaution Dose)', hi: 'कोविड-19 टीकाकरण का प्रमाणपत्र (एहतियाती खुराक)' },
-};
-
-const LABELS = {
-  government: { en: 'Government of India', hi: 'भारत सरकार' },
-  ministry: { en: 'Ministry of Health and Family Welfare', hi: 'स्वास्थ्य एवं परिवार कल्याण मंत्रालय' },
-  certificateId: { en: 'Certificate ID', hi: 'प्रमाणपत्र आईडी' },
-  beneficiary: { en: 'Beneficiary Details', hi: 'लाभार्थी का विवरण' },
-  name: { en: 'Beneficiary Name', hi: 'लाभार्थी का नाम' },
-  age: { en: 'Age', hi: 'आयु' },
-  gender: { en: 'Gender', hi: 'लिंग' },
-  photoId: { en: 'ID Verified', hi: 'सत्यापित पहचान पत्र' },
-  reference: { en: 'Beneficiary Reference ID', hi: 'लाभार्थी संदर्भ आईडी' },
-  passport: { en: 'Passport Number', hi: 'पासपोर्ट संख्या' },
-  vaccination: { en: 'Vaccination Details', hi: 'टीकाकरण का विवरण' },
-  dose: { en: 'Dose', hi: 'खुराक' },
-  vaccine: { en: 'Vaccine', hi: 'टीका' },
-  date: { en: 'Date', hi: 'तिथि' },
-  batch: { en: 'Batch', hi: 'बैच संख्या' },
-  centre: { en: 'Vaccinated at', hi: 'टीकाकरण केंद्र' },
-  vaccinator: { en: 'Vaccinated by', hi: 'टीकाकर्ता' },
-  issuedOn: { en: 'Issued on', hi: 'जारी करने की तिथि' },
-  issuer: { en: 'Issued by', hi: 'जारीकर्ता' },
-  scan: { en: 'Scan to verify', hi: 'सत्यापन के लिए स्कैन करें' },
-} as const;
 
 const GENDERS: Record<Gender, string> = { male: 'Male', female: 'Female', other: 'Other', unknown: 'Not stated' };
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -77,8 +46,11 @@ export function createCertificateDocument(record: CertificateRecord, options: Ce
     CreationDate: new Date(certificate.issuedAt),
     [HC1_INFO_KEY]: options.hc1,
   };
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, pdfVersion: '1.7', lang: 'en-IN', displayTitle: true, info, font: LATIN });
-  doc.registerFont(DEVANAGARI, devanagariFont() as unknown as Buffer);
+  // font: null: no standard (non-embedded) font is ever used; every face is embedded as a subset.
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, pdfVersion: '1.7', lang: 'en-IN', displayTitle: true, info, font: null as unknown as string });
+  for (const face of Object.keys(FACES) as FaceId[]) {
+    for (const weight of [400, 700] as const) doc.registerFont(fontName(face, weight), lazyFont(face, weight));
+  }
   new CertificateLayout(doc, record, options).draw();
   return doc;
 }
@@ -135,14 +107,20 @@ class CertificateLayout {
     y = 172;
     this.section(LABELS.beneficiary, y);
     y += 22;
+    // What a border officer checks: name, date (or year) of birth, the ID shown, the passport.
+    const fullDob = /^\d{4}-\d{2}-\d{2}$/.test(holder.dateOfBirth);
+    const passportIsPhotoId = !!holder.passportNumber && /passport/i.test(holder.photoId.type);
+    const latest = latestDose(record);
     const rows: [(typeof LABELS)[keyof typeof LABELS], string][] = [
       [LABELS.name, holder.name],
-      [LABELS.age, String(ageOn(holder.dateOfBirth, issuedAt))],
+      [fullDob ? LABELS.dateOfBirth : LABELS.yearOfBirth, `${fullDob ? formatDate(holder.dateOfBirth) : holder.dateOfBirth}   (age ${ageOn(holder.dateOfBirth, issuedAt)})`],
       [LABELS.gender, GENDERS[holder.gender]],
-      [LABELS.photoId, `${holder.photoId.type} # ${maskedPhotoId(holder.photoId.last4)}`],
+      // The passport, when it is also the photo ID, is printed once, in full, below: never masked here and whole there.
+      [LABELS.photoId, passportIsPhotoId ? `${holder.photoId.type} (number below)` : `${holder.photoId.type} # ${maskedPhotoId(holder.photoId.last4, holder.photoId.length)}`],
       [LABELS.reference, holder.beneficiaryReferenceId],
     ];
     if (holder.passportNumber) rows.push([LABELS.passport, holder.passportNumber]);
+    rows.push([LABELS.country, COUNTRY_NAMES[latest.country] ?? latest.country]);
     for (const [label, value] of rows) {
       this.label(label, MARGIN, y);
       this.text(value, 250, y, { size: 10, bold: label === LABELS.name });
@@ -194,7 +172,7 @@ class CertificateLayout {
         ],
         [[formatDate(dose.date), { size: 9 }, 1]],
         [[dose.lot, { size: 9 }, 2]],
-        [[dose.centreName, { size: 9 }, 3]],
+        [[[dose.centreName, dose.centreDistrict, dose.centreState].filter(Boolean).join(', '), { size: 9 }, 4]],
         [[dose.vaccinatorName, { size: 9 }, 2]],
       ];
       let bottom = y;
@@ -281,18 +259,30 @@ class CertificateLayout {
 
   /**
    * One line of mixed-script text with its baseline at y (alphabetic baselines line up
-   * across Helvetica and Noto Sans Devanagari); returns the x after it.
+   * across Noto Sans and Noto Sans Devanagari); returns the x after it.
    */
   private text(text: string, x: number, y: number, style: TextStyle): number {
     const { doc } = this;
     doc.fillColor(style.color ?? INK);
-    for (const run of scriptRuns(text)) {
-      const content = run.devanagari ? run.text : winAnsi(run.text);
-      doc.font(run.devanagari ? DEVANAGARI : style.bold ? LATIN_BOLD : LATIN).fontSize(run.devanagari ? style.size * 0.96 : style.size);
-      doc.text(content, x, y, { lineBreak: false, baseline: 'alphabetic' });
+    const weight: FontWeight = style.bold ? 700 : 400;
+    for (const run of fontRuns(text, weight)) {
+      doc.font(fontName(run.face, weight)).fontSize(style.size * faceScale(run.face));
+      doc.text(run.text, x, y, { lineBreak: false, baseline: 'alphabetic' });
       x = doc.x; // text() advanced it by the run's width
     }
     return x;
+  }
+
+  /** Width of one line of mixed-script text in this style. */
+  private width(text: string, style: TextStyle): number {
+    const { doc } = this;
+    const weight: FontWeight = style.bold ? 700 : 400;
+    let width = 0;
+    for (const run of fontRuns(text, weight)) {
+      doc.font(fontName(run.face, weight)).fontSize(style.size * faceScale(run.face));
+      width += doc.widthOfString(run.text);
+    }
+    return width;
   }
 
   /**
@@ -301,9 +291,7 @@ class CertificateLayout {
    * Single-line text() calls: pdfkit's LineWrapper costs ~10× more per cell.
    */
   private wrapped(text: string, x: number, y: number, width: number, maxLines: number, style: TextStyle): number {
-    const { doc } = this;
-    doc.font(style.bold ? LATIN_BOLD : LATIN).fontSize(style.size);
-    const fits = (line: string) => doc.widthOfString(winAnsi(line)) <= width;
+    const fits = (line: string) => this.width(line, style) <= width;
     const lines: string[] = [];
     let current = '';
     for (const word of text.split(/\s+/).filter(Boolean)) {
@@ -336,17 +324,7 @@ function formatDate(isoDate: string): string {
   return `${day} ${MONTHS[Number(month) - 1] ?? ''} ${year}`;
 }
 
-/** Characters Helvetica (WinAnsiEncoding) can show; others lose their accents, or become '?'. */
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-function winAnsi(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    if (ch.charCodeAt(0) <= 0xff || WIN_ANSI_EXTRA.has(ch)) {
-      out += ch;
-      continue;
-    }
-    const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
-    out += [...base].every((c) => c.charCodeAt(0) <= 0xff) ? base : '?';
-  }
-  return out;
+/** The parsed face (once per process, see fonts.ts); pdfkit embeds only the faces a document uses, as subsets. */
+function lazyFont(face: FaceId, weight: FontWeight): Buffer {
+  return faceFont(face, weight) as unknown as Buffer;
 }

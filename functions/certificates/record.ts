@@ -39,7 +39,12 @@ export const HolderSchema = z.strictObject({
   /** CoWIN beneficiary_reference_id. */
   beneficiaryReferenceId: z.string().regex(/^\d{14}$/),
   /** The photo ID shown at vaccination, masked: only its last 4 characters are kept. */
-  photoId: z.strictObject({ type: z.string().min(1).max(60), last4: z.string().regex(/^[0-9A-Z]{1,4}$/) }),
+  photoId: z.strictObject({
+    type: z.string().min(1).max(60),
+    last4: z.string().regex(/^[0-9A-Z]{1,4}$/),
+    /** Characters of the whole number (when known), so the mask has the number's own width. */
+    length: z.number().int().min(1).max(30).optional(),
+  }),
   /** Only present when the holder asked for it (travel). */
   passportNumber: z
     .string()
@@ -66,6 +71,8 @@ export const VaccinationSchema = z.strictObject({
   totalDoses: z.number().int().min(1).max(9),
   country: z.string().regex(/^[A-Z]{2}$/),
   centreName: z.string().min(1).max(200),
+  centreDistrict: z.string().min(1).max(100).optional(),
+  centreState: z.string().min(1).max(100).optional(),
   vaccinatorName: z.string().min(1).max(120),
 });
 export type Vaccination = z.infer<typeof VaccinationSchema>;
@@ -203,6 +210,8 @@ export interface DoseInput {
   date: string;
   batch: string;
   centreName: string;
+  centreDistrict?: string;
+  centreState?: string;
   vaccinatorName: string;
   /** The product of this dose when it differs from the series' (heterologous doses). */
   vaccine?: VaccineCatalogueEntry;
@@ -259,6 +268,8 @@ export function buildCertificateRecord(input: BuildCertificateInput): Certificat
       totalDoses: vaccine.totalDoses,
       country,
       centreName: dose.centreName.trim(),
+      ...(dose.centreDistrict?.trim() ? { centreDistrict: dose.centreDistrict.trim() } : {}),
+      ...(dose.centreState?.trim() ? { centreState: dose.centreState.trim() } : {}),
       vaccinatorName: dose.vaccinatorName.trim(),
     };
   });
@@ -274,7 +285,7 @@ export function buildCertificateRecord(input: BuildCertificateInput): Certificat
       dateOfBirth: beneficiary.dateOfBirth ?? String(beneficiary.birthYear ?? ''),
       gender: genderCode(beneficiary.gender),
       beneficiaryReferenceId: beneficiary.referenceId,
-      photoId: { type: beneficiary.photoIdType.trim(), last4: lastFour(beneficiary.photoIdNumber) },
+      photoId: { type: beneficiary.photoIdType.trim(), last4: lastFour(beneficiary.photoIdNumber), ...idLength(beneficiary.photoIdNumber) },
       ...(beneficiary.passportNumber ? { passportNumber: beneficiary.passportNumber.trim().toUpperCase() } : {}),
     },
     vaccinations,
@@ -322,7 +333,16 @@ function lastFour(idNumber: string): string {
   return alphanumeric.slice(-4);
 }
 
-/** How the PDF prints a masked photo ID: 8 X's then the last 4. */
-export function maskedPhotoId(last4: string): string {
-  return `XXXXXXXX${last4}`;
+/** The whole number's length, when `idNumber` is the whole number (or a mask of its full width). */
+function idLength(idNumber: string): { length?: number } {
+  const length = idNumber.toUpperCase().replace(/[^0-9A-Z]/g, '').length;
+  return length > 4 ? { length } : {};
+}
+
+/**
+ * How certificates print a masked ID: one X per hidden character when the length is known
+ * (an 8-character passport is not shown as 12), else "XXXX"; only the last 4 are shown.
+ */
+export function maskedPhotoId(last4: string, length?: number): string {
+  return `${'X'.repeat(length !== undefined && length > last4.length ? length - last4.length : 4)}${last4}`;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { verifyDocumentSignature } from './signed-json';
 
 /**
  * Revocation, EU DCC scheme (hash type UCI): an entry is the first 128 bits of SHA-256 over
@@ -13,6 +14,8 @@ export interface RevocationSnapshot {
   hashType: typeof REVOCATION_HASH_TYPE;
   /** ISO 8601: verifiers show how old their copy is. */
   generatedAt: string;
+  /** ISO 8601: an offline verifier refuses the snapshot after this (it may miss revocations). */
+  validUntil: string;
   /** base64 of 16 bytes each, sorted. */
   entries: string[];
 }
@@ -20,6 +23,7 @@ export interface RevocationSnapshot {
 export const RevocationSnapshotSchema = z.object({
   hashType: z.literal(REVOCATION_HASH_TYPE),
   generatedAt: z.string(),
+  validUntil: z.iso.datetime(),
   entries: z.array(z.string().regex(/^[A-Za-z0-9+/]{22}==$/)),
 });
 
@@ -28,21 +32,36 @@ export function revocationEntry(certificateId: string): string {
   return createHash('sha256').update(certificateId, 'utf8').digest().subarray(0, 16).toString('base64');
 }
 
-export function buildRevocationSnapshot(revokedCertificateIds: Iterable<string>, generatedAt: Date): RevocationSnapshot {
+/** How long a snapshot stays usable offline (default 24 h; env REVOCATION_SNAPSHOT_VALIDITY_HOURS). */
+export const DEFAULT_SNAPSHOT_VALIDITY_HOURS = 24;
+
+export function buildRevocationSnapshot(revokedCertificateIds: Iterable<string>, generatedAt: Date, validityHours = DEFAULT_SNAPSHOT_VALIDITY_HOURS): RevocationSnapshot {
   const entries = [...new Set([...revokedCertificateIds].map(revocationEntry))].sort();
-  return { hashType: REVOCATION_HASH_TYPE, generatedAt: generatedAt.toISOString(), entries };
+  const validUntil = new Date(generatedAt.getTime() + validityHours * 3_600_000);
+  return { hashType: REVOCATION_HASH_TYPE, generatedAt: generatedAt.toISOString(), validUntil: validUntil.toISOString(), entries };
 }
 
 /** What a verifier needs from a revocation source. */
 export interface RevocationLookup {
   isRevoked(certificateId: string): boolean;
+  /** When the source stops being current (a snapshot's validUntil); absent for live lookups. */
+  readonly validUntil?: Date;
 }
 
 export class RevocationList implements RevocationLookup {
   private readonly entries: ReadonlySet<string>;
+  readonly validUntil: Date;
 
   constructor(readonly snapshot: RevocationSnapshot) {
     this.entries = new Set(snapshot.entries);
+    this.validUntil = new Date(snapshot.validUntil);
+  }
+
+  /** Loads a signed snapshot: its signature must verify with a signer `accept`s (the bundle's signer). */
+  static fromSignedSnapshot(snapshot: unknown, accept: (signerDer: Uint8Array) => boolean): RevocationList {
+    const check = verifyDocumentSignature(snapshot, accept);
+    if (!check.ok) throw new Error(`revocation snapshot: ${check.detail}`);
+    return RevocationList.fromSnapshot(snapshot);
   }
 
   /** Loads a snapshot (parsed JSON), validating its shape. */

@@ -4,7 +4,7 @@
  * passport linking, holder corrections, online verification, trust material, revocations.
  * docs/certificates.md explains the flow, the idempotency argument and the numbers.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { blobStore, type BlobStore } from '../adapters/blobs';
 import { encryptor, type Encryptor } from '../adapters/encryptor';
 import { certificateSigners, type CertificateSigners } from '../adapters/signer/wiring';
@@ -20,7 +20,8 @@ import { vaccineCatalogueEntry } from './dcc';
 import type { Hc1VerifyResult } from './hc1';
 import { issueCertificate, type IssueInput } from './issue';
 import { CertificateInputError, type DoseInput } from './record';
-import { buildRevocationSnapshot, type RevocationSnapshot } from './revocation';
+import { buildRevocationSnapshot, DEFAULT_SNAPSHOT_VALIDITY_HOURS, type RevocationSnapshot } from './revocation';
+import { signDocument, type SignedDocument } from './signed-json';
 import { buildTrustBundle, TrustList, type TrustBundle } from './trust';
 import { verifyCertificateArtifact } from './verify';
 import {
@@ -69,6 +70,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const s3KeyOf = (beneficiaryId: string, certificateId: string): string =>
   `certificates/${beneficiaryId}/${certificateId.replace(/[^A-Za-z0-9]+/g, '-')}.pdf`;
 export const passportContext = (beneficiaryId: string) => ({ beneficiaryId, field: 'passport' });
+export const dobContext = (beneficiaryId: string) => ({ beneficiaryId, field: 'dateOfBirth' });
 
 export type EnsureResult =
   | { outcome: 'issued'; certificate: CertificateItem; pdf: Buffer }
@@ -185,8 +187,11 @@ async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
     events.map(async (e) => {
       const vaccine = vaccineCatalogueEntry(e.vaccine);
       if (!vaccine) throw new CertificateInputError(`vaccine ${e.vaccine} is not in the certificate catalogue`);
-      const centreName = e.centerName?.trim() || (await p.store.centerName(e.centerId)) || `Centre ${e.centerId}`;
+      const place = await p.store.centerPlace(e.centerId);
+      const centreName = e.centerName?.trim() || place?.name || `Centre ${e.centerId}`;
       return {
+        ...(place?.district ? { centreDistrict: place.district } : {}),
+        ...(place?.state ? { centreState: place.state } : {}),
         doseNumber: e.dose,
         date: e.givenDate,
         batch: e.vaccineBatch,
@@ -197,11 +202,14 @@ async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
     }),
   );
   const passportNumber = state.passportEnvelope ? await p.encryptor.decrypt(state.passportEnvelope, passportContext(profile.beneficiaryId)) : undefined;
+  // The full date of birth the holder gave when linking a passport; else CoWIN's birth year.
+  const dateOfBirth = state.dobEnvelope ? await p.encryptor.decrypt(state.dobEnvelope, dobContext(profile.beneficiaryId)) : undefined;
   const input: IssueInput = {
     beneficiary: {
       referenceId: profile.beneficiaryId,
       name: profile.name,
       birthYear: profile.birthYear,
+      ...(dateOfBirth && Number(dateOfBirth.slice(0, 4)) === profile.birthYear ? { dateOfBirth } : {}),
       gender: personReference.genders.find((g) => g.id === profile.genderId)?.gender ?? 'unknown',
       photoIdType: personReference.idTypes.find((t) => t.id === profile.photoIdType)?.type ?? (profile.photoIdCode || 'Photo ID'),
       photoIdNumber: profile.photoIdLast4,
@@ -281,7 +289,7 @@ export async function certificateLink(p: CertificatePorts, accountId: string, be
   return { url, expires_in: LINK_EXPIRES_SECONDS, certificate_id: certificate.certificateId };
 }
 
-export async function linkPassport(p: CertificatePorts, accountId: string, beneficiaryId: string, passportNumber: string) {
+export async function linkPassport(p: CertificatePorts, accountId: string, beneficiaryId: string, passportNumber: string, dateOfBirth?: string) {
   if (!PASSPORT_PATTERN.test(passportNumber)) {
     throw new DomainError(CertCodes.invalidPassport, 'Passport number must be one letter followed by 7 digits (e.g. T4829301)', 'invalid');
   }
@@ -289,10 +297,16 @@ export async function linkPassport(p: CertificatePorts, accountId: string, benef
     const state = await p.store.loadState(beneficiaryId);
     if (!state || state.profile.accountId !== accountId) throw notFound();
     if (!state.events.length) throw noDose();
+    if (dateOfBirth !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) || Number(dateOfBirth.slice(0, 4)) !== state.profile.birthYear)) {
+      throw new DomainError(CertCodes.invalidDateOfBirth, `date_of_birth must be a date (YYYY-MM-DD) in the registered birth year ${state.profile.birthYear}`, 'invalid');
+    }
     const linked = state.passportEnvelope ? await p.encryptor.decrypt(state.passportEnvelope, passportContext(beneficiaryId)) : undefined;
-    if (linked !== passportNumber) {
+    const linkedDob = state.dobEnvelope ? await p.encryptor.decrypt(state.dobEnvelope, dobContext(beneficiaryId)) : undefined;
+    if (linked !== passportNumber || (dateOfBirth !== undefined && linkedDob !== dateOfBirth)) {
       const envelope = await p.encryptor.encrypt(passportNumber, passportContext(beneficiaryId));
-      if (!(await p.store.linkPassport(state.profile, envelope, p.now().toISOString()))) continue;
+      const dob = dateOfBirth ?? linkedDob;
+      const dobEnvelope = dob ? await p.encryptor.encrypt(dob, dobContext(beneficiaryId)) : undefined;
+      if (!(await p.store.linkPassport(state.profile, envelope, p.now().toISOString(), dobEnvelope))) continue;
     }
     const result = await ensureCurrentCertificate(p, beneficiaryId, { waitMs: 8_000 });
     if (result.outcome !== 'issued' && result.outcome !== 'current') throw notFound();
@@ -378,11 +392,34 @@ export async function verifyOnline(p: CertificatePorts, input: string | Uint8Arr
   return { status: 'valid', record };
 }
 
-export async function trustBundle(p: CertificatePorts): Promise<TrustBundle> {
-  const signers = await p.signers();
-  return buildTrustBundle(await signers.trusted(), p.now());
+/**
+ * The trust bundle, signed (detached JWS, ES256, by the QR signing key: the certificate
+ * verifiers pin). Signed once per minute per container, not per request (one KMS Sign).
+ */
+export async function trustBundle(p: CertificatePorts): Promise<TrustBundle & SignedDocument> {
+  return signedOncePerMinute('trust', p, async () => {
+    const signers = await p.signers();
+    return signDocument(buildTrustBundle(await signers.trusted(), p.now()), signers.qrSigner, 'trust-bundle+json');
+  });
 }
 
-export async function revocationSnapshot(p: CertificatePorts): Promise<RevocationSnapshot> {
-  return buildRevocationSnapshot(await p.store.revokedIds(), p.now());
+/** The revocation snapshot, signed like the bundle, valid for REVOCATION_SNAPSHOT_VALIDITY_HOURS (24). */
+export async function revocationSnapshot(p: CertificatePorts): Promise<RevocationSnapshot & SignedDocument> {
+  const hours = Number(process.env.REVOCATION_SNAPSHOT_VALIDITY_HOURS) || DEFAULT_SNAPSHOT_VALIDITY_HOURS;
+  const snapshot = buildRevocationSnapshot(await p.store.revokedIds(), p.now(), hours);
+  // Re-signed when the entries change (a revocation shows at once), else once a minute.
+  const key = `revocations:${createHash('sha256').update(snapshot.entries.join(',')).digest('base64')}`;
+  return signedOncePerMinute(key, p, async () => signDocument(snapshot, (await p.signers()).qrSigner, 'revocation-snapshot+json'));
+}
+
+const signedCache = new Map<string, { at: number; value: Promise<unknown> }>();
+const SIGNED_CACHE_MS = 60_000;
+function signedOncePerMinute<T>(key: string, p: CertificatePorts, make: () => Promise<T>): Promise<T> {
+  const at = p.now().getTime();
+  const hit = signedCache.get(key);
+  if (hit && at - hit.at >= 0 && at - hit.at < SIGNED_CACHE_MS) return hit.value as Promise<T>;
+  const value = make();
+  value.catch(() => signedCache.delete(key));
+  signedCache.set(key, { at, value });
+  return value;
 }

@@ -89,6 +89,8 @@ export interface BeneficiaryState {
   profile: ProfileState;
   pointer?: Pointer;
   passportEnvelope?: string;
+  /** The full date of birth given with the passport, envelope-encrypted like it. */
+  dobEnvelope?: string;
   /** Current dose events, ascending by dose number. */
   events: DoseEvent[];
 }
@@ -157,14 +159,27 @@ export class DynamoCertificateStore {
     const pointerItem = bySk.get('CERT');
     const pointer = pointerItem ? { certificateId: String(pointerItem.certificateId), stateKey: String(pointerItem.stateKey), version: Number(pointerItem.version) } : undefined;
     const passportEnvelope = bySk.get('PASSPORT')?.envelope as string | undefined;
+    const dobEnvelope = bySk.get('PASSPORT')?.dobEnvelope as string | undefined;
     const eventIds = Object.values(profile.doseEvents);
     const events = eventIds.length ? (await this.batchGet(eventIds.map((id) => VacKeys.event(id)))).map(toEvent).sort((a, b) => a.dose - b.dose) : [];
-    return { profile, pointer, passportEnvelope, events };
+    return { profile, pointer, passportEnvelope, ...(dobEnvelope ? { dobEnvelope } : {}), events };
   }
 
   async getEvent(eventId: string): Promise<DoseEvent | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.table, Key: VacKeys.event(eventId), ConsistentRead: true }));
     return res.Item ? toEvent(res.Item) : undefined;
+  }
+
+  /** The centre's name, district and state, as the certificate prints them. */
+  async centerPlace(centerId: number): Promise<{ name?: string; district?: string; state?: string } | undefined> {
+    const res = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `CENTER#${centerId}`, sk: 'META' } }));
+    const i = res.Item;
+    if (!i) return undefined;
+    const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+    const name = text(i.name);
+    const district = text(i.district_name);
+    const state = text(i.state_name);
+    return { ...(name ? { name } : {}), ...(district ? { district } : {}), ...(state ? { state } : {}) };
   }
 
   async centerName(centerId: number): Promise<string | undefined> {
@@ -393,7 +408,7 @@ export class DynamoCertificateStore {
   }
 
   /** Links (or replaces) the encrypted passport number and moves holderVersion, in one transaction. */
-  async linkPassport(profile: ProfileState, envelope: string, at: string): Promise<boolean> {
+  async linkPassport(profile: ProfileState, envelope: string, at: string, dobEnvelope?: string): Promise<boolean> {
     const holderGuard = profile.holderVersion === 0 ? 'attribute_not_exists(holderVersion)' : 'holderVersion = :hvWas';
     try {
       await this.db.send(
@@ -408,7 +423,7 @@ export class DynamoCertificateStore {
                 ExpressionAttributeValues: { ':hv': profile.holderVersion + 1, ':acc': profile.accountId, ...(profile.holderVersion === 0 ? {} : { ':hvWas': profile.holderVersion }) },
               },
             },
-            { Put: { TableName: this.table, Item: { ...CertKeys.passport(profile.beneficiaryId), envelope, linkedAt: at } } },
+            { Put: { TableName: this.table, Item: { ...CertKeys.passport(profile.beneficiaryId), envelope, ...(dobEnvelope ? { dobEnvelope } : {}), linkedAt: at } } },
           ],
         }),
       );

@@ -1,5 +1,6 @@
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import * as z from 'zod';
+import { verifyDocumentSignature } from './signed-json';
 
 /**
  * Trust material: the signing certificates verifiers accept, published as one JSON bundle
@@ -14,7 +15,8 @@ import * as z from 'zod';
  * kid = first 8 bytes of SHA-256 of the certificate DER (the EU DCC rule), base64.
  * Rotation: add the new certificate, keep the old one until everything it signed expired.
  */
-export type TrustUse = 'qr' | 'pdf';
+/** qr / pdf: document signers; ca: the country signing CA that issued them (informational for PDF readers' trust stores). */
+export type TrustUse = 'qr' | 'pdf' | 'ca';
 
 export interface TrustBundle {
   version: 1;
@@ -50,7 +52,7 @@ export interface TrustedCertificate {
 const TrustBundleSchema = z.object({
   version: z.literal(1),
   generatedAt: z.string(),
-  certificates: z.array(z.object({ kid: z.string(), use: z.enum(['qr', 'pdf']), certificatePem: z.string() })),
+  certificates: z.array(z.object({ kid: z.string(), use: z.enum(['qr', 'pdf', 'ca']), certificatePem: z.string() })),
   jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
 });
 
@@ -120,6 +122,20 @@ export class TrustList {
         return entry;
       }),
     );
+  }
+
+  /**
+   * Loads a signed bundle (signed-json.ts): the signature must verify and its signer must be
+   * `anchorDer` (the pinned certificate). Without an anchor, the signer must be one of the
+   * bundle's own QR certificates (trust on first use: `pinned: false`).
+   */
+  static fromSignedBundle(bundle: unknown, anchorDer?: Uint8Array): { trust: TrustList; signerDer: Uint8Array; pinned: boolean } {
+    const trust = TrustList.fromBundle(bundle);
+    const accept = (signer: Uint8Array): boolean =>
+      anchorDer ? Buffer.from(signer).equals(Buffer.from(anchorDer)) : trust.entries.some((e) => e.use === 'qr' && Buffer.from(e.certificateDer).equals(Buffer.from(signer)));
+    const check = verifyDocumentSignature(bundle, accept);
+    if (!check.ok) throw new Error(`trust bundle: ${check.detail}`);
+    return { trust, signerDer: check.signerDer, pinned: anchorDer !== undefined };
   }
 
   /** QR signing certificates with this kid (8 bytes); usually one. */

@@ -17,6 +17,13 @@ export interface VerifyOptions {
 
 export interface ArtifactVerifyResult {
   status: 'valid' | 'invalid' | 'revoked';
+  /** Set when the artifact is invalid because of the revocation snapshot, not the artifact. */
+  reason?: 'REVOCATION_STALE';
+  /**
+   * Whether revocation was checked: `not checked` when no snapshot was given (the
+   * certificate may have been revoked), `checked` with a current snapshot.
+   */
+  revocation: 'checked' | 'not checked' | 'stale';
   artifact: 'hc1' | 'pdf';
   /** The QR (HC1) verification: always present. */
   qr: Hc1VerifyResult;
@@ -31,6 +38,17 @@ export function isPdf(input: Uint8Array | string): boolean {
 }
 
 export function verifyCertificateArtifact(input: Uint8Array | string, options: VerifyOptions): ArtifactVerifyResult {
+  const result = verifyArtifact(input, options);
+  const snapshot = options.revocations;
+  if (!snapshot) return { ...result, revocation: 'not checked' };
+  if (snapshot.validUntil && options.now.getTime() > snapshot.validUntil.getTime()) {
+    // A stale snapshot may miss revocations: refuse rather than answer "valid".
+    return { ...result, status: result.status === 'valid' ? 'invalid' : result.status, ...(result.status === 'valid' ? { reason: 'REVOCATION_STALE' as const } : {}), revocation: 'stale' };
+  }
+  return { ...result, revocation: 'checked' };
+}
+
+function verifyArtifact(input: Uint8Array | string, options: VerifyOptions): Omit<ArtifactVerifyResult, 'revocation'> {
   if (!isPdf(input)) {
     const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
     const qr = verifyHc1(text.trim(), options);

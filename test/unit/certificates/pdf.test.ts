@@ -37,7 +37,7 @@ describe('renderCertificatePdf', () => {
       'Beneficiary Name / ',
       'लाभार्थी का नाम',
       'Venkata Lakshmi Narasimha Prasad Chowdary',
-      'Age / ',
+      'Year of Birth / ',
       '53',
       'Male',
       'Aadhaar Card # XXXXXXXX1098',
@@ -95,7 +95,8 @@ describe('renderCertificatePdf', () => {
     expect(pdf.length).toBeLessThan(150 * 1024);
     const text = pdf.toString('latin1');
     expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansDevanagari-Regular/);
-    expect(text).toContain('/BaseFont /Helvetica');
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSans-Regular/);
+    expect(text).not.toContain('/BaseFont /Helvetica'); // nothing relies on a reader's standard fonts
     expect(extractHc1FromPdf(pdf)).toBe(HC1);
   });
 });
@@ -117,7 +118,7 @@ describe('fonts', () => {
     const second = font.layout('प्रमाणपत्र');
     expect(second.positions[0]!.xAdvance).toBeLessThan(first.positions[0]!.xAdvance);
     expect(second.glyphs.length).toBeLessThan('प्रमाणपत्र'.length); // ligatures: fewer glyphs than code points
-    expect(font.hasGlyphForCodePoint('A'.codePointAt(0)!)).toBe(false); // hence the Latin runs in Helvetica
+    expect(font.hasGlyphForCodePoint('A'.codePointAt(0)!)).toBe(false); // hence the Latin runs in Noto Sans
   });
 
   it('splits text into Devanagari and Latin runs', () => {
@@ -126,5 +127,38 @@ describe('fonts', () => {
       { text: 'लाभार्थी का नाम', devanagari: true },
     ]);
     expect(scriptRuns('कोविड-19 टीका').map((r) => r.devanagari)).toEqual([true, false, true]);
+  });
+});
+
+describe('international fields', () => {
+  const base = twoDoseInput();
+  it('prints the date of birth when known, else the birth year, and the country of vaccination', async () => {
+    const full = (await drawnText(record({ beneficiary: { ...base.beneficiary, dateOfBirth: '1968-04-12' } }))).join(' ');
+    expect(full).toContain('Date of Birth / ');
+    expect(full).toContain('12 Apr 1968');
+    const year = (await drawnText(record())).join(' ');
+    expect(year).toContain('Year of Birth / ');
+    expect(year).toContain('1968   (age 53)');
+    expect(year).toContain('Country of Vaccination / ');
+    expect(year).toContain('India');
+  });
+
+  it('masks an ID to its own width, and never prints a passport both masked and whole', async () => {
+    const passport = { ...base.beneficiary, photoIdType: 'Passport', photoIdNumber: 'T4829301' };
+    const masked = (await drawnText(record({ beneficiary: passport }))).join(' ');
+    expect(masked).toContain('Passport # XXXX9301'); // 8 characters, not a 12-character Aadhaar mask
+    expect(masked).not.toContain('T4829301');
+    const linked = (await drawnText(record({ beneficiary: { ...passport, passportNumber: 'T4829301' } }))).join(' ');
+    expect(linked.match(/T4829301/g)).toHaveLength(1);
+    expect(linked).not.toContain('XXXX9301');
+    expect(linked).toContain('Passport (number below)');
+    const aadhaar = (await drawnText(record())).join(' ');
+    expect(aadhaar).toContain('Aadhaar Card # XXXXXXXX1098');
+  });
+
+  it('names the centre with its district and state', async () => {
+    const doses = base.doses.map((d) => ({ ...d, centreDistrict: 'Krishna', centreState: 'Andhra Pradesh' }));
+    const text = (await drawnText(record({ doses }))).join(' ');
+    expect(text).toMatch(/Government General Hospital Vijayawada,?\s+Krishna,\s+Andhra Pradesh/);
   });
 });

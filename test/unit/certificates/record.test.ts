@@ -52,7 +52,7 @@ describe('buildCertificateRecord', () => {
       dateOfBirth: '1968',
       gender: 'male',
       beneficiaryReferenceId: '73421908856210',
-      photoId: { type: 'Aadhaar Card', last4: '1098' },
+      photoId: { type: 'Aadhaar Card', last4: '1098', length: 12 },
       passportNumber: 'T4829301',
     });
     expect(record.vaccinations).toHaveLength(2);
