@@ -139,6 +139,12 @@ export const routes = [
   { id: 'auditCenterDay', method: 'GET', path: '/api/v2/admin/audit/centers/{center_id}/doses', group: 'vaccination', auth: 'staff', query: ['date'] },
   { id: 'auditFlagged', method: 'GET', path: '/api/v2/admin/audit/flagged', group: 'vaccination', auth: 'staff', query: ['district_id', 'date'] },
   { id: 'auditAefi', method: 'GET', path: '/api/v2/admin/audit/aefi', group: 'vaccination', auth: 'staff', query: ['district_id', 'from', 'to'] },
+  // People without any phone (docs/inclusion.md; functions/vaccination/walk-in.ts)
+  { id: 'vaccinatorRegisterNoPhone', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/new/no-phone', group: 'vaccination', auth: 'staff' },
+  { id: 'vaccinatorFindByPhotoId', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/findByPhotoId', group: 'vaccination', auth: 'staff' },
+  { id: 'auditBeneficiaryAccess', method: 'GET', path: '/api/v2/admin/audit/beneficiaries/{beneficiary_reference_id}/access', group: 'vaccination', auth: 'staff' },
+  { id: 'vaccinatorPrintCertificate', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/{beneficiary_reference_id}/certificate', group: 'certificates', auth: 'staff', binary: true, query: ['center_id'] },
+  { id: 'attachBeneficiary', method: 'POST', path: '/api/v2/registration/beneficiary/attach', group: 'beneficiaries', auth: 'citizen' },
 
   // --- Public statistics, from aggregates only (docs/vaccination.md "Statistics") ---
   { id: 'reportsSummary', method: 'GET', path: '/api/v2/public/reports/summary', group: 'statistics', auth: 'none', cacheSeconds: 30 },
