@@ -38,7 +38,7 @@ export const functionGroups = {
   booking: { purpose: 'schedule, reschedule, cancel: the surge path, tuned alone (TransactWriteItems on capacity shards)', memoryMb: 1024, sendsSms: true },
   documents: { purpose: 'PDF appointment slips (pdfkit, shipped as a node module: esbuild cannot bundle its fonts)', memoryMb: 1024, nodeModules: ['pdfkit'] },
   availability: { purpose: 'findBy*/calendarBy*/findByLatLong: the most-read path in a surge (notifier bots), read-only, tuned alone', memoryMb: 1024, dataAccess: 'read' },
-  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory)', memoryMb: 1024, timeoutSeconds: 29 },
+  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory); texts booked people when a session moves', memoryMb: 1024, timeoutSeconds: 29, sendsSms: true },
   vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout)', memoryMb: 1024, timeoutSeconds: 29 },
   statistics: { purpose: 'public vaccination statistics, answered from the stats table only (read-only, cached)', memoryMb: 256, dataAccess: 'read' },
   certificates: {
@@ -125,6 +125,8 @@ export const routes = [
   { id: 'createSession', method: 'POST', path: '/api/v2/admin/centers/{center_id}/sessions', group: 'centres', auth: 'staff' },
   { id: 'updateSession', method: 'PUT', path: '/api/v2/admin/sessions/{session_id}', group: 'centres', auth: 'staff' },
   { id: 'closeSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/close', group: 'centres', auth: 'staff' },
+  { id: 'moveSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/move', group: 'centres', auth: 'staff' },
+  { id: 'cancelSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/cancel', group: 'centres', auth: 'staff' },
   { id: 'importCenters', method: 'POST', path: '/api/v2/admin/import', group: 'centres', auth: 'staff', maxBodyBytes: 5 * 1024 * 1024 },
 
   // --- Vaccinator, audit, AEFI (cowin-api-v2.md "Vaccinator"; roles in functions/vaccination/access.ts; docs/vaccination.md) ---

@@ -33,6 +33,14 @@ export const smsCatalogue = {
     purpose: 'appointment booked: the 4-digit code the vaccinator asks for (issue #14)',
     text: { en: ({ code, date, slot, centre }) => `Your vaccination is booked for ${date}, ${slot} at ${centre}. Your 4-digit code is ${code}. Tell it to the vaccinator only at the centre. - CoWIN` },
   }),
+  sessionMoved: template<{ date: string; slot: string; centre: string; vaccine: string }>({
+    purpose: 'staff moved a booked session (date, time or vaccine): the booking moved with it',
+    text: { en: ({ date, slot, centre, vaccine }) => `Your vaccination appointment at ${centre} has moved to ${date}, ${slot} (${vaccine}). Your booking code is unchanged. - CoWIN` },
+  }),
+  sessionCancelled: template<{ date: string; centre: string }>({
+    purpose: 'staff cancelled a booked session, or a move made the person ineligible: the booking was released',
+    text: { en: ({ date, centre }) => `Your vaccination appointment on ${date} at ${centre} was cancelled by the centre. Please book another slot on CoWIN. - CoWIN` },
+  }),
 };
 
 export type SmsKind = keyof typeof smsCatalogue;
