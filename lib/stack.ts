@@ -11,6 +11,7 @@ import { AppSecrets } from './secrets';
 import { ReferenceData } from './seed';
 import { SmsSettings } from './sms';
 import { Certificates } from './certificates';
+import { Reminders } from './reminders';
 import { StaffIdentity } from './identity';
 import { Documents } from './storage';
 import { StreamConsumers } from './streams';
@@ -62,6 +63,7 @@ export class OpenCowinStack extends Stack {
       retain,
     });
     this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain });
+    new Reminders(this, 'Reminders', { stage, main: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, retain, streamConsumer: this.streams.fn });
     this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.api.deploymentStage, rateLimit: props.config.wafRateLimit, logKey: this.keys.data, retain });
     const reference = new ReferenceData(this, 'ReferenceData', { stage, table: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, logKey: this.keys.data, retain });
     this.certificates = new Certificates(this, 'Certificates', {

@@ -9,6 +9,7 @@ import { cancelAllFor } from '../booking/service';
 import { BenCodes, RegisterBody } from './domain';
 import { beneficiaryStore } from './ports';
 import { attachHandlers } from './attach';
+import { reminderHandlers } from '../reminders/opt-out';
 import { list, register, type BeneficiaryPorts } from './service';
 
 
@@ -21,6 +22,7 @@ const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_refere
 
 export const handler = dispatcher('beneficiaries', {
   ...attachHandlers,
+  ...reminderHandlers,
   registerBeneficiary: http({ body: RegisterBody }, async ({ body, caller }) => {
     const citizen = requireCitizen(caller);
     return ok({ beneficiary_reference_id: await register(await ports(), citizen.accountId, body) });

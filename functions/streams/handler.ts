@@ -9,12 +9,14 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { statisticsConsumer } from '../statistics/consumer';
 import { certificatesConsumer } from '../certificates/consumer';
+import { remindersConsumer } from '../reminders/consumer';
 import { logger } from '../shared/logger';
 import type { StreamConsumer } from './consumer';
 
 export const consumers: StreamConsumer[] = [
   statisticsConsumer(),
   certificatesConsumer(),
+  remindersConsumer(),
 ];
 
 /**
