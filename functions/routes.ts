@@ -39,7 +39,7 @@ export const functionGroups = {
   booking: { purpose: 'schedule, reschedule, cancel: the surge path, tuned alone (TransactWriteItems on capacity shards)', memoryMb: 1024, sendsSms: true },
   documents: { purpose: 'PDF appointment slips (pdfkit, shipped as a node module: esbuild cannot bundle its fonts)', memoryMb: 1024, nodeModules: ['pdfkit'] },
   availability: { purpose: 'findBy*/calendarBy*/findByLatLong: the most-read path in a surge (notifier bots), read-only, tuned alone', memoryMb: 1024, dataAccess: 'read' },
-  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory)', memoryMb: 1024, timeoutSeconds: 25 },
+  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory); texts booked people when a session moves', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true },
   vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout)', memoryMb: 1024, timeoutSeconds: 25 },
   statistics: { purpose: 'public vaccination statistics, answered from the stats table only (read-only, cached)', memoryMb: 256, dataAccess: 'read' },
   certificates: {
@@ -134,6 +134,8 @@ export const routes = [
   { id: 'createSession', method: 'POST', path: '/api/v2/admin/centers/{center_id}/sessions', group: 'centres', auth: 'staff' },
   { id: 'updateSession', method: 'PUT', path: '/api/v2/admin/sessions/{session_id}', group: 'centres', auth: 'staff' },
   { id: 'closeSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/close', group: 'centres', auth: 'staff' },
+  { id: 'moveSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/move', group: 'centres', auth: 'staff' },
+  { id: 'cancelSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/cancel', group: 'centres', auth: 'staff' },
   { id: 'importCenters', method: 'POST', path: '/api/v2/admin/import', group: 'centres', auth: 'staff', maxBodyBytes: 5 * 1024 * 1024 },
 
   // --- Vaccinator, audit, AEFI (cowin-api-v2.md "Vaccinator"; roles in functions/vaccination/access.ts; docs/vaccination.md) ---
@@ -148,6 +150,13 @@ export const routes = [
   { id: 'auditCenterDay', method: 'GET', path: '/api/v2/admin/audit/centers/{center_id}/doses', group: 'vaccination', auth: 'staff', query: ['date'] },
   { id: 'auditFlagged', method: 'GET', path: '/api/v2/admin/audit/flagged', group: 'vaccination', auth: 'staff', query: ['district_id', 'date'] },
   { id: 'auditAefi', method: 'GET', path: '/api/v2/admin/audit/aefi', group: 'vaccination', auth: 'staff', query: ['district_id', 'from', 'to'] },
+  // People without any phone (docs/inclusion.md; functions/vaccination/walk-in.ts)
+  { id: 'vaccinatorRegisterNoPhone', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/new/no-phone', group: 'vaccination', auth: 'staff' },
+  { id: 'vaccinatorFindByPhotoId', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/findByPhotoId', group: 'vaccination', auth: 'staff' },
+  { id: 'auditBeneficiaryAccess', method: 'GET', path: '/api/v2/admin/audit/beneficiaries/{beneficiary_reference_id}/access', group: 'vaccination', auth: 'staff' },
+  { id: 'vaccinatorPrintCertificate', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/{beneficiary_reference_id}/certificate', group: 'certificates', auth: 'staff', binary: true, query: ['center_id'] },
+  { id: 'beneficiaryReminders', method: 'POST', path: '/api/v2/registration/beneficiary/reminders', group: 'beneficiaries', auth: 'citizen' },
+  { id: 'attachBeneficiary', method: 'POST', path: '/api/v2/registration/beneficiary/attach', group: 'beneficiaries', auth: 'citizen' },
 
   // --- Public statistics, from aggregates only (docs/vaccination.md "Statistics") ---
   { id: 'reportsSummary', method: 'GET', path: '/api/v2/public/reports/summary', group: 'statistics', auth: 'none', cacheSeconds: 30 },

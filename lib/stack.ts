@@ -12,6 +12,7 @@ import { AppSecrets } from './secrets';
 import { ReferenceData } from './seed';
 import { SmsSettings, smsEnvironment } from './sms';
 import { Certificates } from './certificates';
+import { Reminders } from './reminders';
 import { StaffIdentity } from './identity';
 import { Documents } from './storage';
 import { StreamConsumers } from './streams';
@@ -69,6 +70,7 @@ export class OpenCowinStack extends Stack {
       retain,
     });
     this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain });
+    new Reminders(this, 'Reminders', { stage, main: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, retain, streamConsumer: this.streams.fn });
     this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.stage, rateLimit: props.config.wafRateLimit, otpSendsPerIp: props.config.otpSendsPerIp, logKey: this.keys.data, retain });
     // The platform-wide SMS budget (functions/auth/service.ts reserveOtpSend): the account's SNS SMS throughput quota.
     if (props.config.smsMps !== undefined) {

@@ -8,6 +8,8 @@ import { bookingPorts } from '../booking/ports';
 import { cancelAllFor } from '../booking/service';
 import { BenCodes, RegisterBody } from './domain';
 import { beneficiaryStore } from './ports';
+import { attachHandlers } from './attach';
+import { reminderHandlers } from '../reminders/opt-out';
 import { list, register, type BeneficiaryPorts } from './service';
 
 
@@ -19,6 +21,8 @@ async function ports(): Promise<BeneficiaryPorts> {
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');
 
 export const handler = dispatcher('beneficiaries', {
+  ...attachHandlers,
+  ...reminderHandlers,
   registerBeneficiary: http({ body: RegisterBody }, async ({ body, caller }) => {
     const citizen = requireCitizen(caller);
     return ok({ beneficiary_reference_id: await register(await ports(), citizen.accountId, body) });

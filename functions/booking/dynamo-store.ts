@@ -4,13 +4,21 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { poolOf, type Dose, type ShardSeats } from '../sessions/capacity';
 import type { SessionInfo } from './rules';
 import type { Appointment, BookOutcome, BookingStore, ChangeOutcome, Plan } from './store';
-import { batchGetAll } from '../adapters/dynamo';
+import { batchGetAll, queryAll } from '../adapters/dynamo';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 const shardKey = (sessionId: string, shard: number) => ({ pk: `CAP#${sessionId}#${shard}`, sk: 'CAP' });
 const lockKey = (beneficiaryId: string, dose: number) => ({ pk: `BEN#${beneficiaryId}`, sk: `APPT#${dose}` });
 const apptKey = (id: string) => ({ pk: `APPT#${id}`, sk: 'META' });
+/** Appointments of a session, for staff moving or cancelling it (gsi3; docs/data-model.md). */
+const apptIndex = (sessionId: string, id: string) => ({ gsi3pk: `SESSIONAPPTS#${sessionId}`, gsi3sk: `APPT#${id}` });
+
+/** Every appointment item of a session (eventually consistent index: callers re-scan). */
+export async function appointmentsOfSession(db: DynamoDBDocumentClient, table: string, sessionId: string): Promise<Appointment[]> {
+  const items = await queryAll(db, { TableName: table, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `SESSIONAPPTS#${sessionId}` } });
+  return items.map(({ pk: _pk, sk: _sk, gsi3pk: _a, gsi3sk: _b, ...rest }) => rest as unknown as Appointment);
+}
 
 /** Session item (docs/data-model.md) → what booking needs. */
 export function toSessionInfo(item: Record<string, unknown>, center: Record<string, unknown> | undefined): SessionInfo {
@@ -23,7 +31,7 @@ export function toSessionInfo(item: Record<string, unknown>, center: Record<stri
     maxAge: item.max_age_limit === undefined || item.max_age_limit === null ? undefined : Number(item.max_age_limit),
     allowAllAge: Boolean(item.allow_all_age),
     slots: (item.slots as string[]) ?? [],
-    open: item.status !== 'closed' && center?.active !== false && center?.status !== 'closed',
+    open: item.status !== 'closed' && !item.moving && center?.active !== false && center?.status !== 'closed',
     shards: Number(item.shards ?? 1),
     center: {
       name: String(center?.name ?? ''),
@@ -117,7 +125,7 @@ export class DynamoBookingStore implements BookingStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       })),
-      { Put: { TableName: this.table, Item: { ...apptKey(appt.appointmentId), ...appt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.table, Item: { ...apptKey(appt.appointmentId), ...apptIndex(appt.sessionId, appt.appointmentId), ...appt }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ];
     if (idem) {
       items.push({
@@ -156,7 +164,7 @@ export class DynamoBookingStore implements BookingStore {
   async getAppointment(id: string): Promise<Appointment | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.table, Key: apptKey(id), ConsistentRead: true }));
     if (!res.Item) return undefined;
-    const { pk: _pk, sk: _sk, ...rest } = res.Item;
+    const { pk: _pk, sk: _sk, gsi3pk: _a, gsi3sk: _b, ...rest } = res.Item;
     return rest as Appointment;
   }
 
@@ -234,7 +242,7 @@ export class DynamoBookingStore implements BookingStore {
     const take = this.takeSeats(to.sessionId, appt.dose, plan);
     const items: TransactItem[] = [
       ...take,
-      { Put: { TableName: this.table, Item: { ...apptKey(appt.appointmentId), ...moved }, ...guard } },
+      { Put: { TableName: this.table, Item: { ...apptKey(appt.appointmentId), ...apptIndex(moved.sessionId, appt.appointmentId), ...moved }, ...guard } },
       ...bens.map((b) => ({
         Put: {
           TableName: this.table,

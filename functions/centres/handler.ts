@@ -15,6 +15,7 @@ import { SessionCodes } from '../sessions/errors';
 import { csvToRows, importRows, jsonToRows } from '../sessions/import';
 import { closeCenter, closeSession, createCenter, createSession, updateCenter, updateSession, type SessionView } from '../sessions/service';
 import { SessionCreate, SessionUpdate } from '../sessions/session';
+import { moveHandlers } from '../sessions/move-handlers';
 
 const CenterParam = z.object({ center_id: z.coerce.number().int('USRRES0002: center_id must be a number').positive('USRRES0002: center_id must be a number') });
 const SessionParam = z.object({ session_id: z.uuid('USRRES0002: session_id must be a UUID') });
@@ -62,6 +63,7 @@ function importBody(raw: string | null, base64: boolean, contentType: string | u
 const now = () => deps().now();
 
 export const handler = dispatcher('centres', {
+  ...moveHandlers,
   createCenter: http({ body: CenterCreate }, async ({ body, caller }) =>
     created(centerOut(await createCenter(sessionStore(), requireStaff(caller), body as CenterInput, now()))),
   ),

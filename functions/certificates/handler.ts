@@ -13,6 +13,7 @@ import { personReference } from '../metadata/person-reference';
 import { Codes, DomainError } from '../shared/errors';
 import { CertCodes } from './codes';
 import { isPdf } from './verify';
+import { walkInPrintHandlers } from './walk-in-print';
 import {
   certificateLink,
   certificatePdf,
@@ -109,6 +110,7 @@ const download = http({ query: ByBeneficiary }, async ({ query, caller }) => {
 });
 
 const dispatch = dispatcher('certificates', {
+  ...walkInPrintHandlers,
   certificateDownload: download,
   certificatePublicDownload: download,
   certificateLink: http({ query: ByBeneficiary }, async ({ query, caller }) => {

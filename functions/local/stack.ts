@@ -135,6 +135,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   stops.unshift(() => Promise.race([certificateQueueIdle(), new Promise<void>((r) => setTimeout(r, 60_000).unref())]));
   streamPoller = poller;
 
+  // Dose reminders: EventBridge Scheduler once a day in AWS (lib/reminders.ts), a timer here.
+  const reminderEvery = Number(process.env.REMINDERS_INTERVAL_MS ?? 60 * 60_000);
+  if (reminderEvery > 0) {
+    const timer = setInterval(() => void import('../reminders/handler').then((m) => m.handler()).catch((e) => log(`reminders: ${(e as Error).message}`)), reminderEvery);
+    timer.unref();
+    stops.unshift(async () => clearInterval(timer));
+  }
+
   const partnerApiKey = loadOrCreateApiKey(join(dataDir, 'api-keys.json'));
   const handlers = new Map<FunctionGroup, Promise<GroupHandler>>();
   const loadHandler = (group: FunctionGroup) => {

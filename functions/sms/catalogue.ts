@@ -48,6 +48,22 @@ export const smsCatalogue = {
         `${partner} asks to see your vaccination status for: ${purpose}. If you agree, your OTP to allow it is ${otp}. It will be valid for ${minutes} minutes. Ignore this SMS if you do not agree. - CoWIN`,
     },
   }),
+  sessionMoved: template<{ date: string; slot: string; centre: string; vaccine: string }>({
+    purpose: 'staff moved a booked session (date, time or vaccine): the booking moved with it',
+    text: { en: ({ date, slot, centre, vaccine }) => `Your vaccination appointment at ${centre} has moved to ${date}, ${slot} (${vaccine}). Your booking code is unchanged. - CoWIN` },
+  }),
+  doseDue: template<{ name: string; dose: number; date: string }>({
+    purpose: 'reminder: the next dose of the primary series falls due (catalogue interval)',
+    text: { en: ({ name, dose, date }) => `Dose ${dose} for ${name} is due from ${date}. Book it on CoWIN. Reply STOP in the app to stop reminders. - CoWIN` },
+  }),
+  precautionDue: template<{ name: string; dose: number; date: string }>({
+    purpose: 'reminder: the precaution dose falls due',
+    text: { en: ({ name, date }) => `The precaution dose for ${name} is due from ${date}. Book it on CoWIN. Reply STOP in the app to stop reminders. - CoWIN` },
+  }),
+  sessionCancelled: template<{ date: string; centre: string }>({
+    purpose: 'staff cancelled a booked session, or a move made the person ineligible: the booking was released',
+    text: { en: ({ date, centre }) => `Your vaccination appointment on ${date} at ${centre} was cancelled by the centre. Please book another slot on CoWIN. - CoWIN` },
+  }),
 };
 
 export type SmsKind = keyof typeof smsCatalogue;

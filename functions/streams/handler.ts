@@ -11,6 +11,7 @@ import { statisticsConsumer } from '../statistics/consumer';
 import { certificatesConsumer } from '../certificates/consumer';
 import { availabilityConsumer } from '../sessions/availability-consumer';
 import { webhooksConsumer } from '../webhooks/consumer';
+import { remindersConsumer } from '../reminders/consumer';
 import { logger } from '../shared/logger';
 import type { StreamConsumer } from './consumer';
 
@@ -19,6 +20,7 @@ export const consumers: StreamConsumer[] = [
   certificatesConsumer(),
   availabilityConsumer(),
   webhooksConsumer(),
+  remindersConsumer(),
 ];
 
 /**

@@ -17,6 +17,7 @@ import { vaccinationRules, VacCodes, eventView, aefiView, type DoseEvent } from 
 import { DynamoVaccinationStore } from './dynamo-store';
 import { auditAefi, auditBeneficiary, auditCenterDay, auditFlagged, correctDose, recordBatch, recordDose, reportAefi, type DoseInput, type VaccinationPorts } from './service';
 import { ApiDate } from '../http/schemas';
+import { walkInHandlers } from './walk-in-handlers';
 
 export const vaccinationStore = () => new DynamoVaccinationStore(deps().db, tableName('main'));
 
@@ -143,6 +144,7 @@ async function beneficiariesOfMobile(mobileInput: string) {
 }
 
 export const handler = dispatcher('vaccination', {
+  ...walkInHandlers,
   vaccinatorFindByMobile: http({ query: z.object({ mobile_number: z.string().min(1) }) }, async ({ query, caller }) => {
     requireStaff(caller);
     return ok({ beneficiaries: await beneficiariesOfMobile(query.mobile_number) });
