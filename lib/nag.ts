@@ -9,3 +9,9 @@ import type { IConstruct } from 'constructs';
 export function acknowledge(scope: IConstruct, findings: Record<string, string>): void {
   for (const [id, reason] of Object.entries(findings)) Validations.of(scope).acknowledge({ id, reason });
 }
+
+/** The CloudFormation logical id of a construct's resource, as cdk-nag names it in a finding (`<LogicalId.Arn>`). */
+export function logicalIdOf(c: IConstruct): string {
+  const cfn = c.node.defaultChild as unknown as { stack: { getLogicalId(e: unknown): string } };
+  return cfn.stack.getLogicalId(cfn);
+}

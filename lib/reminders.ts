@@ -8,7 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { tables } from '../functions/tables';
 import { HouseFunction } from './function';
-import { acknowledge } from './nag';
+import { acknowledge, logicalIdOf } from './nag';
 
 export interface RemindersProps {
   stage: string;
@@ -55,9 +55,15 @@ export class Reminders extends Construct {
 
     props.streamConsumer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.main.tableArn] }));
 
+    // Our own role for the schedule (the target's default one lives at stack level, outside this construct).
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    acknowledge(schedulerRole, {
+      [`AwsSolutions-IAM5[Resource::<${logicalIdOf(this.fn.fn)}.Arn>:*]`]:
+        'Granted by the Scheduler LambdaInvoke target: invoke of the one reminder function with any version/alias qualifier (`<arn>:*`), nothing else.',
+    });
     new scheduler.Schedule(this, 'Daily', {
       schedule: scheduler.ScheduleExpression.expression(props.cron ?? 'cron(0 9 * * ? *)', TimeZone.ASIA_KOLKATA),
-      target: new targets.LambdaInvoke(this.fn.fn, { retryAttempts: 2 }),
+      target: new targets.LambdaInvoke(this.fn.fn, { retryAttempts: 2, role: schedulerRole }),
       description: 'Open CoWIN dose reminders, daily at 09:00 IST',
     });
   }

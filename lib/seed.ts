@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { tables } from '../functions/tables';
 import { extraFunctionEntries } from './bundling';
 import { HouseFunction } from './function';
-import { acknowledge } from './nag';
+import { acknowledge, logicalIdOf } from './nag';
 
 /** Where the reference data lives: its hash makes the custom resource update (and re-seed) when it changes. */
 const DATA_DIR = join(__dirname, '..', 'functions', 'metadata', 'data');
@@ -101,7 +101,4 @@ function dataHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function logicalIdOf(fn: { node: Construct['node'] }): string {
-  const cfn = fn.node.defaultChild as unknown as { stack: { getLogicalId(e: unknown): string } };
-  return cfn.stack.getLogicalId(cfn);
-}
+

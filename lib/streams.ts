@@ -7,7 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableList } from '../functions/tables';
 import { HouseFunction } from './function';
-import { acknowledge } from './nag';
+import { acknowledge, logicalIdOf } from './nag';
 
 export interface StreamConsumersProps {
   stage: string;
@@ -98,6 +98,8 @@ export class StreamConsumers extends Construct {
       }),
     );
     acknowledge(house, {
+      [`AwsSolutions-IAM5[Resource::<${logicalIdOf(props.source)}.Arn>/index/*]`]:
+        'Read-only (Get/Query) on the indexes of the source table: the availability consumer re-reads sessions by index and the webhooks consumer finds the subscriptions of a district or pincode (gsi1).',
       'AwsSolutions-IAM5[Resource::*]':
         'dynamodb:ListStreams has no resource-level permission (added by the event source); X-Ray PutTraceSegments/PutTelemetryRecords have none either (active tracing).',
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'CDK table grant for the customer-managed table key, scoped to that one key ARN (DynamoDB needs GenerateDataKey for CMK tables).',

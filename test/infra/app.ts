@@ -8,9 +8,14 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { DeployConfig } from '../../lib/config';
 import { OpenCowinStack } from '../../lib/stack';
+import { smsCatalogue } from '../../functions/sms/catalogue';
 
 /** DLT ids of the test stages (any digits: SNS checks them only on a real send). */
-export const TEST_DLT = { entityId: '1101000000000000001', templates: { otp: '1107000000000000011', certificateReady: '1107000000000000012' } };
+/** A DLT registration covering every kind of the SMS catalogue (one made-up template id per kind), so kinds added later are covered. */
+export const TEST_DLT = {
+  entityId: '1101000000000000001',
+  templates: Object.fromEntries(Object.keys(smsCatalogue).map((kind, i) => [kind, String(1107000000000000011n + BigInt(i))])) as Record<string, string>,
+};
 
 export function buildStack(config: Partial<DeployConfig> = {}, opts: { bundle?: boolean } = {}): { app: App; stack: OpenCowinStack; template: Template } {
   const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
