@@ -25,6 +25,13 @@ export const smsCatalogue = {
     purpose: 'one-time password for citizen sign-in',
     text: { en: ({ otp, minutes }) => `Your OTP to register/access CoWIN is ${otp}. It will be valid for ${minutes} minutes. - CoWIN` },
   }),
+  staffConsentOtp: template<{ otp: string; centre: string; minutes: number }>({
+    purpose: "one-time password a citizen gives vaccination-centre staff to let them use the citizen's account (register a walk-in to it, look it up)",
+    text: {
+      en: ({ otp, centre, minutes }) =>
+        `Your OTP to let ${centre} use your CoWIN account is ${otp}. Share it only with staff at the centre. Valid for ${minutes} minutes. - CoWIN`,
+    },
+  }),
   certificateReady: template<{ name: string }>({
     purpose: 'a vaccination certificate is ready to download',
     text: { en: ({ name }) => `Your vaccination certificate for ${name} is ready. Download it from CoWIN.` },

@@ -1,9 +1,12 @@
 import * as z from 'zod';
 import { authStore } from '../auth/authenticate';
-import { accountIdFor, normaliseMobile } from '../auth/otp';
 import { RegisterBody } from '../beneficiaries/domain';
 import { beneficiaryStore } from '../beneficiaries/ports';
-import { list, register, type BeneficiaryPorts } from '../beneficiaries/service';
+import { list, type BeneficiaryPorts } from '../beneficiaries/service';
+import { smsSender } from '../adapters/sms';
+import { config } from '../config';
+import { confirmConsentOtp, findByMobileForStaff, registerWalkIn, sendConsentOtp, type ConsentPorts } from './consent';
+import { DynamoStaffAuditLog } from './staff-audit';
 import { tableName } from '../config';
 import { deps } from '../deps';
 import { dispatcher } from '../http/dispatch';
@@ -114,37 +117,60 @@ const doseAnswer = (status: string, e: DoseEvent) => ({
   flags: e.flags,
 });
 
-async function beneficiariesOfMobile(mobileInput: string) {
-  const mobile = normaliseMobile(mobileInput);
-  const bp = await beneficiaryPorts();
-  return list(bp, accountIdFor(bp.pepper, mobile), mobile);
+async function consentPorts(): Promise<ConsentPorts> {
+  const d = deps();
+  return {
+    auth: authStore(),
+    vaccination: vaccinationStore(),
+    audit: new DynamoStaffAuditLog(d.db, tableName('main')),
+    sms: smsSender(),
+    secrets: await d.secrets.get(),
+    issuer: config.issuer(),
+    nowSeconds: Math.floor(d.now().getTime() / 1000),
+    rules: config.otp(),
+    smsPerSecond: config.smsMaxPerSecond(),
+  };
 }
 
+const ConsentOtpBody = z.object({ center_id: PositiveId('center_id'), mobile_number: z.string().min(1, 'USRRES0001: Input parameter missing: mobile_number').max(16) });
+const ConsentConfirmBody = z.object({
+  otp: z.string().regex(/^[0-9a-fA-F]{64}$/, 'USRAUT0014: otp must be the SHA-256 hex of the OTP'),
+  txnId: z.uuid('USRAUT0013: Invalid transaction id'),
+});
+const WalkInBody = RegisterBody.extend({
+  center_id: PositiveId('center_id'),
+  mobile_number: z.string().min(1).max(16).optional(),
+  consent_token: z.string().min(1).max(2048).optional(),
+});
+
 export const handler = dispatcher('vaccination', {
-  vaccinatorFindByMobile: http({ query: z.object({ mobile_number: z.string().min(1) }) }, async ({ query, caller }) => {
-    requireStaff(caller);
-    return ok({ beneficiaries: await beneficiariesOfMobile(query.mobile_number) });
+  vaccinatorFindByMobile: http({ query: z.object({ mobile_number: z.string().min(1) }) }, async ({ query, caller, headers }) => {
+    // Without the citizen's consent (x-consent-token from consent/confirmOTP) only those booked at the caller's centres.
+    const staff = requireStaff(caller);
+    return ok({ beneficiaries: await findByMobileForStaff(await consentPorts(), await beneficiaryPorts(), staff, query.mobile_number, headers['x-consent-token']) });
   }),
 
+  vaccinatorConsentOtp: http({ body: ConsentOtpBody }, async ({ body, caller }) => ok(await sendConsentOtp(await consentPorts(), requireStaff(caller), body.center_id, body.mobile_number))),
+
+  vaccinatorConsentConfirm: http({ body: ConsentConfirmBody }, async ({ body, caller }) => ok(await confirmConsentOtp(await consentPorts(), requireStaff(caller), body.txnId, body.otp))),
+
   vaccinatorFindByReference: http({ query: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ query, caller }) => {
-    requireStaff(caller);
+    const staff = requireStaff(caller);
     const bp = await beneficiaryPorts();
     const b = await bp.store.get(query.beneficiary_reference_id);
+    const cp = await consentPorts();
+    await cp.audit.record({ staffId: staff.staffId, role: staff.role, action: 'findByReference', beneficiaryId: query.beneficiary_reference_id, consent: false, returned: b ? 1 : 0, at: new Date(cp.nowSeconds * 1000).toISOString() });
     if (!b) throw new DomainError(VacCodes.beneficiaryNotFound, 'Beneficiary not found', 'not_found');
     const mobile = (await vaccinationStore().accountMobile(b.accountId)) ?? '';
     const all = await list(bp, b.accountId, mobile);
     return ok({ beneficiaries: all.filter((x) => x.beneficiary_reference_id === b.beneficiaryId) });
   }),
 
-  vaccinatorRegister: http({ body: RegisterBody.extend({ mobile_number: z.string().min(1, 'USRRES0001: Input parameter missing: mobile_number') }) }, async ({ body, caller }) => {
-    requireStaff(caller);
-    // Walk-in: the person's account is their mobile number, exactly as if they had signed in
-    // with OTP; the same photo-ID uniqueness and per-number cap apply (beneficiaries service).
-    const mobile = normaliseMobile(body.mobile_number);
-    const bp = await beneficiaryPorts();
-    const accountId = accountIdFor(bp.pepper, mobile);
-    await authStore().ensureAccount(accountId, mobile, Math.floor(bp.now.getTime() / 1000));
-    return ok({ beneficiary_reference_id: await register(bp, accountId, body) });
+  vaccinatorRegister: http({ body: WalkInBody }, async ({ body, caller }) => {
+    // Walk-in at the caller's own centre (functions/vaccination/consent.ts): joins the mobile's
+    // account only with the owner's OTP consent, otherwise a record of its own; the same
+    // photo-ID uniqueness and per-account cap apply (beneficiaries service).
+    return ok(await registerWalkIn(await consentPorts(), await beneficiaryPorts(), requireStaff(caller), body));
   }),
 
   vaccinate: http({ body: VaccinateBody }, async ({ body, caller }) => {

@@ -29,9 +29,16 @@ export const person = (over: Record<string, unknown> = {}) => ({
   name: 'Ravi Kumar', birth_year: 1980, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1', ...over,
 });
 
-/** Registers a walk-in through the vaccinator route; returns the reference id. */
+/** The first centre a staff token names, or a new centre (a walk-in is registered at the caller's own centre). */
+async function centreOf(token: string): Promise<number> {
+  const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+  const first = Number(String(claims['custom:centers'] ?? '').split(',')[0]);
+  return first > 0 ? first : createCenter();
+}
+
+/** Registers a walk-in (a record of its own: no consent) at the caller's centre; returns the reference id. */
 export async function walkIn(stack: TestStack, token: string, mobile = uniqueMobile()): Promise<string> {
-  const r = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body: { ...person(), mobile_number: mobile } });
+  const r = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body: { ...person(), mobile_number: mobile, center_id: await centreOf(token) } });
   if (r.status !== 200) throw new Error(`walk-in ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.beneficiary_reference_id as string;
 }
