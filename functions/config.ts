@@ -19,6 +19,8 @@ export const config = {
   tokenTtlSeconds: () => num('TOKEN_TTL_SECONDS', 900),
   /** Platform-wide SMS per second: the SNS SMS throughput quota of the account (context smsMps in AWS). */
   smsMaxPerSecond: () => num('SMS_MAX_PER_SECOND', 20),
+  /** 409 BENREG0002 answers per account (or staff member) and per source IP per UTC day before 429 (photo-ID oracle guard). */
+  photoConflicts: () => ({ perAccount: num('PHOTO_ID_CONFLICTS_PER_ACCOUNT', 5), perIp: num('PHOTO_ID_CONFLICTS_PER_IP', 20) }),
 };
 
 function num(name: string, fallback: number): number {

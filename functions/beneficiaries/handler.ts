@@ -9,6 +9,10 @@ import { cancelAllFor } from '../booking/service';
 import { BenCodes, RegisterBody } from './domain';
 import { beneficiaryStore } from './ports';
 import { list, register, type BeneficiaryPorts } from './service';
+import { DynamoConflictCounter, withPhotoConflictLimit } from './conflict-limit';
+import { config, tableName } from '../config';
+
+export const conflictCounter = () => new DynamoConflictCounter(deps().db, tableName('main'));
 
 
 async function ports(): Promise<BeneficiaryPorts> {
@@ -19,9 +23,12 @@ async function ports(): Promise<BeneficiaryPorts> {
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');
 
 export const handler = dispatcher('beneficiaries', {
-  registerBeneficiary: http({ body: RegisterBody }, async ({ body, caller }) => {
+  registerBeneficiary: http({ body: RegisterBody }, async ({ body, caller, event }) => {
     const citizen = requireCitizen(caller);
-    return ok({ beneficiary_reference_id: await register(await ports(), citizen.accountId, body) });
+    const p = await ports();
+    const who = { caller: citizen.accountId, ip: event.requestContext?.identity?.sourceIp ?? 'unknown', photoIdType: body.photo_id_type };
+    const id = await withPhotoConflictLimit(conflictCounter(), config.photoConflicts(), who, Math.floor(p.now.getTime() / 1000), () => register(p, citizen.accountId, body));
+    return ok({ beneficiary_reference_id: id });
   }),
   deleteBeneficiary: http({ body: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ body, caller }) => {
     const citizen = requireCitizen(caller);

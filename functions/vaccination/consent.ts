@@ -21,6 +21,7 @@ import { judgeGuess, reserveOtpSend, sendOrRelease } from '../auth/service';
 import type { AuthStore } from '../auth/store';
 import type { RegisterInput } from '../beneficiaries/domain';
 import { list, register, type BeneficiaryPorts } from '../beneficiaries/service';
+import { withPhotoConflictLimit, type ConflictCounter, type ConflictLimits } from '../beneficiaries/conflict-limit';
 import { Codes, DomainError } from '../shared/errors';
 import { renderSms } from '../sms/catalogue';
 import { canRecordAt, type CenterRef, type Staff } from './access';
@@ -45,6 +46,9 @@ export interface ConsentPorts {
   nowSeconds: number;
   rules: OtpRules;
   smsPerSecond: number;
+  /** Photo-ID conflict limit for walk-in registrations (per staff member and IP). */
+  conflicts?: { counter: ConflictCounter; limits: ConflictLimits };
+  sourceIp?: string;
 }
 
 const key = (secret: string) => new TextEncoder().encode(secret);
@@ -146,7 +150,8 @@ export async function registerWalkIn(
     // A record of its own: an account id no mobile number maps to (accountIdFor is 32 hex chars).
     accountId = `walkin-${randomUUID()}`;
   }
-  const id = await register(bp, accountId, input);
+  const who = { caller: `staff:${staff.staffId}`, ip: p.sourceIp ?? 'unknown', photoIdType: input.photo_id_type };
+  const id = p.conflicts ? await withPhotoConflictLimit(p.conflicts.counter, p.conflicts.limits, who, p.nowSeconds, () => register(bp, accountId, input)) : await register(bp, accountId, input);
   await p.audit.record({
     staffId: staff.staffId,
     role: staff.role,

@@ -7,6 +7,7 @@ import { smsSender } from '../adapters/sms';
 import { config } from '../config';
 import { confirmConsentOtp, findByMobileForStaff, registerWalkIn, sendConsentOtp, type ConsentPorts } from './consent';
 import { DynamoStaffAuditLog } from './staff-audit';
+import { DynamoConflictCounter } from '../beneficiaries/conflict-limit';
 import { tableName } from '../config';
 import { deps } from '../deps';
 import { dispatcher } from '../http/dispatch';
@@ -166,11 +167,12 @@ export const handler = dispatcher('vaccination', {
     return ok({ beneficiaries: all.filter((x) => x.beneficiary_reference_id === b.beneficiaryId) });
   }),
 
-  vaccinatorRegister: http({ body: WalkInBody }, async ({ body, caller }) => {
+  vaccinatorRegister: http({ body: WalkInBody }, async ({ body, caller, event }) => {
     // Walk-in at the caller's own centre (functions/vaccination/consent.ts): joins the mobile's
     // account only with the owner's OTP consent, otherwise a record of its own; the same
     // photo-ID uniqueness and per-account cap apply (beneficiaries service).
-    return ok(await registerWalkIn(await consentPorts(), await beneficiaryPorts(), requireStaff(caller), body));
+    const cp = { ...(await consentPorts()), conflicts: { counter: new DynamoConflictCounter(deps().db, tableName('main')), limits: config.photoConflicts() }, sourceIp: event.requestContext?.identity?.sourceIp };
+    return ok(await registerWalkIn(cp, await beneficiaryPorts(), requireStaff(caller), body));
   }),
 
   vaccinate: http({ body: VaccinateBody }, async ({ body, caller }) => {

@@ -26,6 +26,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   // per-IP OTP limit and the SMS budget explicitly (test/integration/auth-abuse.test.ts tests both at their real values).
   process.env.OTP_SENDS_PER_IP = '1000000';
   process.env.SMS_MAX_PER_SECOND = '1000000';
+  process.env.PHOTO_ID_CONFLICTS_PER_IP = '1000000'; // test/integration/beneficiaries-oracle.test.ts tests it at its real value
   Object.assign(process.env, env);
   const dataDir = mkdtempSync(join(tmpdir(), 'cowin-test-'));
   const stack = await startLocalStack({ dataDir, port: 0, persist: false, echoSms: false });
