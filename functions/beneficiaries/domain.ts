@@ -1,6 +1,7 @@
 /** Beneficiary rules and shapes (pure). */
 import { randomInt } from 'node:crypto';
 import * as z from 'zod';
+import { safeText } from '../http/schemas';
 import { DomainError } from '../shared/errors';
 
 export const BenCodes = {
@@ -26,9 +27,9 @@ export const RegisterBody = z.object({
   birth_year: numberish('USRRES0002', 'birth_year'),
   gender_id: numberish('USRRES0002', 'gender_id'),
   photo_id_type: numberish('USRRES0002', 'photo_id_type'),
-  photo_id_number: z.string().trim().min(1).max(40),
+  photo_id_number: safeText(z.string().trim().min(1).max(40), 'photo_id_number'),
   comorbidity_ind: z.enum(['Y', 'N']).default('N'),
-  consent_version: z.string().min(1).max(20),
+  consent_version: safeText(z.string().min(1).max(20), 'consent_version'),
 });
 export type RegisterInput = z.output<typeof RegisterBody>;
 

@@ -19,7 +19,7 @@ import { DomainError } from '../shared/errors';
 import { vaccinationRules, VacCodes, eventView, aefiView, type DoseEvent } from './domain';
 import { DynamoVaccinationStore } from './dynamo-store';
 import { auditAefi, auditBeneficiary, auditCenterDay, auditFlagged, correctDose, recordBatch, recordDose, reportAefi, type DoseInput, type VaccinationPorts } from './service';
-import { ApiDate } from '../http/schemas';
+import { ApiDate, safeText } from '../http/schemas';
 
 export const vaccinationStore = () => new DynamoVaccinationStore(deps().db, tableName('main'));
 
@@ -43,7 +43,7 @@ const Dose = z
   .pipe(z.number().int('USRRES0002: dose must be 1 to 4').min(1, 'USRRES0002: dose must be 1 to 4').max(4, 'USRRES0002: dose must be 1 to 4'));
 /** An instant with its offset, e.g. 2021-06-21T10:15:00+05:30. */
 const Instant = (field: string) => z.iso.datetime({ offset: true, message: `USRRES0002: ${field} must be an ISO 8601 date-time with offset` }).transform((s) => new Date(s));
-const Text = (field: string, max: number) => z.string().trim().min(1, `USRRES0001: Input parameter missing: ${field}`).max(max, `USRRES0002: ${field} is longer than ${max} characters`);
+const Text = (field: string, max: number) => safeText(z.string().trim().min(1, `USRRES0001: Input parameter missing: ${field}`).max(max, `USRRES0002: ${field} is longer than ${max} characters`), field);
 
 const VaccinateFields = {
   beneficiary_reference_id: ReferenceId,
@@ -82,7 +82,7 @@ const CorrectBody = z
 const AefiBody = z.object({
   severity: z.enum(['minor', 'severe', 'serious'], 'USRRES0002: severity must be minor, severe or serious'),
   onset_at: Instant('onset_at'),
-  notes: z.string().max(2000, 'USRRES0002: notes are at most 2000 characters').default(''),
+  notes: safeText(z.string().max(2000, 'USRRES0002: notes are at most 2000 characters'), 'notes').default(''),
   aefi_id: Uuid('aefi_id').optional(),
 });
 
