@@ -22,6 +22,8 @@ export const config = {
   /** Platform-wide SMS per second: the SNS SMS throughput quota of the account (context smsMps in AWS). */
   smsMaxPerSecond: () => num('SMS_MAX_PER_SECOND', 20),
   sms: () => smsConfig(),
+  /** 409 BENREG0002 answers per account (or staff member) and per source IP per UTC day before 429 (photo-ID oracle guard). */
+  photoConflicts: () => ({ perAccount: num('PHOTO_ID_CONFLICTS_PER_ACCOUNT', 5), perIp: num('PHOTO_ID_CONFLICTS_PER_IP', 20) }),
 };
 
 /** SMS settings of the deployment (lib/config.ts `smsSenderId`, `smsDlt` → the function environment). */

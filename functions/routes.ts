@@ -40,7 +40,7 @@ export const functionGroups = {
   documents: { purpose: 'PDF appointment slips (pdfkit, shipped as a node module: esbuild cannot bundle its fonts)', memoryMb: 1024, nodeModules: ['pdfkit'] },
   availability: { purpose: 'findBy*/calendarBy*/findByLatLong: the most-read path in a surge (notifier bots), read-only, tuned alone', memoryMb: 1024, dataAccess: 'read' },
   centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory); texts booked people when a session moves', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true },
-  vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout)', memoryMb: 1024, timeoutSeconds: 25 },
+  vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout); texts consent OTPs', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true },
   statistics: { purpose: 'public vaccination statistics, answered from the stats table only (read-only, cached)', memoryMb: 256, dataAccess: 'read' },
   certificates: {
     purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the Devanagari font as node modules), passport link, corrections, public verify/trust/revocations',
@@ -142,6 +142,8 @@ export const routes = [
   { id: 'vaccinatorFindByMobile', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/findByMobile', group: 'vaccination', auth: 'staff', query: ['mobile_number'] },
   { id: 'vaccinatorFindByReference', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/findByReference', group: 'vaccination', auth: 'staff', query: ['beneficiary_reference_id'] },
   { id: 'vaccinatorRegister', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/new', group: 'vaccination', auth: 'staff' },
+  { id: 'vaccinatorConsentOtp', method: 'POST', path: '/api/v2/vaccinator/consent/generateOTP', group: 'vaccination', auth: 'staff' },
+  { id: 'vaccinatorConsentConfirm', method: 'POST', path: '/api/v2/vaccinator/consent/confirmOTP', group: 'vaccination', auth: 'staff' },
   { id: 'vaccinate', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/vaccinate', group: 'vaccination', auth: 'staff' },
   { id: 'vaccinateBatch', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/vaccinate/batch', group: 'vaccination', auth: 'staff', maxBodyBytes: 512 * 1024 },
   { id: 'correctDose', method: 'POST', path: '/api/v2/vaccinator/doses/{event_id}/correct', group: 'vaccination', auth: 'staff' },
@@ -206,7 +208,7 @@ export const entryOf = (group: FunctionGroup): string => `functions/${group}/han
  * limit covers them all (OTP_SENDS_PER_IP per 5 minutes): a WAF rate-based rule scoped to these
  * paths in AWS (lib/waf.ts), the same rule emulated by the local gateway (functions/local/gateway.ts).
  */
-export const OTP_SENDING_ROUTES: readonly RouteId[] = ['publicGenerateOtp', 'generateOtp', 'generateMobileOtp'];
+export const OTP_SENDING_ROUTES: readonly RouteId[] = ['publicGenerateOtp', 'generateOtp', 'generateMobileOtp', 'vaccinatorConsentOtp'];
 
 /** OTP sends per source IP per 5 minutes before 429 (AWS: context otpSendsPerIp; locally: env OTP_SENDS_PER_IP). */
 export const DEFAULT_OTP_SENDS_PER_IP = 20;

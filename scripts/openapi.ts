@@ -28,6 +28,10 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
     for (const [id, h] of Object.entries(mod.handler.routeHandlers ?? {})) handlers.set(id, h);
   }
   const paths: Record<string, Record<string, unknown>> = {};
+  // Operations that look a record up by an id the caller names answer 404 when it is not there
+  // (path parameters, and authenticated routes taking ids); the rest never do.
+  const NEVER_404 = new Set(['findByPin', 'findByDistrict', 'calendarByPin', 'calendarByDistrict', 'calendarByCenter', 'logout', 'staffLogout', 'listBeneficiaries', 'registerBeneficiary', 'vaccinatorFindByMobile', 'vaccinatorConsentConfirm', 'importCenters', 'createCenter', 'vaccinateBatch']);
+  const mayAnswer404 = (r: RouteDef) => /\{\w+\}/.test(r.path) || (r.auth !== 'none' && !NEVER_404.has(r.id));
   const served = (routes as readonly RouteDef[]).flatMap((r) => [r, ...(r.alsoAt ?? []).map((path) => ({ ...r, path, id: `${r.id}At${path.replace(/[^A-Za-z0-9]/g, '')}` }))]);
   for (const route of served) {
     const handlerId = (routes as readonly RouteDef[]).find((r) => r.group === route.group && (r.path === route.path || r.alsoAt?.includes(route.path)))?.id ?? route.id;
@@ -58,6 +62,7 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
         '400': errorResponse('Invalid input (errorCode says which rule)'),
         ...(route.auth !== 'none' ? { '401': errorResponse('Unauthenticated access! (missing, expired, revoked or tampered token)') } : {}),
         ...(route.auth === 'staff' || route.apiKey ? { '403': errorResponse('Not allowed for this caller') } : {}),
+        ...(mayAnswer404(route) ? { '404': errorResponse('No such record (beneficiary, appointment, session, centre, event or certificate), or not yours') } : {}),
         '409': errorResponse('Conflict with current state (e.g. APPOIN0040 fully booked, APPOIN0022 already booked)'),
         '413': errorResponse('Body too large'),
         '429': { ...errorResponse('Too many requests: retry after the Retry-After header'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },

@@ -132,7 +132,8 @@ export class DynamoAuthStore implements AuthStore {
         }),
       );
       const item = res.Attributes ?? {};
-      return { ok: true, attempts: Number(item.attempts), otpHash: String(item.otpHash), mobile: String(item.mobile) };
+      const consentFor = item.consentFor as { staffId: string; centerId: number } | undefined;
+      return { ok: true, attempts: Number(item.attempts), otpHash: String(item.otpHash), mobile: String(item.mobile), channel: String(item.channel), consentFor };
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
       const old = e.Item ? unmarshall(e.Item) : undefined;

@@ -85,7 +85,7 @@ export function reserveError(outcome: Exclude<ReserveOutcome, { ok: true }>): Do
 
 /** A reserved guess (the record as it stands after the increment), or why none could be reserved. */
 export type AttemptOutcome =
-  | { ok: true; attempts: number; otpHash: string; mobile: string }
+  | { ok: true; attempts: number; otpHash: string; mobile: string; channel: string; consentFor?: { staffId: string; centerId: number } }
   | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'locked' };
 
 /** Constant-time comparison of two stored-hash hex strings. */

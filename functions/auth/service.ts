@@ -87,9 +87,16 @@ export async function sendOrRelease(p: Pick<SignInPorts, 'store' | 'nowSeconds'>
  * in constant time; only a reserved, matching guess may consume the OTP. confirmOTP,
  * validateMobileOtp and the partner confirmOTP all go through here.
  */
-export async function judgeGuess(p: Pick<SignInPorts, 'store' | 'secrets' | 'nowSeconds' | 'rules'>, txnId: string, digest: string): Promise<ConsumeOutcome> {
+export async function judgeGuess(
+  p: Pick<SignInPorts, 'store' | 'secrets' | 'nowSeconds' | 'rules'>,
+  txnId: string,
+  digest: string,
+  /** Which transactions this confirmation may consume (sign-in never consumes a staff-consent OTP, nor the reverse). */
+  accepts: (txn: { channel: string; consentFor?: { staffId: string; centerId: number } }) => boolean = (t) => t.channel !== 'consent',
+): Promise<ConsumeOutcome> {
   const reserved = await p.store.reserveAttempt(txnId, p.nowSeconds, p.rules.maxAttempts);
   if (!reserved.ok) return reserved;
+  if (!accepts(reserved)) return { ok: false, reason: 'unknown' };
   if (!sameHash(reserved.otpHash, storedOtpHash(p.secrets.pepper, txnId, digest))) {
     return { ok: false, reason: 'wrong', attemptsLeft: Math.max(0, p.rules.maxAttempts - reserved.attempts) };
   }

@@ -6,7 +6,9 @@ export interface OtpTxn {
   otpHash: string;
   /** Epoch seconds. */
   expiresAt: number;
-  channel: 'public' | 'partner' | 'web';
+  channel: 'public' | 'partner' | 'web' | 'consent';
+  /** Consent transactions only: the staff member and centre the citizen's OTP was sent for. */
+  consentFor?: { staffId: string; centerId: number };
 }
 
 /** The persistence port of sign-in. Every method is atomic on its own. */

@@ -1,6 +1,7 @@
 /** Beneficiary rules and shapes (pure). */
 import { randomInt } from 'node:crypto';
 import * as z from 'zod';
+import { safeText } from '../http/schemas';
 import { DomainError } from '../shared/errors';
 import { ApiDate } from '../http/schemas';
 import { MINOR_AGE, isMinor } from './age';
@@ -38,9 +39,9 @@ export const RegisterBody = z.object({
   date_of_birth: ApiDate('date_of_birth').optional(),
   gender_id: numberish('USRRES0002', 'gender_id'),
   photo_id_type: numberish('USRRES0002', 'photo_id_type'),
-  photo_id_number: z.string().trim().min(1).max(40),
+  photo_id_number: safeText(z.string().trim().min(1).max(40), 'photo_id_number'),
   comorbidity_ind: z.enum(['Y', 'N']).default('N'),
-  consent_version: z.string().min(1).max(20),
+  consent_version: safeText(z.string().min(1).max(20), 'consent_version'),
 });
 export type RegisterInput = z.output<typeof RegisterBody>;
 

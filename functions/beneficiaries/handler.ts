@@ -11,6 +11,10 @@ import { beneficiaryStore } from './ports';
 import { attachHandlers } from './attach';
 import { reminderHandlers } from '../reminders/opt-out';
 import { list, register, type BeneficiaryPorts } from './service';
+import { DynamoConflictCounter, withPhotoConflictLimit } from './conflict-limit';
+import { config, tableName } from '../config';
+
+export const conflictCounter = () => new DynamoConflictCounter(deps().db, tableName('main'));
 
 
 async function ports(): Promise<BeneficiaryPorts> {
@@ -23,9 +27,12 @@ const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_refere
 export const handler = dispatcher('beneficiaries', {
   ...attachHandlers,
   ...reminderHandlers,
-  registerBeneficiary: http({ body: RegisterBody }, async ({ body, caller }) => {
+  registerBeneficiary: http({ body: RegisterBody }, async ({ body, caller, event }) => {
     const citizen = requireCitizen(caller);
-    return ok({ beneficiary_reference_id: await register(await ports(), citizen.accountId, body) });
+    const p = await ports();
+    const who = { caller: citizen.accountId, ip: event.requestContext?.identity?.sourceIp ?? 'unknown', photoIdType: body.photo_id_type };
+    const id = await withPhotoConflictLimit(conflictCounter(), config.photoConflicts(), who, Math.floor(p.now.getTime() / 1000), () => register(p, citizen.accountId, body));
+    return ok({ beneficiary_reference_id: id });
   }),
   deleteBeneficiary: http({ body: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ body, caller }) => {
     const citizen = requireCitizen(caller);

@@ -8,7 +8,7 @@ import { dispatcher } from '../http/dispatch';
 import { http, requireStaff } from '../http/http';
 import type { HttpResult } from '../http/types';
 import { isoToApiDate } from '../shared/dates';
-import { Codes, DomainError } from '../shared/errors';
+import { Codes, DomainError, echo } from '../shared/errors';
 import { CenterCreate, CenterUpdate, type Center, type CenterInput } from '../sessions/centre';
 import { mapLimit, sessionStore } from '../sessions/dynamo-store';
 import { SessionCodes } from '../sessions/errors';
@@ -89,10 +89,18 @@ export const handler = dispatcher('centres', {
       const n = new Set(result.errors.map((e) => `${e.record}:${e.row}`)).size;
       return {
         statusCode: 400,
-        body: { errorCode: SessionCodes.importInvalid, error: `${n} row(s) are invalid; nothing was imported`, errors: result.errors.slice(0, 1000) },
+        // CoWIN's shape, nothing else: the row errors are spelled out in the sentence (first 20).
+        body: { errorCode: SessionCodes.importInvalid, error: importErrorSentence(n, result.errors) },
       };
     }
     const { ok: _ok, ...summary } = result;
     return ok(summary);
   }),
 });
+
+/** "2 row(s) are invalid; nothing was imported: center row 2 pincode: Invalid pincode; session row 6 date: …". */
+export function importErrorSentence(rows: number, errors: ReadonlyArray<{ row: number; record: string; field: string; error: string }>, max = 20): string {
+  const listed = errors.slice(0, max).map((e) => `${e.record} row ${e.row} ${echo(e.field)}: ${echo(e.error)}`);
+  const more = errors.length > max ? `; and ${errors.length - max} more` : '';
+  return `${rows} row(s) are invalid; nothing was imported: ${listed.join('; ')}${more}`;
+}

@@ -5,12 +5,13 @@
 import { assertionJwk } from '../partners/assertion-signer';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
+import { safeText } from '../http/schemas';
 import { checkBirthYear } from '../beneficiaries/domain';
 import { dispatcher } from '../http/dispatch';
 import { http, ok, pdf, requireCitizen } from '../http/http';
 import type { RouteHandler } from '../http/types';
 import { personReference } from '../metadata/person-reference';
-import { Codes, DomainError } from '../shared/errors';
+import { Codes, DomainError, echo } from '../shared/errors';
 import { CertCodes } from './codes';
 import { isPdf } from './verify';
 import { walkInPrintHandlers } from './walk-in-print';
@@ -55,7 +56,7 @@ const CorrectBody = z.object({
     .optional(),
   birth_year: numberish('birth_year').optional(),
   gender_id: numberish('gender_id').optional(),
-  reason: z.string().trim().max(500, `${CertCodes.invalidCorrection}: reason is longer than 500 characters`).optional(),
+  reason: safeText(z.string().trim().max(500, `${CertCodes.invalidCorrection}: reason is longer than 500 characters`), 'reason').optional(),
 });
 
 const HC1Body = z.object({ hc1: z.string({ error: 'USRRES0001: Input parameter missing: hc1' }).min(1, 'USRRES0001: Input parameter missing: hc1').max(8192, `${CertCodes.unusableInput}: hc1 is too long`) });
@@ -84,7 +85,7 @@ function verifyInput(event: APIGatewayProxyEvent, headers: Record<string, string
     return text;
   }
   if (type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type)) {
-    throw new DomainError(Codes.unsupportedMedia, `Content-Type ${type} is not supported; send application/json {"hc1":...} or application/pdf`, 'unsupported_media');
+    throw new DomainError(Codes.unsupportedMedia, `Content-Type ${echo(type)} is not supported; send application/json {"hc1":...} or application/pdf`, 'unsupported_media');
   }
   let json: unknown;
   try {

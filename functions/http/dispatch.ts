@@ -10,7 +10,7 @@ import { authenticatePartner } from '../partners/auth';
 import { isThrottling } from '../adapters/dynamo';
 import { config } from '../config';
 import { DEFAULT_MAX_BODY_BYTES, routesOf, type FunctionGroup, type RouteDef, type RouteIdsOf } from '../routes';
-import { Codes, DomainError, type ErrorKind } from '../shared/errors';
+import { Codes, DomainError, echo, MAX_ERROR_MESSAGE_CHARS, type ErrorKind } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { metrics, metricsDisabled } from '../shared/metrics';
 import type { HttpResult, RouteHandler } from './types';
@@ -53,7 +53,7 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
     const entry = table.get(`${event.httpMethod} ${event.resource}`);
     let result: HttpResult;
     try {
-      if (!entry) throw new DomainError(Codes.notFound, `No route for ${event.httpMethod} ${event.resource}`, 'not_found');
+      if (!entry) throw new DomainError(Codes.notFound, `No route for ${echo(event.httpMethod)} ${echo(event.resource)}`, 'not_found');
       const { route, handler } = entry;
       const size = event.body ? Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : 0;
       if (size > (route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) {
@@ -87,14 +87,19 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
   return Object.assign(wrapped, { routeHandlers: handlers as Record<string, RouteHandler> });
 }
 
+const capMessage = (m: string): string => (m.length > MAX_ERROR_MESSAGE_CHARS ? `${m.slice(0, MAX_ERROR_MESSAGE_CHARS)}…` : m);
+
 export function toErrorResult(e: unknown, correlationId: string): HttpResult {
   if (e instanceof DomainError) {
     const headers: Record<string, string> = {};
     if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(e.retryAfterSeconds)));
     if (e.kind === 'throttled' && !headers['retry-after']) headers['retry-after'] = '1';
-    return { statusCode: STATUS[e.kind], body: { errorCode: e.errorCode, error: e.message }, headers };
+    return { statusCode: STATUS[e.kind], body: { errorCode: e.errorCode, error: capMessage(e.message) }, headers };
   }
-  if (e instanceof ZodError) return { statusCode: 400, body: zodToCowin(e) };
+  if (e instanceof ZodError) {
+    const body = zodToCowin(e);
+    return { statusCode: 400, body: { ...body, error: capMessage(body.error) } };
+  }
   if (isThrottling(e)) {
     return {
       statusCode: 429,

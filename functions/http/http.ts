@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { Codes, DomainError } from '../shared/errors';
+import { Codes, DomainError, echo } from '../shared/errors';
 import { zodToCowin } from './zod-errors';
 import type { Caller, HttpResult, PartnerCaller, RequestContext, RouteHandler } from './types';
 
@@ -65,7 +65,7 @@ function parseJsonBody(raw: string | null, base64: boolean, headers: Record<stri
   }
   const type = headers['content-type'];
   if (type && !/^application\/(json|[\w.+-]+\+json)\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
-    throw new DomainError(Codes.unsupportedMedia, `Content-Type ${type.split(';')[0]} is not supported; send application/json`, 'unsupported_media');
+    throw new DomainError(Codes.unsupportedMedia, `Content-Type ${echo(type.split(';')[0])} is not supported; send application/json`, 'unsupported_media');
   }
   const text = base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   try {

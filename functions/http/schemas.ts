@@ -16,3 +16,14 @@ export const ApiDate = (field: string, opts: { iso?: boolean } = {}) =>
     }
     return iso;
   });
+
+/** C0/C1 control characters (NUL, CR, LF, TAB, ESC, DEL…) and bidi overrides/isolates (U+202A–U+202E, U+2066–U+2069). */
+const UNSAFE_TEXT = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+export const isSafeText = (v: string): boolean => !UNSAFE_TEXT.test(v);
+
+/**
+ * The one refinement every stored free-text field uses: no control characters and no bidi
+ * overrides (a centre named "Centre \u202eLATIGSOH" would display as "Centre HOSPITAL").
+ */
+export const safeText = <S extends z.ZodType<string>>(schema: S, field: string) =>
+  schema.refine(isSafeText, { message: `USRRES0002: ${field} must not contain control characters (such as NUL, CR or LF) or bidirectional-override characters` });

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { BINARY_MEDIA_TYPES, DEFAULT_OTP_SENDS_PER_IP, OTP_SENDING_ROUTES, OTP_SENDS_WINDOW_SECONDS, type FunctionGroup, type RouteDef } from '../routes';
-import { Codes } from '../shared/errors';
+import { Codes, echo } from '../shared/errors';
 
 export type GroupHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -121,7 +121,7 @@ export function createGateway(opts: GatewayOptions) {
       const method = (req.method ?? 'GET').toUpperCase();
       const candidates = compiled.filter((c) => c.regex.test(url.pathname));
       if (candidates.length === 0) {
-        return json(res, 404, { errorCode: Codes.notFound, error: `No route for ${method} ${url.pathname}` }, { 'x-correlation-id': requestId });
+        return json(res, 404, { errorCode: Codes.notFound, error: `No route for ${echo(method)} ${echo(url.pathname)}` }, { 'x-correlation-id': requestId });
       }
       const allowed = candidates.map((c) => c.route.method);
       if (method === 'OPTIONS') {

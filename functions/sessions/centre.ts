@@ -2,6 +2,8 @@
  * Vaccination centres: the stored shape, the staff input schema and the rules. Pure: no AWS.
  * Field names follow CoWIN's centre object (cowin-api-v2.md "Availability").
  */
+import { safeText } from '../http/schemas';
+import { echo } from '../shared/errors';
 import * as z from 'zod';
 import { VACCINE_NAMES, vaccineByName, type VaccineName } from '../vaccines/catalogue';
 
@@ -74,7 +76,7 @@ export const Time = z.string().regex(TIME, 'USRRES0002: time must be HH:MM:SS (2
 export const VaccineField = z.string().transform((v, ctx) => {
   const hit = vaccineByName(v);
   if (!hit) {
-    ctx.addIssue({ code: 'custom', message: `USRRES0002: Unknown vaccine ${v}; one of ${VACCINE_NAMES.join(', ')}` });
+    ctx.addIssue({ code: 'custom', message: `USRRES0002: Unknown vaccine ${echo(v)}; one of ${VACCINE_NAMES.join(', ')}` });
     return z.NEVER;
   }
   return hit.name;
@@ -89,10 +91,10 @@ const PositiveInt = z.preprocess(
 );
 
 const centerFields = {
-  name: z.string().trim().min(3).max(200),
-  address: z.string().trim().min(1).max(500),
+  name: safeText(z.string().trim().min(3).max(200), 'name'),
+  address: safeText(z.string().trim().min(1).max(500), 'address'),
   district_id: PositiveInt,
-  block_name: z.string().trim().min(1).max(200),
+  block_name: safeText(z.string().trim().min(1).max(200), 'block_name'),
   pincode: Pincode,
   lat: Lat,
   long: Long,

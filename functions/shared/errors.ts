@@ -42,3 +42,13 @@ export const Codes = {
   internal: 'USRRES0500',
   unavailable: 'USRRES0503',
 } as const;
+
+/** Longest piece of caller input an error message quotes back. */
+export const MAX_ECHO_CHARS = 64;
+/** Caller input quoted in an error message: at most MAX_ECHO_CHARS characters, then "…". */
+export const echo = (value: unknown): string => {
+  const s = String(value);
+  return s.length > MAX_ECHO_CHARS ? `${s.slice(0, MAX_ECHO_CHARS)}…` : s;
+};
+/** No error sentence is longer than this, whatever it quotes (the last line of defence against echoing megabytes). */
+export const MAX_ERROR_MESSAGE_CHARS = 512;

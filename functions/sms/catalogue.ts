@@ -33,6 +33,13 @@ export const smsCatalogue = {
     purpose: 'fair release: the draw did not give this entry seats; remaining seats can be booked',
     text: { en: ({ centre, date }) => `Your entry for ${centre} on ${date} was not drawn. Any seats left can now be booked on CoWIN. - CoWIN` },
   }),
+  staffConsentOtp: template<{ otp: string; centre: string; minutes: number }>({
+    purpose: "one-time password a citizen gives vaccination-centre staff to let them use the citizen's account (register a walk-in to it, look it up)",
+    text: {
+      en: ({ otp, centre, minutes }) =>
+        `Your OTP to let ${centre} use your CoWIN account is ${otp}. Share it only with staff at the centre. Valid for ${minutes} minutes. - CoWIN`,
+    },
+  }),
   certificateReady: template<{ name: string }>({
     purpose: 'a vaccination certificate is ready to download',
     text: { en: ({ name }) => `Your vaccination certificate for ${name} is ready. Download it from CoWIN.` },

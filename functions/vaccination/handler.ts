@@ -1,11 +1,14 @@
 import * as z from 'zod';
 import { authStore } from '../auth/authenticate';
-import { accountIdFor, normaliseMobile } from '../auth/otp';
 import { RegisterBody } from '../beneficiaries/domain';
 import { beneficiaryStore } from '../beneficiaries/ports';
-import { list, register, type BeneficiaryPorts } from '../beneficiaries/service';
+import { list, type BeneficiaryPorts } from '../beneficiaries/service';
+import { smsSender } from '../adapters/sms';
 import { config, tableName } from '../config';
 import { ID_RULES, photoIdHash } from '../beneficiaries/photo-id';
+import { confirmConsentOtp, findByMobileForStaff, registerWalkIn, sendConsentOtp, type ConsentPorts } from './consent';
+import { DynamoStaffAuditLog } from './staff-audit';
+import { DynamoConflictCounter } from '../beneficiaries/conflict-limit';
 import { deps } from '../deps';
 import { dispatcher } from '../http/dispatch';
 import { http, ok, requireStaff } from '../http/http';
@@ -16,7 +19,7 @@ import { DomainError } from '../shared/errors';
 import { vaccinationRules, VacCodes, eventView, aefiView, type DoseEvent } from './domain';
 import { DynamoVaccinationStore } from './dynamo-store';
 import { auditAefi, auditBeneficiary, auditCenterDay, auditFlagged, correctDose, recordBatch, recordDose, reportAefi, type DoseInput, type VaccinationPorts } from './service';
-import { ApiDate } from '../http/schemas';
+import { ApiDate, safeText } from '../http/schemas';
 import { walkInHandlers } from './walk-in-handlers';
 
 export const vaccinationStore = () => new DynamoVaccinationStore(deps().db, tableName('main'));
@@ -56,7 +59,7 @@ const Dose = z
   .pipe(z.number().int('USRRES0002: dose must be 1 to 4').min(1, 'USRRES0002: dose must be 1 to 4').max(4, 'USRRES0002: dose must be 1 to 4'));
 /** An instant with its offset, e.g. 2021-06-21T10:15:00+05:30. */
 const Instant = (field: string) => z.iso.datetime({ offset: true, message: `USRRES0002: ${field} must be an ISO 8601 date-time with offset` }).transform((s) => new Date(s));
-const Text = (field: string, max: number) => z.string().trim().min(1, `USRRES0001: Input parameter missing: ${field}`).max(max, `USRRES0002: ${field} is longer than ${max} characters`);
+const Text = (field: string, max: number) => safeText(z.string().trim().min(1, `USRRES0001: Input parameter missing: ${field}`).max(max, `USRRES0002: ${field} is longer than ${max} characters`), field);
 
 const VaccinateFields = {
   beneficiary_reference_id: ReferenceId,
@@ -99,7 +102,7 @@ const CorrectBody = z
 const AefiBody = z.object({
   severity: z.enum(['minor', 'severe', 'serious'], 'USRRES0002: severity must be minor, severe or serious'),
   onset_at: Instant('onset_at'),
-  notes: z.string().max(2000, 'USRRES0002: notes are at most 2000 characters').default(''),
+  notes: safeText(z.string().max(2000, 'USRRES0002: notes are at most 2000 characters'), 'notes').default(''),
   aefi_id: Uuid('aefi_id').optional(),
 });
 
@@ -137,38 +140,62 @@ const doseAnswer = (status: string, e: DoseEvent) => ({
   flags: e.flags,
 });
 
-async function beneficiariesOfMobile(mobileInput: string) {
-  const mobile = normaliseMobile(mobileInput);
-  const bp = await beneficiaryPorts();
-  return list(bp, accountIdFor(bp.pepper, mobile), mobile);
+async function consentPorts(): Promise<ConsentPorts> {
+  const d = deps();
+  return {
+    auth: authStore(),
+    vaccination: vaccinationStore(),
+    audit: new DynamoStaffAuditLog(d.db, tableName('main')),
+    sms: smsSender(),
+    secrets: await d.secrets.get(),
+    issuer: config.issuer(),
+    nowSeconds: Math.floor(d.now().getTime() / 1000),
+    rules: config.otp(),
+    smsPerSecond: config.smsMaxPerSecond(),
+  };
 }
+
+const ConsentOtpBody = z.object({ center_id: PositiveId('center_id'), mobile_number: z.string().min(1, 'USRRES0001: Input parameter missing: mobile_number').max(16) });
+const ConsentConfirmBody = z.object({
+  otp: z.string().regex(/^[0-9a-fA-F]{64}$/, 'USRAUT0014: otp must be the SHA-256 hex of the OTP'),
+  txnId: z.uuid('USRAUT0013: Invalid transaction id'),
+});
+const WalkInBody = RegisterBody.extend({
+  center_id: PositiveId('center_id'),
+  mobile_number: z.string().min(1).max(16).optional(),
+  consent_token: z.string().min(1).max(2048).optional(),
+});
 
 export const handler = dispatcher('vaccination', {
   ...walkInHandlers,
-  vaccinatorFindByMobile: http({ query: z.object({ mobile_number: z.string().min(1) }) }, async ({ query, caller }) => {
-    requireStaff(caller);
-    return ok({ beneficiaries: await beneficiariesOfMobile(query.mobile_number) });
+  vaccinatorFindByMobile: http({ query: z.object({ mobile_number: z.string().min(1) }) }, async ({ query, caller, headers }) => {
+    // Without the citizen's consent (x-consent-token from consent/confirmOTP) only those booked at the caller's centres.
+    const staff = requireStaff(caller);
+    return ok({ beneficiaries: await findByMobileForStaff(await consentPorts(), await beneficiaryPorts(), staff, query.mobile_number, headers['x-consent-token']) });
   }),
 
+  vaccinatorConsentOtp: http({ body: ConsentOtpBody }, async ({ body, caller }) => ok(await sendConsentOtp(await consentPorts(), requireStaff(caller), body.center_id, body.mobile_number))),
+
+  vaccinatorConsentConfirm: http({ body: ConsentConfirmBody }, async ({ body, caller }) => ok(await confirmConsentOtp(await consentPorts(), requireStaff(caller), body.txnId, body.otp))),
+
   vaccinatorFindByReference: http({ query: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ query, caller }) => {
-    requireStaff(caller);
+    const staff = requireStaff(caller);
     const bp = await beneficiaryPorts();
     const b = await bp.store.get(query.beneficiary_reference_id);
+    const cp = await consentPorts();
+    await cp.audit.record({ staffId: staff.staffId, role: staff.role, action: 'findByReference', beneficiaryId: query.beneficiary_reference_id, consent: false, returned: b ? 1 : 0, at: new Date(cp.nowSeconds * 1000).toISOString() });
     if (!b) throw new DomainError(VacCodes.beneficiaryNotFound, 'Beneficiary not found', 'not_found');
     const mobile = (await vaccinationStore().accountMobile(b.accountId)) ?? '';
     const all = await list(bp, b.accountId, mobile);
     return ok({ beneficiaries: all.filter((x) => x.beneficiary_reference_id === b.beneficiaryId) });
   }),
 
-  vaccinatorRegister: http({ body: RegisterBody.extend({ mobile_number: z.string().min(1, 'USRRES0001: Input parameter missing: mobile_number') }) }, async ({ body, caller }) => {
-    requireStaff(caller);
-    // Walk-in: the person's account is their mobile number, exactly as if they had signed in
-    // with OTP; the same photo-ID uniqueness and per-number cap apply (beneficiaries service).
-    const mobile = normaliseMobile(body.mobile_number);
-    const bp = await beneficiaryPorts();
-    const accountId = accountIdFor(bp.pepper, mobile);
-    await authStore().ensureAccount(accountId, mobile, Math.floor(bp.now.getTime() / 1000));
-    return ok({ beneficiary_reference_id: await register(bp, accountId, body) });
+  vaccinatorRegister: http({ body: WalkInBody }, async ({ body, caller, event }) => {
+    // Walk-in at the caller's own centre (functions/vaccination/consent.ts): joins the mobile's
+    // account only with the owner's OTP consent, otherwise a record of its own; the same
+    // photo-ID uniqueness and per-account cap apply (beneficiaries service).
+    const cp = { ...(await consentPorts()), conflicts: { counter: new DynamoConflictCounter(deps().db, tableName('main')), limits: config.photoConflicts() }, sourceIp: event.requestContext?.identity?.sourceIp };
+    return ok(await registerWalkIn(cp, await beneficiaryPorts(), requireStaff(caller), body));
   }),
 
   vaccinate: http({ body: VaccinateBody }, async ({ body, caller }) => {

@@ -30,6 +30,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   // the local gateway gives a function, and setup writes then answer 503: speed is the bench's
   // business, not the tests'. The test timeout still bounds a whole test.
   process.env.LOCAL_FUNCTION_TIMEOUT_SECONDS = '120';
+  process.env.PHOTO_ID_CONFLICTS_PER_IP = '1000000'; // test/integration/beneficiaries-oracle.test.ts tests it at its real value
   Object.assign(process.env, env);
   const dataDir = mkdtempSync(join(tmpdir(), 'cowin-test-'));
   const stack = await startLocalStack({ dataDir, port: 0, persist: false, echoSms: false });

@@ -34,9 +34,16 @@ const photoIds = new Map<string, string>();
 export const rememberPhotoId = (ben: string, number: string) => void photoIds.set(ben, number);
 export const photoIdOf = (ben: string): string | undefined => photoIds.get(ben);
 
-/** Registers a walk-in through the vaccinator route; returns the reference id. */
+/** The first centre a staff token names, or a new centre (a walk-in is registered at the caller's own centre). */
+async function centreOf(token: string): Promise<number> {
+  const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+  const first = Number(String(claims['custom:centers'] ?? '').split(',')[0]);
+  return first > 0 ? first : createCenter();
+}
+
+/** Registers a walk-in (a record of its own: no consent) at the caller's centre; returns the reference id. */
 export async function walkIn(stack: TestStack, token: string, mobile = uniqueMobile()): Promise<string> {
-  const body = { ...person(), mobile_number: mobile };
+  const body = { ...person(), mobile_number: mobile, center_id: await centreOf(token) };
   const r = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body });
   if (r.status !== 200) throw new Error(`walk-in ${r.status} ${JSON.stringify(r.body)}`);
   rememberPhotoId(r.body.beneficiary_reference_id, body.photo_id_number);

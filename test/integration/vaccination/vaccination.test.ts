@@ -3,7 +3,7 @@ import { tableName } from '../../../functions/config';
 import { readStream } from '../../../functions/local/stream-poller';
 import { processStream } from '../../../functions/streams/handler';
 import { citizenToken, createSession, seatLedger, isoDaysFromNow } from '../../support/fixtures';
-import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
+import { sha256, startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { bookingCodeFrom, createCenter, person, photoIdOf, recount, scanMain, staffToken, statsMatchRecount, walkIn } from './support';
 
 let stack: TestStack;
@@ -74,11 +74,15 @@ describe('staff identities and roles', () => {
 });
 
 describe('walk-in registration and lookup', () => {
-  it('registers a walk-in under the mobile number and finds them by mobile and by reference id', async () => {
-    const token = await staffToken('vaccinator', { centers: [await createCenter()] });
+  it("registers a walk-in under the mobile number (with the owner's OTP consent) and finds them by mobile and by reference id", async () => {
+    const centre = await createCenter();
+    const token = await staffToken('vaccinator', { centers: [centre] });
     const mobile = uniqueMobile();
-    const ben = await walkIn(stack, token, mobile);
-    const byMobile = await stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByMobile?mobile_number=${mobile}`, { token });
+    const gen = await stack.call('POST', '/api/v2/vaccinator/consent/generateOTP', { token, body: { center_id: centre, mobile_number: mobile } });
+    const consent = (await stack.call('POST', '/api/v2/vaccinator/consent/confirmOTP', { token, body: { txnId: gen.body.txnId, otp: sha256(stack.lastOtp(mobile)) } })).body.consent_token;
+    const reg = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body: { ...person(), mobile_number: mobile, center_id: centre, consent_token: consent } });
+    const ben = reg.body.beneficiary_reference_id;
+    const byMobile = await stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByMobile?mobile_number=${mobile}`, { token, headers: { 'x-consent-token': consent } });
     expect(byMobile.status).toBe(200);
     expect(byMobile.body.beneficiaries).toEqual([expect.objectContaining({ beneficiary_reference_id: ben, vaccination_status: 'Not Vaccinated', mobile_number: `XXXXXX${mobile.slice(-4)}` })]);
     const byRef = await stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByReference?beneficiary_reference_id=${ben}`, { token });
@@ -91,7 +95,7 @@ describe('walk-in registration and lookup', () => {
 
   it('applies the photo-ID uniqueness rule to walk-ins', async () => {
     const token = await staffToken('vaccinator', { centers: [await createCenter()] });
-    const body = { ...person(), mobile_number: uniqueMobile() };
+    const body = { ...person(), mobile_number: uniqueMobile(), center_id: Number(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())['custom:centers']) };
     expect((await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body })).status).toBe(200);
     const again = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body: { ...body, mobile_number: uniqueMobile() } });
     expect(again.status).toBe(409);
@@ -313,7 +317,7 @@ describe('bad input gets a CoWIN-shaped 4xx on every route', () => {
     ['findByMobile: bad number', 'GET', '/api/v2/vaccinator/beneficiaries/findByMobile?mobile_number=123'],
     ['findByReference: bad id', 'GET', '/api/v2/vaccinator/beneficiaries/findByReference?beneficiary_reference_id=12'],
     ['findByReference: unknown', 'GET', '/api/v2/vaccinator/beneficiaries/findByReference?beneficiary_reference_id=12345678901234'],
-    ['new: missing mobile', 'POST', '/api/v2/vaccinator/beneficiaries/new', person()],
+    ['new: missing centre', 'POST', '/api/v2/vaccinator/beneficiaries/new', person()],
     ['new: bad mobile', 'POST', '/api/v2/vaccinator/beneficiaries/new', { ...person(), mobile_number: '12' }],
     ['vaccinate: empty', 'POST', VACCINATE, {}],
     ['vaccinate: bad dose', 'POST', VACCINATE, dose('12345678901234', 1, { dose: 7 })],
