@@ -78,9 +78,6 @@ export function vaccineByName(name: string): Vaccine | undefined {
   return catalogue().vaccines.find((v) => v.name.toLowerCase() === wanted);
 }
 
-/** All vaccines (with overrides applied). */
-export const allVaccines = (): Vaccine[] => catalogue().vaccines;
-
 /** Doses in the primary series (COVISHIELD 2, ZyCoV-D 3). */
 export function seriesTotal(vaccine: VaccineName | Vaccine): number {
   const v = typeof vaccine === 'string' ? vaccineByName(vaccine) : vaccine;

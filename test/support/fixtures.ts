@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { BatchWriteCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, ScanCommand, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config, tableName } from '../../functions/config';
 import { deps } from '../../functions/deps';
 import { initialShards } from '../../functions/sessions/capacity';
@@ -50,8 +50,17 @@ export async function createSession(opts: Partial<{ capacity1: number; capacity2
 export async function batchPut(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     let batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (batch.length) {
-      const res = await db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+    for (let attempt = 1; batch.length; attempt++) {
+      let res: BatchWriteCommandOutput;
+      try {
+        res = await db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+      } catch (e) {
+        // Setup writes only: on a loaded machine DynamoDB Local answers "timed out waiting for a
+        // lock" (InternalServerError) after a burst of transactions. Puts are idempotent: retry.
+        if (attempt >= 6 || !['InternalServerError', 'ThrottlingException', 'TimeoutError'].includes((e as Error).name)) throw e;
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+        continue;
+      }
       batch = (res.UnprocessedItems?.[table] ?? []) as typeof batch;
     }
   }
