@@ -18,6 +18,12 @@ export const config = {
   }),
   tokenTtlSeconds: () => num('TOKEN_TTL_SECONDS', 900),
   sms: () => smsConfig(),
+  /**
+   * A shared cache (API Gateway's) sits in front of the public cached routes (set by lib/api.ts).
+   * It keys on neither If-None-Match nor status, so a 304 stored there would be served to
+   * everyone: behind it, functions answer those routes with full 200s only.
+   */
+  sharedCache: () => process.env.SHARED_CACHE === 'true',
 };
 
 /** SMS settings of the deployment (lib/config.ts `smsSenderId`, `smsDlt` → the function environment). */

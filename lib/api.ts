@@ -275,6 +275,8 @@ export class Api extends Construct {
         DOCUMENTS_BUCKET: props.documentsBucket.bucketName,
         ...(props.staffEnvironment ?? {}),
         CORS_ORIGIN: corsOrigin,
+        // The group has routes API Gateway caches: no 304s there (functions/config.ts sharedCache).
+        ...(groupRoutes.some((r) => cacheTtl(r)) ? { SHARED_CACHE: 'true' } : {}),
         ...(def.sendsSms ? (props.smsEnvironment ?? {}) : {}),
       },
     });
