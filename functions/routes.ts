@@ -16,6 +16,14 @@ export type AuthMode =
   | 'staff' // Bearer token of a staff identity (roles checked by the domain)
   | 'partner'; // x-api-key of an onboarded partner (functions/partners/auth.ts: key → partner, daily quota)
 
+/** What a group does on one table (functions/tables.ts): lib/api.ts grants exactly this. */
+export interface TableAccess {
+  /** read = GetItem, BatchGetItem, Query; write = PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem (transactions). */
+  actions: readonly ('read' | 'write')[];
+  /** Global secondary indexes the group queries. Default none. */
+  indexes?: readonly string[];
+}
+
 export interface FunctionGroupDef {
   /** Lambda memory in MB. Default 512 (more memory = more CPU for JSON + crypto). */
   memoryMb?: number;
@@ -25,29 +33,35 @@ export interface FunctionGroupDef {
   purpose: string;
   /** Packages installed beside the bundle instead of bundled (e.g. pdfkit, which reads font files at run time). Default none. */
   nodeModules?: readonly string[];
-  /** Table access granted to the group's function (lib/api.ts). Default 'readWrite'. */
+  /** Table access granted to the group's function (lib/api.ts). Default 'readWrite'. Superseded by `tables` when set. */
   dataAccess?: 'read' | 'readWrite';
+  /**
+   * The tables, indexes and actions the group's routes use, by table id: its function is granted
+   * exactly these (test/infra/iam.test.ts checks them against the group's bundle and template).
+   */
+  tables?: Readonly<Record<string, TableAccess>>;
   /** The group texts citizens (SNS direct-to-phone Publish). Default false. */
   sendsSms?: boolean;
 }
 
 /** Lambda functions behind the API, grouped by what they need so surge paths tune alone. */
 export const functionGroups = {
-  auth: { purpose: 'OTP sign-in: surge-critical, needs SNS Publish and the JWT secret', memoryMb: 512, sendsSms: true },
-  metadata: { purpose: 'read-only reference data (states, districts, id types, genders)', memoryMb: 256, dataAccess: 'read' },
-  beneficiaries: { purpose: 'register, list, delete family members: needs the pepper for photo-ID hashes', memoryMb: 512 },
-  booking: { purpose: 'schedule, reschedule, cancel: the surge path, tuned alone (TransactWriteItems on capacity shards)', memoryMb: 1024, sendsSms: true },
-  documents: { purpose: 'PDF appointment slips (pdfkit, shipped as a node module: esbuild cannot bundle its fonts)', memoryMb: 1024, nodeModules: ['pdfkit'] },
-  availability: { purpose: 'findBy*/calendarBy*/findByLatLong: the most-read path in a surge (notifier bots), read-only, tuned alone', memoryMb: 1024, dataAccess: 'read' },
-  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory); texts booked people when a session moves', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true },
-  vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout); texts consent OTPs', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true },
-  statistics: { purpose: 'public vaccination statistics, answered from the stats table only (read-only, cached)', memoryMb: 256, dataAccess: 'read' },
+  auth: { purpose: 'OTP sign-in: surge-critical, needs SNS Publish and the JWT secret', memoryMb: 512, sendsSms: true, tables: { main: { actions: ['read', 'write'] } } },
+  metadata: { purpose: 'read-only reference data (states, districts, id types, genders)', memoryMb: 256, dataAccess: 'read', tables: { main: { actions: ['read'] } } },
+  beneficiaries: { purpose: 'register, list, delete family members: needs the pepper for photo-ID hashes', memoryMb: 512, tables: { main: { actions: ['read', 'write'] } } },
+  booking: { purpose: 'schedule, reschedule, cancel: the surge path, tuned alone (TransactWriteItems on capacity shards)', memoryMb: 1024, sendsSms: true, tables: { main: { actions: ['read', 'write'] } } },
+  documents: { purpose: 'PDF appointment slips (pdfkit, shipped as a node module: esbuild cannot bundle its fonts)', memoryMb: 1024, nodeModules: ['pdfkit'], tables: { main: { actions: ['read'] } } },
+  availability: { purpose: 'findBy*/calendarBy*/findByLatLong: the most-read path in a surge (notifier bots), read-only, tuned alone', memoryMb: 1024, dataAccess: 'read', tables: { main: { actions: ['read'], indexes: ['gsi1', 'gsi2', 'gsi3'] }, availability: { actions: ['read'] } } },
+  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory); texts booked people when a session moves', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true, tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2', 'gsi3'] } } },
+  vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout); texts consent OTPs', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true, tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2', 'gsi3'] } } },
+  statistics: { purpose: 'public vaccination statistics, answered from the stats table only (read-only, cached)', memoryMb: 256, dataAccess: 'read', tables: { stats: { actions: ['read'] } } },
   certificates: {
     purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the Devanagari font as node modules), passport link, corrections, public verify/trust/revocations',
     memoryMb: 1536,
     timeoutSeconds: 25,
     nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari', '@fontsource/noto-sans'],
     sendsSms: true,
+    tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2', 'gsi3'] } },
   },
   partners: { purpose: 'partner API (x-api-key, per-partner daily quota): consent-based status assertions (KMS signing), webhook subscriptions; citizens\' consents', memoryMb: 512, sendsSms: true },
   captcha: { purpose: 'getRecaptcha: SVG text captchas (svg-captcha and its font shipped as node modules), answers stored hashed', memoryMb: 256, nodeModules: ['svg-captcha'] },

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { entryOf, functionGroups, routes, type FunctionGroup, type FunctionGroupDef, type RouteDef } from '../functions/routes';
+import { entryOf, functionGroups, routes, type FunctionGroup, type FunctionGroupDef, type RouteDef, type TableAccess } from '../functions/routes';
 import { Codes } from '../functions/shared/errors';
 import { tableList } from '../functions/tables';
 import { throttlePlan, type RouteThrottle } from './config';
@@ -250,10 +250,11 @@ export class Api extends Construct {
 
   private groupFunction(group: FunctionGroup, def: FunctionGroupDef, props: ApiProps, corsOrigin: string): HouseFunction {
     const groupRoutes = (routes as readonly RouteDef[]).filter((r) => r.group === group);
-    const access = def.dataAccess ?? 'readWrite';
+    const access = tableAccessOf(def);
+    const writes = Object.values(access).some((t) => t.actions.includes('write'));
     // Secrets: groups with authenticated routes verify JWTs; groups that write compute keyed hashes
     // (pepper). A read-only group serving only public routes (metadata) needs neither.
-    const needsSecrets = access === 'readWrite' || def.sendsSms || groupRoutes.some((r) => r.auth !== 'none');
+    const needsSecrets = writes || def.sendsSms || groupRoutes.some((r) => r.auth !== 'none');
     const timeoutSeconds = def.timeoutSeconds ?? 10;
     if (timeoutSeconds > API_MAX_TIMEOUT_SECONDS) {
       throw new Error(`function group ${group}: timeoutSeconds ${timeoutSeconds} > ${API_MAX_TIMEOUT_SECONDS} (API Gateway answers 504 at 29 s while the function keeps writing; move longer work to a queue)`);
@@ -275,10 +276,12 @@ export class Api extends Construct {
         DOCUMENTS_BUCKET: props.documentsBucket.bucketName,
         ...(props.staffEnvironment ?? {}),
         CORS_ORIGIN: corsOrigin,
+        // The group has routes API Gateway caches: no 304s there (functions/config.ts sharedCache).
+        ...(groupRoutes.some((r) => cacheTtl(r)) ? { SHARED_CACHE: 'true' } : {}),
         ...(def.sendsSms ? (props.smsEnvironment ?? {}) : {}),
       },
     });
-    grantTables(fn.role, props.tables, props.dataKey, access);
+    grantTables(fn.role, props.tables, props.dataKey, access, group);
     if (needsSecrets) {
       props.jwtSecret.grantRead(fn.role);
       props.pepperSecret.grantRead(fn.role);
@@ -435,20 +438,30 @@ export function parameters(r: RouteDef): { requestParameters: Record<string, boo
   return { requestParameters, cacheKeyParameters: [...path, ...query, ...header] };
 }
 
-/** Least-privilege table access: named tables and their named indexes (no wildcards), and the table key. */
-function grantTables(role: iam.IRole, tables: ReadonlyMap<string, dynamodb.ITable>, key: kms.IKey, access: 'read' | 'readWrite'): void {
-  const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
-  const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-  const resources = tableList.flatMap((def) => {
-    const arn = tables.get(def.id)!.tableArn;
-    return [arn, ...def.indexes.map((i) => `${arn}/index/${i.name}`)];
-  });
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access === 'read' ? read : [...read, ...write], resources }));
+export const DYNAMO_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+export const DYNAMO_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+
+/** A group's declared table access (`tables`), or the legacy `dataAccess` on every table and index. */
+export function tableAccessOf(def: FunctionGroupDef): Readonly<Record<string, TableAccess>> {
+  if (def.tables) return def.tables;
+  const actions: TableAccess['actions'] = (def.dataAccess ?? 'readWrite') === 'read' ? ['read'] : ['read', 'write'];
+  return Object.fromEntries(tableList.map((t) => [t.id, { actions, indexes: t.indexes.map((i) => i.name) }]));
+}
+
+/** Least privilege: per declared table its actions, on the table and its declared indexes only (no wildcards), and the table key. */
+function grantTables(role: iam.IRole, tables: ReadonlyMap<string, dynamodb.ITable>, key: kms.IKey, access: Readonly<Record<string, TableAccess>>, group: string): void {
+  let writes = false;
+  for (const [id, a] of Object.entries(access)) {
+    const def = tableList.find((t) => t.id === id);
+    if (!def) throw new Error(`function group ${group}: tables.${id} is not a table of functions/tables.ts`);
+    for (const i of a.indexes ?? []) if (!def.indexes.some((x) => x.name === i)) throw new Error(`function group ${group}: table ${id} has no index ${i}`);
+    const arn = tables.get(id)!.tableArn;
+    const actions = [...(a.actions.includes('read') ? DYNAMO_READ_ACTIONS : []), ...(a.actions.includes('write') ? DYNAMO_WRITE_ACTIONS : [])];
+    writes ||= a.actions.includes('write');
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [arn, ...(a.indexes ?? []).map((i) => `${arn}/index/${i}`)] }));
+  }
   role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: access === 'read' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
-      resources: [key.keyArn],
-    }),
+    new iam.PolicyStatement({ actions: writes ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt', 'kms:DescribeKey'], resources: [key.keyArn] }),
   );
 }
 

@@ -115,6 +115,14 @@ export const DEFAULT_WARM_THROUGHPUT: Readonly<Record<string, WarmThroughput>> =
   stats: { readUnitsPerSecond: 12_000, writeUnitsPerSecond: 4_000 },
 };
 
+/**
+ * API Gateway's default account throttle where it differs from DEFAULTS (newer regions start
+ * lower): Hyderabad 2,500 rps / 1,250 burst. A stage pinned there gets these unless context says otherwise.
+ */
+export const REGIONAL_ACCOUNT_THROTTLE: Readonly<Record<string, { accountRps: number; accountBurst: number }>> = {
+  'ap-south-2': { accountRps: 2_500, accountBurst: 1_250 },
+};
+
 export const DEFAULTS = {
   accountRps: 10_000,
   accountBurst: 5_000,
@@ -242,9 +250,10 @@ export interface RouteThrottle {
  * group's key (split), else `default` (split). Fails when the shares sum above 1, name an
  * unknown route or group, or leave routes without any key.
  */
-export function throttlePlan(c: Pick<DeployConfig, 'accountRps' | 'accountBurst' | 'throttleShares'>): Map<string, RouteThrottle> {
-  const rps = c.accountRps ?? DEFAULTS.accountRps;
-  const burst = c.accountBurst ?? DEFAULTS.accountBurst;
+export function throttlePlan(c: Pick<DeployConfig, 'accountRps' | 'accountBurst' | 'throttleShares' | 'region'>): Map<string, RouteThrottle> {
+  const regional = REGIONAL_ACCOUNT_THROTTLE[c.region ?? ''];
+  const rps = c.accountRps ?? regional?.accountRps ?? DEFAULTS.accountRps;
+  const burst = c.accountBurst ?? regional?.accountBurst ?? DEFAULTS.accountBurst;
   const shares = c.throttleShares ?? DEFAULT_THROTTLE_SHARES;
   const all = routes as readonly RouteDef[];
   const groups = Object.keys(functionGroups);

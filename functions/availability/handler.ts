@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { config } from '../config';
 import { dispatcher } from '../http/dispatch';
 import { http } from '../http/http';
 import type { HttpResult, RequestContext } from '../http/types';
@@ -42,7 +43,8 @@ function respond(ctx: Pick<RequestContext, 'route' | 'headers'>, body: unknown):
   if (!ctx.route.cacheSeconds) return { statusCode: 200, body };
   const etag = etagOf(JSON.stringify(body));
   const cache = { etag, 'cache-control': `public, max-age=${ctx.route.cacheSeconds}`, vary: 'Accept-Language' };
-  if (matches(ctx.headers['if-none-match'], etag)) return { statusCode: 304, headers: cache };
+  // Behind API Gateway's cache a 304 would be stored and served to every caller: 200 only there.
+  if (!config.sharedCache() && matches(ctx.headers['if-none-match'], etag)) return { statusCode: 304, headers: cache };
   return { statusCode: 200, body, headers: cache };
 }
 

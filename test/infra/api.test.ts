@@ -139,6 +139,9 @@ describe('REST API from the route table', () => {
     const availability = all.filter((r) => r.group === 'availability');
     expect(hyd.get(availability[0]!.id)).toEqual({ key: 'availability', rate: Math.floor(1250 / availability.length), burst: Math.floor(625 / availability.length) });
     expect(() => buildStack({ stage: 'dev', throttleShares: { default: 1.5 } }, { bundle: false })).toThrow(/fraction/);
+    // A stage pinned to Hyderabad starts from that region's lower account default.
+    expect(throttlePlan({ region: 'ap-south-2' }).get('schedule')!.rate).toBe(Math.floor(0.2 * 2500));
+    expect(throttlePlan({ region: 'ap-south-1' }).get('schedule')!.rate).toBe(Math.floor(0.2 * DEFAULTS.accountRps));
   });
 
   it('writes JSON access logs (no headers or bodies) and keeps execution logs with a retention and the log key', () => {

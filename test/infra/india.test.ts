@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { App } from 'aws-cdk-lib';
+import { cacheTtl } from '../../lib/api';
+import { functionGroups, routes, type RouteDef } from '../../functions/routes';
 import { DEFAULTS, DEFAULT_RESERVED_CONCURRENCY, DEFAULT_WARM_THROUGHPUT, readConfig } from '../../lib/config';
 import { smsCatalogue } from '../../functions/sms/catalogue';
 import { tableList } from '../../functions/tables';
@@ -116,5 +118,18 @@ describe('alarms an on-call needs on the first surge', () => {
       expect({ id, alarms: watching.length }).toEqual({ id, alarms: 1 });
     }
     template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.status = "429" }', MetricTransformations: [Match.objectLike({ MetricName: 'Api429' })] });
+  });
+});
+
+describe('cached routes', () => {
+  it('tells every group with a cached route that a shared cache sits in front (no 304s), and no other group', () => {
+    const { template } = buildStack({ stage: 'dev' }, { bundle: false });
+    const cachedGroups = new Set((routes as readonly RouteDef[]).filter((r) => cacheTtl(r)).map((r) => r.group));
+    expect(cachedGroups.has('availability')).toBe(true);
+    for (const group of Object.keys(functionGroups)) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: `open-cowin-${group}`, SHARED_CACHE: cachedGroups.has(group as never) ? 'true' : Match.absent() }) },
+      });
+    }
   });
 });
