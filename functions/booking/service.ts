@@ -9,12 +9,16 @@ import { planTake, poolOf, remaining, type Dose, type ShardSeats } from '../sess
 import { DomainError } from '../shared/errors';
 import { policyOf } from './policy';
 import { BookCodes, checkAge, checkDose, checkSession, type SessionInfo } from './rules';
+import type { DrawStore } from './draw-store';
+import { enterRelease, ReleaseCodes } from './release';
 import type { Appointment, BookingStore } from './store';
 
 export interface BookingPorts {
   bookings: BookingStore;
   beneficiaries: BeneficiaryStore;
   now: Date;
+  /** Fair releases (functions/booking/draw-store.ts). Default none: sessions with a release refuse bookings. */
+  draws?: DrawStore;
 }
 
 export interface ScheduleRequest {
@@ -101,8 +105,11 @@ async function planSeats(store: BookingStore, s: SessionInfo, dose: number, seat
   return plan;
 }
 
-/** Books every listed beneficiary into the session, or none of them. Returns the appointment id. */
-export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<string> {
+/**
+ * Books every listed beneficiary into the session, or none of them. Returns the appointment id,
+ * or, for a session in its fair-release window, the entry recorded for the draw.
+ */
+export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<string | { entryId: string }> {
   if (req.idempotencyKey) {
     const earlier = await p.bookings.getIdempotent(req.accountId, req.idempotencyKey);
     if (earlier) return earlier;
@@ -111,6 +118,12 @@ export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<s
   const s = await loadSession(p.bookings, req.sessionId);
   checkSession(s, req.slot, todayIso(p.now), req.centerId);
   checkEligible(bens, s, req.dose);
+  if (s.release) {
+    const release = p.draws ? await p.draws.getRelease(s.sessionId) : undefined;
+    if (!release) throw new DomainError(ReleaseCodes.notOpen, `Booking for this session opens at ${s.release.opensAt}`, 'conflict');
+    const entered = await enterRelease(p.draws!, release, { accountId: req.accountId, dose: req.dose, slot: req.slot, beneficiaries: bens }, p.now);
+    if (entered) return { entryId: entered.entryId };
+  }
 
   const appointmentId = randomUUID();
   let fresh = false;
