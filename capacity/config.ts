@@ -52,10 +52,22 @@ export function appSettings(context: Record<string, unknown>): AppSettings {
   };
 }
 
-export function loadQuotas(): Quotas {
+/**
+ * AWS's documented defaults (capacity/aws-quotas.json); an account quota AWS has raised for you
+ * and that the app does not configure (e.g. the table-level throughput) is given as context
+ * `quota.<id>=<value>` (cdk.json or -c), so the model checks against what the account has.
+ */
+export function loadQuotas(context: Record<string, unknown> = {}): Quotas {
   const raw = JSON.parse(readFileSync(join(__dirname, 'aws-quotas.json'), 'utf8')) as Record<string, unknown>;
   delete raw.$comment;
-  return raw as unknown as Quotas;
+  const quotas = raw as unknown as Quotas;
+  for (const [k, v] of Object.entries(context)) {
+    if (!k.startsWith('quota.')) continue;
+    const id = k.slice('quota.'.length) as keyof Quotas;
+    if (!quotas[id]) throw new Error(`unknown quota ${id} (capacity/aws-quotas.json)`);
+    quotas[id] = { ...quotas[id], value: Number(v), note: `raised for this account (context ${k}); default ${quotas[id].value}` };
+  }
+  return quotas;
 }
 
 /** A profile by name; `extends` + `scale` make a multiple of another profile (e.g. 10× a day). */

@@ -576,12 +576,14 @@ export function fmt(n: number): string {
   return String(round1(n));
 }
 
+const hx = (h: number) => (!Number.isFinite(h) ? '∞' : h < 1 ? `${h.toPrecision(2)}×` : `${fmt(h)}×`);
+
 /** The table `npm run capacity` prints (Markdown, so docs can embed it as is). */
 export function renderTable(result: Result, opts: { actions?: boolean } = {}): string {
   const head = ['component', 'item', 'demand at peak', 'consumed', 'quota', 'quota source', 'headroom', 'status'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of result.rows) {
-    lines.push(`| ${[r.component, r.item, r.demand, `${fmt(r.consumed)} ${r.unit}`, fmt(r.quota), r.doc ? `[${r.quotaSource}](${r.doc})` : r.quotaSource, Number.isFinite(r.headroom) ? `${fmt(r.headroom)}×` : '∞', r.status].join(' | ')} |`);
+    lines.push(`| ${[r.component, r.item, r.demand, `${fmt(r.consumed)} ${r.unit}`, fmt(r.quota), r.doc ? `[${r.quotaSource}](${r.doc})` : r.quotaSource, hx(r.headroom), r.status].join(' | ')} |`);
   }
   if (opts.actions !== false) {
     const todo = result.rows.filter((r) => r.action);
@@ -591,5 +593,20 @@ export function renderTable(result: Result, opts: { actions?: boolean } = {}): s
     }
   }
   for (const n of result.notes) lines.push('', `Note: ${n}`);
+  return lines.join('\n');
+}
+
+/** One line per component: its tightest row (README "Will it hold?"). */
+export function renderSummary(result: Result): string {
+  const worst = new Map<string, Row>();
+  for (const r of result.rows) {
+    const w = worst.get(r.component);
+    if (!w || r.headroom < w.headroom) worst.set(r.component, r);
+  }
+  const lines = ['| component | tightest limit | demand at peak | consumed / quota | headroom | status |', '|---|---|---|---|---|---|'];
+  for (const r of worst.values()) lines.push(`| ${r.component} | ${r.item} | ${r.demand} | ${fmt(r.consumed)} / ${fmt(r.quota)} ${r.unit} | ${hx(r.headroom)} | ${r.status} |`);
+  const over = result.rows.filter((r) => r.status !== 'ok');
+  const fixed = over.filter((r) => r.status === 'OVER');
+  lines.push('', `${over.length} of ${result.rows.length} rows over: ${fixed.length} fixed limits (design)${fixed.length ? ` — ${fixed.map((r) => `${r.item}: ${fmt(r.consumed)} / ${fmt(r.quota)} ${r.unit}`).join('; ')}` : ''}; ${over.length - fixed.length} quotas or settings to raise (npm run capacity -- --profile ${result.profile}).`);
   return lines.join('\n');
 }

@@ -52,7 +52,7 @@ export const functionGroups = {
   booking: { purpose: 'schedule, reschedule, cancel: the surge path, tuned alone (TransactWriteItems on capacity shards)', memoryMb: 1024, sendsSms: true, tables: { main: { actions: ['read', 'write'] } } },
   documents: { purpose: 'PDF appointment slips (pdfkit, shipped as a node module: esbuild cannot bundle its fonts)', memoryMb: 1024, nodeModules: ['pdfkit'], tables: { main: { actions: ['read'] } } },
   availability: { purpose: 'findBy*/calendarBy*/findByLatLong: the most-read path in a surge (notifier bots), read-only, tuned alone', memoryMb: 1024, dataAccess: 'read', tables: { main: { actions: ['read'], indexes: ['gsi1', 'gsi2', 'gsi3'] }, availability: { actions: ['read'] } } },
-  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory); texts booked people when a session moves', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true, tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2', 'gsi3'] } } },
+  centres: { purpose: 'staff management of centres and sessions, bulk import (thousands of rows: long timeout, more memory); texts booked people when a session moves; fair-release draws (texts the outcome)', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true, tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2', 'gsi3'] } } },
   vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout); texts consent OTPs', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true, tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2', 'gsi3'] } } },
   statistics: { purpose: 'public vaccination statistics, answered from the stats table only (read-only, cached)', memoryMb: 256, dataAccess: 'read', tables: { stats: { actions: ['read'] } } },
   certificates: {
@@ -135,6 +135,7 @@ export const routes = [
   { id: 'publicCalendarByDistrict', method: 'GET', path: '/api/v2/appointment/sessions/public/calendarByDistrict', group: 'availability', auth: 'none', cacheSeconds: 60, query: ['district_id', 'date', 'vaccine'] },
   { id: 'publicCalendarByCenter', method: 'GET', path: '/api/v2/appointment/sessions/public/calendarByCenter', group: 'availability', auth: 'none', cacheSeconds: 60, query: ['center_id', 'date', 'vaccine'] },
   { id: 'findByLatLong', method: 'GET', path: '/api/v2/appointment/centers/public/findByLatLong', group: 'availability', auth: 'none', cacheSeconds: 60, query: ['lat', 'long'] },
+  { id: 'sessionRelease', method: 'GET', path: '/api/v2/appointment/sessions/{session_id}/release', group: 'availability', auth: 'none', cacheSeconds: 1 },
   { id: 'findByPin', method: 'GET', path: '/api/v2/appointment/sessions/findByPin', group: 'availability', auth: 'citizen', query: ['pincode', 'date', 'vaccine'] },
   { id: 'findByDistrict', method: 'GET', path: '/api/v2/appointment/sessions/findByDistrict', group: 'availability', auth: 'citizen', query: ['district_id', 'date', 'vaccine'] },
   { id: 'calendarByPin', method: 'GET', path: '/api/v2/appointment/sessions/calendarByPin', group: 'availability', auth: 'citizen', query: ['pincode', 'date', 'vaccine'] },
@@ -150,6 +151,8 @@ export const routes = [
   { id: 'closeSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/close', group: 'centres', auth: 'staff' },
   { id: 'moveSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/move', group: 'centres', auth: 'staff' },
   { id: 'cancelSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/cancel', group: 'centres', auth: 'staff' },
+  { id: 'openRelease', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/release', group: 'centres', auth: 'staff' },
+  { id: 'runDraw', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/draw', group: 'centres', auth: 'staff' },
   { id: 'importCenters', method: 'POST', path: '/api/v2/admin/import', group: 'centres', auth: 'staff', maxBodyBytes: 5 * 1024 * 1024 },
 
   // --- Vaccinator, audit, AEFI (cowin-api-v2.md "Vaccinator"; roles in functions/vaccination/access.ts; docs/vaccination.md) ---

@@ -18,6 +18,11 @@ import { readModelCentre, readModelSessions } from '../sessions/availability-rea
 import { sessionStore } from '../sessions/dynamo-store';
 import { ApiDate } from '../sessions/session';
 import { cachedPublic } from './public-cache';
+import { drawStore } from '../booking/draw-store';
+import { canonicalEntries } from '../booking/draw';
+import { publicRelease } from '../booking/release';
+import { deps } from '../deps';
+import { DomainError } from '../shared/errors';
 
 const Id = (name: string) =>
   z.string().regex(/^\d{1,9}$/, `USRRES0002: ${name} must be a number`).transform(Number).refine((n) => n > 0, `USRRES0002: ${name} must be a number`);
@@ -80,7 +85,18 @@ const calendarByCenter = http({ query: ByCenter }, async (ctx) => {
 const pin = (q: { pincode: number }): Scope => ({ kind: 'pincode', pincode: q.pincode });
 const district = (q: { district_id: number }): Scope => ({ kind: 'district', districtId: q.district_id });
 
+/** A session's fair release: window, draw state, seed hash; after the draw the seed and the entry list to recompute the winners. */
+const sessionRelease = http({ params: z.object({ session_id: z.uuid('USRRES0002: session_id must be a UUID') }) }, async (ctx) => {
+  const r = await drawStore().getRelease(ctx.params.session_id);
+  if (!r) throw new DomainError('APPOIN0038', 'This session has no fair release', 'not_found');
+  const now = deps().now();
+  if (r.state !== 'done') return respond(ctx, publicRelease(r, now));
+  const entries = await drawStore().listEntries(r.sessionId);
+  return respond(ctx, { ...publicRelease(r, now), ineligible: r.ineligible ?? [], entry_list: canonicalEntries(entries), winner_ids: entries.filter((e) => e.outcome === 'won').map((e) => e.entryId).sort() });
+});
+
 export const handler = dispatcher('availability', {
+  sessionRelease,
   publicFindByPin: findBy(ByPin, pin),
   publicFindByDistrict: findBy(ByDistrict, district),
   publicCalendarByPin: calendarBy(ByPin, pin),

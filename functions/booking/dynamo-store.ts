@@ -33,6 +33,7 @@ export function toSessionInfo(item: Record<string, unknown>, center: Record<stri
     slots: (item.slots as string[]) ?? [],
     open: item.status !== 'closed' && !item.moving && center?.active !== false && center?.status !== 'closed',
     shards: Number(item.shards ?? 1),
+    ...(item.booking_opens_at ? { release: { opensAt: String(item.booking_opens_at), windowSeconds: Number(item.fairness_window_seconds ?? 120) } } : {}),
     center: {
       name: String(center?.name ?? ''),
       state_name: String(center?.state_name ?? ''),

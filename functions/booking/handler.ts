@@ -36,6 +36,8 @@ export const handler = dispatcher('booking', {
       idempotencyKey: key,
       mobile: citizen.mobile,
     });
+    // A session in its fair-release window: the request is an entry in the draw, not a booking (yet).
+    if (typeof id !== 'string') return { statusCode: 202, body: { entry_id: id.entryId, message: 'Entered in the draw for this session; the result comes by SMS when the window closes.' } };
     return ok({ appointment_confirmation_no: id });
   }),
   reschedule: http({ body: z.object({ appointment_id: Uuid('appointment_id'), session_id: Uuid('session_id'), slot: Slot }) }, async ({ body, caller }) => {

@@ -2,6 +2,7 @@ import { tableName } from '../config';
 import { deps } from '../deps';
 import { DynamoBeneficiaryStore } from '../beneficiaries/dynamo-store';
 import { DynamoBookingStore } from './dynamo-store';
+import { DynamoDrawStore } from './draw-store';
 import type { BookingPorts } from './service';
 import type { Appointment } from './store';
 import { smsSender } from '../adapters/sms';
@@ -17,6 +18,7 @@ export async function bookingPorts(opts: { notify?: boolean } = {}): Promise<Boo
     beneficiaries: new DynamoBeneficiaryStore(d.db, tableName('main')),
     now: d.now(),
     ...(opts.notify ? { notify: textBookingCode } : {}),
+    draws: new DynamoDrawStore(d.db, tableName('main')),
   };
 }
 

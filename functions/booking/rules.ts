@@ -35,6 +35,8 @@ export interface SessionInfo {
   slots: string[];
   open: boolean;
   shards: number;
+  /** Fair release of this session, if staff set one (functions/booking/release.ts). */
+  release?: { opensAt: string; windowSeconds: number };
   center: { name: string; state_name: string; district_name: string; block_name: string; from: string; to: string; pincode?: number };
 }
 

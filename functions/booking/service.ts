@@ -10,6 +10,8 @@ import { DomainError } from '../shared/errors';
 import { policyOf } from './policy';
 import { newBookingCode } from './code';
 import { BookCodes, checkAge, checkDose, checkSession, type SessionInfo } from './rules';
+import type { DrawStore } from './draw-store';
+import { enterRelease, ReleaseCodes } from './release';
 import type { Appointment, BookingStore } from './store';
 
 export interface BookingPorts {
@@ -18,6 +20,8 @@ export interface BookingPorts {
   now: Date;
   /** Texts the booking code to the account's mobile after a booking (best effort: the slip has it too). */
   notify?: (appt: Appointment, mobile: string) => Promise<void>;
+  /** Fair releases (functions/booking/draw-store.ts). Default none: sessions with a release refuse bookings. */
+  draws?: DrawStore;
 }
 
 export interface ScheduleRequest {
@@ -106,8 +110,11 @@ async function planSeats(store: BookingStore, s: SessionInfo, dose: number, seat
   return plan;
 }
 
-/** Books every listed beneficiary into the session, or none of them. Returns the appointment id. */
-export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<string> {
+/**
+ * Books every listed beneficiary into the session, or none of them. Returns the appointment id,
+ * or, for a session in its fair-release window, the entry recorded for the draw.
+ */
+export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<string | { entryId: string }> {
   if (req.idempotencyKey) {
     const earlier = await p.bookings.getIdempotent(req.accountId, req.idempotencyKey);
     if (earlier) return earlier;
@@ -116,6 +123,12 @@ export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<s
   const s = await loadSession(p.bookings, req.sessionId);
   checkSession(s, req.slot, todayIso(p.now), req.centerId);
   checkEligible(bens, s, req.dose);
+  if (s.release) {
+    const release = p.draws ? await p.draws.getRelease(s.sessionId) : undefined;
+    if (!release) throw new DomainError(ReleaseCodes.notOpen, `Booking for this session opens at ${s.release.opensAt}`, 'conflict');
+    const entered = await enterRelease(p.draws!, release, { accountId: req.accountId, dose: req.dose, slot: req.slot, beneficiaries: bens }, p.now);
+    if (entered) return { entryId: entered.entryId };
+  }
 
   const appointmentId = randomUUID();
   const code = newBookingCode();

@@ -16,11 +16,22 @@ import { csvToRows, importRows, jsonToRows } from '../sessions/import';
 import { closeCenter, closeSession, createCenter, createSession, updateCenter, updateSession, type SessionView } from '../sessions/service';
 import { SessionCreate, SessionUpdate } from '../sessions/session';
 import { moveHandlers } from '../sessions/move-handlers';
+import { drawSession, setRelease } from '../sessions/release-admin';
+import { drawStore } from '../booking/draw-store';
+import { DynamoBookingStore } from '../booking/dynamo-store';
+import { publicRelease } from '../booking/release';
+import { smsSender } from '../adapters/sms';
+import { tableName } from '../config';
 
 const CenterParam = z.object({ center_id: z.coerce.number().int('USRRES0002: center_id must be a number').positive('USRRES0002: center_id must be a number') });
 const SessionParam = z.object({ session_id: z.uuid('USRRES0002: session_id must be a UUID') });
 
 const created = (body: unknown): HttpResult => ({ statusCode: 201, body });
+/** Body of `POST /api/v2/admin/sessions/{session_id}/release`. */
+const ReleaseBody = z.object({
+  booking_opens_at: z.iso.datetime({ offset: true, message: 'USRRES0002: booking_opens_at must be an ISO 8601 date-time' }),
+  fairness_window_seconds: z.number().int().min(10, 'USRRES0002: fairness_window_seconds must be 10 to 3600').max(3600, 'USRRES0002: fairness_window_seconds must be 10 to 3600').optional(),
+});
 const ok = (body: unknown): HttpResult => ({ statusCode: 200, body });
 
 /** A centre as staff see it (internal bookkeeping left out). */
@@ -80,6 +91,13 @@ export const handler = dispatcher('centres', {
   closeSession: http({ params: SessionParam }, async ({ params, caller }) => {
     const s = await closeSession(sessionStore(), requireStaff(caller), params.session_id, now());
     return ok({ session_id: s.session_id, status: s.status });
+  }),
+  openRelease: http({ body: ReleaseBody, params: SessionParam }, async ({ body, params, caller }) =>
+    ok(publicRelease(await setRelease(sessionStore(), drawStore(), requireStaff(caller), params.session_id, body.booking_opens_at, body.fairness_window_seconds, now()), now())),
+  ),
+  runDraw: http({ params: SessionParam }, async ({ params, caller }) => {
+    const ports = { draws: drawStore(), bookings: new DynamoBookingStore(deps().db, tableName('main')), sms: smsSender(), now };
+    return ok(publicRelease(await drawSession(sessionStore(), requireStaff(caller), ports, params.session_id), now()));
   }),
   importCenters: http({}, async ({ event, headers, caller }) => {
     const staff = requireStaff(caller);

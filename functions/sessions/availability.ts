@@ -71,6 +71,10 @@ function sessionFields(l: LiveSession) {
     allow_all_age: s.allow_all_age,
     vaccine: s.vaccine,
     slots: s.slots,
+    // Fair release (functions/booking/draw.ts): when booking opens and when its draw window closes.
+    ...(s.booking_opens_at
+      ? { booking_opens_at: s.booking_opens_at, fairness_window_closes_at: new Date(Date.parse(s.booking_opens_at) + (s.fairness_window_seconds ?? 120) * 1000).toISOString() }
+      : {}),
   };
 }
 

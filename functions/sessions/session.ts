@@ -33,6 +33,10 @@ export interface Session {
   shards: number;
   status: SessionStatus;
   session_ref?: string;
+  /** Fair release (functions/booking/draw.ts): bookings before this instant are refused, then entries for the window. */
+  booking_opens_at?: string;
+  /** Fair release window in seconds (default 120). */
+  fairness_window_seconds?: number;
   created_at: string;
   updated_at: string;
   /** Bumped on every change; replacements are conditional on it (no lost updates). */

@@ -14,6 +14,8 @@ import { mapLimit } from '../../../functions/shared/map-limit';
 import type { Beneficiary } from '../../../functions/beneficiaries/domain';
 import { createSession, seatLedger } from '../../support/fixtures';
 import { startTestStack, type TestStack } from '../../support/stack';
+import { streamPoller } from '../../../functions/local/stack';
+import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 
 // 2,000 entry transactions and a 100-booking draw on DynamoDB Local: minutes on a busy machine, not a timing assertion.
 jest.setTimeout(600_000);
@@ -122,5 +124,60 @@ describe('fair release', () => {
     // Running it again changes nothing.
     await runDraw({ draws, bookings, now: () => at(140_000) }, info);
     expect(await seatLedger(s.sessionId)).toEqual(ledger);
+  });
+});
+
+describe('fair release over HTTP', () => {
+  it('409 before opening, 202 entries in the window (retries get the same entry), the draw books winners and publishes what recomputes them', async () => {
+    const { staffToken, centreBody, sessionBody } = await import('../../support/staff');
+    const { citizenToken, aadhaar, cowinDate } = await import('../../support/fixtures');
+    const { overrideDeps } = await import('../../../functions/deps');
+    const { uniqueMobile } = await import('../../support/stack');
+    const ops = await staffToken('ops');
+    const centre = (await stack.call('POST', '/api/v2/admin/centers', { token: ops, body: centreBody({ pincode: 110002 }) })).body;
+    const made = (await stack.call('POST', `/api/v2/admin/centers/${centre.center_id}/sessions`, { token: ops, body: sessionBody({ capacity_dose1: 2, capacity_dose2: 0 }) })).body;
+    const s = { sessionId: made.session_id as string, centerId: centre.center_id as number, slots: made.slots as string[], date: String(made.date).split('-').reverse().join('-') };
+    const start = Date.now();
+    overrideDeps({ now: () => new Date(start) });
+    const opens = new Date(start + 60_000).toISOString();
+    const set = await stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/release`, { token: ops, body: { booking_opens_at: opens, fairness_window_seconds: 60 } });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ booking_opens_at: opens, draw_state: 'scheduled', seed_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const people = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const { token } = await citizenToken(uniqueMobile());
+        const r = await stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body: { name: 'Draw Person', birth_year: 1985, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1' } });
+        return { token, ben: r.body.beneficiary_reference_id as string };
+      }),
+    );
+    const book = (p: { token: string; ben: string }) => stack.call('POST', '/api/v2/appointment/schedule', { token: p.token, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [p.ben] } });
+    const early = await book(people[0]);
+    expect(early.status).toBe(409);
+    expect(early.body).toEqual({ errorCode: 'APPOIN0050', error: `Booking for this session opens at ${opens}` });
+
+    overrideDeps({ now: () => new Date(start + 70_000) });
+    const retries = await Promise.all([book(people[0]), book(people[0]), book(people[0])]);
+    expect(retries.map((r) => r.status)).toEqual([202, 202, 202]);
+    expect(new Set(retries.map((r) => r.body.entry_id)).size).toBe(1);
+    for (const p of people.slice(1)) expect((await book(p)).status).toBe(202);
+    await streamPoller!.drained();
+    clearAvailabilityMemo();
+    const cal = await stack.call('GET', `/api/v2/appointment/sessions/public/calendarByCenter?center_id=${s.centerId}&date=${cowinDate(s.date)}`);
+    expect(cal.body.centers.sessions[0]).toMatchObject({ booking_opens_at: opens, fairness_window_closes_at: new Date(start + 120_000).toISOString() });
+
+    overrideDeps({ now: () => new Date(start + 121_000) });
+    const drawn = await stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/draw`, { token: ops });
+    expect(drawn.status).toBe(200);
+    expect(drawn.body).toMatchObject({ draw_state: 'drawn', entries: 4, winners: 2, seats: { d1: 2, d2: 0 } });
+    const pub = await stack.call('GET', `/api/v2/appointment/sessions/${s.sessionId}/release`);
+    expect(sha256(Buffer.from(pub.body.seed, 'hex'))).toBe(set.body.seed_sha256);
+    expect(sha256(pub.body.entry_list)).toBe(pub.body.entries_sha256);
+    const entries = (pub.body.entry_list as string).split('\n').map((l) => ({ entryId: l.split(' ')[0], seats: Number(l.split(' ')[1]), pool: l.split(' ')[2] as 'd1' }));
+    expect(allocate(pub.body.seed, entries, pub.body.seats, new Set(pub.body.ineligible)).winners.sort()).toEqual(pub.body.winner_ids);
+    expect(await seatLedger(s.sessionId)).toMatchObject({ available1: 0, booked1: 2 });
+    // After the draw: first come, first served on what is left (nothing here).
+    const late = await book(people[0]);
+    expect([200, 409]).toContain(late.status);
+    overrideDeps({ now: () => new Date() });
   });
 });

@@ -111,6 +111,11 @@ describe('npm run capacity on the shipped configuration', () => {
     expect(over.every((r) => r.action)).toBe(true);
   });
 
+  it('takes an account quota AWS has raised from context', () => {
+    expect(loadQuotas({ 'quota.dynamoTableMaxRcu': '80000' }).dynamoTableMaxRcu.value).toBe(80_000);
+    expect(() => loadQuotas({ 'quota.nope': '1' })).toThrow('unknown quota');
+  });
+
   it('scales a profile by its factor', () => {
     const base = loadProfile('2021-04-28');
     const ten = loadProfile('10x-2021-04-28');
