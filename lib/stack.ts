@@ -15,6 +15,8 @@ import { StaffIdentity } from './identity';
 import { Documents } from './storage';
 import { StreamConsumers } from './streams';
 import { Waf } from './waf';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Partners, webhookStreamFilters } from './partners';
 
 export interface OpenCowinStackProps extends StackProps {
   config: DeployConfig;
@@ -61,7 +63,8 @@ export class OpenCowinStack extends Stack {
       staffEnvironment: this.identity.environment(),
       retain,
     });
-    this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain });
+    this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain, extraFilters: webhookStreamFilters() });
+    new Partners(this, 'Partners', { stage, api: this.api, streamConsumer: this.streams.fn as lambda.Function, tables: this.data.tables, dataKey: this.keys.data, retain });
     this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.api.deploymentStage, rateLimit: props.config.wafRateLimit, logKey: this.keys.data, retain });
     const reference = new ReferenceData(this, 'ReferenceData', { stage, table: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, logKey: this.keys.data, retain });
     this.certificates = new Certificates(this, 'Certificates', {
