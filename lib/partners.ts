@@ -102,14 +102,20 @@ export class Partners extends Construct {
       logRemovalPolicy: removalPolicy,
       environment: { ...env, WEBHOOK_MAX_ATTEMPTS: '6', WEBHOOK_RETRY_BASE_MS: '5000' },
     });
-    for (const t of props.tables.values()) t.grantReadWriteData(this.worker.role);
+    // Least privilege, no wildcards: the worker reads a subscription and parks deliveries (main table items only).
+    const main = props.tables.get('main')!;
+    this.worker.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [main.tableArn] }));
+    props.dataKey.grant(this.worker.role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+    // The stream consumer reads sessions and shards, fans out on the scope index (gsi1) and records announcements.
+    props.streamConsumer.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resources: [main.tableArn, `${main.tableArn}/index/gsi1`] }),
+    );
+    props.dataKey.grant(props.streamConsumer, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
     this.worker.fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(0), reportBatchItemFailures: true, maxConcurrency: 20 }));
     this.queue.grantSendMessages(props.streamConsumer);
     props.streamConsumer.addEnvironment('WEBHOOK_QUEUE_URL', this.queue.queueUrl);
     acknowledge(this.worker, {
       'AwsSolutions-IAM5[Resource::*]': 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permission (active tracing).',
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'CDK table/queue grants for the customer-managed data key, scoped to that one key ARN.',
-      'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'CDK table grant for the customer-managed data key, scoped to that one key ARN.',
     });
   }
 }
