@@ -17,6 +17,8 @@ import { StaffIdentity } from './identity';
 import { Documents } from './storage';
 import { StreamConsumers } from './streams';
 import { Waf } from './waf';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Partners, webhookStreamFilters } from './partners';
 
 export interface OpenCowinStackProps extends StackProps {
   config: DeployConfig;
@@ -69,7 +71,8 @@ export class OpenCowinStack extends Stack {
       staffEnvironment: this.identity.environment(),
       retain,
     });
-    this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain });
+    this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain, extraFilters: webhookStreamFilters() });
+    new Partners(this, 'Partners', { stage, api: this.api, streamConsumer: this.streams.fn as lambda.Function, tables: this.data.tables, dataKey: this.keys.data, retain });
     new Reminders(this, 'Reminders', { stage, main: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, retain, streamConsumer: this.streams.fn });
     this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.stage, rateLimit: props.config.wafRateLimit, otpSendsPerIp: props.config.otpSendsPerIp, logKey: this.keys.data, retain });
     // The platform-wide SMS budget (functions/auth/service.ts reserveOtpSend): the account's SNS SMS throughput quota.
