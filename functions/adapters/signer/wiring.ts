@@ -14,7 +14,7 @@ export interface CertificateSigners {
   /** Where they come from, for logs and docs: `kms` or the local key folder. */
   source: string;
   /** Every signing certificate a verifier should accept: the current ones and rotated-out ones still published. */
-  trusted(): Promise<Array<{ use: SignerPurpose; certificateDer: Uint8Array }>>;
+  trusted(): Promise<Array<{ use: SignerPurpose | 'ca'; certificateDer: Uint8Array }>>;
 }
 
 const TRUST_REFRESH_MS = 5 * 60_000;
@@ -54,7 +54,7 @@ export async function createCertificateSigners(blobs: () => BlobStore, localDir:
     };
   }
   if (qrKey || pdfKey) throw new Error('set both QR_SIGNING_KEY and PDF_SIGNING_KEY (or neither, for local keys)');
-  const { qrSigner, pdfSigner } = await openLocalSigners(localDir);
+  const { qrSigner, pdfSigner, caCertificateDer } = await openLocalSigners(localDir);
   return {
     qrSigner,
     pdfSigner,
@@ -62,6 +62,7 @@ export async function createCertificateSigners(blobs: () => BlobStore, localDir:
     trusted: async () => [
       { use: 'qr', certificateDer: await qrSigner.certificateDer() },
       { use: 'pdf', certificateDer: await pdfSigner.certificateDer() },
+      { use: 'ca' as const, certificateDer: caCertificateDer },
     ],
   };
 }
