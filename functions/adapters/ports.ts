@@ -43,5 +43,5 @@ export interface CertificateSigners {
   /** Where they come from, for logs and docs: `kms` or the local key folder. */
   source: string;
   /** Every signing certificate a verifier should accept: the current ones and rotated-out ones still published. */
-  trusted(): Promise<Array<{ use: SignerPurpose; certificateDer: Uint8Array }>>;
+  trusted(): Promise<Array<{ use: SignerPurpose | 'ca'; certificateDer: Uint8Array }>>;
 }

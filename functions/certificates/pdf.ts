@@ -267,7 +267,13 @@ class CertificateLayout {
     const weight: FontWeight = style.bold ? 700 : 400;
     for (const run of fontRuns(text, weight)) {
       doc.font(fontName(run.face, weight)).fontSize(style.size * faceScale(run.face));
+      // Shaped Devanagari is not in reading order (the i-matra is drawn before its consonant,
+      // conjuncts are one glyph): the run's real text goes in /ActualText, which copy, search
+      // and screen readers use instead of the glyphs' ToUnicode.
+      const shaped = run.face === 'devanagari';
+      if (shaped) doc.markContent('Span', { actual: run.text } as unknown as Record<string, unknown>);
       doc.text(run.text, x, y, { lineBreak: false, baseline: 'alphabetic' });
+      if (shaped) doc.endMarkedContent();
       x = doc.x; // text() advanced it by the run's width
     }
     return x;

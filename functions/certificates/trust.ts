@@ -78,9 +78,11 @@ export function buildTrustBundle(entries: readonly { use: TrustUse; certificateD
     use,
     certificatePem: certificateToPem(certificateDer),
   }));
-  const keys = entries.map(({ certificateDer }, i): Jwk => {
+  // The JWKS lists the signing keys; the CA is in `certificates` only (it signs no document).
+  const keys = entries.flatMap(({ use, certificateDer }, i): Jwk[] => {
+    if (use === 'ca') return [];
     const jwk = new X509Certificate(certificateDer).publicKey.export({ format: 'jwk' });
-    return {
+    return [{
       kty: jwk.kty ?? 'EC',
       crv: jwk.crv,
       x: jwk.x,
@@ -89,7 +91,7 @@ export function buildTrustBundle(entries: readonly { use: TrustUse; certificateD
       use: 'sig',
       alg: 'ES256',
       x5c: [Buffer.from(certificateDer).toString('base64')],
-    };
+    }];
   });
   return { version: 1, generatedAt: generatedAt.toISOString(), certificates, jwks: { keys } };
 }

@@ -48,7 +48,7 @@ export async function createCertificateSigners(blobs: () => BlobStore, localDir:
     };
   }
   if (qrKey || pdfKey) throw new Error('set both QR_SIGNING_KEY and PDF_SIGNING_KEY (or neither, for local keys)');
-  const { qrSigner, pdfSigner } = await openLocalSigners(localDir);
+  const { qrSigner, pdfSigner, caCertificateDer } = await openLocalSigners(localDir);
   return {
     qrSigner,
     pdfSigner,
@@ -56,6 +56,7 @@ export async function createCertificateSigners(blobs: () => BlobStore, localDir:
     trusted: async () => [
       { use: 'qr', certificateDer: await qrSigner.certificateDer() },
       { use: 'pdf', certificateDer: await pdfSigner.certificateDer() },
+      { use: 'ca' as const, certificateDer: caCertificateDer },
     ],
   };
 }

@@ -350,7 +350,9 @@ describe('verification input', () => {
 
   it('publishes the trust bundle and JWKS (kid, use) for offline verifiers', async () => {
     const t = await stack.call('GET', '/api/v2/certificates/trust');
-    expect(t.body.certificates.map((x: { use: string }) => x.use).sort()).toEqual(['pdf', 'qr']);
+    // the document signers and the country signing CA that issued them (two-level PKI)
+    expect(t.body.certificates.map((x: { use: string }) => x.use).sort()).toEqual(['ca', 'pdf', 'qr']);
+    expect(t.body.jwks.keys).toHaveLength(2); // the JWKS lists signing keys only
     const j = await stack.call('GET', '/api/.well-known/jwks.json');
     expect(j.status).toBe(200);
     // Plus the partner status assertion key (its own kid, no certificate): issue #12.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main as verifyCli } from '../../../bin/verify';
 import { verifyHc1 } from '../../../functions/certificates/hc1';
+import { signDocument } from '../../../functions/certificates/signed-json';
 import { issueCertificate, MAX_QR_VERSION, type IssueDeps } from '../../../functions/certificates/issue';
 import { extractHc1FromPdf, findSignature, verifyPdfSignature } from '../../../functions/certificates/pades';
 import { buildRevocationSnapshot, RevocationList } from '../../../functions/certificates/revocation';
@@ -93,16 +94,21 @@ describe('bin/verify.ts (offline verifier)', () => {
   it('verifies a PDF or an HC1 string against a trust bundle, and exits 1 when revoked', async () => {
     const { qrSigner, pdfSigner } = await testKeys();
     const issued = await issueCertificate(await deps(), twoDoseInput());
-    const bundle = buildTrustBundle(
-      [
-        { use: 'qr', certificateDer: await qrSigner.certificateDer() },
-        { use: 'pdf', certificateDer: await pdfSigner.certificateDer() },
-      ],
-      VERIFIED_AT,
+    // Offline verifiers only take signed bundles and snapshots (signed-json.ts).
+    const bundle = await signDocument(
+      buildTrustBundle(
+        [
+          { use: 'qr', certificateDer: await qrSigner.certificateDer() },
+          { use: 'pdf', certificateDer: await pdfSigner.certificateDer() },
+        ],
+        VERIFIED_AT,
+      ),
+      qrSigner,
+      'trust-bundle+json',
     );
     await writeFile(join(dir, 'trust.json'), JSON.stringify(bundle));
     await writeFile(join(dir, 'certificate.pdf'), issued.pdf);
-    await writeFile(join(dir, 'revoked.json'), JSON.stringify(buildRevocationSnapshot([issued.record.certificate.id], VERIFIED_AT)));
+    await writeFile(join(dir, 'revoked.json'), JSON.stringify(await signDocument(buildRevocationSnapshot([issued.record.certificate.id], VERIFIED_AT), qrSigner, 'revocation-snapshot+json')));
     const trustArgs = ['--trust', join(dir, 'trust.json'), '--now', VERIFIED_AT.toISOString()];
 
     expect(await verifyCli(['verify', join(dir, 'certificate.pdf'), ...trustArgs])).toBe(0);

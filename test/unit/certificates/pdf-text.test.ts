@@ -61,6 +61,12 @@ maybe('certificate PDF read back by poppler', () => {
     expect(text.normalize('NFC')).toContain(latin.normalize('NFC'));
   });
 
+  it('Hindi copies out as written (ActualText), not in glyph order', () => {
+    const text = execFileSync('pdftotext', ['-raw', pdfs.get(NAMES[3]!)!, '-'], { encoding: 'utf8' }).normalize('NFC');
+    for (const word of ['परिवार', 'लाभार्थी', 'अंतिम', 'विवरण', 'सत्यापित', 'सुनीता']) expect(text).toContain(word);
+    for (const garbage of ['पिरवार', 'लाभाथीर्', 'अंितम', 'िववरण']) expect(text).not.toContain(garbage);
+  });
+
   it('draws the name with glyphs: the rendered name is not a row of .notdef boxes', () => {
     // Render the name row at 100 dpi, once as is and once with the name replaced by
     // characters no face has (U+E000, drawn as .notdef): the two must differ, and the

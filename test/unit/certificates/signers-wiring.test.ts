@@ -90,7 +90,7 @@ describe('createCertificateSigners', () => {
     const dir = mkdtempSync(join(tmpdir(), 'signers-'));
     const local = await createCertificateSigners(() => memoryBlobs(), dir);
     expect(local.source).toBe(join(dir, 'signing'));
-    expect((await local.trusted()).map((t) => t.use)).toEqual(['qr', 'pdf']);
+    expect((await local.trusted()).map((t) => t.use)).toEqual(['qr', 'pdf', 'ca']);
     process.env.QR_SIGNING_KEY = 'alias/x';
     await expect(createCertificateSigners(() => memoryBlobs(), dir)).rejects.toThrow(/both/);
   });
