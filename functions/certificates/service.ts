@@ -202,6 +202,7 @@ async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
       referenceId: profile.beneficiaryId,
       name: profile.name,
       birthYear: profile.birthYear,
+      ...(profile.dateOfBirth ? { dateOfBirth: profile.dateOfBirth } : {}),
       gender: personReference.genders.find((g) => g.id === profile.genderId)?.gender ?? 'unknown',
       photoIdType: personReference.idTypes.find((t) => t.id === profile.photoIdType)?.type ?? (profile.photoIdCode || 'Photo ID'),
       photoIdNumber: profile.photoIdLast4,
