@@ -175,6 +175,7 @@ export const routes = [
   { id: 'auditBeneficiaryAccess', method: 'GET', path: '/api/v2/admin/audit/beneficiaries/{beneficiary_reference_id}/access', group: 'vaccination', auth: 'staff' },
   { id: 'vaccinatorPrintCertificate', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/{beneficiary_reference_id}/certificate', group: 'certificates', auth: 'staff', binary: true, query: ['center_id'] },
   { id: 'beneficiaryReminders', method: 'POST', path: '/api/v2/registration/beneficiary/reminders', group: 'beneficiaries', auth: 'citizen' },
+  { id: 'setAccountLanguage', method: 'POST', path: '/api/v2/registration/account/language', group: 'beneficiaries', auth: 'citizen' },
   { id: 'attachBeneficiary', method: 'POST', path: '/api/v2/registration/beneficiary/attach', group: 'beneficiaries', auth: 'citizen' },
 
   // --- Public statistics, from aggregates only (docs/vaccination.md "Statistics") ---

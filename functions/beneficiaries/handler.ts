@@ -10,6 +10,7 @@ import { BenCodes, RegisterBody } from './domain';
 import { beneficiaryStore } from './ports';
 import { attachHandlers } from './attach';
 import { reminderHandlers } from '../reminders/opt-out';
+import { languageHandlers } from '../sms/account-language';
 import { list, register, type BeneficiaryPorts } from './service';
 import { DynamoConflictCounter, withPhotoConflictLimit } from './conflict-limit';
 import { config, tableName } from '../config';
@@ -27,6 +28,7 @@ const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_refere
 export const handler = dispatcher('beneficiaries', {
   ...attachHandlers,
   ...reminderHandlers,
+  ...languageHandlers,
   registerBeneficiary: http({ body: RegisterBody }, async ({ body, caller, event }) => {
     const citizen = requireCitizen(caller);
     const p = await ports();

@@ -209,7 +209,8 @@ async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
       referenceId: profile.beneficiaryId,
       name: profile.name,
       birthYear: profile.birthYear,
-      ...(dateOfBirth && Number(dateOfBirth.slice(0, 4)) === profile.birthYear ? { dateOfBirth } : {}),
+      // The registered date of birth first; else the one given with the passport (when it falls in the registered year).
+      ...(profile.dateOfBirth ? { dateOfBirth: profile.dateOfBirth } : dateOfBirth && Number(dateOfBirth.slice(0, 4)) === profile.birthYear ? { dateOfBirth } : {}),
       gender: personReference.genders.find((g) => g.id === profile.genderId)?.gender ?? 'unknown',
       photoIdType: personReference.idTypes.find((t) => t.id === profile.photoIdType)?.type ?? (profile.photoIdCode || 'Photo ID'),
       photoIdNumber: profile.photoIdLast4,

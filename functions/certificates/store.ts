@@ -72,7 +72,7 @@ export interface CertificateItem {
 
 /** The beneficiary's identity fields (functions/beneficiaries/domain.ts) plus what issuance tracks. */
 export interface ProfileState
-  extends Pick<Beneficiary, 'beneficiaryId' | 'accountId' | 'name' | 'birthYear' | 'genderId' | 'photoIdType' | 'photoIdCode' | 'photoIdLast4' | 'vaccine'> {
+  extends Pick<Beneficiary, 'beneficiaryId' | 'accountId' | 'name' | 'birthYear' | 'dateOfBirth' | 'genderId' | 'photoIdType' | 'photoIdCode' | 'photoIdLast4' | 'vaccine'> {
   doseEvents: Record<string, string>;
   doseVersion: number;
   holderVersion: number;
@@ -120,6 +120,8 @@ function toProfile(i: Record<string, unknown>): ProfileState {
     accountId: String(i.accountId),
     name: String(i.name ?? ''),
     birthYear: Number(i.birthYear),
+    // The full date of birth when known (issue #14): the DCC `dob` then has it, as travel requires.
+    ...(i.dateOfBirth ? { dateOfBirth: String(i.dateOfBirth) } : {}),
     genderId: Number(i.genderId),
     photoIdType: Number(i.photoIdType),
     photoIdCode: String(i.photoIdCode ?? ''),

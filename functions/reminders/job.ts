@@ -30,7 +30,7 @@ export async function runReminders(store: DynamoReminderStore, sms: SmsSender, n
         run.skipped++;
         continue;
       }
-      const mobile = await store.mobileOf(p.accountId);
+      const { mobile, language } = await store.contactOf(p.accountId);
       if (!mobile) {
         run.skipped++; // a record without a phone: nobody to text
         continue;
@@ -42,7 +42,7 @@ export async function runReminders(store: DynamoReminderStore, sms: SmsSender, n
       }
       try {
         const first = p.name.trim().split(/\s+/)[0] ?? p.name;
-        await sms.send(toE164(mobile), renderSms(due.precaution ? 'precautionDue' : 'doseDue', { name: first, dose: item.dose, date: isoToApiDate(due.dueDate) }));
+        await sms.send(toE164(mobile), renderSms(due.precaution ? 'precautionDue' : 'doseDue', { name: first, dose: item.dose, date: isoToApiDate(due.dueDate) }, language));
         run.sent++;
       } catch (e) {
         logger.warn('reminder SMS not sent; the next run retries', { beneficiaryId: item.beneficiaryId.slice(-4), dose: item.dose, error: (e as Error).name });

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../adapters/dynamo';
 import { DUE_SHARDS, type Due } from './due';
+import { isSmsLanguage, type SmsLanguageCode } from '../sms/languages';
 
 export interface DueItem { beneficiaryId: string; dose: number; dueDate: string }
 export interface ReminderProfile { accountId: string; name: string; vaccine?: string; dosesGiven: number; doseDates: Record<string, string>; optedOut: boolean }
@@ -37,9 +38,11 @@ export class DynamoReminderStore {
     return { accountId: String(i.accountId), name: String(i.name ?? ''), vaccine: i.vaccine ? String(i.vaccine) : undefined, dosesGiven: Number(i.dosesGiven ?? 0), doseDates: (i.doseDates as Record<string, string>) ?? {}, optedOut: i.remindersOptOut === true };
   }
 
-  async mobileOf(accountId: string): Promise<string | undefined> {
+  /** The account's mobile and chosen SMS language (English by default). */
+  async contactOf(accountId: string): Promise<{ mobile?: string; language: SmsLanguageCode }> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }));
-    return r.Item?.mobile ? String(r.Item.mobile) : undefined;
+    const language = String(r.Item?.language ?? 'en');
+    return { mobile: r.Item?.mobile ? String(r.Item.mobile) : undefined, language: isSmsLanguage(language) ? language : 'en' };
   }
 
   /** Exactly once per beneficiary and dose: a conditional put, taken before the SMS is sent. */

@@ -1,6 +1,5 @@
 /** HTTP side of session moves and cancellations (functions/sessions/move.ts; docs/inclusion.md). */
 import * as z from 'zod';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { smsSender } from '../adapters/sms';
 import { toE164 } from '../auth/otp';
 import { tableName } from '../config';
@@ -9,6 +8,7 @@ import { http, requireStaff } from '../http/http';
 import { isoToApiDate } from '../shared/dates';
 import { logger } from '../shared/logger';
 import { renderSms } from '../sms/catalogue';
+import { accountContact } from '../sms/account-language';
 import { VaccineField } from './centre';
 import { moveSession, type MovePorts } from './move';
 import { dynamoMovePorts } from './move-store';
@@ -33,13 +33,12 @@ const settleMs = () => Number(process.env.SESSION_MOVE_SETTLE_MS ?? 2500);
 
 /** One SMS per booking: where it moved, or that it was cancelled (to the account's mobile: a minor's guardian). */
 const notify: MovePorts['notify'] = async (c, plan, s) => {
-  const acc = await deps().db.send(new GetCommand({ TableName: tableName('main'), Key: { pk: `ACCOUNT#${c.appointment.accountId}`, sk: 'PROFILE' } }));
-  const mobile = acc.Item?.mobile ? String(acc.Item.mobile) : undefined;
+  const { mobile, language } = await accountContact(c.appointment.accountId);
   if (!mobile) return;
   const centre = s.centre.slice(0, 30);
   const message = c.keep.length
-    ? renderSms('sessionMoved', { date: isoToApiDate(c.date), slot: c.slot, centre, vaccine: s.vaccine })
-    : renderSms('sessionCancelled', { date: isoToApiDate(c.appointment.date), centre });
+    ? renderSms('sessionMoved', { date: isoToApiDate(c.date), slot: c.slot, centre, vaccine: s.vaccine }, language)
+    : renderSms('sessionCancelled', { date: isoToApiDate(c.appointment.date), centre }, language);
   try {
     await smsSender().send(toE164(mobile), message);
   } catch (e) {

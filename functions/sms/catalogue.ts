@@ -6,16 +6,26 @@
  * Keeping each text next to its kind (and the kind's template id, configured per deployment)
  * means a text cannot change without the registered template being seen to change with it.
  *
- * Add a kind here for every new message; send it with `sms.send(to, renderSms(kind, params))`.
+ * Add a kind here for every new message; send it with `sms.send(to, renderSms(kind, params, language))`.
  * Placeholders in a DLT template are `{#var#}`; `dltTemplate()` gives the text to register.
  */
-export type SmsLanguage = 'en';
+import {
+  bookingCodeTexts,
+  certificateReadyTexts,
+  doseDueTexts,
+  precautionDueTexts,
+  sessionCancelledTexts,
+  sessionMovedTexts,
+  type SmsLanguageCode,
+} from './languages';
+
+export type SmsLanguage = SmsLanguageCode;
 
 interface SmsTemplate<P> {
   /** What the message is for (shown to ops when registering the DLT template). */
   purpose: string;
-  /** The text per language; the parameters are the template's variables. */
-  text: Record<SmsLanguage, (params: P) => string>;
+  /** The text per language (English always; others in functions/sms/languages.ts); the parameters are the template's variables. */
+  text: { en: (params: P) => string } & Partial<Record<SmsLanguage, (params: P) => string>>;
 }
 
 const template = <P>(t: SmsTemplate<P>): SmsTemplate<P> => t;
@@ -42,11 +52,11 @@ export const smsCatalogue = {
   }),
   certificateReady: template<{ name: string }>({
     purpose: 'a vaccination certificate is ready to download',
-    text: { en: ({ name }) => `Your vaccination certificate for ${name} is ready. Download it from CoWIN.` },
+    text: { en: ({ name }) => `Your vaccination certificate for ${name} is ready. Download it from CoWIN.`, ...certificateReadyTexts },
   }),
   bookingCode: template<{ code: string; date: string; slot: string; centre: string }>({
     purpose: 'appointment booked: the 4-digit code the vaccinator asks for (issue #14)',
-    text: { en: ({ code, date, slot, centre }) => `Your vaccination is booked for ${date}, ${slot} at ${centre}. Your 4-digit code is ${code}. Tell it to the vaccinator only at the centre. - CoWIN` },
+    text: { en: ({ code, date, slot, centre }) => `Your vaccination is booked for ${date}, ${slot} at ${centre}. Your 4-digit code is ${code}. Tell it to the vaccinator only at the centre. - CoWIN`, ...bookingCodeTexts },
   }),
   partnerConsentOtp: template<{ partner: string; purpose: string; otp: string; minutes: number }>({
     purpose: 'a partner asks for the citizen\'s vaccination status: the OTP is the consent (functions/partners)',
@@ -57,19 +67,19 @@ export const smsCatalogue = {
   }),
   sessionMoved: template<{ date: string; slot: string; centre: string; vaccine: string }>({
     purpose: 'staff moved a booked session (date, time or vaccine): the booking moved with it',
-    text: { en: ({ date, slot, centre, vaccine }) => `Your vaccination appointment at ${centre} has moved to ${date}, ${slot} (${vaccine}). Your booking code is unchanged. - CoWIN` },
+    text: { en: ({ date, slot, centre, vaccine }) => `Your vaccination appointment at ${centre} has moved to ${date}, ${slot} (${vaccine}). Your booking code is unchanged. - CoWIN`, ...sessionMovedTexts },
   }),
   doseDue: template<{ name: string; dose: number; date: string }>({
     purpose: 'reminder: the next dose of the primary series falls due (catalogue interval)',
-    text: { en: ({ name, dose, date }) => `Dose ${dose} for ${name} is due from ${date}. Book it on CoWIN. Reply STOP in the app to stop reminders. - CoWIN` },
+    text: { en: ({ name, dose, date }) => `Dose ${dose} for ${name} is due from ${date}. Book it on CoWIN. Reminders can be turned off in the app. - CoWIN`, ...doseDueTexts },
   }),
   precautionDue: template<{ name: string; dose: number; date: string }>({
     purpose: 'reminder: the precaution dose falls due',
-    text: { en: ({ name, date }) => `The precaution dose for ${name} is due from ${date}. Book it on CoWIN. Reply STOP in the app to stop reminders. - CoWIN` },
+    text: { en: ({ name, date }) => `The precaution dose for ${name} is due from ${date}. Book it on CoWIN. Reminders can be turned off in the app. - CoWIN`, ...precautionDueTexts },
   }),
   sessionCancelled: template<{ date: string; centre: string }>({
     purpose: 'staff cancelled a booked session, or a move made the person ineligible: the booking was released',
-    text: { en: ({ date, centre }) => `Your vaccination appointment on ${date} at ${centre} was cancelled by the centre. Please book another slot on CoWIN. - CoWIN` },
+    text: { en: ({ date, centre }) => `Your vaccination appointment on ${date} at ${centre} was cancelled by the centre. Please book another slot on CoWIN. - CoWIN`, ...sessionCancelledTexts },
   }),
 };
 

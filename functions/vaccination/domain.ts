@@ -70,6 +70,8 @@ function envNumber(name: string, fallback: number): number {
 export interface DoseState {
   beneficiaryId: string;
   birthYear: number;
+  /** ISO date of birth when known (issue #14): a dose cannot be dated before it. */
+  dateOfBirth?: string;
   /** The registered photo ID's type code and keyed hash: the walk-in identity check (presence.ts). */
   photoIdCode?: string;
   photoIdHash?: string;
@@ -141,6 +143,7 @@ export function assessDose(b: DoseState, req: DoseRequest, eventId: string, now:
   }
   const givenDate = istDate(req.givenAt);
   if (Number(givenDate.slice(0, 4)) < b.birthYear) throw rejected(VacCodes.beforeBirth, `given_at is before the beneficiary's birth year ${b.birthYear}`);
+  if (b.dateOfBirth && givenDate < b.dateOfBirth) throw rejected(VacCodes.beforeBirth, `given_at is before the beneficiary's date of birth ${b.dateOfBirth}`);
 
   // The series is the vaccine of the first recorded dose; the precaution dose may be another vaccine.
   const series = b.vaccine ? canonicalVaccine(b.vaccine) : given;

@@ -82,6 +82,7 @@ export class DynamoVaccinationStore implements VaccinationStore {
     return {
       beneficiaryId,
       birthYear: Number(i.birthYear),
+      dateOfBirth: i.dateOfBirth ? String(i.dateOfBirth) : undefined,
       photoIdCode: i.photoIdCode ? String(i.photoIdCode) : undefined,
       photoIdHash: i.photoIdHash ? String(i.photoIdHash) : undefined,
       dosesGiven: Number(i.dosesGiven ?? 0),

@@ -2,6 +2,9 @@
 import { aadhaar, citizenToken } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { createCenter, staffToken } from '../vaccination/support';
+import { verifyHc1 } from '../../../functions/certificates/hc1';
+import { extractHc1FromPdf } from '../../../functions/certificates/pades';
+import { TrustList } from '../../../functions/certificates/trust';
 
 let stack: TestStack;
 beforeAll(async () => (stack = await startTestStack()));
@@ -53,6 +56,11 @@ describe('a person without any phone', () => {
     expect(printed.status).toBe(200);
     expect(printed.headers.get('content-type')).toContain('application/pdf');
     expect(printed.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    // Signed like every certificate, and the QR carries the full date of birth (not just the year).
+    const trust = TrustList.fromBundle((await stack.call('GET', '/api/v2/certificates/trust')).body);
+    const qr = verifyHc1(extractHc1FromPdf(printed.bytes)!, { trust, now: new Date() });
+    expect(qr.status).toBe('valid');
+    if (qr.status === 'valid') expect(qr.payload.dob).toBe('1950-08-14');
     expect((await stack.call('GET', `/api/v2/vaccinator/beneficiaries/${w.ben}/certificate?center_id=${w.home}`, { token: w.atOther })).status).toBe(403);
 
     const admin = await staffToken('district_admin', { districts: [141, 142] });

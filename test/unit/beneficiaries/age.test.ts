@@ -95,3 +95,14 @@ describe('registration birth facts', () => {
     expect(isMinor({ birthYear: 2008, dateOfBirth: '2008-01-01' }, '2026-12-01')).toBe(false);
   });
 });
+
+describe('a dose cannot predate the date of birth', () => {
+  it('rejects a dose given the day before birth, accepts it on the day of birth', async () => {
+    const { assessDose } = await import('../../../functions/vaccination/domain');
+    const state = { beneficiaryId: '1', birthYear: 2012, dateOfBirth: '2012-06-15', dosesGiven: 0, doseDates: {}, doseEvents: {}, doseVersion: 0 };
+    const rules = { lateSyncHours: 1e9, clockSkewSeconds: 600 };
+    const now = new Date('2026-12-01T06:00:00Z');
+    expect(() => assessDose(state, { dose: 1, vaccine: 'COVAXIN', givenAt: new Date('2012-06-14T06:00:00Z') }, 'e', now, rules)).toThrow(/date of birth/);
+    expect(() => assessDose(state, { dose: 1, vaccine: 'COVAXIN', givenAt: new Date('2012-06-15T06:00:00Z') }, 'e', now, rules)).not.toThrow();
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * The language an account's SMS are written in (issue #14, item 8): chosen per account, stored on
+ * `ACCOUNT#<id>/PROFILE` as `language`; English when none was chosen.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { tableName } from '../config';
+import { deps } from '../deps';
+import { http, noContent, requireCitizen } from '../http/http';
+import { Codes, DomainError } from '../shared/errors';
+import { SMS_LANGUAGES, isSmsLanguage, type SmsLanguageCode } from './languages';
+
+/** The account's mobile and SMS language, in one read (every sender needs both). */
+export async function accountContact(accountId: string): Promise<{ mobile?: string; language: SmsLanguageCode }> {
+  const r = await deps().db.send(new GetCommand({ TableName: tableName('main'), Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }));
+  const language = String(r.Item?.language ?? 'en');
+  return { mobile: r.Item?.mobile ? String(r.Item.mobile) : undefined, language: isSmsLanguage(language) ? language : 'en' };
+}
+
+const Body = z.object({ language: z.enum(SMS_LANGUAGES, `USRRES0002: language must be one of ${SMS_LANGUAGES.join(', ')}`) });
+
+export const languageHandlers = {
+  setAccountLanguage: http({ body: Body }, async ({ body, caller }) => {
+    const citizen = requireCitizen(caller);
+    try {
+      await deps().db.send(
+        new UpdateCommand({
+          TableName: tableName('main'),
+          Key: { pk: `ACCOUNT#${citizen.accountId}`, sk: 'PROFILE' },
+          UpdateExpression: 'SET #l = :l',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#l': 'language' },
+          ExpressionAttributeValues: { ':l': body.language },
+        }),
+      );
+    } catch (e) {
+      // An account is created at its first OTP sign-in.
+      if (e instanceof ConditionalCheckFailedException) throw new DomainError(Codes.notFound, 'Account not found: sign in with OTP first', 'not_found');
+      throw e;
+    }
+    return noContent();
+  }),
+};
