@@ -19,6 +19,7 @@ import { StreamConsumers } from './streams';
 import { Waf } from './waf';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Partners, webhookStreamFilters } from './partners';
+import { Web } from './web';
 
 export interface OpenCowinStackProps extends StackProps {
   config: DeployConfig;
@@ -123,6 +124,9 @@ export class OpenCowinStack extends Stack {
     // The certificate pipeline's alarms (DLQ depth, worker errors, backlog age) page the same topic.
     for (const alarm of this.certificates.alarms) alarm.addAlarmAction(new SnsAction(this.observability.topic));
 
+    // The web apps: S3 + CloudFront in front of the same API (lib/web.ts).
+    const web = new Web(this, 'Web', { api: this.api.api, retain });
+    new CfnOutput(this, 'WebUrl', { value: web.url, description: 'Citizen portal; /vaccinator/ and /verify/ beside it, /api/* to the API' });
     new CfnOutput(this, 'ApiUrl', { value: `${this.api.api.url}api/`, description: 'Base URL: append v2/... (CoWIN clients change only this)' });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
     for (const def of tableList) new CfnOutput(this, `Table${def.id[0].toUpperCase()}${def.id.slice(1)}Name`, { value: this.data.tables.get(def.id)!.tableName, description: def.envVar });

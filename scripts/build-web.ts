@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 export const ROOT = join(__dirname, '..');
@@ -154,7 +154,7 @@ function listFiles(dir: string): string[] {
 
 if (require.main === module) {
   const at = process.argv.indexOf('--out');
-  const out = at > 0 ? join(process.cwd(), process.argv[at + 1]!) : DEFAULT_WEB_OUT;
+  const out = at > 0 ? resolve(process.argv[at + 1]!) : DEFAULT_WEB_OUT;
   buildWeb(out)
     .then((r) => process.stdout.write(`web apps built into ${relative(process.cwd(), r.outDir) || '.'} (${r.files.length} files, build ${r.buildId})\n`))
     .catch((e: Error) => {

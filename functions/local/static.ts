@@ -14,6 +14,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { mintDevStaffToken } from '../auth/staff-idp';
 import type { StaffRole } from '../http/types';
+import { WEB_SECURITY_HEADERS } from '../http/web-headers';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,16 +25,6 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.woff2': 'font/woff2',
-};
-
-/** Security headers the CloudFront response headers policy sets too (lib/web.ts). */
-export const WEB_SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'permissions-policy': 'camera=(self), geolocation=(self), microphone=()',
 };
 
 export const defaultWebDir = (): string => process.env.WEB_DIST_DIR ?? join(process.cwd(), 'dist', 'web');

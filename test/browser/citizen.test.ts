@@ -99,6 +99,26 @@ test('sign in, register two members, book, reschedule, download the slip', async
   });
   expect(await page.$eval(`${card} .seats`, (e) => e.textContent)).toBe('20 seats left');
   await expectAccessible('citizen-search');
+
+  // The same session by state → district, and "near me" (browser geolocation → findByLatLong).
+  await page.select('select[name=by]', 'district');
+  await page.select('select[name=state]', '9');
+  await page.waitForSelector('select[name=district] option[value="140"]', WAIT);
+  await page.select('select[name=district]', '140');
+  await page.evaluate(() => document.getElementById('results').replaceChildren());
+  await page.click('button::-p-text(Search)');
+  await page.waitForSelector(card, WAIT);
+  await page.browserContext().overridePermissions(web.stack.url, ['geolocation']);
+  await page.setGeolocation({ latitude: 28.6139, longitude: 77.209 });
+  await page.select('select[name=by]', 'near');
+  await page.evaluate(() => document.getElementById('results').replaceChildren());
+  await page.click('button::-p-text(Search)');
+  await page.waitForSelector(card, WAIT);
+  // Filters apply to the results in the page: a vaccine the session does not offer hides it.
+  await page.select('select[name=vaccine]', 'COVAXIN');
+  await waitForText(page, '#results h2', '0 sessions with seats');
+  await page.select('select[name=vaccine]', '');
+  await page.waitForSelector(card, WAIT);
   for (const box of await page.$$(`${card} input[type=checkbox]`)) await box.click();
   await page.click(`${card} button::-p-text(Book)`);
   await waitForText(page, '.status', 'Booked. Confirmation number');

@@ -1,0 +1,180 @@
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { WEB_SECURITY_HEADERS } from '../functions/http/web-headers';
+import { acknowledge } from './nag';
+
+export interface WebProps {
+  /** The REST API: CloudFront sends /api/* and /.well-known/* to it, so the apps need no CORS. */
+  api: apigw.RestApi;
+  retain?: boolean;
+  /** Days CloudFront and S3 access logs are kept. Default 365. */
+  accessLogDays?: number;
+}
+
+const ROOT = join(__dirname, '..');
+
+/**
+ * The three web apps (citizen portal `/`, vaccinator `/vaccinator/`, verifier `/verify/`) from a
+ * private S3 bucket (SSE-KMS, own key, TLS only, versioned) behind one CloudFront distribution
+ * whose default origin is the bucket through Origin Access Control and whose second origin is the
+ * API Gateway stage for `/api/*` (and `/.well-known/*`): one origin for the browser, no CORS.
+ * The files are built by scripts/build-web.ts at synth time and uploaded by `cdk deploy`.
+ */
+export class Web extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: WebProps) {
+    super(scope, id);
+    const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    this.key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: 'Web app bucket (SSE-KMS); CloudFront decrypts through OAC', removalPolicy });
+    const logs = new s3.Bucket(this, 'AccessLogs', {
+      // CloudFront standard logs need ACLs on the log bucket; S3 server access logs need SSE-S3.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(props.accessLogDays ?? 365) }],
+      removalPolicy,
+      autoDeleteObjects: !props.retain,
+    });
+    acknowledge(logs, {
+      'AwsSolutions-S1': 'This bucket is the access log destination of the web bucket and the distribution; logging it into itself would loop.',
+    });
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'web-bucket/',
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy,
+      autoDeleteObjects: !props.retain,
+    });
+
+    // `/verify/` → `/verify/index.html`: an S3 REST origin behind OAC has no index documents for folders.
+    const indexRewrite = new cloudfront.Function(this, 'IndexRewrite', {
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'Folder URLs of the web apps to their index.html',
+      code: cloudfront.FunctionCode.fromInline(
+        "function handler(event) { var r = event.request; if (r.uri.endsWith('/')) r.uri += 'index.html'; else if (r.uri === '/vaccinator' || r.uri === '/verify') return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: r.uri + '/' } } }; return r; }",
+      ),
+    });
+    const headers = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
+      comment: 'Web apps: CSP and security headers (same as functions/http/web-headers.ts locally)',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: WEB_SECURITY_HEADERS['content-security-policy']!, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+      },
+      customHeadersBehavior: { customHeaders: [{ header: 'permissions-policy', value: WEB_SECURITY_HEADERS['permissions-policy']!, override: true }] },
+    });
+    const apiOrigin = new origins.RestApiOrigin(props.api);
+    const apiBehavior: cloudfront.BehaviorOptions = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      // The API answers its own Cache-Control and API Gateway's stage cache serves public reads;
+      // CloudFront passes everything but Host (API Gateway routes on its own host name).
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    };
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Open CoWIN web apps and API',
+      defaultRootObject: 'index.html',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_200,
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        compress: true,
+        functionAssociations: [{ function: indexRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: { '/api/*': apiBehavior, '/.well-known/*': apiBehavior },
+    });
+    Annotations.of(this).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
+      'The key is this bucket\'s own; the key policy lets CloudFront of this account decrypt (a distribution id would make key, bucket and distribution circular).',
+    );
+    acknowledge(this.distribution, {
+      'AwsSolutions-CFR1': 'No geo restriction: citizens abroad download certificates and border officers anywhere verify them.',
+      'AwsSolutions-CFR2':
+        'A CloudFront web ACL must live in us-east-1 while this stack deploys to the API region; /api/* still passes the regional WAF on the API stage (lib/waf.ts), and the static files are public, cached and read-only.',
+      'AwsSolutions-CFR4':
+        'The default *.cloudfront.net certificate cannot pin a TLS policy; set minimumProtocolVersion TLSv1.2_2021 when a custom domain and ACM certificate are attached.',
+    });
+
+    // Build the apps at synth time (skipped with the stack's bundling, e.g. the nag test).
+    new s3deploy.BucketDeployment(this, 'Deploy', {
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 512,
+      sources: [
+        s3deploy.Source.asset(join(ROOT, 'web'), {
+          assetHash: undefined,
+          bundling: {
+            image: cloudfrontBuildImage(),
+            local: {
+              tryBundle(outputDir: string) {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+                execFileSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'build-web.ts'), '--out', outputDir], { cwd: ROOT, stdio: 'pipe' });
+                return true;
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const stack = Stack.of(this);
+    for (const child of stack.node.children) {
+      if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+      acknowledge(child, {
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The BucketDeployment handler of aws-cdk-lib runs only during deployments; its role is created by the library.',
+        'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'Granted by aws-cdk-lib BucketDeployment on the asset and web buckets only.',
+        'AwsSolutions-IAM5[Action::s3:GetObject*]': 'Granted by aws-cdk-lib BucketDeployment on the asset and web buckets only.',
+        'AwsSolutions-IAM5[Action::s3:List*]': 'Granted by aws-cdk-lib BucketDeployment on the asset and web buckets only.',
+        'AwsSolutions-IAM5[Action::s3:DeleteObject*]': 'Granted by aws-cdk-lib BucketDeployment on the web bucket only (it prunes files a new build dropped).',
+        'AwsSolutions-IAM5[Action::s3:Abort*]': 'Granted by aws-cdk-lib BucketDeployment on the web bucket only.',
+        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Granted by aws-cdk-lib BucketDeployment on the web bucket key only.',
+        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Granted by aws-cdk-lib BucketDeployment on the web bucket key only.',
+        'AwsSolutions-IAM5[Resource::*]': 'aws-cdk-lib BucketDeployment invalidates the distribution after an upload: its cloudfront:CreateInvalidation/GetInvalidation statement has no resource scoping.',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]': 'aws-cdk-lib BucketDeployment reads the uploaded build from the CDK bootstrap asset bucket.',
+        [`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`]: 'aws-cdk-lib BucketDeployment writes the build into the web bucket (every object in it is a build file).',
+        'AwsSolutions-L1': 'The BucketDeployment handler runtime is chosen by aws-cdk-lib; it runs only during deployments.',
+      });
+    }
+  }
+
+  /** The portal's address: https://<distribution domain>/ */
+  get url(): string {
+    return `https://${this.distribution.distributionDomainName}/`;
+  }
+}
+
+/** Docker fallback image for the asset bundling (only used if local bundling is unavailable). */
+function cloudfrontBuildImage() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DockerImage } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  return DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22');
+}
