@@ -56,9 +56,13 @@ export class OutboxSmsSender implements SmsSender {
     const line = JSON.stringify({ at: new Date().toISOString(), to, kind, text });
     await mkdir(dirname(this.path), { recursive: true });
     await appendFile(this.path, line + '\n');
-    if (this.echo) process.stdout.write(`[sms] to ${to}: ${text}\n`);
+    // The console never shows the full number (logs are not the place for PII); the outbox file keeps it for tests and the README.
+    if (this.echo) process.stdout.write(`[sms] to ${maskE164(to)}: ${text}\n`);
   }
 }
+
+/** +91XXXXXX3210: the last 4 digits only, for anything printed. */
+export const maskE164 = (to: string): string => to.replace(/^(\+91)?(\d*)(\d{4})$/, (_m, cc: string | undefined, mid: string, last: string) => `${cc ?? ''}${'X'.repeat(mid.length)}${last}`);
 
 let defaultSender: SmsSender | undefined;
 
