@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -61,8 +62,12 @@ export class StreamConsumers extends Construct {
     // Write access to the tables consumers write (stats); the source is read through its stream
     // only (the event source grants that). Table grants include the table key's permissions.
     for (const t of props.tables.values()) if (t !== props.source) t.grantReadWriteData(house.role);
-    // The availability consumer re-reads the truth (sessions, shards, centres) strongly consistently.
-    props.source.grantReadData(house.role);
+    // The availability consumer re-reads the truth (sessions, shards, centres: point reads; a
+    // centre's sessions: the gsi3 index) strongly consistently. Named resources, no index wildcard.
+    house.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], resources: [props.source.tableArn, `${props.source.tableArn}/index/gsi3`] }),
+    );
+    props.dataKey.grantDecrypt(house.role);
 
     this.dlq = new sqs.Queue(this, 'Dlq', {
       encryption: sqs.QueueEncryption.KMS,
