@@ -29,10 +29,9 @@ export type Quotas = Record<QuotaId, Quota>;
 
 export interface RouteSetting { id: string; group: string; throttle?: { rate: number; burst: number }; cacheSeconds?: number }
 
-/** Availability read path as the code implements it. */
-export type AvailabilityPath =
-  | { kind: 'shards'; sessionItemBytes: number; centreItemBytes: number }
-  | { kind: 'readModel'; itemsPerCalendar: number; itemsPerDay: number; bytesPerSession: number; bytesPerCentre: number; itemOverheadBytes: number; memoMs: number; flushesPerSecondPerItem: number };
+/** Availability read path as the code implements it (declared beside the code that measures it). */
+export type { AvailabilityPath } from '../functions/sessions/availability-path';
+import type { AvailabilityPath } from '../functions/sessions/availability-path';
 
 /** The deployment's configuration, as the CDK app and the functions see it. */
 export interface AppSettings {

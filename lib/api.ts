@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CfnResource, Duration, Lazy, NestedStack, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Lazy, NestedStack, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';

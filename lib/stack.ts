@@ -73,8 +73,10 @@ export class OpenCowinStack extends Stack {
       retain,
     });
     this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain, extraFilters: webhookStreamFilters() });
-    new Partners(this, 'Partners', { stage, api: this.api, streamConsumer: this.streams.fn as lambda.Function, tables: this.data.tables, dataKey: this.keys.data, retain });
-    new Reminders(this, 'Reminders', { stage, main: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, retain, streamConsumer: this.streams.fn });
+    const partners = new Partners(this, 'Partners', { stage, api: this.api, streamConsumer: this.streams.fn as lambda.Function, tables: this.data.tables, dataKey: this.keys.data, retain });
+    const reminders = new Reminders(this, 'Reminders', { stage, main: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, retain, streamConsumer: this.streams.fn });
+    // The reminder job texts Indian numbers too: the same sender id and DLT ids as every SMS sender.
+    for (const [k, v] of Object.entries(sms)) reminders.fn.fn.addEnvironment(k, v);
     this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.stage, rateLimit: props.config.wafRateLimit, otpSendsPerIp: props.config.otpSendsPerIp, logKey: this.keys.data, retain });
     // The platform-wide SMS budget (functions/auth/service.ts reserveOtpSend): the account's SNS SMS throughput quota.
     if (props.config.smsMps !== undefined) {
@@ -115,7 +117,7 @@ export class OpenCowinStack extends Stack {
       alarmEmail: props.config.alarmEmail,
       smsMonthlySpendUsd: smsSettings.monthlySpendUsd,
       // The certificate DLQ already alarms in lib/certificates.ts (CertificateDlqDepth).
-      deadLetterQueues: new Map([['streams', this.streams.dlq]]),
+      deadLetterQueues: new Map([['streams', this.streams.dlq], ['webhooks', partners.dlq]]),
       streamConsumers: new Map([['streams', this.streams.fn]]),
       accessLogs: this.api.accessLogs,
       kmsSignQuota: props.config.kmsSignQuota ?? DEFAULTS.kmsSignQuota,

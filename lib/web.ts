@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -160,6 +160,10 @@ export class Web extends Construct {
         'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Granted by aws-cdk-lib BucketDeployment on the web bucket key only.',
         'AwsSolutions-IAM5[Resource::*]': 'aws-cdk-lib BucketDeployment invalidates the distribution after an upload: its cloudfront:CreateInvalidation/GetInvalidation statement has no resource scoping.',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]': 'aws-cdk-lib BucketDeployment reads the uploaded build from the CDK bootstrap asset bucket.',
+        // The same bucket as cdk-nag names it when the stack is pinned to a region (partition and region resolved).
+        ...(Token.isUnresolved(stack.region)
+          ? {}
+          : { [`AwsSolutions-IAM5[Resource::arn:${stack.partition === 'aws' || Token.isUnresolved(stack.partition) ? 'aws' : stack.partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*]`]: 'aws-cdk-lib BucketDeployment reads the uploaded build from the CDK bootstrap asset bucket.' }),
         [`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`]: 'aws-cdk-lib BucketDeployment writes the build into the web bucket (every object in it is a build file).',
         'AwsSolutions-L1': 'The BucketDeployment handler runtime is chosen by aws-cdk-lib; it runs only during deployments.',
       });

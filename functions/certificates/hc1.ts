@@ -284,7 +284,8 @@ function signatureVerifies(alg: 'ES256' | 'PS256', key: KeyObject, signed: Uint8
   }
 }
 
-const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+/** A CWT NumericDate that is a real instant: NaN, Infinity or beyond Date's range would throw or never expire. */
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(new Date(value * 1000).getTime());
 
 /**
  * Verifies an `HC1:` string offline, in the order an EU DCC verifier does: transport layers,

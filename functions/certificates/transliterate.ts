@@ -37,25 +37,25 @@ const SCRIPTS: readonly ScriptInfo[] = [
 
 /** Offsets within a block (Devanagari values). */
 const CONSONANTS: Record<number, string> = {
-  0x15: 'k', 0x16: 'kh', 0x17: 'g', 0x18: 'gh', 0x19: 'n',
-  0x1a: 'ch', 0x1b: 'chh', 0x1c: 'j', 0x1d: 'jh', 0x1e: 'n',
-  0x1f: 't', 0x20: 'th', 0x21: 'd', 0x22: 'dh', 0x23: 'n',
-  0x24: 't', 0x25: 'th', 0x26: 'd', 0x27: 'dh', 0x28: 'n', 0x29: 'n',
-  0x2a: 'p', 0x2b: 'ph', 0x2c: 'b', 0x2d: 'bh', 0x2e: 'm',
-  0x2f: 'y', 0x30: 'r', 0x31: 'r', 0x32: 'l', 0x33: 'l', 0x34: 'zh', 0x35: 'v',
-  0x36: 'sh', 0x37: 'sh', 0x38: 's', 0x39: 'h',
+  21: 'k', 22: 'kh', 23: 'g', 24: 'gh', 25: 'n',
+  26: 'ch', 27: 'chh', 28: 'j', 29: 'jh', 30: 'n',
+  31: 't', 32: 'th', 33: 'd', 34: 'dh', 35: 'n',
+  36: 't', 37: 'th', 38: 'd', 39: 'dh', 40: 'n', 41: 'n',
+  42: 'p', 43: 'ph', 44: 'b', 45: 'bh', 46: 'm',
+  47: 'y', 48: 'r', 49: 'r', 50: 'l', 51: 'l', 52: 'zh', 53: 'v',
+  54: 'sh', 55: 'sh', 56: 's', 57: 'h',
   // Devanagari nukta letters (precomposed) क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़
-  0x58: 'q', 0x59: 'kh', 0x5a: 'gh', 0x5b: 'z', 0x5c: 'r', 0x5d: 'rh', 0x5e: 'f', 0x5f: 'y',
+  88: 'q', 89: 'kh', 90: 'gh', 91: 'z', 92: 'r', 93: 'rh', 94: 'f', 95: 'y',
 };
 /** Independent vowels. */
 const VOWELS: Record<number, string> = {
-  0x05: 'a', 0x06: 'a', 0x07: 'i', 0x08: 'i', 0x09: 'u', 0x0a: 'u', 0x0b: 'ri', 0x0c: 'li',
-  0x0d: 'e', 0x0e: 'e', 0x0f: 'e', 0x10: 'ai', 0x11: 'o', 0x12: 'o', 0x13: 'o', 0x14: 'au', 0x60: 'ri', 0x61: 'li',
+  5: 'a', 6: 'a', 7: 'i', 8: 'i', 9: 'u', 10: 'u', 11: 'ri', 12: 'li',
+  13: 'e', 14: 'e', 15: 'e', 16: 'ai', 17: 'o', 18: 'o', 19: 'o', 20: 'au', 96: 'ri', 97: 'li',
 };
 /** Dependent vowel signs (matras). */
 const MATRAS: Record<number, string> = {
-  0x3e: 'a', 0x3f: 'i', 0x40: 'i', 0x41: 'u', 0x42: 'u', 0x43: 'ri', 0x44: 'ri', 0x45: 'e', 0x46: 'e', 0x47: 'e',
-  0x48: 'ai', 0x49: 'o', 0x4a: 'o', 0x4b: 'o', 0x4c: 'au', 0x62: 'li', 0x63: 'li',
+  62: 'a', 63: 'i', 64: 'i', 65: 'u', 66: 'u', 67: 'ri', 68: 'ri', 69: 'e', 70: 'e', 71: 'e',
+  72: 'ai', 73: 'o', 74: 'o', 75: 'o', 76: 'au', 98: 'li', 99: 'li',
 };
 const VIRAMA = 0x4d;
 const NUKTA = 0x3c;

@@ -4,11 +4,15 @@
  * a synthetic district), so the model cannot describe another design than the one deployed.
  */
 import { randomUUID } from 'node:crypto';
-import type { AvailabilityPath } from '../../capacity/model';
 import { emptyModel, encodeModel, merge, sessionEntry, type ReadModel } from './availability-model';
 import { MEMO_MS } from './availability-read';
 import type { Center } from './centre';
 import type { Session } from './session';
+
+/** Availability read path as the code implements it: what the capacity model (capacity/model.ts) charges per answer. */
+export type AvailabilityPath =
+  | { kind: 'shards'; sessionItemBytes: number; centreItemBytes: number }
+  | { kind: 'readModel'; itemsPerCalendar: number; itemsPerDay: number; bytesPerSession: number; bytesPerCentre: number; itemOverheadBytes: number; memoMs: number; flushesPerSecondPerItem: number };
 
 /** A district week as the read model stores it: `centres` centres × `days` sessions, realistic field sizes. */
 export function syntheticDistrictWeek(centres: number, days: number): ReadModel {

@@ -20,7 +20,7 @@ let web: WebStack;
 let page: Page;
 let centerId: number;
 const mobile = uniqueMobile();
-let family: { ref: string; name: string; last4: string }[] = [];
+const family: { ref: string; name: string; last4: string }[] = [];
 
 beforeAll(async () => {
   web = await startWebStack();

@@ -1,6 +1,6 @@
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { API_MAX_TIMEOUT_SECONDS, cacheTtl, familyOf, parameters } from '../../lib/api';
 import { DEFAULTS, throttlePlan } from '../../lib/config';
 import { LAMBDA_RUNTIME } from '../../lib/function';
@@ -49,7 +49,7 @@ describe('REST API from the route table', () => {
         // The function ARN reaches the nested stack as a parameter named after the function's logical id.
         expect(JSON.stringify(m!.props.Integration.Uri)).toMatch(new RegExp(`Fn${r.group}Function`));
         // Each route lives in the nested stack of its family.
-        expect(m!.stack).toMatch(new RegExp(`/Routes-[^/]+$`));
+        expect(m!.stack).toMatch(/\/Routes-[^/]+$/);
       }
     }
   });
@@ -200,7 +200,7 @@ describe('REST API from the route table', () => {
 describe('functions', () => {
   it('run the one runtime constant on arm64 with active tracing, an explicit log group with retention, and Powertools settings', () => {
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { STAGE: 'dev' } } } });
-    expect(Object.keys(fns).length).toBe(Object.keys(functionGroups).length + 3); // + the seeder, the stream consumer, the certificate worker
+    expect(Object.keys(fns).length).toBe(Object.keys(functionGroups).length + 5); // + the seeder, the stream consumer, the certificate worker, the reminder job, the webhook worker
     expect(LAMBDA_RUNTIME.name).toBe('nodejs22.x');
     for (const fn of Object.values(fns)) {
       const p = fn.Properties as Record<string, any>;

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { buildWeb } from '../../../scripts/build-web';
 import { startTestStack, type TestStack } from '../../support/stack';
+import { streamPoller } from '../../../functions/local/stack';
+import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 import { centreBody, day, sessionBody, staffToken } from '../../support/staff';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -130,6 +132,9 @@ export async function webSession(stack: TestStack, opts: { pincode?: number; cap
   if (c.status !== 201) throw new Error(`createCenter ${c.status} ${JSON.stringify(c.body)}`);
   const s = await stack.call('POST', `/api/v2/admin/centers/${c.body.center_id}/sessions`, { token: ops, body: sessionBody({ capacity_dose1: opts.capacity1 ?? 20, capacity_dose2: opts.capacity2 ?? 10 }) });
   if (s.status !== 201) throw new Error(`createSession ${s.status} ${JSON.stringify(s.body)}`);
+  // Availability is answered from the read model the stream keeps: let it catch up (≤ 2 s in AWS).
+  await streamPoller?.drained();
+  clearAvailabilityMemo();
   const found = await stack.call('GET', `/api/v2/appointment/sessions/public/calendarByCenter?center_id=${c.body.center_id}&date=${day(1)}`);
   const session = (found.body.centers.sessions as { session_id: string; slots: string[]; vaccine: string }[]).find((x) => x.session_id === s.body.session_id)!;
   return { centerId: c.body.center_id, sessionId: s.body.session_id, slots: session.slots, vaccine: session.vaccine };

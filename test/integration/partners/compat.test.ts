@@ -9,6 +9,8 @@ import { cowinDateToIso } from '../../../functions/shared/dates';
 import { demoSession } from '../../../functions/sessions/seed';
 import { aadhaar, citizenToken } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
+import { streamPoller } from '../../../functions/local/stack';
+import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 import { centreBody, day, sessionBody, staffToken } from '../../support/staff';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,6 +45,9 @@ async function centreWithSession(extra: Record<string, unknown> = {}, centre: Re
   expect(c.status).toBe(201);
   const s = await admin('POST', `/centers/${c.body.center_id}/sessions`, sessionBody(extra));
   expect(s.status).toBe(201);
+  // Availability is answered from the read model the stream keeps: let it catch up (≤ 2 s in AWS).
+  await streamPoller?.drained();
+  clearAvailabilityMemo();
   return { pincode, centerId: c.body.center_id as number, sessionId: s.body.session_id as string, slot: s.body.slots?.[0] ?? '09:00AM-11:00AM' };
 }
 async function beneficiary(token: string) {

@@ -2,7 +2,7 @@ import { deflateSync } from 'node:zlib';
 import { Tag } from 'cbor-x';
 import fc from 'fast-check';
 import { DCC_VERSION, type DccPayload } from '../../../functions/certificates/dcc';
-import { base45Encode, encodeHc1, verifyHc1, type Hc1VerifyResult } from '../../../functions/certificates/hc1';
+import { base45Encode, encodeHc1, HC1_FAILURES, verifyHc1, type Hc1VerifyResult } from '../../../functions/certificates/hc1';
 import { cbor, craftHc1, ISSUED_AT, testKeys, VERIFIED_AT, type TestKeys } from './fixtures';
 
 /**
@@ -11,7 +11,8 @@ import { cbor, craftHc1, ISSUED_AT, testKeys, VERIFIED_AT, type TestKeys } from 
  * reason}` with one of its typed reasons and never throw. And whatever the issuer signs
  * must verify back to the same payload.
  */
-const REASONS = ['BAD_PREFIX', 'BAD_BASE45', 'BAD_COMPRESSION', 'BAD_COSE', 'UNKNOWN_KID', 'BAD_SIGNATURE', 'EXPIRED', 'SCHEMA'];
+// Every reason the verifier may give (functions/certificates/hc1.ts HC1_FAILURES).
+const REASONS: readonly string[] = HC1_FAILURES;
 const EXPIRES_AT = new Date('2022-08-02T10:15:00Z');
 
 let keys: TestKeys;
@@ -114,7 +115,7 @@ describe('validly signed CWTs with arbitrary claims: typed invalid, never a thro
     );
   });
 
-  it('an exp claim that is not a finite time (NaN, Infinity, out of Date range) is SCHEMA, not "never expires"', async () => {
+  it('an exp claim that is not a finite time (NaN, Infinity, out of Date range) is BAD_CWT, not "never expires"', async () => {
     for (const exp of [Number.NaN, Number.POSITIVE_INFINITY, 1e300]) {
       const claims = new Map<number, unknown>([
         [1, 'IN'],
@@ -122,7 +123,7 @@ describe('validly signed CWTs with arbitrary claims: typed invalid, never a thro
         [-260, new Map([[1, samplePayload()]])],
       ]);
       const result = verify(await craftHc1({ signer: keys.qrSigner, claims }));
-      expect(result).toMatchObject({ status: 'invalid', reason: 'SCHEMA' });
+      expect(result).toMatchObject({ status: 'invalid', reason: 'BAD_CWT' });
     }
   });
 });
@@ -135,26 +136,26 @@ const icao = fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ<'), { minLe
 const isoDate = fc
   .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10));
-const nonEmpty = (max: number) => fc.string({ minLength: 1, maxLength: max });
 const dccPayload: fc.Arbitrary<DccPayload> = fc.record({
   ver: fc.constant(DCC_VERSION),
   nam: fc.record({ fn: fc.string({ maxLength: 80 }), fnt: icao, gn: fc.string({ maxLength: 80 }), gnt: icao }, { requiredKeys: ['fnt'] }),
   dob: fc.oneof(
     fc.constant(''),
-    isoDate.filter((d) => /^(19|20)/.test(d)).chain((d) => fc.constantFrom(d, d.slice(0, 7), d.slice(0, 4))),
+    isoDate.filter((d) => /^19/.test(d)).chain((d) => fc.constantFrom(d, d.slice(0, 7), d.slice(0, 4))),
   ),
   v: fc.tuple(
     fc.record({
-      tg: nonEmpty(20),
-      vp: nonEmpty(40),
-      mp: nonEmpty(40),
-      ma: nonEmpty(40),
+      // Codes from the EU value sets (the verifier checks them): disease, vaccine type, product, holder.
+      tg: fc.constant('840539006'),
+      vp: fc.constantFrom('1119305005', '1119349007', 'J07BX03'),
+      mp: fc.constantFrom('EU/1/20/1528', 'EU/1/20/1507', 'EU/1/21/1529'),
+      ma: fc.constantFrom('ORG-100030215', 'ORG-100031184', 'ORG-100001699'),
       dn: fc.integer({ min: 1, max: 9 }),
       sd: fc.integer({ min: 1, max: 9 }),
-      dt: isoDate,
+      dt: isoDate.filter((d) => d >= '2021-01-01' && d <= '2025-12-31'),
       co: fc.constantFrom('IN', 'NP', 'BT', 'LK'),
-      is: nonEmpty(80),
-      ci: nonEmpty(80),
+      is: fc.constantFrom('Ministry of Health and Family Welfare', 'MoHFW'),
+      ci: fc.stringMatching(/^[0-9A-Z]{4,40}$/).map((id) => `URN:UVCI:01:IN:${id}`),
     }),
   ),
 });
@@ -177,7 +178,7 @@ describe('encodeHc1 → verifyHc1 round-trip', () => {
         const text = await encodeHc1(payload, { signer: keys.qrSigner, issuedAt: ISSUED_AT, expiresAt: EXPIRES_AT });
         expect(text).toMatch(/^HC1:[0-9A-Z $%*+\-./:]+$/);
         const result = verify(text);
-        expect(result.status).toBe('valid');
+        expect({ status: result.status, reason: result.status === 'invalid' ? result.reason : undefined }).toEqual({ status: 'valid', reason: undefined });
         if (result.status !== 'valid') return;
         expect(result.payload).toEqual(payload);
         expect(result.certificateId).toBe(payload.v[0].ci);
