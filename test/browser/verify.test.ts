@@ -37,11 +37,12 @@ beforeAll(async () => {
   const centerId = await createCenter(9, 141);
   const vaccinator = await staffToken('vaccinator', { centers: [centerId] });
   const token = await web.stack.signIn(uniqueMobile());
-  const reg = await web.stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body: person({ name: 'Meena Kumari', birth_year: 1985 }) });
+  const holder = person({ name: 'Meena Kumari', birth_year: 1985 });
+  const reg = await web.stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body: holder });
   citizen = { token, ben: reg.body.beneficiary_reference_id };
   const dose = await web.stack.call('POST', '/api/v2/vaccinator/beneficiaries/vaccinate', {
     token: vaccinator,
-    body: { beneficiary_reference_id: citizen.ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: '4121Z005', dose: 1, vaccinator_name: 'Sister Mary' },
+    body: { beneficiary_reference_id: citizen.ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: '4121Z005', dose: 1, vaccinator_name: 'Sister Mary', photo_id_number: holder.photo_id_number },
   });
   expect(dose.status).toBe(200);
   await drained();

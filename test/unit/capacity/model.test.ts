@@ -1,5 +1,6 @@
 import { appSettings, cdkContext, loadDurations, loadProfile, loadQuotas } from '../../../capacity/config';
 import { certificateBacklog, kmsQuotaFor, runModel, type AppSettings, type Durations, type Profile, type Row } from '../../../capacity/model';
+import { throttlePlan } from '../../../lib/config';
 
 const quotas = loadQuotas();
 
@@ -100,7 +101,9 @@ describe('npm run capacity on the shipped configuration', () => {
   it('reads the route table and the lib/config.ts defaults', () => {
     expect(live.accountRps).toBe(10_000);
     expect(live.kmsSignQuota).toBe(300);
-    expect(live.routes.find((r) => r.id === 'schedule')?.throttle).toEqual({ rate: 5000, burst: 10000 });
+    // The throttle lib/api.ts deploys for schedule: its share of the account budget (lib/config.ts throttlePlan).
+    const planned = throttlePlan({}).get('schedule')!;
+    expect(live.routes.find((r) => r.id === 'schedule')?.throttle).toEqual({ rate: planned.rate, burst: planned.burst });
     expect(appSettings(cdkContext({ accountRps: '25000', reservedConcurrency: '{"booking":500}' }))).toMatchObject({ accountRps: 25_000, reservedConcurrency: { booking: 500 } });
   });
 
