@@ -13,6 +13,13 @@ import { streamPoller } from '../../../functions/local/stack';
 import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 import { centreBody, day, sessionBody, staffToken } from '../../support/staff';
 
+/** Availability is answered from the read model the stream keeps: let it catch up (≤ 2 s in AWS), then read. */
+async function readAvailability(path: string, opts?: Parameters<TestStack['call']>[2]) {
+  await streamPoller?.drained();
+  clearAvailabilityMemo();
+  return stack.call('GET', path, opts);
+}
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const svgCaptcha = require('svg-captcha') as { create: (o: unknown) => { text: string; data: string } };
 
@@ -160,12 +167,12 @@ describe('dates in every spelling production accepted', () => {
     const etags = new Set<string>();
     for (const date of spellings) {
       const q = `pincode=${s.pincode}&date=${encodeURIComponent(date)}`;
-      const pub = await stack.call('GET', `/api/v2/appointment/sessions/public/findByPin?${q}`);
+      const pub = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?${q}`);
       expect(pub.status).toBe(200);
       expect(pub.body.sessions.map((x: { session_id: string }) => x.session_id)).toEqual([s.sessionId]);
       expect(pub.body.sessions[0].date).toBe(day(2));
       etags.add(pub.headers.get('etag')!);
-      const cal = await stack.call('GET', `/api/v2/appointment/sessions/calendarByPin?${q}`, { token });
+      const cal = await readAvailability(`/api/v2/appointment/sessions/calendarByPin?${q}`, { token });
       expect(cal.status).toBe(200);
       expect(cal.body.centers[0].sessions[0].session_id).toBe(s.sessionId);
     }
@@ -175,26 +182,26 @@ describe('dates in every spelling production accepted', () => {
   it('normalises the date before the public cache key: a new spelling is served the cached answer', async () => {
     const s = await centreWithSession({ date: day(3), capacity_dose1: 10, capacity_dose2: 0 });
     const [d, m, y] = day(3).split('-');
-    const first = await stack.call('GET', `/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${day(3)}`);
+    const first = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${day(3)}`);
     expect(first.body.sessions[0].available_capacity).toBe(10);
     // Seats change behind the cache (AVAILABILITY_MEMO_SECONDS=60 in this file)...
     await deps().db.send(new UpdateCommand({ TableName: process.env.TABLE_MAIN, Key: { pk: `CAP#${s.sessionId}#0`, sk: 'CAP' }, UpdateExpression: 'ADD d1 :m', ExpressionAttributeValues: { ':m': -1 } }));
     // ...and the bypass spelling `D-M-YY` gets the cached answer, not a fresh read.
-    const bypass = await stack.call('GET', `/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${+d}-${+m}-${y.slice(2)}`);
+    const bypass = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${+d}-${+m}-${y.slice(2)}`);
     expect(bypass.body.sessions[0].available_capacity).toBe(10);
     // The protected (live) route reads the table.
     const { token } = await citizenToken(uniqueMobile());
-    const live = await stack.call('GET', `/api/v2/appointment/sessions/findByPin?pincode=${s.pincode}&date=${+d}-${+m}-${y.slice(2)}`, { token });
+    const live = await readAvailability(`/api/v2/appointment/sessions/findByPin?pincode=${s.pincode}&date=${+d}-${+m}-${y.slice(2)}`, { token });
     expect(live.body.sessions[0].available_capacity).toBe(9);
   });
 
   it('accepts the spellings in staff bodies and the statistics routes; a wrong date is a 400 in CoWIN shape', async () => {
     const [d, m, y] = day(4).split('-');
     const s = await centreWithSession({ date: `${+d}/${+m}/${y.slice(2)}` });
-    const r = await stack.call('GET', `/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${day(4)}`);
+    const r = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${day(4)}`);
     expect(r.body.sessions[0].session_id).toBe(s.sessionId);
     expect((await stack.call('GET', `/api/v2/public/reports/daily?from=1/6/21&to=30/06/2021`)).status).toBe(200);
-    const bad = await stack.call('GET', `/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=31-02-26`);
+    const bad = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=31-02-26`);
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ errorCode: 'USRRES0002', error: 'date must be DD-MM-YYYY' });
   });
@@ -203,10 +210,10 @@ describe('dates in every spelling production accepted', () => {
 describe('age cohorts on sessions', () => {
   it('staff set max_age_limit and allow_all_age on create and update; availability shows them', async () => {
     const s = await centreWithSession({ min_age_limit: 18, max_age_limit: 44 });
-    let r = await stack.call('GET', `/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${day(1)}`);
+    let r = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${day(1)}`);
     expect(r.body.sessions[0]).toMatchObject({ min_age_limit: 18, max_age_limit: 44, allow_all_age: false });
     expect((await admin('PUT', `/sessions/${s.sessionId}`, { max_age_limit: null, allow_all_age: true })).status).toBe(200);
-    r = await stack.call('GET', `/api/v2/appointment/sessions/calendarByPin?pincode=${s.pincode}&date=${day(1)}`, { token: (await citizenToken(uniqueMobile())).token });
+    r = await readAvailability(`/api/v2/appointment/sessions/calendarByPin?pincode=${s.pincode}&date=${day(1)}`, { token: (await citizenToken(uniqueMobile())).token });
     expect(r.body.centers[0].sessions[0]).toMatchObject({ min_age_limit: 18, allow_all_age: true });
     expect(r.body.centers[0].sessions[0].max_age_limit).toBeUndefined();
   });
@@ -220,7 +227,7 @@ describe('age cohorts on sessions', () => {
     ].join('\n');
     const r = await stack.call('POST', '/api/v2/admin/import', { raw: csv, token: ops, headers: { 'content-type': 'text/csv' } });
     expect(r.status).toBeLessThan(300);
-    const found = await stack.call('GET', `/api/v2/appointment/sessions/public/findByPin?pincode=${pincode}&date=${day(1)}`);
+    const found = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${pincode}&date=${day(1)}`);
     expect(found.body.sessions[0]).toMatchObject({ min_age_limit: 15, max_age_limit: 17, allow_all_age: false, vaccine: 'COVAXIN' });
   });
 
