@@ -63,8 +63,8 @@ export const functionGroups = {
     sendsSms: true,
     tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2', 'gsi3'] } },
   },
-  partners: { purpose: 'partner API (x-api-key, per-partner daily quota): consent-based status assertions (KMS signing), webhook subscriptions; citizens\' consents', memoryMb: 512, sendsSms: true },
-  captcha: { purpose: 'getRecaptcha: SVG text captchas (svg-captcha and its font shipped as node modules), answers stored hashed', memoryMb: 256, nodeModules: ['svg-captcha'] },
+  partners: { purpose: 'partner API (x-api-key, per-partner daily quota): consent-based status assertions (KMS signing), webhook subscriptions; citizens\' consents', memoryMb: 512, sendsSms: true, tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2'] } } },
+  captcha: { purpose: 'getRecaptcha: SVG text captchas (svg-captcha and its font shipped as node modules), answers stored hashed', memoryMb: 256, nodeModules: ['svg-captcha'], tables: { main: { actions: ['read', 'write'] } } },
 } as const satisfies Record<string, FunctionGroupDef>;
 
 export type FunctionGroup = keyof typeof functionGroups;
