@@ -4,7 +4,8 @@ import { deps } from '../deps';
 import { http, noContent, requireCitizen } from '../http/http';
 import { ApiDate } from '../http/schemas';
 import { attachToAccount } from '../vaccination/walk-in';
-import { photoIdHashOf, walkInStore } from '../vaccination/walk-in-handlers';
+import { walkInStore } from '../vaccination/walk-in-store';
+import { photoIdHashOf } from './ports';
 import { maxBeneficiaries } from './domain';
 
 const AttachBody = z.object({

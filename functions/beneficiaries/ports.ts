@@ -1,6 +1,16 @@
+import { DomainError } from '../shared/errors';
+import { personReference } from '../metadata/person-reference';
+import { checkPhotoId } from './photo-id';
 import { tableName } from '../config';
 import { deps } from '../deps';
 import { DynamoBeneficiaryStore } from './dynamo-store';
 
 /** The beneficiary store on the main table (shared by the citizen and vaccinator functions). */
 export const beneficiaryStore = () => new DynamoBeneficiaryStore(deps().db, tableName('main'));
+
+/** The keyed hash of a photo ID number (type by id from the reference data), as stored on beneficiaries. */
+export async function photoIdHashOf(typeId: number, number: string): Promise<string> {
+  const type = personReference.idTypes.find((t) => t.id === typeId);
+  if (!type) throw new DomainError('BENREG0003', 'Invalid photo_id_type', 'invalid');
+  return checkPhotoId((await deps().secrets.get()).pepper, type.code, number).hash;
+}

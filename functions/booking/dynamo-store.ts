@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { poolOf, type Dose, type ShardSeats } from '../sessions/capacity';
 import type { SessionInfo } from './rules';
 import type { Appointment, BookOutcome, BookingStore, ChangeOutcome, Plan } from './store';
-import { batchGetAll, queryAll } from '../adapters/dynamo';
+import { batchGetAll } from '../adapters/dynamo';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -13,12 +13,6 @@ const lockKey = (beneficiaryId: string, dose: number) => ({ pk: `BEN#${beneficia
 const apptKey = (id: string) => ({ pk: `APPT#${id}`, sk: 'META' });
 /** Appointments of a session, for staff moving or cancelling it (gsi3; docs/data-model.md). */
 const apptIndex = (sessionId: string, id: string) => ({ gsi3pk: `SESSIONAPPTS#${sessionId}`, gsi3sk: `APPT#${id}` });
-
-/** Every appointment item of a session (eventually consistent index: callers re-scan). */
-export async function appointmentsOfSession(db: DynamoDBDocumentClient, table: string, sessionId: string): Promise<Appointment[]> {
-  const items = await queryAll(db, { TableName: table, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `SESSIONAPPTS#${sessionId}` } });
-  return items.map(({ pk: _pk, sk: _sk, gsi3pk: _a, gsi3sk: _b, ...rest }) => rest as unknown as Appointment);
-}
 
 /** Session item (docs/data-model.md) → what booking needs. */
 export function toSessionInfo(item: Record<string, unknown>, center: Record<string, unknown> | undefined): SessionInfo {

@@ -1,4 +1,5 @@
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { tableName } from '../config';
 import { deps } from '../deps';
 import type { CaptchaStore, StoredCaptcha } from './domain';
@@ -13,9 +14,19 @@ export class DynamoCaptchaStore implements CaptchaStore {
   }
 
   async take(jti: string): Promise<StoredCaptcha | undefined> {
-    // Delete returning the old item: of concurrent answers exactly one sees it (one-time, even when wrong).
-    const res = await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: `CAPTCHA#${jti}`, sk: 'CAPTCHA' }, ReturnValues: 'ALL_OLD' }));
-    const i = res.Attributes;
+    // Delete returning the old item, conditional on it existing: of concurrent answers exactly one
+    // sees it (one-time, even when wrong). The condition makes that hold on stores that do not
+    // serialise unconditional deletes (DynamoDB Local returned the old item to several callers).
+    let i: Record<string, unknown> | undefined;
+    try {
+      const res = await this.db.send(
+        new DeleteCommand({ TableName: this.table, Key: { pk: `CAPTCHA#${jti}`, sk: 'CAPTCHA' }, ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_OLD' }),
+      );
+      i = res.Attributes;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return undefined;
+      throw e;
+    }
     return i ? { hash: String(i.hash), expiresAt: Number(i.expiresAt) } : undefined;
   }
 }

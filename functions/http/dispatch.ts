@@ -6,14 +6,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { authenticate } from '../auth/authenticate';
-import { authenticatePartner } from '../partners/auth';
 import { isThrottling } from '../adapters/dynamo';
 import { config } from '../config';
 import { DEFAULT_MAX_BODY_BYTES, routesOf, type FunctionGroup, type RouteDef, type RouteIdsOf } from '../routes';
 import { Codes, DomainError, echo, MAX_ERROR_MESSAGE_CHARS, type ErrorKind } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { metrics, metricsDisabled } from '../shared/metrics';
-import type { HttpResult, RouteHandler } from './types';
+import type { HttpResult, PartnerCaller, RouteHandler } from './types';
 import { zodToCowin } from './zod-errors';
 
 export const STATUS: Record<ErrorKind, number> = {
@@ -36,11 +35,25 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  * enforces the body limit and auth, runs the route handler, and turns every outcome into
  * CoWIN's response shape. Every answer carries `x-correlation-id`; nothing internal leaks.
  */
-export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in RouteIdsOf<G>]: RouteHandler }) {
+/** Checks a partner's `x-api-key` and meters the call (functions/partners/auth.ts). */
+export type PartnerAuthenticator = (apiKey: string | undefined, routeId: string) => Promise<PartnerCaller>;
+
+export interface DispatcherOptions {
+  /**
+   * Required by groups with `auth: 'partner'` routes, and passed only there: the partner store
+   * (and its index) then stays out of every other group's bundle and role (test/infra/iam.test.ts).
+   */
+  authenticatePartner?: PartnerAuthenticator;
+}
+
+const noPartnerAuth: PartnerAuthenticator = () => Promise.reject(new Error('no partner authenticator'));
+
+export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in RouteIdsOf<G>]: RouteHandler }, options: DispatcherOptions = {}) {
   const table = new Map<string, { route: RouteDef; handler: RouteHandler }>();
   for (const route of routesOf(group)) {
     const handler = (handlers as Record<string, RouteHandler>)[route.id];
     if (!handler) throw new Error(`route ${route.id} has no handler in group ${group}`);
+    if (route.auth === 'partner' && !options.authenticatePartner) throw new Error(`route ${route.id} needs a partner authenticator in group ${group}`);
     for (const path of [route.path, ...(route.alsoAt ?? [])]) table.set(`${route.method} ${path}`, { route, handler });
   }
 
@@ -59,7 +72,7 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
       if (size > (route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) {
         throw new DomainError(Codes.tooLarge, `Request body is larger than ${route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes`, 'too_large');
       }
-      const caller = route.auth === 'none' ? undefined : route.auth === 'partner' ? await authenticatePartner(headers['x-api-key'], route.id) : await authenticate(route.auth, headers.authorization);
+      const caller = route.auth === 'none' ? undefined : route.auth === 'partner' ? await (options.authenticatePartner ?? noPartnerAuth)(headers['x-api-key'], route.id) : await authenticate(route.auth, headers.authorization);
       result = await handler(event, { headers, caller, correlationId, route, event });
       if (route.cacheSeconds && result.statusCode === 200) {
         result.headers = { 'cache-control': `public, max-age=${route.cacheSeconds}`, vary: 'Accept-Language', ...result.headers };

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { dispatcher } from '../http/dispatch';
 import { http, noContent, ok, requireCitizen, requirePartner } from '../http/http';
 import { deps } from '../deps';
-import { utcDayOf } from './auth';
+import { authenticatePartner, utcDayOf } from './auth';
 import { Purpose } from './domain';
 import { partnerStore } from './dynamo-store';
 import { webhookRoutes } from '../webhooks/routes';
@@ -42,4 +42,4 @@ export const handler = dispatcher('partners', {
     return noContent();
   }),
   ...webhookRoutes,
-});
+}, { authenticatePartner });

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoBeneficiaryStore } from '../beneficiaries/dynamo-store';
-import { appointmentsOfSession } from '../booking/dynamo-store';
+import { queryAll } from '../adapters/dynamo';
 import type { Appointment } from '../booking/store';
 import { poolOf, type Dose } from './capacity';
 import { keys, sessionItem } from './dynamo-store';
@@ -13,6 +13,17 @@ import type { Session } from './session';
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 const KEY_ATTRS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type']);
 const strip = <T>(i: Record<string, unknown>): T => Object.fromEntries(Object.entries(i).filter(([k]) => !KEY_ATTRS.has(k))) as T;
+
+/**
+ * Every appointment item of a session (gsi3 `SESSIONAPPTS#<session>`, written by booking;
+ * eventually consistent index: callers re-scan). Here, not in booking's store, so only the
+ * centres group (which moves sessions) has gsi3 in its bundle and its role.
+ */
+async function appointmentsOfSession(db: DynamoDBDocumentClient, table: string, sessionId: string): Promise<Appointment[]> {
+  const items = await queryAll(db, { TableName: table, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `SESSIONAPPTS#${sessionId}` } });
+  return items.map(({ pk: _pk, sk: _sk, gsi3pk: _a, gsi3sk: _b, ...rest }) => rest as unknown as Appointment);
+}
+
 
 export function dynamoMovePorts(
   db: DynamoDBDocumentClient,

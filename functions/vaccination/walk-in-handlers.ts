@@ -1,8 +1,7 @@
 /** HTTP side of walk-ins without a phone (functions/vaccination/walk-in.ts; docs/inclusion.md). */
 import * as z from 'zod';
 import { RegisterBody } from '../beneficiaries/domain';
-import { beneficiaryStore } from '../beneficiaries/ports';
-import { checkPhotoId } from '../beneficiaries/photo-id';
+import { beneficiaryStore, photoIdHashOf } from '../beneficiaries/ports';
 import { list, register, type BeneficiaryPorts } from '../beneficiaries/service';
 import { tableName } from '../config';
 import { deps } from '../deps';
@@ -13,10 +12,9 @@ import { DomainError } from '../shared/errors';
 import { assertCanAuditBeneficiaries, assertCanRecordAt, type Staff } from './access';
 import { VacCodes } from './domain';
 import { DynamoVaccinationStore } from './dynamo-store';
-import { findByPhotoId, newUnattachedAccount, type WalkInStore } from './walk-in';
-import { DynamoWalkInStore } from './walk-in-store';
+import { findByPhotoId, newUnattachedAccount } from './walk-in';
+import { walkInStore } from './walk-in-store';
 
-export const walkInStore = (): WalkInStore => new DynamoWalkInStore(deps().db, tableName('main'));
 
 async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
   const d = deps();
@@ -36,11 +34,6 @@ async function atCentre(staff: Staff, centerId: number) {
 }
 
 /** Photo ID (type + number) → the keyed hash registration stored; a bad number is a 400 like at registration. */
-export async function photoIdHashOf(typeId: number, number: string): Promise<string> {
-  const type = personReference.idTypes.find((t) => t.id === typeId);
-  if (!type) throw new DomainError('BENREG0003', 'Invalid photo_id_type', 'invalid');
-  return checkPhotoId((await deps().secrets.get()).pepper, type.code, number).hash;
-}
 
 export const WalkInBody = RegisterBody.extend({
   date_of_birth: ApiDate('date_of_birth'),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../config';
+import { deps } from '../deps';
 import type { AccessEntry, WalkInRecord, WalkInStore } from './walk-in';
 
 const profileKey = (id: string) => ({ pk: `BEN#${id}`, sk: 'PROFILE' });
@@ -88,3 +90,5 @@ export class DynamoWalkInStore implements WalkInStore {
     return (res.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as unknown as AccessEntry);
   }
 }
+
+export const walkInStore = (): WalkInStore => new DynamoWalkInStore(deps().db, tableName('main'));

@@ -49,16 +49,18 @@ describe('documents bucket and keys', () => {
       LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'documents/' },
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: Match.anyValue() })]) },
     });
+    // Every bucket (documents, web app, and their access-log buckets) has a policy denying plain HTTP.
     const policies = Object.values(dev.findResources('AWS::S3::BucketPolicy'));
-    expect(policies.length).toBe(2);
+    expect(policies.length).toBe(Object.keys(dev.findResources('AWS::S3::Bucket')).length);
     for (const p of policies) {
       expect(JSON.stringify(p)).toContain('"aws:SecureTransport":"false"');
     }
   });
 
-  it('has a rotating data key and two ECC P-256 signing keys behind stage aliases', () => {
+  it('has a rotating data key and three ECC P-256 signing keys (QR, PDF, partner status assertions) behind stage aliases', () => {
     dev.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    expect(Object.keys(dev.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' } })).length).toBe(2);
+    expect(Object.keys(dev.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' } })).length).toBe(3);
+    dev.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/open-cowin-dev-assertion' });
     dev.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/open-cowin-dev-qr' });
     dev.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/open-cowin-dev-pdf' });
   });

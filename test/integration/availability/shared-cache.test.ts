@@ -4,6 +4,8 @@
  * If-None-Match nor the status, so one client's 304 would be served to everyone for 60 s.
  */
 import { overrideDeps } from '../../../functions/deps';
+import { streamPoller } from '../../../functions/local/stack';
+import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 import { startTestStack, type TestStack } from '../../support/stack';
 import { centreBody, day, sessionBody, staffToken } from '../../support/staff';
 
@@ -27,6 +29,9 @@ it('answers If-None-Match (matching, or *) with the full 200 body when a shared 
   expect(c.status).toBe(201);
   const s = await stack.call('POST', `/api/v2/admin/centers/${(c.body as { center_id: number }).center_id}/sessions`, { body: sessionBody(), token: ops });
   expect(s.status).toBe(201);
+  // Availability is answered from the read model the stream keeps: let it catch up first.
+  await streamPoller!.drained();
+  clearAvailabilityMemo();
   const path = `/api/v2/appointment/sessions/public/findByPin?pincode=560011&date=${day(1)}`;
   const first = await stack.call('GET', path);
   expect(first.status).toBe(200);
