@@ -31,7 +31,7 @@ export const tables = {
    *  - OTP#<txnId> / TXN                          one OTP transaction [get/update by txnId]
    *  - MOBILE#<mobileHash> / OTP                  resend cooldown + daily cap [conditional update]
    *  - TOKEN#<jti> / REVOKED                      logout deny-list, ttl = token expiry [get]
-   *  - ACCOUNT#<accountId> / PROFILE              account (mobile, created at) [get]
+   *  - ACCOUNT#<accountId> / PROFILE              account (mobile last 4 + envelope, language, created at) [get]
    *  - META / STATE#<id>                          states [query pk]
    *  - META#STATE#<id> / DISTRICT#<id>            districts of a state [query pk]
    *  - META / IDTYPE#<id>, META / GENDER#<id>     id types, genders [query pk + begins_with]

@@ -274,6 +274,8 @@ export class Api extends Construct {
         ...Object.fromEntries(tableList.map((t) => [t.envVar, props.tables.get(t.id)!.tableName])),
         ...(needsSecrets ? { SECRET_ARN: props.jwtSecret.secretArn, PEPPER_SECRET_ARN: props.pepperSecret.secretArn } : {}),
         DOCUMENTS_BUCKET: props.documentsBucket.bucketName,
+        // Mobiles are sealed with it in OTP transactions and account profiles (functions/auth/mobile-envelope.ts).
+        ENCRYPTION_KEY_ID: props.dataKey.keyArn,
         ...(props.staffEnvironment ?? {}),
         CORS_ORIGIN: corsOrigin,
         // The group has routes API Gateway caches: no 304s there (functions/config.ts sharedCache).

@@ -38,7 +38,7 @@ export class Reminders extends Construct {
       timeoutSeconds: 900,
       description: 'daily dose reminders (functions/reminders/handler.ts)',
       logRemovalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      environment: { [tables.main.envVar]: props.main.tableName },
+      environment: { [tables.main.envVar]: props.main.tableName, ENCRYPTION_KEY_ID: props.dataKey.keyArn },
       // One run at a time: the conditional claims make overlaps harmless, this makes them rare.
       reservedConcurrency: 1,
     });

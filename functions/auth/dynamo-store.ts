@@ -2,6 +2,7 @@ import { TransactionCanceledException, ConditionalCheckFailedException } from '@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { secondsToNextUtcDay, smsBudgetSecond, utcDay, type AttemptOutcome, type ReserveOutcome } from './otp';
+import type { SealedMobile } from '../shared/mobile-envelope';
 import type { AuthStore, OtpTxn } from './store';
 
 const DAY = 86_400;
@@ -133,7 +134,7 @@ export class DynamoAuthStore implements AuthStore {
       );
       const item = res.Attributes ?? {};
       const consentFor = item.consentFor as { staffId: string; centerId: number } | undefined;
-      return { ok: true, attempts: Number(item.attempts), otpHash: String(item.otpHash), mobile: String(item.mobile), channel: String(item.channel), consentFor };
+      return { ok: true, attempts: Number(item.attempts), otpHash: String(item.otpHash), accountId: String(item.accountId), mobileEnvelope: String(item.mobileEnvelope), channel: String(item.channel), consentFor };
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
       const old = e.Item ? unmarshall(e.Item) : undefined;
@@ -163,12 +164,12 @@ export class DynamoAuthStore implements AuthStore {
     }
   }
 
-  async ensureAccount(accountId: string, mobile: string, now: number): Promise<boolean> {
+  async ensureAccount(accountId: string, mobile: SealedMobile, now: number): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE', accountId, mobile, createdAt: now },
+          Item: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE', accountId, mobileLast4: mobile.mobileLast4, mobileEnvelope: mobile.mobileEnvelope, createdAt: now },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

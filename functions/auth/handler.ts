@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { config } from '../config';
+import { encryptor } from '../adapters/encryptor';
 import { smsSender } from '../adapters/sms';
 import { deps } from '../deps';
 import { dispatcher } from '../http/dispatch';
@@ -25,6 +26,7 @@ async function ports(): Promise<SignInPorts> {
     smsPerSecond: config.smsMaxPerSecond(),
     issuer: config.issuer(),
     tokenTtlSeconds: config.tokenTtlSeconds(),
+    encryptor: encryptor(),
   };
 }
 

@@ -85,7 +85,7 @@ export function reserveError(outcome: Exclude<ReserveOutcome, { ok: true }>): Do
 
 /** A reserved guess (the record as it stands after the increment), or why none could be reserved. */
 export type AttemptOutcome =
-  | { ok: true; attempts: number; otpHash: string; mobile: string; channel: string; consentFor?: { staffId: string; centerId: number } }
+  | { ok: true; attempts: number; otpHash: string; accountId: string; mobileEnvelope: string; channel: string; consentFor?: { staffId: string; centerId: number } }
   | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'locked' };
 
 /** Constant-time comparison of two stored-hash hex strings. */
@@ -96,7 +96,7 @@ export function sameHash(a: string, b: string): boolean {
 }
 
 export type ConsumeOutcome =
-  | { ok: true; mobile: string }
+  | { ok: true; accountId: string; mobileEnvelope: string }
   | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'locked' }
   | { ok: false; reason: 'wrong'; attemptsLeft: number };
 

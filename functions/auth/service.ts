@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SmsSender } from '../adapters/sms';
+import { mobileLast4, openMobile, sealMobile, type Sealer } from '../shared/mobile-envelope';
 import { DomainError } from '../shared/errors';
 import {
   AuthCodes,
@@ -31,6 +32,8 @@ export interface SignInPorts {
   smsPerSecond: number;
   issuer: string;
   tokenTtlSeconds: number;
+  /** Seals the mobile in the OTP transaction and the account profile (functions/shared/mobile-envelope.ts). */
+  encryptor: Sealer;
 }
 
 export async function requestOtp(p: SignInPorts, mobileInput: string, channel: OtpTxn['channel']): Promise<{ txnId: string }> {
@@ -42,7 +45,8 @@ export async function requestOtp(p: SignInPorts, mobileInput: string, channel: O
   const digest = otpDigest(otp);
   await p.store.createTxn({
     txnId,
-    mobile,
+    accountId: accountIdFor(p.secrets.pepper, mobile),
+    ...(await sealMobile(p.encryptor, accountIdFor(p.secrets.pepper, mobile), mobile)),
     otpHash: storedOtpHash(p.secrets.pepper, txnId, digest),
     expiresAt: p.nowSeconds + p.rules.validitySeconds,
     channel,
@@ -101,14 +105,15 @@ export async function judgeGuess(
     return { ok: false, reason: 'wrong', attemptsLeft: Math.max(0, p.rules.maxAttempts - reserved.attempts) };
   }
   if (!(await p.store.markUsed(txnId, p.nowSeconds))) return { ok: false, reason: 'used' };
-  return { ok: true, mobile: reserved.mobile };
+  return { ok: true, accountId: reserved.accountId, mobileEnvelope: reserved.mobileEnvelope };
 }
 
 export async function confirmOtp(p: SignInPorts, txnId: string, digest: string): Promise<{ token: string; isNewAccount: boolean }> {
   const outcome = await judgeGuess(p, txnId, digest);
   if (!outcome.ok) throw consumeError(outcome);
-  const accountId = accountIdFor(p.secrets.pepper, outcome.mobile);
-  const isNewAccount = await p.store.ensureAccount(accountId, outcome.mobile, p.nowSeconds);
-  const { token } = await issueCitizenToken(p.secrets.jwtSecret, p.issuer, { accountId, mobile: outcome.mobile, txnId }, p.nowSeconds, p.tokenTtlSeconds);
+  const { accountId, mobileEnvelope } = outcome;
+  const mobile = await openMobile(p.encryptor, accountId, mobileEnvelope);
+  const isNewAccount = await p.store.ensureAccount(accountId, { mobileLast4: mobileLast4(mobile), mobileEnvelope }, p.nowSeconds);
+  const { token } = await issueCitizenToken(p.secrets.jwtSecret, p.issuer, { accountId, mobile, txnId }, p.nowSeconds, p.tokenTtlSeconds);
   return { token, isNewAccount };
 }

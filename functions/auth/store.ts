@@ -1,8 +1,13 @@
+import type { SealedMobile } from '../shared/mobile-envelope';
 import type { AttemptOutcome, ReserveOutcome } from './otp';
 
 export interface OtpTxn {
   txnId: string;
-  mobile: string;
+  /** The mobile's keyed hash (`mobileKey`), which is also the account id; the number itself only sealed. */
+  accountId: string;
+  mobileLast4: string;
+  /** The mobile, envelope-encrypted (functions/shared/mobile-envelope.ts). */
+  mobileEnvelope: string;
   otpHash: string;
   /** Epoch seconds. */
   expiresAt: number;
@@ -30,7 +35,7 @@ export interface AuthStore {
   /** Marks the transaction used; true for exactly one caller. */
   markUsed(txnId: string, nowSeconds: number): Promise<boolean>;
   /** Creates the account if new; true when it was created by this call. */
-  ensureAccount(accountId: string, mobile: string, nowSeconds: number): Promise<boolean>;
+  ensureAccount(accountId: string, mobile: SealedMobile, nowSeconds: number): Promise<boolean>;
   revokeToken(jti: string, expiresAt: number): Promise<void>;
   isRevoked(jti: string): Promise<boolean>;
 }

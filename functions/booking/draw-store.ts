@@ -8,6 +8,7 @@
  * An entry and all its locks are one transaction (a family is entered all or none), conditioned
  * on the release still being `open`: once the draw closes it, no entry can slip in.
  */
+import { profileMobile } from '../adapters/account-mobile';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -186,7 +187,7 @@ export class DynamoDrawStore {
   /** The account's mobile (for the outcome SMS). */
   async mobileOf(accountId: string): Promise<string | undefined> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }));
-    return r.Item?.mobile ? String(r.Item.mobile) : undefined;
+    return profileMobile(r.Item);
   }
 }
 

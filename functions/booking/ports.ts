@@ -8,7 +8,7 @@ import type { Appointment } from './store';
 import { smsSender } from '../adapters/sms';
 import { toE164 } from '../auth/otp';
 import { renderSms } from '../sms/catalogue';
-import { accountContact } from '../sms/account-language';
+import { accountLanguage } from '../sms/account-language';
 import { isoToApiDate } from '../shared/dates';
 import { logger } from '../shared/logger';
 
@@ -27,7 +27,7 @@ export async function bookingPorts(opts: { notify?: boolean } = {}): Promise<Boo
 async function textBookingCode(appt: Appointment, mobile: string): Promise<void> {
   if (!appt.code) return;
   try {
-    const { language } = await accountContact(appt.accountId);
+    const language = await accountLanguage(appt.accountId);
     await smsSender().send(toE164(mobile), renderSms('bookingCode', { code: appt.code, date: isoToApiDate(appt.date), slot: appt.slot, centre: appt.center.name.slice(0, 30) }, language));
   } catch (e) {
     logger.warn('booking code SMS not sent', { appointmentId: appt.appointmentId, error: (e as Error).name });

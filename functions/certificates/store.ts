@@ -15,6 +15,7 @@
  * the commit is conditioned on the profile still being in that state and on the pointer's
  * version, so a stale, duplicate or concurrent issuer can never install a second certificate.
  */
+import { profileMobile } from '../adapters/account-mobile';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DoseEvent } from '../vaccination/domain';
@@ -191,7 +192,7 @@ export class DynamoCertificateStore {
 
   async accountMobile(accountId: string): Promise<string | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.table, Key: CertKeys.account(accountId) }));
-    return res.Item?.mobile ? String(res.Item.mobile) : undefined;
+    return profileMobile(res.Item);
   }
 
   async getPointer(beneficiaryId: string): Promise<Pointer | undefined> {

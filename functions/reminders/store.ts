@@ -1,4 +1,5 @@
 /** DynamoDB side of dose reminders (docs/inclusion.md "Reminders"). */
+import { profileMobile } from '../adapters/account-mobile';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../adapters/dynamo';
@@ -42,7 +43,7 @@ export class DynamoReminderStore {
   async contactOf(accountId: string): Promise<{ mobile?: string; language: SmsLanguageCode }> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }));
     const language = String(r.Item?.language ?? 'en');
-    return { mobile: r.Item?.mobile ? String(r.Item.mobile) : undefined, language: isSmsLanguage(language) ? language : 'en' };
+    return { mobile: await profileMobile(r.Item), language: isSmsLanguage(language) ? language : 'en' };
   }
 
   /** Exactly once per beneficiary and dose: a conditional put, taken before the SMS is sent. */

@@ -5,17 +5,29 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { profileMobile } from '../adapters/account-mobile';
 import { tableName } from '../config';
 import { deps } from '../deps';
 import { http, noContent, requireCitizen } from '../http/http';
 import { Codes, DomainError } from '../shared/errors';
 import { SMS_LANGUAGES, isSmsLanguage, type SmsLanguageCode } from './languages';
 
-/** The account's mobile and SMS language, in one read (every sender needs both). */
+const profileOf = async (accountId: string) =>
+  (await deps().db.send(new GetCommand({ TableName: tableName('main'), Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }))).Item;
+const languageOf = (item: Record<string, unknown> | undefined): SmsLanguageCode => {
+  const language = String(item?.language ?? 'en');
+  return isSmsLanguage(language) ? language : 'en';
+};
+
+/** The account's mobile (its envelope opened) and SMS language, in one read: for texting the account. */
 export async function accountContact(accountId: string): Promise<{ mobile?: string; language: SmsLanguageCode }> {
-  const r = await deps().db.send(new GetCommand({ TableName: tableName('main'), Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }));
-  const language = String(r.Item?.language ?? 'en');
-  return { mobile: r.Item?.mobile ? String(r.Item.mobile) : undefined, language: isSmsLanguage(language) ? language : 'en' };
+  const item = await profileOf(accountId);
+  return { mobile: await profileMobile(item), language: languageOf(item) };
+}
+
+/** The account's SMS language only: no decryption (the booking path texts the signed-in mobile from the token). */
+export async function accountLanguage(accountId: string): Promise<SmsLanguageCode> {
+  return languageOf(await profileOf(accountId));
 }
 
 const Body = z.object({ language: z.enum(SMS_LANGUAGES, `USRRES0002: language must be one of ${SMS_LANGUAGES.join(', ')}`) });

@@ -15,6 +15,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { Encryptor } from '../adapters/ports';
+import { sealMobile } from '../shared/mobile-envelope';
 import type { SmsSender } from '../adapters/sms';
 import { accountIdFor, consumeError, mobileKey, newOtp, normaliseMobile, otpDigest, storedOtpHash, toE164, type OtpRules } from '../auth/otp';
 import { judgeGuess, reserveOtpSend, sendOrRelease } from '../auth/service';
@@ -46,6 +48,8 @@ export interface ConsentPorts {
   nowSeconds: number;
   rules: OtpRules;
   smsPerSecond: number;
+  /** Seals the mobile in the consent OTP transaction (functions/shared/mobile-envelope.ts). */
+  encryptor: Encryptor;
   /** Photo-ID conflict limit for walk-in registrations (per staff member and IP). */
   conflicts?: { counter: ConflictCounter; limits: ConflictLimits };
   sourceIp?: string;
@@ -73,7 +77,8 @@ export async function sendConsentOtp(p: ConsentPorts, staff: Staff, centerId: nu
   const otp = newOtp();
   await p.auth.createTxn({
     txnId,
-    mobile,
+    accountId: mKey,
+    ...(await sealMobile(p.encryptor, mKey, mobile)),
     otpHash: storedOtpHash(p.secrets.pepper, txnId, otpDigest(otp)),
     expiresAt: p.nowSeconds + p.rules.validitySeconds,
     channel: 'consent',
@@ -93,7 +98,7 @@ export async function confirmConsentOtp(p: ConsentPorts, staff: Staff, txnId: st
     return true;
   });
   if (!outcome.ok) throw consumeError(outcome);
-  const accountId = accountIdFor(p.secrets.pepper, outcome.mobile);
+  const { accountId } = outcome;
   const token = await new SignJWT({ center_id: centerId, staff: staff.staffId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(accountId)
@@ -103,7 +108,7 @@ export async function confirmConsentOtp(p: ConsentPorts, staff: Staff, txnId: st
     .setIssuedAt(p.nowSeconds)
     .setExpirationTime(p.nowSeconds + CONSENT_TTL_SECONDS)
     .sign(key(p.secrets.jwtSecret));
-  await p.audit.record({ staffId: staff.staffId, role: staff.role, action: 'consentGranted', mobileKey: mobileKey(p.secrets.pepper, outcome.mobile), centerId, consent: true, at: at(p) });
+  await p.audit.record({ staffId: staff.staffId, role: staff.role, action: 'consentGranted', mobileKey: accountId, centerId, consent: true, at: at(p) });
   return { consent_token: token, expires_in: CONSENT_TTL_SECONDS };
 }
 
@@ -144,7 +149,7 @@ export async function registerWalkIn(
   if (mobile && input.consent_token) {
     if (!(await hasConsent(p, staff, mobile, input.consent_token))) throw invalidConsent();
     accountId = accountIdFor(p.secrets.pepper, mobile);
-    await p.auth.ensureAccount(accountId, mobile, p.nowSeconds);
+    await p.auth.ensureAccount(accountId, await sealMobile(p.encryptor, accountId, mobile), p.nowSeconds);
     attached = true;
   } else {
     // A record of its own: an account id no mobile number maps to (accountIdFor is 32 hex chars).

@@ -1,3 +1,4 @@
+import { profileMobileMasked } from '../adapters/account-mobile';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CenterRef } from './access';
@@ -138,9 +139,9 @@ export class DynamoVaccinationStore implements VaccinationStore {
     return value;
   }
 
-  async accountMobile(accountId: string): Promise<string | undefined> {
+  async accountMobileMasked(accountId: string): Promise<string | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }));
-    return res.Item?.mobile ? String(res.Item.mobile) : undefined;
+    return profileMobileMasked(res.Item);
   }
 
   /** The profile write: guarded by the dose state read (doseVersion and dosesGiven), so concurrent dose writes serialise. */

@@ -1,3 +1,4 @@
+import { encryptor } from '../adapters/encryptor';
 import * as z from 'zod';
 import { authStore } from '../auth/authenticate';
 import { RegisterBody } from '../beneficiaries/domain';
@@ -152,6 +153,7 @@ async function consentPorts(): Promise<ConsentPorts> {
     nowSeconds: Math.floor(d.now().getTime() / 1000),
     rules: config.otp(),
     smsPerSecond: config.smsMaxPerSecond(),
+    encryptor: encryptor(),
   };
 }
 
@@ -185,7 +187,7 @@ export const handler = dispatcher('vaccination', {
     const cp = await consentPorts();
     await cp.audit.record({ staffId: staff.staffId, role: staff.role, action: 'findByReference', beneficiaryId: query.beneficiary_reference_id, consent: false, returned: b ? 1 : 0, at: new Date(cp.nowSeconds * 1000).toISOString() });
     if (!b) throw new DomainError(VacCodes.beneficiaryNotFound, 'Beneficiary not found', 'not_found');
-    const mobile = (await vaccinationStore().accountMobile(b.accountId)) ?? '';
+    const mobile = (await vaccinationStore().accountMobileMasked(b.accountId)) ?? '';
     const all = await list(bp, b.accountId, mobile);
     return ok({ beneficiaries: all.filter((x) => x.beneficiary_reference_id === b.beneficiaryId) });
   }),

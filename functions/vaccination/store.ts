@@ -19,8 +19,8 @@ export interface VaccinationStore {
   getCenter(centerId: number): Promise<CenterRef | undefined>;
   /** Atomically takes one booking-code attempt of an appointment; false once `max` are used. */
   reserveCodeAttempt(appointmentId: string, max: number): Promise<{ ok: true; used: number } | { ok: false }>;
-  /** The mobile number of an account (for the vaccinator's beneficiary view, masked there). */
-  accountMobile(accountId: string): Promise<string | undefined>;
+  /** The masked mobile (`XXXXXX1234`, from the stored last 4) of an account, for the vaccinator's beneficiary view. */
+  accountMobileMasked(accountId: string): Promise<string | undefined>;
   /**
    * ONE transaction: the event (unique event id), the dose slot (unique per beneficiary and
    * dose), the profile (conditioned on the dose state read) and, if any, the completed

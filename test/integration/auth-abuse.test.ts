@@ -193,3 +193,32 @@ describe('SMS pumping (defect 2)', () => {
     expect((await stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile } })).status).toBe(200);
   });
 });
+
+describe('privacy hygiene (defect 8)', () => {
+  it('stores no mobile number in clear: OTP transactions and account profiles keep its keyed hash, last 4 and an envelope', async () => {
+    const mobile = uniqueMobile();
+    const token = await stack.signIn(mobile);
+    // A transaction left unconfirmed, on another number.
+    const other = uniqueMobile();
+    expect((await stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile: other } })).status).toBe(200);
+    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+    const items = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await deps().db.send(new ScanCommand({ TableName: process.env.TABLE_MAIN, ExclusiveStartKey: start, ConsistentRead: true }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const leaking = items.filter((i) => JSON.stringify(i).includes(mobile) || JSON.stringify(i).includes(other));
+    expect(leaking).toEqual([]);
+
+    // The account profile can still be texted: its envelope opens to the number (and only under its own account id).
+    const profile = items.find((i) => i.sk === 'PROFILE' && typeof i.mobileEnvelope === 'string' && i.mobileLast4 === mobile.slice(-4));
+    expect(profile).toBeDefined();
+    const { profileMobile } = await import('../../functions/adapters/account-mobile');
+    expect(await profileMobile(profile)).toBe(mobile);
+    await expect(profileMobile({ ...profile, accountId: 'a'.repeat(32) })).rejects.toThrow();
+    // The token still names the mobile (CoWIN's tokens do; it is the holder's own number).
+    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).mobile_number).toBe(mobile);
+  });
+});
