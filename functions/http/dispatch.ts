@@ -57,6 +57,7 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
     for (const path of [route.path, ...(route.alsoAt ?? [])]) table.set(`${route.method} ${path}`, { route, handler });
   }
 
+  const metricsOff = metricsDisabled();
   const dispatch = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const started = performance.now();
     const headers = lowerCaseHeaders(event.headers);
@@ -83,11 +84,16 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
     const response = render(result, correlationId);
     const ms = performance.now() - started;
     const routeId = entry?.route.id ?? 'unknown';
-    metrics.addDimensions({ route: routeId });
-    metrics.addMetric('Latency', MetricUnit.Milliseconds, ms);
-    if (response.statusCode >= 500) metrics.addMetric('ServerErrors', MetricUnit.Count, 1);
-    else if (response.statusCode === 429) metrics.addMetric('Throttled', MetricUnit.Count, 1);
-    else if (response.statusCode >= 400) metrics.addMetric('ClientErrors', MetricUnit.Count, 1);
+    // In Lambda logMetrics flushes (and clears the dimension) after each invocation. Where metrics
+    // are disabled (the local runtime, many requests in one process) nothing would ever flush, so
+    // nothing is recorded: otherwise dimensions pile up and Powertools warns on every request.
+    if (!metricsOff) {
+      metrics.addDimension('route', routeId);
+      metrics.addMetric('Latency', MetricUnit.Milliseconds, ms);
+      if (response.statusCode >= 500) metrics.addMetric('ServerErrors', MetricUnit.Count, 1);
+      else if (response.statusCode === 429) metrics.addMetric('Throttled', MetricUnit.Count, 1);
+      else if (response.statusCode >= 400) metrics.addMetric('ClientErrors', MetricUnit.Count, 1);
+    }
     logger.info('request', { route: routeId, method: event.httpMethod, status: response.statusCode, ms: Math.round(ms * 10) / 10 });
     logger.removeKeys(['correlation_id']);
     return response;
