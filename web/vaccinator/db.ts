@@ -14,6 +14,8 @@ export interface Person {
 export interface DoseEvent {
   event_id: string; client_timestamp: string; given_at: string; beneficiary_reference_id: string; center_id: number; vaccine: string; vaccine_batch: string; dose: number;
   vaccinator_name: string; appointment_id?: string;
+  /** The presence check the API asks for: the slip's code for a booked person, the photo ID number shown for a walk-in. Removed once synced. */
+  booking_code?: string; photo_id_number?: string;
   /** Local bookkeeping, not sent. */
   name: string; state: 'waiting' | 'recorded' | 'duplicate' | 'rejected'; reason?: string; day: string;
 }

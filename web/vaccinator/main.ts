@@ -9,7 +9,7 @@
 import { ID_RULES } from '../../functions/beneficiaries/photo-id';
 import idTypeCodes from '../../functions/metadata/data/id-types.json';
 import genderRows from '../../functions/metadata/data/genders.json';
-import { api, ApiError, apiDate } from '../shared/api';
+import { api, ApiError, apiDate, sha256Hex } from '../shared/api';
 import { field, focusHeading, h, options, render, setFieldError } from '../shared/h';
 import { applyLang, currentLang, setLang, t } from '../shared/i18n';
 import { allEvents, allPeople, clearAll, getKv, putEvent, putPerson, setKv, type DoseEvent, type Person } from './db';
@@ -24,6 +24,18 @@ let sessions: DaySession[] = [];
 let centreName = '';
 let syncing = false;
 let reachable = navigator.onLine;
+/**
+ * findByMobile shows a family only when someone of it is booked at this centre, or with the
+ * number owner's consent (an OTP texted to them, entered here: POST /vaccinator/consent/*).
+ * Consent tokens live in memory only, per mobile, for their 15 minutes.
+ */
+const consents = new Map<string, { token: string; until: number }>();
+let pendingConsent: { mobile: string; txnId?: string } | undefined;
+const consentFor = (mobile: string) => {
+  const c = consents.get(mobile);
+  return c && c.until > Date.now() ? c.token : undefined;
+};
+const masked = (mobile: string) => `XXXXXX${mobile.slice(-4)}`;
 
 function decodeStaff(token: string): Staff | undefined {
   try {
@@ -141,6 +153,7 @@ async function show(): Promise<void> {
     ),
     sessionsView(),
     findView(),
+    consentView(),
     h('section', { 'aria-labelledby': 'list-h' },
       h('h2', { id: 'list-h' }, t('todayList')),
       people.length ? h('ul', { class: 'cards' }, people.map((p) => personCard(p, events))) : h('p', null, t('emptyList')),
@@ -171,14 +184,21 @@ async function find(e: Event, q: HTMLInputElement): Promise<void> {
   const byMobile = /^[6-9]\d{9}$/.test(v);
   if (!byMobile && !/^\d{14}$/.test(v)) return setFieldError(q, t('findHint'));
   setFieldError(q, '');
+  await lookUp(v, byMobile);
+}
+
+async function lookUp(v: string, byMobile: boolean): Promise<void> {
   try {
+    const consent = byMobile ? consentFor(v) : undefined;
     const r = byMobile
-      ? await api('GET', '/api/v2/vaccinator/beneficiaries/findByMobile', { token: staff!.token, query: { mobile_number: v } })
+      ? await api('GET', '/api/v2/vaccinator/beneficiaries/findByMobile', { token: staff!.token, query: { mobile_number: v }, headers: consent ? { 'x-consent-token': consent } : {} })
       : await api('GET', '/api/v2/vaccinator/beneficiaries/findByReference', { token: staff!.token, query: { beneficiary_reference_id: v } });
     reachable = true;
     const found = r.beneficiaries as Person[];
     for (const p of found) await putPerson({ ...p, day: today() });
-    announce(t('foundN', { n: found.length }));
+    // Nobody booked here with this number and no consent yet: offer to ask the owner for it.
+    pendingConsent = byMobile && !found.length && !consent ? { mobile: v } : undefined;
+    if (!pendingConsent) announce(t('foundN', { n: found.length }));
   } catch (err) {
     if (err instanceof ApiError && err.offline) {
       reachable = false;
@@ -189,6 +209,46 @@ async function find(e: Event, q: HTMLInputElement): Promise<void> {
   await show();
 }
 
+function consentView(): HTMLElement | null {
+  const c = pendingConsent;
+  if (!c) return null;
+  const otp = h('input', { type: 'text', name: 'consent_otp', inputmode: 'numeric', maxlength: '6', autocomplete: 'one-time-code' });
+  async function send() {
+    try {
+      const r = await api('POST', '/api/v2/vaccinator/consent/generateOTP', { token: staff!.token, body: { center_id: centre(), mobile_number: c!.mobile } });
+      pendingConsent = { mobile: c!.mobile, txnId: r.txnId as string };
+      await show();
+      announce(t('consentOtpSent', { mobile: masked(c!.mobile) }));
+      document.querySelector<HTMLInputElement>('input[name=consent_otp]')?.focus();
+    } catch (err) {
+      announce(errorText(err), 'error');
+    }
+  }
+  async function confirm(e: Event) {
+    e.preventDefault();
+    if (!/^\d{6}$/.test(otp.value.trim())) return setFieldError(otp, t('otpInvalid'));
+    setFieldError(otp, '');
+    try {
+      const r = await api('POST', '/api/v2/vaccinator/consent/confirmOTP', { token: staff!.token, body: { txnId: c!.txnId!, otp: await sha256Hex(otp.value.trim()) } });
+      consents.set(c!.mobile, { token: r.consent_token as string, until: Date.now() + Number(r.expires_in) * 1000 - 5_000 });
+      pendingConsent = undefined;
+      announce(t('consentGiven', { mobile: masked(c!.mobile) }));
+      await lookUp(c!.mobile, true);
+    } catch (err) {
+      setFieldError(otp, errorText(err));
+      otp.focus();
+    }
+  }
+  return h('section', { class: 'card', id: 'consent', 'aria-labelledby': 'consent-h' },
+    h('h2', { id: 'consent-h' }, t('consentTitle')),
+    h('p', null, t('consentIntro', { mobile: masked(c.mobile) })),
+    c.txnId
+      ? h('form', { onsubmit: (e: Event) => void confirm(e) }, field(t('consentOtpLabel'), otp, t('otpHint')), h('button', { type: 'submit' }, t('confirmConsent')))
+      : h('button', { type: 'button', onclick: () => void send() }, t('sendConsentOtp', { mobile: masked(c.mobile) })),
+    h('button', { type: 'button', class: 'link', onclick: () => ((pendingConsent = undefined), void show()) }, t('consentCancel')),
+  );
+}
+
 const errorText = (e: unknown) => (e instanceof ApiError ? (e.offline ? t('offline') : `${e.message} (${e.errorCode})`) : String(e));
 
 // --- A person: identity check and dose -------------------------------------------------
@@ -197,7 +257,12 @@ function personCard(p: Person, events: DoseEvent[]): HTMLElement {
   const mine = events.filter((e) => e.beneficiary_reference_id === p.beneficiary_reference_id);
   const appt = p.appointments.find((a) => a.center_id === centre() && a.date === today());
   const nextDose = mine.length ? Math.max(...mine.map((e) => e.dose)) + 1 : p.dose2_date ? 3 : p.dose1_date ? 2 : 1;
-  const last4 = h('input', { type: 'text', name: 'last4', maxlength: '4', autocomplete: 'off', inputmode: 'text' });
+  // The API's presence check: the booking code of a booked person's slip, and for everyone the
+  // number on the photo ID shown (checked here against the registered last 4 before anything is
+  // saved; the API checks the whole number of a walk-in).
+  const booked = p.appointments.some((a) => a.dose === Math.min(nextDose, 3));
+  const idNumber = h('input', { type: 'text', name: 'id_number', maxlength: '24', autocomplete: 'off', inputmode: 'text' });
+  const code = h('input', { type: 'text', name: 'booking_code', maxlength: '4', autocomplete: 'off', inputmode: 'numeric' });
   const seen = h('input', { type: 'checkbox', name: 'photo_ok', id: `seen-${p.beneficiary_reference_id}` });
   const vaccines = [...new Set([p.vaccine, ...sessions.map((s) => s.vaccine)].filter(Boolean))];
   const vaccine = h('select', { name: 'vaccine' }, options((vaccines.length ? vaccines : ['COVISHIELD', 'COVAXIN']).map((v) => ({ value: v, label: v }))));
@@ -207,7 +272,8 @@ function personCard(p: Person, events: DoseEvent[]): HTMLElement {
     'form',
     { class: 'dose-form', onsubmit: (e: Event) => void record(e) },
     h('fieldset', null, h('legend', null, t('identityCheck')),
-      field(t('last4Label'), last4, t('last4Hint', { type: p.photo_id_type })),
+      field(t('idNumberLabel'), idNumber, t('idNumberHint', { type: p.photo_id_type })),
+      booked ? field(t('bookingCodeLabel'), code, t('bookingCodeHint')) : null,
       h('div', { class: 'check' }, seen, h('label', { for: seen.id }, t('photoMatches'))),
     ),
     field(t('vaccine'), vaccine),
@@ -218,8 +284,11 @@ function personCard(p: Person, events: DoseEvent[]): HTMLElement {
   async function record(e: Event) {
     e.preventDefault();
     const expected = p.photo_id_number.slice(-4).toUpperCase();
-    if (last4.value.trim().toUpperCase() !== expected) return void (setFieldError(last4, t('last4Mismatch')), last4.focus());
-    setFieldError(last4, '');
+    const typed = idNumber.value.replace(/[\s-]/g, '').toUpperCase();
+    if (typed.length < 4 || typed.slice(-4) !== expected) return void (setFieldError(idNumber, t('last4Mismatch')), idNumber.focus());
+    setFieldError(idNumber, '');
+    if (booked && !/^\d{4}$/.test(code.value.trim())) return void (setFieldError(code, t('bookingCodeInvalid')), code.focus());
+    if (booked) setFieldError(code, '');
     if (!seen.checked) return void (announce(t('photoRequired'), 'error'), seen.focus());
     if (!batch.value.trim()) return void (setFieldError(batch, t('required')), batch.focus());
     localStorage.setItem('cowin.batch', batch.value.trim());
@@ -227,6 +296,7 @@ function personCard(p: Person, events: DoseEvent[]): HTMLElement {
     await putEvent({
       event_id: crypto.randomUUID(), client_timestamp: now, given_at: now, beneficiary_reference_id: p.beneficiary_reference_id, center_id: centre(), vaccine: vaccine.value,
       vaccine_batch: batch.value.trim(), dose: Number(dose.value), vaccinator_name: staff!.name || 'Vaccinator', ...(appt ? { appointment_id: appt.appointment_id } : {}),
+      photo_id_number: typed, ...(booked ? { booking_code: code.value.trim() } : {}),
       name: p.name, state: 'waiting', day: today(),
     });
     announce(t('doseSaved', { name: p.name }));
@@ -307,7 +377,11 @@ async function sync(onDemand: boolean): Promise<void> {
     const byId = new Map(waiting.map((e) => [e.event_id, e]));
     for (const res of r.results as { event_id: string; status: 'recorded' | 'duplicate' | 'rejected'; reason?: string }[]) {
       const e = byId.get(res.event_id);
-      if (e) await putEvent({ ...e, state: res.status, ...(res.reason ? { reason: res.reason } : {}) });
+      // Synced: the presence check's photo ID number and code leave the device's storage.
+      if (e) {
+        const { photo_id_number: _p, booking_code: _c, ...kept } = e;
+        await putEvent({ ...kept, state: res.status, ...(res.reason ? { reason: res.reason } : {}) });
+      }
     }
     announce(t('synced', { recorded: r.recorded, duplicate: r.duplicate, rejected: r.rejected }));
   } catch (e) {
@@ -346,7 +420,11 @@ function walkInView(): HTMLElement {
     try {
       const r = await api('POST', '/api/v2/vaccinator/beneficiaries/new', {
         token: staff!.token,
-        body: { name: name.value.trim(), birth_year: year.value, gender_id: Number(gender.value), photo_id_type: Number(idType.value), photo_id_number: number, comorbidity_ind: 'N', consent_version: 'V1', mobile_number: mobile.value } as never,
+        // Joins the mobile's account only with its owner's consent (found above); else a record of its own.
+        body: {
+          name: name.value.trim(), birth_year: year.value, gender_id: Number(gender.value), photo_id_type: Number(idType.value), photo_id_number: number, comorbidity_ind: 'N', consent_version: 'V1',
+          center_id: centre(), mobile_number: mobile.value, ...(consentFor(mobile.value) ? { consent_token: consentFor(mobile.value) } : {}),
+        },
       });
       const found = await api('GET', '/api/v2/vaccinator/beneficiaries/findByReference', { token: staff!.token, query: { beneficiary_reference_id: r.beneficiary_reference_id } });
       for (const p of found.beneficiaries as Person[]) await putPerson({ ...p, day: today() });
