@@ -157,6 +157,7 @@ export const routes = [
 
   // --- Vaccinator, audit, AEFI (cowin-api-v2.md "Vaccinator"; roles in functions/vaccination/access.ts; docs/vaccination.md) ---
   { id: 'vaccinatorFindByMobile', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/findByMobile', group: 'vaccination', auth: 'staff', query: ['mobile_number'] },
+  { id: 'vaccinatorDayList', method: 'GET', path: '/api/v2/vaccinator/centers/{center_id}/appointments', group: 'vaccination', auth: 'staff', query: ['date'] },
   { id: 'vaccinatorFindByReference', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/findByReference', group: 'vaccination', auth: 'staff', query: ['beneficiary_reference_id'] },
   { id: 'vaccinatorRegister', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/new', group: 'vaccination', auth: 'staff' },
   { id: 'vaccinatorConsentOtp', method: 'POST', path: '/api/v2/vaccinator/consent/generateOTP', group: 'vaccination', auth: 'staff' },

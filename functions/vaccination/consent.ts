@@ -170,6 +170,30 @@ export async function registerWalkIn(
   return { beneficiary_reference_id: id, attached_to_account: attached };
 }
 
+/**
+ * The day list of a centre for its own staff: everyone booked there that day, in the findBy*
+ * shape (so the vaccinator app keeps it on the device for the day, offline). No consent step:
+ * the booking at this centre is the reason staff here may see them (as for findByMobile). Audited.
+ */
+export async function dayListForStaff(p: ConsentPorts, bp: BeneficiaryPorts, staff: Staff, centerId: number, dateIso: string) {
+  const centre = await requireOwnCentre(p.vaccination, staff, centerId);
+  const appts = await p.vaccination.appointmentsAt(centre.centerId, dateIso);
+  const byAccount = new Map<string, Map<string, { appointmentId: string; slot: string }>>();
+  for (const a of appts) {
+    const m = byAccount.get(a.accountId) ?? new Map();
+    for (const b of a.beneficiaryIds) m.set(b, { appointmentId: a.appointmentId, slot: a.slot });
+    byAccount.set(a.accountId, m);
+  }
+  const people = [];
+  for (const [accountId, booked] of byAccount) {
+    const all = await list(bp, accountId, (await p.vaccination.accountMobileMasked(accountId)) ?? '');
+    people.push(...all.filter((b) => booked.has(b.beneficiary_reference_id)));
+  }
+  people.sort((a, b) => (a.appointments[0]?.slot ?? '').localeCompare(b.appointments[0]?.slot ?? '') || a.name.localeCompare(b.name));
+  await p.audit.record({ staffId: staff.staffId, role: staff.role, action: 'dayList', centerId: centre.centerId, consent: false, returned: people.length, at: at(p) });
+  return people;
+}
+
 /** findByMobile for staff: consented → the whole account; otherwise only those booked at the caller's centres. */
 export async function findByMobileForStaff(p: ConsentPorts, bp: BeneficiaryPorts, staff: Staff, mobileInput: string, consentToken?: string) {
   const mobile = normaliseMobile(mobileInput);

@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CenterRef } from './access';
 import { istDate, type Aefi, type DoseEvent, type DoseState, type ProfileAfter } from './domain';
-import type { OpenAppointmentRef, RecordOutcome, VaccinationStore } from './store';
+import type { DayAppointment, OpenAppointmentRef, RecordOutcome, VaccinationStore } from './store';
 import { queryAll } from '../adapters/dynamo';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -286,6 +286,26 @@ export class DynamoVaccinationStore implements VaccinationStore {
   async eventsOfBeneficiary(beneficiaryId: string): Promise<DoseEvent[]> {
     const items = await this.queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': VacKeys.benAudit(beneficiaryId) } });
     return items.map(toEvent);
+  }
+
+  async appointmentsAt(centerId: number, dateIso: string): Promise<DayAppointment[]> {
+    // The sessions context's and booking's key layouts (docs/data-model.md): a centre's sessions
+    // on gsi3 `CENTER#<id>` / `S#<date>#<session>`, a session's appointments on gsi3 `SESSIONAPPTS#<session>`.
+    const sessions = await this.queryAll({
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :d)',
+      ExpressionAttributeValues: { ':pk': `CENTER#${centerId}`, ':d': `S#${dateIso}#` },
+    });
+    const perSession = await Promise.all(
+      sessions.map((s) => this.queryAll({ IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `SESSIONAPPTS#${String(s.session_id)}` } })),
+    );
+    return perSession.flat().map((a) => ({
+      appointmentId: String(a.appointmentId),
+      accountId: String(a.accountId),
+      beneficiaryIds: Object.keys((a.seats ?? {}) as Record<string, number>),
+      dose: Number(a.dose),
+      slot: String(a.slot),
+    }));
   }
 
   async centerDay(centerId: number, dateIso: string): Promise<{ events: DoseEvent[]; aefis: Aefi[] }> {

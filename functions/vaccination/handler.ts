@@ -7,7 +7,7 @@ import { list, type BeneficiaryPorts } from '../beneficiaries/service';
 import { smsSender } from '../adapters/sms';
 import { config, tableName } from '../config';
 import { ID_RULES, photoIdHash } from '../beneficiaries/photo-id';
-import { confirmConsentOtp, findByMobileForStaff, registerWalkIn, sendConsentOtp, type ConsentPorts } from './consent';
+import { confirmConsentOtp, dayListForStaff, findByMobileForStaff, registerWalkIn, sendConsentOtp, type ConsentPorts } from './consent';
 import { DynamoStaffAuditLog } from './staff-audit';
 import { DynamoConflictCounter } from '../beneficiaries/conflict-limit';
 import { deps } from '../deps';
@@ -15,7 +15,7 @@ import { dispatcher } from '../http/dispatch';
 import { http, ok, requireStaff } from '../http/http';
 import { zodToCowin } from '../http/zod-errors';
 import { personReference } from '../metadata/person-reference';
-import { todayIst } from '../shared/dates';
+import { isoToApiDate, todayIst } from '../shared/dates';
 import { DomainError } from '../shared/errors';
 import { vaccinationRules, VacCodes, eventView, aefiView, type DoseEvent } from './domain';
 import { DynamoVaccinationStore } from './dynamo-store';
@@ -179,6 +179,12 @@ export const handler = dispatcher('vaccination', {
   vaccinatorConsentOtp: http({ body: ConsentOtpBody }, async ({ body, caller }) => ok(await sendConsentOtp(await consentPorts(), requireStaff(caller), body.center_id, body.mobile_number))),
 
   vaccinatorConsentConfirm: http({ body: ConsentConfirmBody }, async ({ body, caller }) => ok(await confirmConsentOtp(await consentPorts(), requireStaff(caller), body.txnId, body.otp))),
+
+  vaccinatorDayList: http({ params: z.object({ center_id: PositiveId('center_id') }), query: z.object({ date: ApiDate('date').optional() }) }, async ({ params, query, caller }) => {
+    const cp = await consentPorts();
+    const date = query.date ?? todayIst(new Date(cp.nowSeconds * 1000));
+    return ok({ center_id: params.center_id, date: isoToApiDate(date), beneficiaries: await dayListForStaff(cp, await beneficiaryPorts(), requireStaff(caller), params.center_id, date) });
+  }),
 
   vaccinatorFindByReference: http({ query: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ query, caller }) => {
     const staff = requireStaff(caller);

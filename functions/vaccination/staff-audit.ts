@@ -5,7 +5,7 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface StaffAuditEntry {
   staffId: string;
   role: string;
-  action: 'findByMobile' | 'findByReference' | 'registerWalkIn' | 'consentOtpSent' | 'consentGranted';
+  action: 'findByMobile' | 'dayList' | 'findByReference' | 'registerWalkIn' | 'consentOtpSent' | 'consentGranted';
   /** Keyed hash of the mobile concerned (never the number). */
   mobileKey?: string;
   beneficiaryId?: string;

@@ -12,6 +12,14 @@ export interface OpenAppointmentRef { appointmentId: string; centerId: number; s
 export type RecordOutcome = { ok: true } | { ok: false; reason: 'duplicate_event' | 'dose_taken' | 'conflict' };
 
 /** Persistence port of the vaccination context (docs/data-model.md "Vaccination"). */
+export interface DayAppointment {
+  appointmentId: string;
+  accountId: string;
+  beneficiaryIds: string[];
+  dose: number;
+  slot: string;
+}
+
 export interface VaccinationStore {
   /** Strongly consistent read of the beneficiary's dose state. */
   getDoseState(beneficiaryId: string): Promise<DoseState | undefined>;
@@ -21,6 +29,8 @@ export interface VaccinationStore {
   reserveCodeAttempt(appointmentId: string, max: number): Promise<{ ok: true; used: number } | { ok: false }>;
   /** The masked mobile (`XXXXXX1234`, from the stored last 4) of an account, for the vaccinator's beneficiary view. */
   accountMobileMasked(accountId: string): Promise<string | undefined>;
+  /** The booked appointments of a centre on a day (its sessions, then each session's appointments): the vaccinator's day list. */
+  appointmentsAt(centerId: number, dateIso: string): Promise<DayAppointment[]>;
   /**
    * ONE transaction: the event (unique event id), the dose slot (unique per beneficiary and
    * dose), the profile (conditioned on the dose state read) and, if any, the completed

@@ -1,7 +1,7 @@
 /**
  * Vaccinator app (`/vaccinator/`), offline first: staff sign-in (the development identity
  * provider locally, a pasted Cognito ID token otherwise), the day's list at the staff member's
- * centre, identity check (photo ID last 4 + details), dose recording into the IndexedDB outbox
+ * centre (its appointments, GET /vaccinator/centers/{id}/appointments, plus anyone looked up), identity check (photo ID last 4 + details), dose recording into the IndexedDB outbox
  * (web/vaccinator/db.ts), sync through POST /vaccinator/beneficiaries/vaccinate/batch
  * automatically (on load, when the network returns, every 15 s while events wait) and on demand,
  * per-event results, and walk-in registration.
@@ -454,6 +454,14 @@ async function loadDay(): Promise<void> {
     reachable = false;
     const cached = await getKv<{ centreName: string; sessions: DaySession[]; date: string }>('day');
     if (cached?.date === today()) ({ centreName, sessions } = cached);
+  }
+  // The day's appointments at this centre, kept on the device: the list works offline all day.
+  try {
+    const d = await api('GET', '/api/v2/vaccinator/centers/{center_id}/appointments', { token: staff.token, params: { center_id: String(centre()) }, query: {} });
+    for (const p of d.beneficiaries as Person[]) await putPerson({ ...p, day: today() });
+  } catch (e) {
+    if (e instanceof ApiError && e.offline) reachable = false; // offline: the list already on the device stands
+    else if (e instanceof ApiError && e.status !== 401) announce(errorText(e), 'error');
   }
 }
 

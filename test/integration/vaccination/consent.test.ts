@@ -4,6 +4,7 @@
  */
 import { citizenToken, createSession } from '../../support/fixtures';
 import { sha256, startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
+import { centreBody, day, sessionBody } from '../../support/staff';
 import { createCenter, person, scanMain, staffToken } from './support';
 
 let stack: TestStack;
@@ -119,5 +120,51 @@ describe('findByMobile answers only for people booked at the caller’s centres,
     expect(trail.some((e) => e.action === 'consentOtpSent' && e.centerId === elsewhereCentre)).toBe(true);
     expect(JSON.stringify(trail)).not.toContain(mobile);
     expect((await audit(staffIdOf(here))).filter((e) => e.action === 'findByMobile')).toHaveLength(1);
+  });
+});
+
+describe("the day list: everyone booked at the centre that day, for the centre's own staff", () => {
+  it('lists the booked members (not their unbooked family, not other days), refuses staff of other centres, and is audited', async () => {
+    const ops = await staffToken('ops');
+    const c = await stack.call('POST', '/api/v2/admin/centers', { token: ops, body: centreBody({ name: 'Day List Centre' }) });
+    expect(c.status).toBe(201);
+    const centre = c.body.center_id as number;
+    const sessionOn = async (n: number) => {
+      const s = await stack.call('POST', `/api/v2/admin/centers/${centre}/sessions`, { token: ops, body: sessionBody({ date: day(n) }) });
+      expect(s.status).toBe(201);
+      return s.body as { session_id: string; slots: string[] };
+    };
+    const today = await sessionOn(0);
+    const tomorrow = await sessionOn(1);
+    const mobile = uniqueMobile();
+    const citizen = await stack.signIn(mobile); // a real OTP sign-in: the account profile holds the mobile's last 4
+    const register = async (name: string, year: string) =>
+      (await stack.call('POST', '/api/v2/registration/beneficiary/new', { token: citizen, body: { ...person(), name, birth_year: year } })).body.beneficiary_reference_id as string;
+    const [booked, unbooked, later] = [await register('Asha Devi', '1970'), await register('Sita Devi', '1987'), await register('Mohan Lal', '1965')];
+    const book = (session: { session_id: string; slots: string[] }, ben: string) =>
+      stack.call('POST', '/api/v2/appointment/schedule', { token: citizen, body: { dose: 1, session_id: session.session_id, slot: session.slots[1], beneficiaries: [ben] } });
+    expect((await book(today, booked)).status).toBe(200);
+    expect((await book(tomorrow, later)).status).toBe(200);
+
+    const here = await staffToken('vaccinator', { centers: [centre] });
+    const list = (token: string, date?: string) => stack.call('GET', `/api/v2/vaccinator/centers/${centre}/appointments${date ? `?date=${date}` : ''}`, { token });
+    const r = await list(here);
+    expect(r.status).toBe(200);
+    expect(r.body.date).toBe(day(0));
+    expect(r.body.beneficiaries.map((b: any) => b.beneficiary_reference_id)).toEqual([booked]);
+    // The same shape as findBy*: what the vaccinator app keeps for the day (masked mobile and ID, the appointment).
+    const person0 = r.body.beneficiaries[0];
+    expect(person0.mobile_number).toBe(`XXXXXX${mobile.slice(-4)}`);
+    expect(person0.photo_id_number).toMatch(/^X+\d{4}$/);
+    expect(person0.appointments).toEqual([expect.objectContaining({ center_id: centre, slot: today.slots[1], dose: 1 })]);
+    expect((await list(here, day(1))).body.beneficiaries.map((b: any) => b.beneficiary_reference_id)).toEqual([later]);
+    expect(JSON.stringify((await list(here)).body)).not.toContain(unbooked);
+
+    const elsewhere = await staffToken('vaccinator', { centers: [await createCenter()] });
+    expect((await list(elsewhere)).status).toBe(403);
+    expect((await list(here, '31-02-2026')).status).toBe(400);
+    const trail = (await audit(staffIdOf(here))).filter((e) => e.action === 'dayList' && e.centerId === centre);
+    // Three lists answered (today twice, tomorrow once), one person each; the bad date never reached the list.
+    expect(trail.map((e) => e.returned)).toEqual([1, 1, 1]);
   });
 });
