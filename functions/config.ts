@@ -25,7 +25,7 @@ export const config = {
   /** 409 BENREG0002 answers per account (or staff member) and per source IP per UTC day before 429 (photo-ID oracle guard). */
   photoConflicts: () => ({ perAccount: num('PHOTO_ID_CONFLICTS_PER_ACCOUNT', 5), perIp: num('PHOTO_ID_CONFLICTS_PER_IP', 20) }),
   /**
-   * A shared cache (API Gateway's) sits in front of the public cached routes (set by lib/api.ts).
+   * A shared cache (CloudFront, lib/web.ts) sits in front of the public cached routes (set by lib/api.ts).
    * It keys on neither If-None-Match nor status, so a 304 stored there would be served to
    * everyone: behind it, functions answer those routes with full 200s only.
    */

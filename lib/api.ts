@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type CfnResource, Duration, Lazy, NestedStack, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { type CfnResource, Lazy, NestedStack, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -174,11 +174,12 @@ export class Api extends Construct {
           metricsEnabled: true,
           throttlingRateLimit: t.rate,
           throttlingBurstLimit: t.burst,
-          ...(cacheTtl(r) ? { cachingEnabled: true, cacheTtl: Duration.seconds(cacheTtl(r)!), cacheDataEncrypted: true } : {}),
+          // Public reads are cached at the edge (lib/web.ts), not here: API Gateway's cache stores
+          // whatever the function answers (a transient 429 or 5xx too) and keys on raw headers.
+          cachingEnabled: false,
         };
       }
     }
-    const anyCached = all.some((r) => cacheTtl(r));
     // Methods without a setting of their own (the preflight/405 mocks) share the `default` share.
     const fallback = [...this.throttles.values()].find((t) => t.key === 'default') ?? { rate: 10, burst: 20 };
 
@@ -208,9 +209,7 @@ export class Api extends Construct {
       dataTraceEnabled: false,
       throttlingRateLimit: fallback.rate,
       throttlingBurstLimit: fallback.burst,
-      cacheClusterEnabled: anyCached,
-      cacheClusterSize: anyCached ? '0.5' : undefined,
-      cacheDataEncrypted: anyCached ? true : undefined,
+      cacheClusterEnabled: false,
       accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
       accessLogFormat: apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
       methodOptions,
@@ -374,14 +373,12 @@ export class RouteFamily extends NestedStack {
     const realMethods = new Map<apigw.IResource, string[]>();
     for (const r of props.routes) {
       const resource = below(r.path);
-      const { requestParameters, cacheKeyParameters } = parameters(r);
+      const { requestParameters } = parameters(r);
       const integration = new apigw.LambdaIntegration(props.functions.get(r.group as FunctionGroup)!.fn, {
         proxy: true,
         // One resource-policy statement per function for the whole API, not one per method: the
         // Lambda resource policy is capped at 20 KB and the route table keeps growing.
         scopePermissionToMethod: false,
-        cacheKeyParameters: cacheTtl(r) ? cacheKeyParameters : undefined,
-        cacheNamespace: cacheTtl(r) ? r.id : undefined,
       });
       this.methods.push(
         resource.addMethod(r.method, integration, {
@@ -417,7 +414,7 @@ const familyId = (root: string) =>
 
 const MESSAGE = '$context.error.messageString';
 
-/** Cache TTL for a route: min(60, cacheSeconds), only for public GETs. */
+/** Edge cache TTL for a route (CloudFront, lib/web.ts): min(60, cacheSeconds), only for public GETs. */
 export function cacheTtl(r: RouteDef): number | undefined {
   if (!r.cacheSeconds || r.method !== 'GET' || r.auth !== 'none') return undefined;
   return Math.min(MAX_CACHE_TTL_SECONDS, r.cacheSeconds);
@@ -429,7 +426,7 @@ function assertRoute(r: RouteDef): void {
   if (r.cacheSeconds && r.auth !== 'none') throw new Error(`route ${r.id}: cacheSeconds on an authenticated route would share one caller's answer`);
 }
 
-/** Declared request parameters; for cached routes they are the cache key (path, declared query, Accept-Language). */
+/** Declared request parameters; for cached routes they are also the edge cache key (path, declared query, normalised Accept-Language: lib/web.ts). */
 export function parameters(r: RouteDef): { requestParameters: Record<string, boolean>; cacheKeyParameters: string[] } {
   const path = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => `method.request.path.${m[1]}`);
   const query = (r.query ?? []).map((q) => `method.request.querystring.${q}`);

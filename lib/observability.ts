@@ -31,7 +31,6 @@ export const ALARMS = {
   /** API answers 429 (gateway throttles + functions shedding load) as a percentage of requests, 5 minutes, at least 100 requests. */
   api429Percent: 5,
   /** Cache misses as a percentage of cache lookups, 15 minutes, at least 1000 lookups (the public availability cache stopped working). */
-  cacheMissPercent: 50,
   /** Age of the oldest stream record the consumer is working on, ms (statistics and certificates behind). */
   streamIteratorAgeMs: 60_000,
   /** KMS Sign calls as a fraction of the account's Sign quota, per minute (throttling next). */
@@ -125,17 +124,10 @@ export class Observability extends Construct {
       });
       alarm('Api429Rate', rate429, ALARMS.api429Percent, `More than ${ALARMS.api429Percent}% of API requests answered 429 over 5 minutes (throttle budget or DynamoDB capacity too small for the load).`);
     }
-    // Cache: misses as a share of lookups (only cached routes count); a cold or evicted cache sends every bot to the functions.
-    const fifteen = Duration.minutes(15);
-    const cacheMetric = (metricName: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: { ApiName: props.api.restApiName, Stage: stage.stageName }, period: fifteen, statistic: 'Sum' });
-    const missRate = new cloudwatch.MathExpression({
-      expression: 'IF((hits + misses) >= 1000, 100 * misses / (hits + misses), 0)',
-      usingMetrics: { hits: cacheMetric('CacheHitCount'), misses: cacheMetric('CacheMissCount') },
-      period: fifteen,
-      label: 'cache miss %',
-    });
-    alarm('ApiCacheMissRate', missRate, ALARMS.cacheMissPercent, `More than ${ALARMS.cacheMissPercent}% of cache lookups missed over 15 minutes (cache hit ratio below ${100 - ALARMS.cacheMissPercent}%).`);
+    // The public read cache is CloudFront's (lib/web.ts); its metrics live in us-east-1, where an
+    // alarm of this Region's stack cannot read them. Cache misses show here as the availability
+    // function's invocations and throttles (the function alarms above), and on CloudFront's own
+    // console (docs/operations.md).
 
     // --- Queues and streams ---
     for (const [name, queue] of props.deadLetterQueues ?? []) {

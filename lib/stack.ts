@@ -129,7 +129,9 @@ export class OpenCowinStack extends Stack {
     // The web apps: S3 + CloudFront in front of the same API (lib/web.ts).
     const web = new Web(this, 'Web', { api: this.api.api, retain });
     new CfnOutput(this, 'WebUrl', { value: web.url, description: 'Citizen portal; /vaccinator/ and /verify/ beside it, /api/* to the API' });
-    new CfnOutput(this, 'ApiUrl', { value: `${this.api.api.url}api/`, description: 'Base URL: append v2/... (CoWIN clients change only this)' });
+    // The public door is CloudFront (like CoWIN's cdn-api.co-vin.in): it caches the public reads.
+    new CfnOutput(this, 'ApiUrl', { value: `${web.url}api/`, description: 'Base URL: append v2/... (CoWIN clients change only this); public reads cached at the edge' });
+    new CfnOutput(this, 'ApiGatewayUrl', { value: `${this.api.api.url}api/`, description: 'The API stage itself: same routes, no cache (operations and tests)' });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
     for (const def of tableList) new CfnOutput(this, `Table${def.id[0].toUpperCase()}${def.id.slice(1)}Name`, { value: this.data.tables.get(def.id)!.tableName, description: def.envVar });
     new CfnOutput(this, 'QrSigningKeyAlias', { value: this.keys.qrAlias });

@@ -7,7 +7,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { WEB_SECURITY_HEADERS } from '../functions/http/web-headers';
+import { HINDI_ACCEPT_LANGUAGE, WEB_SECURITY_HEADERS } from '../functions/http/web-headers';
+import { routes, type RouteDef } from '../functions/routes';
+import { cacheTtl } from './api';
 import { acknowledge } from './nag';
 
 export interface WebProps {
@@ -19,6 +21,35 @@ export interface WebProps {
 }
 
 const ROOT = join(__dirname, '..');
+
+/** The CloudFront path pattern of a route path (`{param}` → `*`). */
+const patternOf = (path: string) => path.replace(/\{\w+\}/g, '*');
+
+/** Path patterns of the cached public API routes (their `cacheSeconds`, functions/routes.ts), most specific first. */
+export function cachedApiPatterns(all: readonly RouteDef[] = routes): string[] {
+  return [...new Set(all.filter((r) => cacheTtl(r)).flatMap((r) => [r.path, ...(r.alsoAt ?? [])].map(patternOf)))];
+}
+
+/** Query string names the cached routes read: the only ones in their cache key. */
+export function cachedQueryNames(all: readonly RouteDef[] = routes): string[] {
+  return [...new Set(all.filter((r) => cacheTtl(r)).flatMap((r) => r.query ?? []))].sort();
+}
+
+/**
+ * Viewer-request function of the cached API routes: `Accept-Language` becomes exactly `hi` or
+ * `en` (functions/http/web-headers.ts HINDI_ACCEPT_LANGUAGE, the functions' own rule) before it
+ * enters the cache key; conditional headers are dropped so the origin only ever answers full 200s
+ * (CloudFront answers viewers' If-None-Match from its own copy).
+ */
+export const API_EDGE_FUNCTION = `var HINDI = ${HINDI_ACCEPT_LANGUAGE.toString()};
+function handler(event) {
+  var r = event.request;
+  var h = r.headers['accept-language'];
+  r.headers['accept-language'] = { value: h && HINDI.test(h.value) ? 'hi' : 'en' };
+  delete r.headers['if-none-match'];
+  delete r.headers['if-modified-since'];
+  return r;
+}`;
 
 /**
  * The three web apps (citizen portal `/`, vaccinator `/vaccinator/`, verifier `/verify/`) from a
@@ -93,6 +124,37 @@ export class Web extends Construct {
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
     };
+    // Public reads (availability, reference data, statistics, trust) are cached here, at the edge:
+    // keyed on the path, the route's declared query strings and the normalised language; stored
+    // only as long as the origin's Cache-Control says (set on 200s only: functions/http/dispatch.ts),
+    // so a 4xx/5xx answer is never served to others (error caching TTL 0 below; 429 is never cached).
+    const publicPolicy = new cloudfront.CachePolicy(this, 'PublicApiCache', {
+      comment: 'Cached public API routes: path + declared query + Accept-Language (hi|en)',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(3600),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList(...cachedQueryNames()),
+      headerBehavior: cloudfront.CacheHeaderBehavior.allowList('Accept-Language'),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const apiLanguage = new cloudfront.Function(this, 'ApiLanguage', {
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'Cached API routes: Accept-Language to hi|en, no conditional headers to the origin',
+      code: cloudfront.FunctionCode.fromInline(API_EDGE_FUNCTION),
+    });
+    const cachedBehavior: cloudfront.BehaviorOptions = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+      cachePolicy: publicPolicy,
+      // Nothing but the cache key reaches the origin (no cookies, no other headers).
+      originRequestPolicy: undefined,
+      compress: true,
+      functionAssociations: [{ function: apiLanguage, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+    };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Open CoWIN web apps and API',
       defaultRootObject: 'index.html',
@@ -109,7 +171,9 @@ export class Web extends Construct {
         compress: true,
         functionAssociations: [{ function: indexRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: { '/api/*': apiBehavior, '/.well-known/*': apiBehavior },
+      // In order of precedence: the cached public routes before the catch-all /api/*.
+      additionalBehaviors: { ...Object.fromEntries(cachedApiPatterns().map((p) => [p, cachedBehavior])), '/api/*': apiBehavior, '/.well-known/*': apiBehavior },
+      errorResponses: [500, 502, 503, 504].map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
     });
     Annotations.of(this).acknowledgeWarning(
       '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',

@@ -7,3 +7,12 @@ export const WEB_SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
   'permissions-policy': 'camera=(self), geolocation=(self), microphone=()',
 };
+
+/**
+ * The API serves two languages: Hindi (`*_l` names) when `Accept-Language` names `hi` (hi_IN,
+ * hi-IN, hi) anywhere, English otherwise. The functions decide with this rule
+ * (functions/metadata/reference.ts wantsHindi) and CloudFront's viewer-request function on cached
+ * API routes (lib/web.ts) rewrites the header to exactly `hi` or `en` with the same rule before it
+ * enters the cache key: two cache entries per URL, whatever clients send.
+ */
+export const HINDI_ACCEPT_LANGUAGE = /(^|[,\s])hi([_-][A-Za-z]{2})?(\s*;|\s*,|$)/i;

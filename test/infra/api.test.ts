@@ -1,7 +1,7 @@
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { API_MAX_TIMEOUT_SECONDS, cacheTtl, familyOf, parameters } from '../../lib/api';
+import { API_MAX_TIMEOUT_SECONDS, cacheTtl, familyOf } from '../../lib/api';
 import { DEFAULTS, throttlePlan } from '../../lib/config';
 import { LAMBDA_RUNTIME } from '../../lib/function';
 import { exemptPathRegex } from '../../lib/waf';
@@ -90,7 +90,7 @@ describe('REST API from the route table', () => {
     }
   });
 
-  it('throttles every route from the account budget, the shares summing to at most it, and caches public GETs ≤ 60 s keyed on path, query and Accept-Language', () => {
+  it('throttles every route from the account budget, the shares summing to at most it, and leaves caching to the edge (no stage cache)', () => {
     const stage = stageProps();
     const settings = stage.MethodSettings as Array<Record<string, any>>;
     const plan = throttlePlan({});
@@ -105,29 +105,17 @@ describe('REST API from the route table', () => {
         rps += s!.ThrottlingRateLimit;
         burst += s!.ThrottlingBurstLimit;
       }
-      const ttl = cacheTtl(r);
-      if (ttl) {
-        expect(ttl).toBeLessThanOrEqual(60);
-        expect(setting(r)).toMatchObject({ CachingEnabled: true, CacheTtlInSeconds: ttl });
-      } else {
-        expect(setting(r)?.CachingEnabled ?? false).toBe(false);
-      }
+      // No API Gateway cache: it would store a transient 429/5xx like a 200 and key on raw
+      // headers. Public reads are cached by CloudFront (test/infra/web.test.ts).
+      expect(cacheTtl(r) ?? 0).toBeLessThanOrEqual(60);
+      expect(setting(r)?.CachingEnabled ?? false).toBe(false);
     }
     // The routes' throttles add up to no more than the account has (shared with every API there).
     expect(rps).toBeLessThanOrEqual(DEFAULTS.accountRps);
     expect(burst).toBeLessThanOrEqual(DEFAULTS.accountBurst);
     expect(stage).toMatchObject({ TracingEnabled: true });
-    if (all.some((r) => cacheTtl(r))) expect(stage.CacheClusterEnabled).toBe(true);
-
-    const ms = methods();
-    for (const r of all.filter((x) => cacheTtl(x))) {
-      const m = ms.find((x) => x.method === r.method && x.path === r.path)!;
-      const keys = m.props.Integration.CacheKeyParameters as string[];
-      expect(keys).toEqual(parameters(r).cacheKeyParameters);
-      expect(keys).toContain('method.request.header.Accept-Language');
-      for (const p of r.path.match(/\{(\w+)\}/g) ?? []) expect(keys).toContain(`method.request.path.${p.slice(1, -1)}`);
-      for (const q of r.query ?? []) expect(keys).toContain(`method.request.querystring.${q}`);
-    }
+    expect(stage.CacheClusterEnabled ?? false).toBe(false);
+    for (const m of methods()) expect(m.props.Integration.CacheKeyParameters).toBeUndefined();
   });
 
   it('fails synth when the throttle shares add up to more than the account budget, or name nothing', () => {

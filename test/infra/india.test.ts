@@ -108,7 +108,7 @@ describe('alarms an on-call needs on the first surge', () => {
     const { template } = buildStack({ stage: 'dev' }, { bundle: false });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const names = alarms.map((a) => (a.Properties as { AlarmName: string }).AlarmName);
-    for (const n of ['Api429Rate', 'ApiCacheMissRate', 'StreamIteratorAgeStreams', 'KmsSignNearQuota', 'SmsDeliveryFailures', 'SmsSpend']) expect(names).toContain(`open-cowin-dev-${n}`);
+    for (const n of ['Api429Rate', 'StreamIteratorAgeStreams', 'KmsSignNearQuota', 'SmsDeliveryFailures', 'SmsSpend']) expect(names).toContain(`open-cowin-dev-${n}`);
     // Every SQS queue that is some queue's or event source's DLQ has a depth alarm naming it.
     const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, any> }>;
     const dlqIds = new Set<string>();

@@ -61,3 +61,62 @@ test('the built apps are uploaded by cdk deploy and the cache invalidated', () =
   template.hasResourceProperties('Custom::CDKBucketDeployment', { DistributionPaths: ['/*'], Prune: true });
   template.hasOutput('WebUrl', {});
 });
+
+describe('the edge cache of the public API routes (issue 10 item 5)', () => {
+  const { routes } = jest.requireActual('../../functions/routes');
+  const { cacheTtl } = jest.requireActual('../../lib/api');
+  const { API_EDGE_FUNCTION, cachedApiPatterns, cachedQueryNames } = jest.requireActual('../../lib/web');
+  const { wantsHindi } = jest.requireActual('../../functions/metadata/reference');
+  const dist = () => Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+  const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  const concrete = (path: string) => path.replace(/\{\w+\}/g, 'x1');
+
+  it('caches every cached route at CloudFront, before the catch-all /api/*, and no other route', () => {
+    const order = dist().CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern);
+    const patterns: string[] = cachedApiPatterns();
+    expect(patterns.length).toBeGreaterThan(10);
+    for (const r of routes.filter((x: any) => cacheTtl(x))) for (const p of [r.path, ...(r.alsoAt ?? [])]) expect(patterns.some((g) => glob(g).test(concrete(p)))).toBe(true);
+    for (const g of patterns) {
+      expect(order.indexOf(g)).toBeGreaterThanOrEqual(0);
+      if (g.startsWith('/api/')) expect(order.indexOf(g)).toBeLessThan(order.indexOf('/api/*'));
+    }
+    // A route that must not be cached (any method, any auth) is never under a cached pattern.
+    for (const r of routes.filter((x: any) => !cacheTtl(x))) for (const p of [r.path, ...(r.alsoAt ?? [])]) expect({ route: r.id, cached: patterns.some((g) => glob(g).test(concrete(p))) }).toEqual({ route: r.id, cached: false });
+    const policies = template.findResources('AWS::CloudFront::CachePolicy');
+    const [policyId, policy] = Object.entries(policies).find(([, p]) => p.Properties.CachePolicyConfig.Comment.startsWith('Cached public API'))!;
+    for (const g of patterns) {
+      const b = dist().CacheBehaviors.find((x: { PathPattern: string }) => x.PathPattern === g);
+      expect(b.CachePolicyId).toEqual({ Ref: policyId });
+      expect(b.AllowedMethods.sort()).toEqual(['GET', 'HEAD', 'OPTIONS']);
+      expect(b.OriginRequestPolicyId).toBeUndefined();
+      expect(b.FunctionAssociations[0].EventType).toBe('viewer-request');
+    }
+    const cfg = policy.Properties.CachePolicyConfig;
+    // Stored only as long as the origin's Cache-Control allows (200s only); nothing by default.
+    expect(cfg).toMatchObject({ MinTTL: 0, DefaultTTL: 0, MaxTTL: 3600 });
+    const key = cfg.ParametersInCacheKeyAndForwardedToOrigin;
+    expect(key.QueryStringsConfig).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: cachedQueryNames() });
+    expect(key.QueryStringsConfig.QueryStrings.length).toBeLessThanOrEqual(10); // CloudFront's cap per cache policy
+    expect(key.HeadersConfig).toEqual({ HeaderBehavior: 'whitelist', Headers: ['Accept-Language'] });
+    expect(key.CookiesConfig).toEqual({ CookieBehavior: 'none' });
+  });
+
+  it('never keeps a server error: 500/502/503/504 are cached for 0 s (CloudFront never caches 429)', () => {
+    expect(dist().CustomErrorResponses).toEqual([500, 502, 503, 504].map((c) => ({ ErrorCode: c, ErrorCachingMinTTL: 0 })));
+  });
+
+  it('normalises Accept-Language to hi|en with the functions’ own rule, and drops conditional headers', () => {
+    const fc = jest.requireActual('fast-check');
+    const vm = jest.requireActual('node:vm');
+    const ctx: { handler?: (e: unknown) => any } = {};
+    vm.runInNewContext(`${API_EDGE_FUNCTION}; this.handler = handler;`, ctx);
+    const run = (value?: string) => ctx.handler!({ request: { headers: { ...(value === undefined ? {} : { 'accept-language': { value } }), 'if-none-match': { value: '"abc"' }, 'if-modified-since': { value: 'x' } } } }).headers;
+    for (const [given, want] of [['hi_IN', 'hi'], ['hi-IN,en;q=0.8', 'hi'], ['en-US,hi;q=0.5', 'hi'], ['en-GB', 'en'], ['', 'en'], [undefined, 'en'], ['ta-IN', 'en'], ['chi', 'en']] as const) {
+      expect(run(given)['accept-language'].value).toBe(want);
+    }
+    expect(run('hi')['if-none-match']).toBeUndefined();
+    expect(run('hi')['if-modified-since']).toBeUndefined();
+    const header = fc.oneof(fc.string(), fc.array(fc.constantFrom('hi', 'hi_IN', 'hi-in', 'en', 'en-US', 'ta', 'chi', 'hin', ';q=0.5', ',', ' '), { maxLength: 6 }).map((a: string[]) => a.join('')));
+    fc.assert(fc.property(header, (h: string) => wantsHindi(run(h)['accept-language'].value) === wantsHindi(h)));
+  });
+});

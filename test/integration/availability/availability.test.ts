@@ -103,6 +103,10 @@ describe('availability', () => {
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^"[\w-]+"$/);
     expect(first.headers.get('cache-control')).toBe('public, max-age=60');
+    // A refused request on a cached route is the caller's alone: no shared cache may keep it.
+    const bad = await get(`/sessions/public/findByPin?pincode=12&date=${day(1)}`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('cache-control')).toBe('no-store');
     const again = await get(path, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
     expect(again.bytes.length).toBe(0);

@@ -1,7 +1,7 @@
 /**
- * Behind API Gateway's cache (SHARED_CACHE=true, set by lib/api.ts on groups with cached routes)
- * the public availability routes must answer only full 200s: the cache keys on neither
- * If-None-Match nor the status, so one client's 304 would be served to everyone for 60 s.
+ * Behind a shared cache (CloudFront in AWS; SHARED_CACHE=true, set by lib/api.ts on groups with cached routes)
+ * the public availability routes must answer only full 200s: a 304 stored by a shared cache
+ * would be served to everyone for 60 s (CloudFront also drops conditional headers on those routes).
  */
 import { overrideDeps } from '../../../functions/deps';
 import { streamPoller } from '../../../functions/local/stack';
