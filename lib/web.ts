@@ -38,14 +38,29 @@ export function cachedQueryNames(all: readonly RouteDef[] = routes): string[] {
 /**
  * Viewer-request function of the cached API routes: `Accept-Language` becomes exactly `hi` or
  * `en` (functions/http/web-headers.ts HINDI_ACCEPT_LANGUAGE, the functions' own rule) before it
- * enters the cache key; conditional headers are dropped so the origin only ever answers full 200s
- * (CloudFront answers viewers' If-None-Match from its own copy).
+ * enters the cache key; every spelling of a date production accepted (`D-M-YY`, `DD/MM/YYYY`,
+ * `D/M/YY`, …; functions/shared/dates.ts cowinDateToIso) becomes `DD-MM-YYYY`, so a bot varying the
+ * spelling to dodge the cache gets the cached answer (test/infra/web.test.ts checks both rules
+ * against the functions' own over random input); conditional headers are dropped so the origin
+ * only ever answers full 200s (CloudFront answers viewers' If-None-Match from its own copy).
  */
 export const API_EDGE_FUNCTION = `var HINDI = ${HINDI_ACCEPT_LANGUAGE.toString()};
+var DATE_QUERIES = ['date', 'from', 'to'];
+function pad(n) { return n.length === 1 ? '0' + n : n; }
+function normDate(v) {
+  var s;
+  try { s = decodeURIComponent(v).trim(); } catch (e) { return v; }
+  // ISO stays ISO: CoWIN's own routes refuse it (functions/sessions/session.ts), the others accept it as is.
+  var m = /^(\\d{1,2})([-\\/])(\\d{1,2})\\2(\\d{2}|\\d{4})$/.exec(s);
+  if (!m) return v;
+  return pad(m[1]) + '-' + pad(m[3]) + '-' + (m[4].length === 2 ? '20' + m[4] : m[4]);
+}
 function handler(event) {
   var r = event.request;
   var h = r.headers['accept-language'];
   r.headers['accept-language'] = { value: h && HINDI.test(h.value) ? 'hi' : 'en' };
+  var q = r.querystring || {};
+  for (var i = 0; i < DATE_QUERIES.length; i++) { var d = q[DATE_QUERIES[i]]; if (d && d.value) d.value = normDate(d.value); }
   delete r.headers['if-none-match'];
   delete r.headers['if-modified-since'];
   return r;

@@ -119,4 +119,25 @@ describe('the edge cache of the public API routes (issue 10 item 5)', () => {
     const header = fc.oneof(fc.string(), fc.array(fc.constantFrom('hi', 'hi_IN', 'hi-in', 'en', 'en-US', 'ta', 'chi', 'hin', ';q=0.5', ',', ' '), { maxLength: 6 }).map((a: string[]) => a.join('')));
     fc.assert(fc.property(header, (h: string) => wantsHindi(run(h)['accept-language'].value) === wantsHindi(h)));
   });
+
+  it('writes every date spelling production accepted as DD-MM-YYYY before the cache key, meaning what the functions read', () => {
+    const fc = jest.requireActual('fast-check');
+    const vm = jest.requireActual('node:vm');
+    const { cowinDateToIso } = jest.requireActual('../../functions/shared/dates');
+    const ctx: { handler?: (e: unknown) => any } = {};
+    vm.runInNewContext(`${API_EDGE_FUNCTION}; this.handler = handler;`, ctx);
+    const edge = (query: Record<string, string>) =>
+      ctx.handler!({ request: { headers: {}, querystring: Object.fromEntries(Object.entries(query).map(([k, value]) => [k, { value }])) } }).querystring;
+    expect(edge({ date: '2-12-26', pincode: '110001' })).toEqual({ date: { value: '02-12-2026' }, pincode: { value: '110001' } });
+    expect(edge({ date: '02%2F12%2F2026' }).date.value).toBe('02-12-2026');
+    expect(edge({ from: '1/6/21', to: '30/06/2021' })).toEqual({ from: { value: '01-06-2021' }, to: { value: '30-06-2021' } });
+    expect(edge({ date: '2026-12-02' }).date.value).toBe('2026-12-02'); // ISO stays: CoWIN's routes refuse it
+    expect(edge({ date: '%E0%A4' }).date.value).toBe('%E0%A4'); // not decodable: left as is
+    // Over random spellings and strings, the edge never changes what a date means to the functions.
+    const n = (k: number) => fc.integer({ min: 0, max: k });
+    const spelled = fc.tuple(n(40), n(14), fc.integer({ min: 0, max: 2100 }), fc.constantFrom('-', '/'), fc.boolean(), fc.boolean()).map(([d, m, y, sep, padD, shortY]: [number, number, number, string, boolean, boolean]) =>
+      [padD ? String(d).padStart(2, '0') : String(d), String(m), shortY ? String(y % 100).padStart(2, '0') : String(y)].join(sep),
+    );
+    fc.assert(fc.property(fc.oneof(spelled, fc.string()), (s: string) => cowinDateToIso(decodeURIComponent(edge({ date: encodeURIComponent(s) }).date.value)) === cowinDateToIso(s)));
+  });
 });
