@@ -56,7 +56,7 @@ export const functionGroups = {
   vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout); texts consent OTPs', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true, tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2', 'gsi3'] } } },
   statistics: { purpose: 'public vaccination statistics, answered from the stats table only (read-only, cached)', memoryMb: 256, dataAccess: 'read', tables: { stats: { actions: ['read'] } } },
   certificates: {
-    purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the Devanagari font as node modules), passport link, corrections, public verify/trust/revocations',
+    purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the Devanagari font as node modules), passport link, corrections, public verify/trust/revocations; raised issues (evidence uploads, district decisions applied as corrections and reissues)',
     memoryMb: 1536,
     timeoutSeconds: 25,
     nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari', '@fontsource/noto-sans'],
@@ -193,6 +193,15 @@ export const routes = [
   { id: 'certificateRevocations', method: 'GET', path: '/api/v2/certificates/revocations', group: 'certificates', auth: 'none', cacheSeconds: 60 },
   { id: 'certificateTrust', method: 'GET', path: '/api/v2/certificates/trust', group: 'certificates', auth: 'none', cacheSeconds: 60 },
   { id: 'certificateJwks', method: 'GET', path: '/api/.well-known/jwks.json', group: 'certificates', auth: 'none', cacheSeconds: 60, alsoAt: ['/.well-known/jwks.json'] },
+
+  // --- Raise an issue (issue #14 item 6; docs/inclusion.md "Raise an issue"; functions/requests): the certificates group applies accepted requests ---
+  { id: 'requestFile', method: 'POST', path: '/api/v2/registration/requests', group: 'certificates', auth: 'citizen' },
+  { id: 'requestsMine', method: 'GET', path: '/api/v2/registration/requests', group: 'certificates', auth: 'citizen' },
+  { id: 'requestEvidenceForm', method: 'POST', path: '/api/v2/registration/requests/{request_id}/evidence', group: 'certificates', auth: 'citizen' },
+  { id: 'requestEvidenceUploaded', method: 'POST', path: '/api/v2/registration/requests/{request_id}/evidence/{evidence_id}/uploaded', group: 'certificates', auth: 'citizen' },
+  { id: 'requestQueue', method: 'GET', path: '/api/v2/admin/requests', group: 'certificates', auth: 'staff', query: ['district_id'] },
+  { id: 'requestDetail', method: 'GET', path: '/api/v2/admin/requests/{request_id}', group: 'certificates', auth: 'staff' },
+  { id: 'requestDecide', method: 'POST', path: '/api/v2/admin/requests/{request_id}/decide', group: 'certificates', auth: 'staff' },
 
   // --- Partners (issue #12; README "For partners"): x-api-key bound to the tier's usage plan ---
   { id: 'partnerStatusRequest', method: 'POST', path: '/api/v2/partners/status/request', group: 'partners', auth: 'partner', apiKey: true },
