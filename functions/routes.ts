@@ -56,7 +56,7 @@ export const functionGroups = {
   vaccination: { purpose: 'vaccinator and audit routes: dose events in one transaction each, offline batches of up to 500 events (long timeout); texts consent OTPs', memoryMb: 1024, timeoutSeconds: 25, sendsSms: true, tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2', 'gsi3'] } } },
   statistics: { purpose: 'public vaccination statistics, answered from the stats table only (read-only, cached)', memoryMb: 256, dataAccess: 'read', tables: { stats: { actions: ['read'] } } },
   certificates: {
-    purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the Devanagari font as node modules), passport link, corrections, public verify/trust/revocations; raised issues (evidence uploads, district decisions applied as corrections and reissues)',
+    purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the Devanagari font as node modules), passport link, corrections, public verify/trust/revocations',
     memoryMb: 1536,
     timeoutSeconds: 25,
     nodeModules: ['pdfkit', 'fontkit', '@fontsource/noto-sans-devanagari', '@fontsource/noto-sans'],
