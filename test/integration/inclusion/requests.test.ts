@@ -164,6 +164,20 @@ describe('filing and evidence', () => {
   });
 });
 
+describe('evidence slots', () => {
+  it('five upload forms per request under parallel asks; none once the request is decided', async () => {
+    const c = await vaccinated();
+    const filed = await file(c, 'passport_details', { passport_number: 'T4829301' });
+    const id = filed.body.request_id as string;
+    const forms = await Promise.all(Array.from({ length: 8 }, () => stack.call('POST', evidencePath(id), { token: c.token, body: { content_type: 'image/jpeg' } })));
+    expect(forms.filter((f) => f.status === 200)).toHaveLength(5);
+    for (const f of forms.filter((x) => x.status !== 200)) expect(f).toMatchObject({ status: 409, body: cowinError('REQRES0008') });
+    await stack.call('POST', decidePath(id), { token: officer, body: { decision: 'reject', reason: 'passport copy unreadable' } });
+    const late = await stack.call('POST', evidencePath(id), { token: c.token, body: { content_type: 'image/jpeg' } });
+    expect(late).toMatchObject({ status: 409, body: cowinError('REQRES0009') });
+  });
+});
+
 describe('limits per kind', () => {
   it('10 parallel filings of a once-only kind: exactly one is accepted, the rest 409 in CoWIN shape', async () => {
     const c = await vaccinated();
@@ -297,6 +311,14 @@ describe('accepted requests are applied through the existing paths, every step a
     const d2 = await stack.call('POST', decidePath(f2.body.request_id), { token: officer, body: { decision: 'accept', reason: 'confirmed' } });
     expect(d2.status).toBe(200);
     expect(d2.body).toMatchObject({ status: 'apply_failed', apply_error: { errorCode: 'REQRES0010' } });
+    // A failed application may be accepted again (a retry); it cannot be turned into a rejection.
+    expect((await stack.call('POST', decidePath(f2.body.request_id), { token: officer, body: { decision: 'reject', reason: 'x' } })).status).toBe(409);
+    const retry = await stack.call('POST', decidePath(f2.body.request_id), { token: officer, body: { decision: 'accept', reason: 'retry' } });
+    expect(retry.body).toMatchObject({ status: 'apply_failed' });
+    const trail = await stack.call('GET', `/api/v2/admin/requests/${f2.body.request_id}`, { token: officer });
+    expect(trail.body.audit.filter((a: any) => a.action === 'apply_failed')).toHaveLength(2);
+    // The citizen was texted once, at the decision (not again at the retry).
+    expect(stack.sms(v.mobile).filter((t) => t.includes('(remove a member you do not know'))).toHaveLength(1);
   });
 
   it('a kind the platform does not apply (transfer) is decided and left to the district office', async () => {
