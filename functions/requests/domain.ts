@@ -109,8 +109,10 @@ export interface RequestDetails {
   /** dose_date: the dose whose date was wrong and the right date (YYYY-MM-DD). */
   dose?: number;
   givenDate?: string;
-  /** passport_details */
+  /** passport_details: the number as given (never stored: the store keeps `passportEnvelope`, encrypted, and `passportLast4`). */
   passportNumber?: string;
+  passportEnvelope?: string;
+  passportLast4?: string;
   /** transfer_member: the last 4 digits of the target mobile only (the number itself is not stored). */
   targetMobileLast4?: string;
   /** merge_certificates: the other beneficiary record holding the duplicate dose. */

@@ -36,6 +36,9 @@ const ISSUE_LABEL: Record<RequestKind, string> = {
   revoke_status: 'revoke vaccination status',
 };
 
+/** Encryption context of a passport number in a request: an envelope opens only for its own request. */
+const passportRequestContext = (requestId: string) => ({ requestId, field: 'passport' });
+
 export function requestPorts(): RequestPorts {
   const certs = certificatePorts();
   return {
@@ -48,6 +51,7 @@ export function requestPorts(): RequestPorts {
       if (!state) return undefined;
       return { accountId: state.profile.accountId, doses: state.events.map((e) => ({ dose: e.dose, eventId: e.eventId, districtId: e.districtId, givenDate: e.givenDate })) };
     },
+    sealPassport: (requestId, number) => certs.encryptor.encrypt(number, passportRequestContext(requestId)),
     notify: async (accountId, r, decision) => {
       const mobile = await certs.store.accountMobile(accountId);
       if (!mobile) return false;
@@ -63,7 +67,11 @@ export function requestPorts(): RequestPorts {
     apply: {
       holderCorrection: (r) =>
         correctHolder(certs, r.accountId, r.beneficiaryId, { name: r.details.name, birthYear: r.details.birthYear, genderId: r.details.genderId }, `request ${r.requestId}`),
-      passport: (r) => linkPassport(certs, r.accountId, r.beneficiaryId, r.details.passportNumber ?? ''),
+      passport: async (r) => {
+        if (!r.details.passportEnvelope) throw new DomainError(RequestCodes.applyFailed, 'The request carries no passport number', 'conflict');
+        const number = await certs.encryptor.decrypt(r.details.passportEnvelope, passportRequestContext(r.requestId));
+        return linkPassport(certs, r.accountId, r.beneficiaryId, number);
+      },
       regenerateCertificate: (r) => regenerateCertificate(certs, r.accountId, r.beneficiaryId),
       removeMember: async (r) => {
         const outcome = await beneficiaryStore().remove(r.accountId, r.beneficiaryId);

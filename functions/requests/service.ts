@@ -48,6 +48,8 @@ export interface RequestPorts {
   uploads: EvidenceUploads;
   beneficiary(beneficiaryId: string): Promise<BeneficiaryFacts | undefined>;
   apply: Appliers;
+  /** Envelope encryption of a passport number given with a request (bound to the request id), as the certificates context keeps passports. */
+  sealPassport(requestId: string, passportNumber: string): Promise<string>;
   /** Texts the account holder (best effort: a failed SMS never undoes a decision). */
   notify(accountId: string, r: RequestItem, decision: Decision): Promise<boolean>;
   rules: RequestRules;
@@ -74,23 +76,27 @@ export interface FileInput {
 
 export async function fileRequest(p: RequestPorts, accountId: string, input: FileInput) {
   const now = p.now();
-  const details = checkDetails(input.kind, input.details, now);
+  const checked = checkDetails(input.kind, input.details, now);
   const ben = await p.beneficiary(input.beneficiaryId);
   // Another account's beneficiary is answered like a missing one.
   if (!ben || ben.accountId !== accountId) throw new DomainError(RequestCodes.notFound, 'Beneficiary not found', 'not_found');
   if (NEEDS_DOSE.includes(input.kind) && !ben.doses.length) {
     throw new DomainError(RequestCodes.invalid, `A ${input.kind} request needs a recorded vaccination; none is recorded for this beneficiary`, 'invalid');
   }
-  if (input.kind === 'dose_date' && !ben.doses.some((d) => d.dose === details.dose)) {
-    throw new DomainError(RequestCodes.invalid, `Dose ${details.dose} is not recorded for this beneficiary`, 'invalid');
+  if (input.kind === 'dose_date' && !ben.doses.some((d) => d.dose === checked.dose)) {
+    throw new DomainError(RequestCodes.invalid, `Dose ${checked.dose} is not recorded for this beneficiary`, 'invalid');
   }
   // The district whose office holds the records: where the latest dose was given; else the one the citizen names.
   const latest = [...ben.doses].sort((a, b) => b.dose - a.dose)[0];
   const districtId = latest?.districtId ?? input.districtId;
   if (!districtId) throw new DomainError(Codes.missingParameter, 'Input parameter missing: district_id (no vaccination is recorded, so say which district should decide)', 'invalid');
   const filedAt = now.toISOString();
+  const requestId = randomUUID();
+  // A passport number is kept only encrypted (and its last 4 for the officer's view).
+  const { passportNumber, ...kept } = checked;
+  const details: RequestDetails = passportNumber ? { ...kept, passportEnvelope: await p.sealPassport(requestId, passportNumber), passportLast4: passportNumber.slice(-4) } : kept;
   const r: RequestItem = {
-    requestId: randomUUID(),
+    requestId,
     kind: input.kind,
     beneficiaryId: input.beneficiaryId,
     accountId,
@@ -250,7 +256,7 @@ function detailsView(d: RequestDetails) {
     ...(d.genderId !== undefined ? { gender_id: d.genderId } : {}),
     ...(d.dose !== undefined ? { dose: d.dose } : {}),
     ...(d.givenDate !== undefined ? { given_date: d.givenDate } : {}),
-    ...(d.passportNumber !== undefined ? { passport_number: `XXXX${d.passportNumber.slice(-4)}` } : {}),
+    ...(d.passportLast4 !== undefined ? { passport_number: `XXXX${d.passportLast4}` } : {}),
     ...(d.targetMobileLast4 !== undefined ? { target_mobile_last4: d.targetMobileLast4 } : {}),
     ...(d.otherBeneficiaryId !== undefined ? { other_beneficiary_reference_id: d.otherBeneficiaryId } : {}),
     ...(d.note !== undefined ? { note: d.note } : {}),

@@ -5,6 +5,7 @@
  * its SLA clock and decides once; an accepted request is applied through the existing
  * append-only paths and the citizen is texted. Limits per kind hold under concurrent filings.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../../functions/config';
 import { deps } from '../../../functions/deps';
 import { DynamoCertificateStore } from '../../../functions/certificates/store';
@@ -319,6 +320,18 @@ describe('accepted requests are applied through the existing paths, every step a
     expect(trail.body.audit.filter((a: any) => a.action === 'apply_failed')).toHaveLength(2);
     // The citizen was texted once, at the decision (not again at the retry).
     expect(stack.sms(v.mobile).filter((t) => t.includes('(remove a member you do not know'))).toHaveLength(1);
+  });
+
+  it('passport details: kept only encrypted until applied, then linked to the certificate', async () => {
+    const c = await vaccinated();
+    const filed = await file(c, 'passport_details', { passport_number: 'z7654321' });
+    expect(filed.body.details).toEqual({ passport_number: 'XXXX4321' });
+    const raw = await deps().db.send(new GetCommand({ TableName: tableName('main'), Key: { pk: `REQ#${filed.body.request_id}`, sk: 'META' } }));
+    expect(JSON.stringify(raw.Item)).not.toContain('7654321');
+    const decided = await stack.call('POST', decidePath(filed.body.request_id), { token: officer, body: { decision: 'accept', reason: 'passport copy matches' } });
+    expect(decided.body).toMatchObject({ status: 'applied', apply_result: { passport_linked: true, certificate_id: expect.any(String) } });
+    const history = await new DynamoCertificateStore(deps().db, tableName('main')).history(c.ben);
+    expect(history.find((h) => h.status === 'current')?.passportLinked).toBe(true);
   });
 
   it('a kind the platform does not apply (transfer) is decided and left to the district office', async () => {
