@@ -7,7 +7,8 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../../functions/config';
-import { deps } from '../../../functions/deps';
+import { deps, overrideDeps } from '../../../functions/deps';
+import { mintDevStaffToken } from '../../../functions/auth/staff-idp';
 import { DynamoCertificateStore } from '../../../functions/certificates/store';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { createCenter, person, photoIdOf, rememberPhotoId, staffToken } from '../vaccination/support';
@@ -233,6 +234,24 @@ describe('the district officer', () => {
     expect((await stack.call('GET', QUEUE, { token: c.token })).status).toBe(403);
     expect((await stack.call('POST', decidePath(a.body.request_id), { token: officer, body: { decision: 'maybe', reason: 'x' } })).status).toBe(400);
     expect((await stack.call('POST', decidePath(a.body.request_id), { token: officer, body: { decision: 'accept', reason: '' } })).status).toBe(400);
+  });
+
+  it('flags a request overdue once its SLA has passed, and counts the overdue', async () => {
+    const c = await citizen();
+    const district = 143;
+    const filed = await file(c, 'member_unknown', {}, { district_id: district }); // 3 days
+    expect(filed.status).toBe(200);
+    const later = Date.parse(filed.body.due_at) + 3_600_000 + 60_000;
+    const token = await mintDevStaffToken({ role: 'district_admin', districts: [district] }, { nowSeconds: Math.floor(later / 1000) });
+    overrideDeps({ now: () => new Date(later) });
+    try {
+      const q = await stack.call('GET', QUEUE, { token });
+      expect(q.status).toBe(200);
+      expect(q.body.overdue).toBe(1);
+      expect(q.body.requests).toEqual([expect.objectContaining({ request_id: filed.body.request_id, overdue: true, hours_left: -1 })]);
+    } finally {
+      overrideDeps({ now: () => new Date() });
+    }
   });
 
   it('two officers deciding at once: one wins, the other gets 409; the certificate is regenerated once', async () => {
