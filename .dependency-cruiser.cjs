@@ -16,6 +16,7 @@ const CONTEXTS = [
   'certificates',
   'documents',
   'metadata',
+  'requests',
   'seed',
   'sessions',
   'statistics',

@@ -195,6 +195,15 @@ export const routes = [
   { id: 'certificateTrust', method: 'GET', path: '/api/v2/certificates/trust', group: 'certificates', auth: 'none', cacheSeconds: 60 },
   { id: 'certificateJwks', method: 'GET', path: '/api/.well-known/jwks.json', group: 'certificates', auth: 'none', cacheSeconds: 60, alsoAt: ['/.well-known/jwks.json'] },
 
+  // --- Raise an issue (issue #14 item 6; docs/inclusion.md "Raise an issue"; functions/requests): the certificates group applies accepted requests ---
+  { id: 'requestFile', method: 'POST', path: '/api/v2/registration/requests', group: 'certificates', auth: 'citizen' },
+  { id: 'requestsMine', method: 'GET', path: '/api/v2/registration/requests', group: 'certificates', auth: 'citizen' },
+  { id: 'requestEvidenceForm', method: 'POST', path: '/api/v2/registration/requests/{request_id}/evidence', group: 'certificates', auth: 'citizen' },
+  { id: 'requestEvidenceUploaded', method: 'POST', path: '/api/v2/registration/requests/{request_id}/evidence/{evidence_id}/uploaded', group: 'certificates', auth: 'citizen' },
+  { id: 'requestQueue', method: 'GET', path: '/api/v2/admin/requests', group: 'certificates', auth: 'staff', query: ['district_id'] },
+  { id: 'requestDetail', method: 'GET', path: '/api/v2/admin/requests/{request_id}', group: 'certificates', auth: 'staff' },
+  { id: 'requestDecide', method: 'POST', path: '/api/v2/admin/requests/{request_id}/decide', group: 'certificates', auth: 'staff' },
+
   // --- Partners (issue #12; README "For partners"): x-api-key bound to the tier's usage plan ---
   { id: 'partnerStatusRequest', method: 'POST', path: '/api/v2/partners/status/request', group: 'partners', auth: 'partner', apiKey: true },
   { id: 'partnerStatusConfirm', method: 'POST', path: '/api/v2/partners/status/confirm', group: 'partners', auth: 'partner', apiKey: true },

@@ -199,7 +199,19 @@ export class Certificates extends Construct {
   configureApiFunction(fn: HouseFunction): void {
     for (const [k, v] of Object.entries(this.environment())) fn.fn.addEnvironment(k, v);
     this.grantIssuance(fn.role);
+    // Raised issues' evidence (functions/requests): the presigned POST is signed by this role, so it
+    // needs PutObject on the prefix; Get (HEAD, type check, officers' links) and Delete (a rejected file).
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], resources: [this.props.bucket.arnForObjects('requests/*')] }),
+    );
     this.acknowledgeIssuance(fn, false);
+    const bucket = this.props.bucket.node.defaultChild as CfnResource | undefined;
+    if (bucket) {
+      acknowledge(fn, {
+        [`AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket)}.Arn>/requests/*]`]:
+          'Evidence files of raised issues are objects under requests/<request id>/<evidence id>, created at run time by presigned POST: the grant is scoped to that prefix of the one documents bucket.',
+      });
+    }
   }
 
   /** cdk-nag findings the issuance grants raise, with the reason each is what least privilege allows. */

@@ -45,3 +45,27 @@ export interface CertificateSigners {
   /** Every signing certificate a verifier should accept: the current ones and rotated-out ones still published. */
   trusted(): Promise<Array<{ use: SignerPurpose | 'ca'; certificateDer: Uint8Array }>>;
 }
+
+/** A browser upload form: POST multipart `fields` then the `file` to `url` (S3 presigned POST). */
+export interface UploadForm {
+  url: string;
+  fields: Record<string, string>;
+}
+
+export interface UploadedObject {
+  size: number;
+  contentType?: string;
+  /** The first bytes (up to 16) for a type check. */
+  head: Uint8Array;
+}
+
+/** Direct uploads to the documents bucket (citizens' evidence files): adapters/uploads.ts. */
+export interface UploadPort {
+  /** A presigned POST for exactly this key, Content-Type, 1..maxBytes and SSE-KMS. */
+  form(key: string, contentType: string, maxBytes: number, expiresSeconds: number): Promise<UploadForm>;
+  /** undefined when nothing was uploaded under the key. */
+  inspect(key: string): Promise<UploadedObject | undefined>;
+  remove(key: string): Promise<void>;
+  /** A presigned GET of the object for `seconds`. */
+  link(key: string, seconds: number): Promise<string>;
+}

@@ -15,6 +15,7 @@ import { Codes, DomainError, echo } from '../shared/errors';
 import { CertCodes } from './codes';
 import { isPdf } from './verify';
 import { walkInPrintHandlers } from './walk-in-print';
+import { requestHandlers } from '../requests/handlers';
 import {
   certificateLink,
   certificatePdf,
@@ -112,6 +113,7 @@ const download = http({ query: ByBeneficiary }, async ({ query, caller }) => {
 
 const dispatch = dispatcher('certificates', {
   ...walkInPrintHandlers,
+  ...requestHandlers,
   certificateDownload: download,
   certificatePublicDownload: download,
   certificateLink: http({ query: ByBeneficiary }, async ({ query, caller }) => {

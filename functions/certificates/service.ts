@@ -340,6 +340,24 @@ export async function correctHolder(p: CertificatePorts, accountId: string, bene
   throw new DomainError(CertCodes.busy, 'This beneficiary is being updated right now. Please retry in a moment.', 'throttled', 1);
 }
 
+/**
+ * Regenerates the current certificate (an accepted "regenerate" request, functions/requests):
+ * a new certificate id of the same data; the previous one is superseded (it stays valid: it
+ * was true when issued) and the holder is texted as for any new certificate.
+ */
+export async function regenerateCertificate(p: CertificatePorts, accountId: string, beneficiaryId: string) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const profile = await ownProfile(p, accountId, beneficiaryId);
+    if (!Object.keys(profile.doseEvents).length) throw noDose();
+    const before = await p.store.getPointer(beneficiaryId);
+    if (!(await p.store.touchHolder(profile))) continue;
+    const result = await ensureCurrentCertificate(p, beneficiaryId, { waitMs: 8_000 });
+    if (result.outcome !== 'issued' && result.outcome !== 'current') throw notFound();
+    return { beneficiary_reference_id: beneficiaryId, certificate_id: result.certificate.certificateId, ...(before ? { replaced: before.certificateId } : {}) };
+  }
+  throw new DomainError(CertCodes.busy, 'This beneficiary is being updated right now. Please retry in a moment.', 'throttled', 1);
+}
+
 // --- Verification and trust (public) ---
 
 let trustCache: { at: number; value: Promise<TrustList> } | undefined;

@@ -437,6 +437,26 @@ export class DynamoCertificateStore {
     }
   }
 
+  /** Moves holderVersion only (nothing on the certificate changes): the next issuance is a fresh certificate of the same data (a regeneration). */
+  async touchHolder(profile: ProfileState): Promise<boolean> {
+    const holderGuard = profile.holderVersion === 0 ? 'attribute_not_exists(holderVersion)' : 'holderVersion = :hvWas';
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: CertKeys.profile(profile.beneficiaryId),
+          UpdateExpression: 'SET holderVersion = :hv',
+          ConditionExpression: `accountId = :acc AND ${holderGuard}`,
+          ExpressionAttributeValues: { ':hv': profile.holderVersion + 1, ':acc': profile.accountId, ...(profile.holderVersion === 0 ? {} : { ':hvWas': profile.holderVersion }) },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
   /** Is this certificate id revoked? (strongly consistent: the online verifier answers from the table itself). */
   async isRevoked(certificateId: string): Promise<boolean> {
     const res = await this.db.send(new GetCommand({ TableName: this.table, Key: CertKeys.revoked(certificateId), ConsistentRead: true, ProjectionExpression: 'pk' }));

@@ -81,6 +81,14 @@ export const smsCatalogue = {
     purpose: 'staff cancelled a booked session, or a move made the person ineligible: the booking was released',
     text: { en: ({ date, centre }) => `Your vaccination appointment on ${date} at ${centre} was cancelled by the centre. Please book another slot on CoWIN. - CoWIN`, ...sessionCancelledTexts },
   }),
+  requestAccepted: template<{ issue: string; reference: string }>({
+    purpose: 'raise an issue: the district officer accepted the request (functions/requests)',
+    text: { en: ({ issue, reference }) => `Your CoWIN request (${issue}, ref ${reference}) was accepted by the district office. See the app for the details. - CoWIN` },
+  }),
+  requestRejected: template<{ issue: string; reference: string }>({
+    purpose: 'raise an issue: the district officer rejected the request, with a reason shown in the app (functions/requests)',
+    text: { en: ({ issue, reference }) => `Your CoWIN request (${issue}, ref ${reference}) was not accepted by the district office. See the reason in the app. - CoWIN` },
+  }),
 };
 
 export type SmsKind = keyof typeof smsCatalogue;

@@ -6,7 +6,6 @@ import { beneficiaryStore } from '../beneficiaries/ports';
 import { list, type BeneficiaryPorts } from '../beneficiaries/service';
 import { smsSender } from '../adapters/sms';
 import { config, tableName } from '../config';
-import { ID_RULES, photoIdHash } from '../beneficiaries/photo-id';
 import { confirmConsentOtp, dayListForStaff, findByMobileForStaff, registerWalkIn, sendConsentOtp, type ConsentPorts } from './consent';
 import { DynamoStaffAuditLog } from './staff-audit';
 import { DynamoConflictCounter } from '../beneficiaries/conflict-limit';
@@ -17,32 +16,16 @@ import { zodToCowin } from '../http/zod-errors';
 import { personReference } from '../metadata/person-reference';
 import { isoToApiDate, todayIst } from '../shared/dates';
 import { DomainError } from '../shared/errors';
-import { vaccinationRules, VacCodes, eventView, aefiView, type DoseEvent } from './domain';
-import { DynamoVaccinationStore } from './dynamo-store';
-import { auditAefi, auditBeneficiary, auditCenterDay, auditFlagged, correctDose, recordBatch, recordDose, reportAefi, type DoseInput, type VaccinationPorts } from './service';
+import { VacCodes, eventView, aefiView, type DoseEvent } from './domain';
+import { auditAefi, auditBeneficiary, auditCenterDay, auditFlagged, correctDose, recordBatch, recordDose, reportAefi, type DoseInput } from './service';
 import { ApiDate, safeText } from '../http/schemas';
 import { walkInHandlers } from './walk-in-handlers';
+import { vaccinationPorts } from './wiring';
 
-export const vaccinationStore = () => new DynamoVaccinationStore(deps().db, tableName('main'));
+export { vaccinationStore } from './wiring';
+import { vaccinationStore } from './wiring';
 
-async function ports(): Promise<VaccinationPorts> {
-  const store = vaccinationStore();
-  const pepper = (await deps().secrets.get()).pepper;
-  return {
-    store,
-    now: () => deps().now(),
-    rules: vaccinationRules(),
-    presence: {
-      reserveCodeAttempt: (id, max) => store.reserveCodeAttempt(id, max),
-      photoIdHash: (code, raw) => {
-        const rule = ID_RULES[code];
-        const n = rule?.normalise(raw);
-        return rule && n && rule.valid(n) ? photoIdHash(pepper, code, n) : undefined;
-      },
-      maxCodeAttempts: config.bookingCodeMaxAttempts(),
-    },
-  };
-}
+const ports = vaccinationPorts;
 
 async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
   const d = deps();

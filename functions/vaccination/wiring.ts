@@ -1,0 +1,31 @@
+/**
+ * The vaccination context's ports, built once here: its own routes (./handler.ts) and the
+ * requests context (an accepted "wrong dose date" request is a dose correction) use the same.
+ */
+import { ID_RULES, photoIdHash } from '../beneficiaries/photo-id';
+import { config, tableName } from '../config';
+import { deps } from '../deps';
+import { vaccinationRules } from './domain';
+import { DynamoVaccinationStore } from './dynamo-store';
+import type { VaccinationPorts } from './service';
+
+export const vaccinationStore = () => new DynamoVaccinationStore(deps().db, tableName('main'));
+
+export async function vaccinationPorts(): Promise<VaccinationPorts> {
+  const store = vaccinationStore();
+  const pepper = (await deps().secrets.get()).pepper;
+  return {
+    store,
+    now: () => deps().now(),
+    rules: vaccinationRules(),
+    presence: {
+      reserveCodeAttempt: (id, max) => store.reserveCodeAttempt(id, max),
+      photoIdHash: (code, raw) => {
+        const rule = ID_RULES[code];
+        const n = rule?.normalise(raw);
+        return rule && n && rule.valid(n) ? photoIdHash(pepper, code, n) : undefined;
+      },
+      maxCodeAttempts: config.bookingCodeMaxAttempts(),
+    },
+  };
+}
