@@ -5,7 +5,7 @@
  * network emulation) the page still loads and verifies, and nothing is sent to the server.
  */
 import './support/quiet';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
@@ -15,7 +15,7 @@ import { extractHc1FromPdf } from '../../functions/certificates/pades';
 import { streamPoller } from '../../functions/local/stack';
 import { createCenter, person, staffToken } from '../integration/vaccination/support';
 import { uniqueMobile } from '../support/stack';
-import { axeViolations, newPage, screenshots, startWebStack, waitForText, WAIT, type WebStack } from './support/web';
+import { axeViolations, launchChromium, newPage, screenshots, startWebStack, waitForText, WAIT, type WebStack } from './support/web';
 
 jest.setTimeout(240_000);
 
@@ -79,6 +79,52 @@ test('a real certificate: the PDF and a PNG of its QR are valid, with name, date
 
   expect(await upload(pngPath)).toBe('valid');
   expect(await page.$eval('#result .holder', (e) => e.textContent)).toBe('Meena Kumari');
+});
+
+/**
+ * The camera: Chromium's fake capture device plays a Y4M video whose frames show the certificate's
+ * QR (drawn from the same HC1 text as the PNG, as a phone camera held over the paper would see it).
+ * The page decodes frames from the <video> (BarcodeDetector where the platform has it, jsQR here).
+ */
+function qrVideo(text: string, path: string): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const [w, hgt] = [1280, 720];
+  const scale = Math.floor(hgt / (n + 8));
+  const x0 = Math.floor((w - n * scale) / 2);
+  const y0 = Math.floor((hgt - n * scale) / 2);
+  const y = Buffer.alloc(w * hgt, 235); // white paper (video range)
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
+    if (!qr.modules.get(r, c)) continue;
+    for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
+  }
+  const chroma = Buffer.alloc((w / 2) * (hgt / 2), 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
+  writeFileSync(path, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${hgt} F5:1 Ip A1:1 C420jpeg\n`), frame, frame]));
+}
+
+test('a camera scan of the QR is valid, and the camera is released', async () => {
+  const video = join(files, 'qr.y4m');
+  qrVideo(extractHc1FromPdf(readFileSync(pdfPath))!, video);
+  const camera = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+  try {
+    const p = await camera.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(String((e as Error).message ?? e)));
+    await p.setViewport({ width: 360, height: 780 });
+    await p.goto(`${web.stack.url}/verify/`);
+    await p.waitForSelector('body[data-ready]', WAIT);
+    await waitForText(p, '#trust-age', /QR signing keys?, updated/);
+    await p.click('button::-p-text(Scan with camera)');
+    const status = await p.waitForSelector('#result .verdict', { timeout: 60_000 }).then((el) => el!.evaluate((e: any) => e.dataset.status as string));
+    expect(status).toBe('valid');
+    expect(await p.$eval('#result .holder', (e) => e.textContent)).toBe('Meena Kumari');
+    // Decoded: the stream is stopped and the video element gone.
+    expect(await p.$('#camera video')).toBeNull();
+    expect(errors).toEqual([]);
+  } finally {
+    await camera.close();
+  }
 });
 
 test('a tampered QR is invalid', async () => {

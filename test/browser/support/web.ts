@@ -41,7 +41,8 @@ export async function startWebStack(): Promise<WebStack> {
   };
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Headless Chromium; `extraArgs` e.g. a fake camera (test/browser/verify.test.ts). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   return puppeteer.launch({
     executablePath: CHROMIUM,
@@ -58,6 +59,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--disable-dev-shm-usage',
       `--user-data-dir=${mkdtempSync(join(tmpdir(), 'cowin-chromium-'))}`,
+      ...extraArgs,
     ],
   });
 }
