@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import * as fontkit from 'fontkit';
+import { FACE_FILES, fontFileName, type FaceId, type FontWeight } from './font-files';
 
 /**
  * The certificate's fonts, all embedded (subset) so every reader shows the same glyphs:
@@ -30,8 +31,7 @@ import * as fontkit from 'fontkit';
  */
 export const DEVANAGARI_FONT_FILE = 'noto-sans-devanagari-devanagari-400-normal.woff';
 
-export type FontWeight = 400 | 700;
-export type FaceId = 'latin' | 'latinExt' | 'devanagari' | 'bengali' | 'gurmukhi' | 'gujarati' | 'oriya' | 'tamil' | 'telugu' | 'kannada' | 'malayalam' | 'arabic';
+export type { FaceId, FontWeight } from './font-files';
 
 interface FaceDef {
   pkg: string;
@@ -44,13 +44,8 @@ interface FaceDef {
   rtl?: boolean;
 }
 
-/** A Noto Sans <script> face of @fontsource (files noto-sans-<pkg>-<subset>-<weight>-normal.woff). */
-const noto = (name: string, script: RegExp, scale = 1): FaceDef => ({
-  pkg: `@fontsource/noto-sans-${name}`,
-  file: (w) => `noto-sans-${name}-${name}-${w}-normal.woff`,
-  script,
-  scale,
-});
+/** A face of font-files.ts for a script. */
+const face = (id: FaceId, script: RegExp | undefined, scale = 1): FaceDef => ({ pkg: FACE_FILES[id].pkg, file: (w) => fontFileName(id, w), ...(script ? { script } : {}), scale });
 
 /**
  * In lookup order: the first face whose script matches, else the first that has the glyph.
@@ -60,36 +55,22 @@ const noto = (name: string, script: RegExp, scale = 1): FaceDef => ({
  * certificate's rows; Naskh shapes every label with its joined initial/medial/final forms.
  */
 export const FACES: Readonly<Record<FaceId, FaceDef>> = {
-  devanagari: noto('devanagari', /[\u0900-\u0963\u0966-\u097F\uA8E0-\uA8FF\u1CD0-\u1CFF]/, 0.96),
-  bengali: noto('bengali', /[\u0980-\u09FF]/),
-  gurmukhi: noto('gurmukhi', /[\u0A00-\u0A7F]/),
-  gujarati: noto('gujarati', /[\u0A80-\u0AFF]/),
-  oriya: noto('oriya', /[\u0B00-\u0B7F]/),
-  tamil: noto('tamil', /[\u0B80-\u0BFF]/),
-  telugu: noto('telugu', /[\u0C00-\u0C7F]/),
-  kannada: noto('kannada', /[\u0C80-\u0CFF]/),
-  malayalam: noto('malayalam', /[\u0D00-\u0D7F]/),
-  arabic: {
-    pkg: '@fontsource/noto-naskh-arabic',
-    file: (w) => `noto-naskh-arabic-arabic-${w}-normal.woff`,
-    script: /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/,
-    scale: 1.05,
-    rtl: true,
-  },
-  latin: { pkg: '@fontsource/noto-sans', file: (w) => `noto-sans-latin-${w}-normal.woff`, scale: 1 },
-  latinExt: { pkg: '@fontsource/noto-sans', file: (w) => `noto-sans-latin-ext-${w}-normal.woff`, scale: 1 },
+  devanagari: face('devanagari', /[\u0900-\u0963\u0966-\u097F\uA8E0-\uA8FF\u1CD0-\u1CFF]/, 0.96),
+  bengali: face('bengali', /[\u0980-\u09FF]/),
+  gurmukhi: face('gurmukhi', /[\u0A00-\u0A7F]/),
+  gujarati: face('gujarati', /[\u0A80-\u0AFF]/),
+  oriya: face('oriya', /[\u0B00-\u0B7F]/),
+  tamil: face('tamil', /[\u0B80-\u0BFF]/),
+  telugu: face('telugu', /[\u0C00-\u0C7F]/),
+  kannada: face('kannada', /[\u0C80-\u0CFF]/),
+  malayalam: face('malayalam', /[\u0D00-\u0D7F]/),
+  arabic: { ...face('arabic', /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/, 1.05), rtl: true },
+  latin: face('latin', undefined),
+  latinExt: face('latinExt', undefined),
 };
 const FACE_ORDER = Object.keys(FACES) as readonly FaceId[];
 
-/** Every font file the certificates read, per package (lib/bundling.ts ships only these). */
-export function certificateFontFiles(): Record<string, string[]> {
-  const files: Record<string, string[]> = {};
-  for (const def of Object.values(FACES)) {
-    const list = (files[def.pkg] ??= []);
-    for (const w of [400, 700] as const) list.push(def.file(w));
-  }
-  return files;
-}
+export { certificateFontFiles } from './font-files';
 
 /** Is this face a right-to-left script? */
 export function isRtlFace(face: FaceId): boolean {

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FACES, faceFont, fontRuns, visualRuns, type FaceId } from '../../../functions/certificates/fonts';
+import { faceFont, fontRuns, visualRuns, type FaceId } from '../../../functions/certificates/fonts';
 import { CERTIFICATE_LANGUAGES, certificateLanguage, LABELS, TITLES, type CertificateLanguage } from '../../../functions/certificates/labels';
 import { renderCertificatePdf } from '../../../functions/certificates/pdf';
 import { qrMatrix } from '../../../functions/certificates/qr';
