@@ -309,15 +309,21 @@ class CertificateLayout {
     return x;
   }
 
-  /** Width of one line of mixed-script text in this style. */
+  /** Width of one line of mixed-script text in this style (label widths memoised per process: they never change). */
   private width(text: string, style: TextStyle, local = false): number {
     const { doc } = this;
     const weight: FontWeight = style.bold ? 700 : 400;
+    const rtl = local && RIGHT_TO_LEFT.has(this.language);
+    const key = `${weight}|${style.size}|${rtl}|${text}`;
+    const known = widths.get(key);
+    if (known !== undefined) return known;
     let width = 0;
-    for (const run of visualRuns(text, weight, local && RIGHT_TO_LEFT.has(this.language))) {
+    for (const run of visualRuns(text, weight, rtl)) {
       this.useFont(run.face, weight, style.size);
       width += doc.widthOfString(run.text, runOptions(run.face));
     }
+    if (widths.size >= 5000) widths.clear(); // cells (names, centres) are measured too: stay bounded
+    widths.set(key, width);
     return width;
   }
 
@@ -370,6 +376,8 @@ function formatDate(isoDate: string): string {
   const [year, month, day] = isoDate.split('-');
   return `${day} ${MONTHS[Number(month) - 1] ?? ''} ${year}`;
 }
+
+const widths = new Map<string, number>();
 
 /**
  * pdfkit lays out text word by word (split at spaces) unless features are given: right to
