@@ -87,6 +87,8 @@ const EXCEPTIONS = {
   smsCatalogue: { rules: ['lib-only-definitions'], from: '^lib/config\\.ts$', to: '^functions/sms/catalogue\\.ts$' },
   // CloudFront sends the same security headers the local runtime sends: one definition.
   webHeaders: { rules: ['lib-only-definitions'], from: '^lib/web\\.ts$', to: '^functions/http/web-headers\\.ts$' },
+  // The certificate bundles ship (and prune) exactly the font files the certificates read.
+  certificateFonts: { rules: ['lib-only-definitions'], from: '^lib/(bundling|certificates)\\.ts$', to: '^functions/certificates/font-files\\.ts$' },
   // Usage plans per partner tier come from the partners' tier definitions.
   partnerTiers: { rules: ['lib-only-definitions'], from: '^lib/partners\\.ts$', to: '^functions/partners/domain\\.ts$' },
   // Merged this round; each goes through a port when the contexts get their wiring.ts (docs/architecture.md).

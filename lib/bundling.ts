@@ -5,6 +5,7 @@
  * No aws-cdk-lib import here: the bench loads this without the CDK.
  */
 import type { BuildOptions } from 'esbuild';
+import { certificateFontFiles } from '../functions/certificates/font-files';
 
 /**
  * The one Node.js major the Lambda functions run (lib/function.ts LAMBDA_RUNTIME) and the
@@ -46,9 +47,18 @@ export const bundlingDefaults = {
   } as Record<string, string>,
 } as const;
 
-/** The afterBundling command that ships a group's `nodeModules` (copied from node_modules, no npm install). */
-export const copyNodeModulesCommand = (projectDir: string, outputDir: string, modules: readonly string[]): string =>
-  `node "${projectDir}/scripts/copy-node-modules.mjs" "${outputDir}" ${modules.map((m) => `"${m}"`).join(' ')}`;
+/**
+ * Packages shipped with only some of their files (besides package.json and the licence): the
+ * @fontsource packages hold every subset in WOFF and WOFF2 (~23 MB for the twelve), the
+ * certificates read 2 to 4 WOFF files of each (1.4 MB in all; functions/certificates/font-files.ts): the certificates bundle ships 16 MB of node modules, not 23 MB before the ten languages.
+ */
+export const PRUNED_MODULE_FILES: Readonly<Record<string, readonly string[]>> = certificateFontFiles();
+
+/** The afterBundling command that ships a group's `nodeModules` (copied from node_modules, no npm install), pruned by PRUNED_MODULE_FILES. */
+export const copyNodeModulesCommand = (projectDir: string, outputDir: string, modules: readonly string[]): string => {
+  const keep = modules.filter((m) => PRUNED_MODULE_FILES[m]).map((m) => `"--keep=${m}:${PRUNED_MODULE_FILES[m]!.join(',')}"`);
+  return `node "${projectDir}/scripts/copy-node-modules.mjs" "${outputDir}" ${[...keep, ...modules.map((m) => `"${m}"`)].join(' ')}`;
+};
 
 /** Entries of functions that are not API groups (deploy-time seeder, workers). */
 export const extraFunctionEntries: Record<string, string> = {

@@ -28,6 +28,7 @@ declare module 'fontkit' {
     numGlyphs: number;
     layout(text: string, features?: unknown): GlyphRun;
     hasGlyphForCodePoint(codePoint: number): boolean;
+    glyphForCodePoint(codePoint: number): Glyph;
     createSubset(): Subset;
   }
   export function create(buffer: Uint8Array, postscriptName?: string): Font;

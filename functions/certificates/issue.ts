@@ -2,6 +2,7 @@ import type { Signer } from '../adapters/signer/signer';
 import { dccFromRecord } from './dcc';
 import { encodeHc1 } from './hc1';
 import { signPdfDocument } from './pades';
+import type { CertificateLanguage } from './labels';
 import { createCertificateDocument } from './pdf';
 import { qrMatrix } from './qr';
 import { buildCertificateRecord, type BuildCertificateInput, type CertificateRecord } from './record';
@@ -21,7 +22,10 @@ export interface IssueDeps {
 }
 
 /** What the caller knows; the pipeline adds the certificate id and issuance time. */
-export type IssueInput = Omit<BuildCertificateInput, 'certificateId' | 'issuedAt'>;
+export type IssueInput = Omit<BuildCertificateInput, 'certificateId' | 'issuedAt'> & {
+  /** The language printed beside English (the account's); default Hindi. Not in the QR: the DCC has no labels. */
+  language?: CertificateLanguage;
+};
 
 export interface IssuedCertificate {
   record: CertificateRecord;
@@ -42,7 +46,8 @@ const kids = new WeakMap<Uint8Array, Uint8Array>();
  */
 export async function issueCertificate(deps: IssueDeps, input: IssueInput): Promise<IssuedCertificate> {
   const issuedAt = deps.clock();
-  const record = buildCertificateRecord({ ...input, certificateId: uvciFromOpaqueId((deps.newId ?? newOpaqueId)()), issuedAt });
+  const { language, ...recordInput } = input;
+  const record = buildCertificateRecord({ ...recordInput, certificateId: uvciFromOpaqueId((deps.newId ?? newOpaqueId)()), issuedAt });
 
   const qrCertificate = await deps.qrSigner.certificateDer();
   let kid = kids.get(qrCertificate);
@@ -58,7 +63,7 @@ export async function issueCertificate(deps: IssueDeps, input: IssueInput): Prom
     hc1 = await encodeHc1(dccFromRecord(record, { transliteratedNamesOnly: true }), sign);
     qr = qrMatrix(hc1);
   }
-  const doc = createCertificateDocument(record, { qr, hc1 });
+  const doc = createCertificateDocument(record, { qr, hc1, ...(language ? { language } : {}) });
   const pdf = await signPdfDocument(doc, { signer: deps.pdfSigner, signingTime: issuedAt });
   return { record, hc1, qrVersion: qr.version, pdf };
 }

@@ -1,12 +1,13 @@
 import PDFDocument from 'pdfkit';
-import { FACES, faceFont, faceScale, fontName, fontRuns, type FaceId, type FontWeight } from './fonts';
-import { COUNTRY_NAMES, LABELS, TITLES } from './labels';
+import { faceFont, faceScale, fontName, isRtlFace, isShapedFace, visualRuns, type FaceId, type FontWeight } from './fonts';
+import { COUNTRY_NAMES, DEFAULT_CERTIFICATE_LANGUAGE, LABELS, LANGUAGE_TAGS, RIGHT_TO_LEFT, TITLES, type CertificateLanguage, type Label } from './labels';
 import { drawQr, type QrMatrix } from './qr';
 import { ageOn, latestDose, maskedPhotoId, type CertificateRecord, type Gender, type Vaccination } from './record';
 
 /**
- * The certificate PDF: one A4 page, English labels with Hindi beside them, the holder,
- * every dose, the certificate id and the QR. Pure: same record + QR → same bytes.
+ * The certificate PDF: one A4 page, English labels with the account's language beside them
+ * (Hindi by default; labels.ts), the holder, every dose, the certificate id and the QR.
+ * Pure: same record + QR + language → same bytes.
  * The HC1 string is also stored in the document information dictionary (key /HC1), inside
  * the signed byte range, so a verifier given the PDF needs no QR scan.
  */
@@ -29,6 +30,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export interface CertificateDocumentOptions {
   qr: QrMatrix;
   hc1: string;
+  /** The language beside English; default Hindi. */
+  language?: CertificateLanguage;
 }
 
 /**
@@ -48,9 +51,6 @@ export function createCertificateDocument(record: CertificateRecord, options: Ce
   };
   // font: null: no standard (non-embedded) font is ever used; every face is embedded as a subset.
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, pdfVersion: '1.7', lang: 'en-IN', displayTitle: true, info, font: null as unknown as string });
-  for (const face of Object.keys(FACES) as FaceId[]) {
-    for (const weight of [400, 700] as const) doc.registerFont(fontName(face, weight), lazyFont(face, weight));
-  }
   new CertificateLayout(doc, record, options).draw();
   return doc;
 }
@@ -78,11 +78,17 @@ interface TextStyle {
 }
 
 class CertificateLayout {
+  private readonly language: CertificateLanguage;
+  /** Fonts registered with this document: only the faces its text uses are loaded and embedded. */
+  private readonly registered = new Set<string>();
+
   constructor(
     private readonly doc: PDFKit.PDFDocument,
     private readonly record: CertificateRecord,
     private readonly options: CertificateDocumentOptions,
-  ) {}
+  ) {
+    this.language = options.language ?? DEFAULT_CERTIFICATE_LANGUAGE;
+  }
 
   draw(): void {
     const { doc, record } = this;
@@ -97,7 +103,7 @@ class CertificateLayout {
     const title = TITLES[certificate.kind];
     y = 90;
     this.text(title.en, MARGIN, y, { size: 16.5, bold: true, color: ACCENT });
-    this.text(title.hi, MARGIN, y + 22, { size: 13.5, color: ACCENT });
+    this.local(title, MARGIN, y + 22, { size: 13.5, color: ACCENT }, CONTENT_WIDTH);
 
     y = 140;
     const after = this.label(LABELS.certificateId, MARGIN, y);
@@ -122,7 +128,7 @@ class CertificateLayout {
     if (holder.passportNumber) rows.push([LABELS.passport, holder.passportNumber]);
     rows.push([LABELS.country, COUNTRY_NAMES[latest.country] ?? latest.country]);
     for (const [label, value] of rows) {
-      this.label(label, MARGIN, y);
+      this.label(label, MARGIN, y, 250 - MARGIN - 8);
       this.text(value, 250, y, { size: 10, bold: label === LABELS.name });
       y += 18;
     }
@@ -158,7 +164,7 @@ class CertificateLayout {
     doc.rect(MARGIN, top - 4, CONTENT_WIDTH, 30).fill('#eef2f8');
     for (const column of columns) {
       this.text(column.label.en, x + 4, top + 8, { size: 8.5, bold: true });
-      this.text(column.label.hi, x + 4, top + 21, { size: 8, color: MUTED });
+      this.local(column.label, x + 4, top + 21, { size: 8, color: MUTED }, column.width - 8);
       x += column.width;
     }
     let y = top + 40;
@@ -202,15 +208,15 @@ class CertificateLayout {
     const size = QR_SIZE;
     const x = PAGE.width - MARGIN - size + 12; // the quiet zone is part of the drawing
     drawQr(this.doc, this.options.qr, x, top, size);
-    this.bilingual(LABELS.scan, x + 16, top + size + 6, { size: 8.5, color: MUTED });
+    this.bilingual(LABELS.scan, x + 16, top + size + 6, { size: 8.5, color: MUTED }, false, PAGE.width - x - 16 - 12);
 
     let y = top + 24;
-    this.label(LABELS.issuedOn, MARGIN, y);
+    this.label(LABELS.issuedOn, MARGIN, y, x - MARGIN - 12);
     // The calendar day in India (as dose dates are), not the UTC day of the timestamp.
     const issuedIst = new Date(Date.parse(certificate.issuedAt) + 5.5 * 3600_000).toISOString().slice(0, 10);
     this.text(formatDate(issuedIst), MARGIN, y + 14, { size: 10 });
     y += 38;
-    this.label(LABELS.issuer, MARGIN, y);
+    this.label(LABELS.issuer, MARGIN, y, x - MARGIN - 12);
     this.text(certificate.issuer, MARGIN, y + 14, { size: 9.5 });
     y += 46;
     const latest = latestDose(this.record);
@@ -227,14 +233,14 @@ class CertificateLayout {
       this.text(line, MARGIN, y, { size: 7.5, color: MUTED });
       y += 11;
     }
-    this.text('यह प्रमाणपत्र डिजिटल रूप से हस्ताक्षरित है।', MARGIN, y + 4, { size: 8, color: MUTED });
+    this.local(LABELS.signed, MARGIN, y + 4, { size: 8, color: MUTED }, x - MARGIN - 12);
   }
 
   private footer(): void {
     this.doc.rect(0, PAGE.height - 8, PAGE.width, 8).fill(ACCENT);
   }
 
-  private section(label: { en: string; hi: string }, y: number): void {
+  private section(label: Label, y: number): void {
     this.bilingual(label, MARGIN, y, { size: 11.5, bold: true, color: ACCENT });
   }
 
@@ -247,48 +253,89 @@ class CertificateLayout {
       .stroke();
   }
 
-  /** "English / हिन्दी" label in the label style; returns the x after it. */
-  private label(label: { en: string; hi: string }, x: number, y: number): number {
-    return this.bilingual(label, x, y, { size: 8.5, color: MUTED }, true);
+  /** "English / <language>" label in the label style, within maxWidth; returns the x after it. */
+  private label(label: Label, x: number, y: number, maxWidth?: number): number {
+    return this.bilingual(label, x, y, { size: 8.5, color: MUTED }, true, maxWidth);
   }
 
-  private bilingual(label: { en: string; hi: string }, x: number, y: number, style: TextStyle, boldEnglish = style.bold ?? false): number {
-    const after = this.text(`${label.en} / `, x, y, { ...style, bold: boldEnglish });
-    return this.text(label.hi, after, y, style);
+  private bilingual(label: Label, x: number, y: number, style: TextStyle, boldEnglish = style.bold ?? false, maxWidth?: number): number {
+    const english = `${label.en} / `;
+    const englishStyle = { ...style, bold: boldEnglish };
+    const after = this.text(english, x, y, englishStyle);
+    return this.local(label, after, y, style, maxWidth === undefined ? undefined : maxWidth - this.width(english, englishStyle));
+  }
+
+  /**
+   * The label in the certificate's language, shrunk (to 70 % at most) when wider than
+   * maxWidth: some languages' labels run half again as long as the Hindi ones.
+   */
+  private local(label: Label, x: number, y: number, style: TextStyle, maxWidth?: number): number {
+    const text = label[this.language];
+    let fitted = style;
+    if (maxWidth !== undefined) {
+      const width = this.width(text, style, true);
+      if (width > maxWidth) fitted = { ...style, size: Math.max(style.size * 0.7, (style.size * maxWidth) / width) };
+    }
+    return this.text(text, x, y, fitted, true);
   }
 
   /**
    * One line of mixed-script text with its baseline at y (alphabetic baselines line up
-   * across Noto Sans and Noto Sans Devanagari); returns the x after it.
+   * across the Noto faces); returns the x after it. `local`: the text is in the
+   * certificate's language (its /Lang, and its direction: Urdu is laid out right to left).
    */
-  private text(text: string, x: number, y: number, style: TextStyle): number {
+  private text(text: string, x: number, y: number, style: TextStyle, local = false): number {
     const { doc } = this;
     doc.fillColor(style.color ?? INK);
     const weight: FontWeight = style.bold ? 700 : 400;
-    for (const run of fontRuns(text, weight)) {
-      doc.font(fontName(run.face, weight)).fontSize(style.size * faceScale(run.face));
-      // Shaped Devanagari is not in reading order (the i-matra is drawn before its consonant,
-      // conjuncts are one glyph): the run's real text goes in /ActualText, which copy, search
-      // and screen readers use instead of the glyphs' ToUnicode.
-      const shaped = run.face === 'devanagari';
-      if (shaped) doc.markContent('Span', { actual: run.text } as unknown as Record<string, unknown>);
-      doc.text(run.text, x, y, { lineBreak: false, baseline: 'alphabetic' });
-      if (shaped) doc.endMarkedContent();
+    const rtl = local && RIGHT_TO_LEFT.has(this.language);
+    const lang = local ? LANGUAGE_TAGS[this.language] : undefined;
+    // Shaped text is not in reading order in the glyph stream (an i-matra is drawn before its
+    // consonant, conjuncts are one glyph, Naskh draws a letter as a dotless skeleton shared by
+    // several letters plus its dots): each shaped run's real text goes in /ActualText, which
+    // copy, search and screen readers use instead of the glyphs' ToUnicode. A right-to-left
+    // run's ActualText is in drawing (visual) order, as right-to-left glyph text in a PDF always
+    // is: extractors reverse right-to-left runs back into reading order (poppler's bidi
+    // reordering turns it into the label as written, checked with pdftotext).
+    for (const run of visualRuns(text, weight, rtl)) {
+      this.useFont(run.face, weight, style.size);
+      const span = isShapedFace(run.face);
+      const actual = isRtlFace(run.face) ? [...run.text].reverse().join('') : run.text;
+      if (span) doc.markContent('Span', { actual, ...(lang ? { lang } : {}) } as unknown as Record<string, unknown>);
+      doc.text(run.text, x, y, { lineBreak: false, baseline: 'alphabetic', ...runOptions(run.face) });
+      if (span) doc.endMarkedContent();
       x = doc.x; // text() advanced it by the run's width
     }
     return x;
   }
 
-  /** Width of one line of mixed-script text in this style. */
-  private width(text: string, style: TextStyle): number {
+  /** Width of one line of mixed-script text in this style (label widths memoised per process: they never change). */
+  private width(text: string, style: TextStyle, local = false): number {
     const { doc } = this;
     const weight: FontWeight = style.bold ? 700 : 400;
+    const rtl = local && RIGHT_TO_LEFT.has(this.language);
+    const key = `${weight}|${style.size}|${rtl}|${text}`;
+    const known = widths.get(key);
+    if (known !== undefined) return known;
     let width = 0;
-    for (const run of fontRuns(text, weight)) {
-      doc.font(fontName(run.face, weight)).fontSize(style.size * faceScale(run.face));
-      width += doc.widthOfString(run.text);
+    for (const run of visualRuns(text, weight, rtl)) {
+      this.useFont(run.face, weight, style.size);
+      width += doc.widthOfString(run.text, runOptions(run.face));
     }
+    if (widths.size >= 5000) widths.clear(); // cells (names, centres) are measured too: stay bounded
+    widths.set(key, width);
     return width;
+  }
+
+  /** Selects a face (registering it with this document on first use) at a style size. */
+  private useFont(face: FaceId, weight: FontWeight, size: number): void {
+    const name = fontName(face, weight);
+    if (!this.registered.has(name)) {
+      // The parsed face (once per process, see fonts.ts); pdfkit embeds it as a subset.
+      this.doc.registerFont(name, faceFont(face, weight) as unknown as Buffer);
+      this.registered.add(name);
+    }
+    this.doc.font(name).fontSize(size * faceScale(face));
   }
 
   /**
@@ -330,7 +377,13 @@ function formatDate(isoDate: string): string {
   return `${day} ${MONTHS[Number(month) - 1] ?? ''} ${year}`;
 }
 
-/** The parsed face (once per process, see fonts.ts); pdfkit embeds only the faces a document uses, as subsets. */
-function lazyFont(face: FaceId, weight: FontWeight): Buffer {
-  return faceFont(face, weight) as unknown as Buffer;
+const widths = new Map<string, number>();
+
+/**
+ * pdfkit lays out text word by word (split at spaces) unless features are given: right to
+ * left, that would put the words in logical order on the page. A right-to-left run is laid
+ * out whole (fontkit applies the default features, an empty list adds none).
+ */
+function runOptions(face: FaceId): PDFKit.Mixins.TextOptions {
+  return isRtlFace(face) ? { features: [] } : {};
 }

@@ -26,6 +26,7 @@ import { buildTrustBundle, TrustList, type TrustBundle } from './trust';
 import { verifyCertificateArtifact } from './verify';
 import {
   DynamoCertificateStore,
+  dataStateKey,
   stateKeyOf,
   type BeneficiaryState,
   type CertificateItem,
@@ -101,7 +102,7 @@ export async function ensureCurrentCertificate(p: CertificatePorts, beneficiaryI
     const state = await p.store.loadState(beneficiaryId);
     if (!state) return { outcome: 'not_found' };
     if (!state.events.length) return { outcome: 'no_dose' };
-    const stateKey = stateKeyOf(state.profile);
+    const stateKey = stateKeyOf(state.profile, state.language);
     if (state.pointer?.stateKey === stateKey) {
       const certificate = await p.store.getCertificate(state.pointer.certificateId);
       if (!certificate) throw new Error(`certificate ${state.pointer.certificateId} of the pointer is missing`);
@@ -133,10 +134,14 @@ export async function ensureCurrentCertificate(p: CertificatePorts, beneficiaryI
         s3Key: s3KeyOf(beneficiaryId, issued.record.certificate.id),
         issuedAt: issued.record.certificate.issuedAt,
         qrVersion: issued.qrVersion,
+        language: state.language,
       };
+      const previous = state.pointer ? await p.store.getCertificate(state.pointer.certificateId) : undefined;
+      // Only the language changed: the holder has this certificate already and is downloading
+      // it now, so no "certificate ready" SMS (marked as sent).
+      if (previous && dataStateKey(previous.stateKey) === dataStateKey(stateKey)) certificate.smsAt = certificate.issuedAt;
       await p.blobs.put(certificate.s3Key, issued.pdf, 'application/pdf');
       s3Key = certificate.s3Key;
-      const previous = state.pointer ? await p.store.getCertificate(state.pointer.certificateId) : undefined;
       committed = await p.store.commit({
         certificate,
         profile: state.profile,
@@ -220,7 +225,7 @@ async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
     doses,
   };
   const signers = await p.signers();
-  return issueCertificate({ qrSigner: signers.qrSigner, pdfSigner: signers.pdfSigner, clock: p.now }, input);
+  return issueCertificate({ qrSigner: signers.qrSigner, pdfSigner: signers.pdfSigner, clock: p.now }, { ...input, language: state.language });
 }
 
 async function notify(p: CertificatePorts, c: CertificateItem, options: EnsureOptions): Promise<void> {

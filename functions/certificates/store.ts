@@ -11,7 +11,11 @@
  *
  * The state of a beneficiary is `d<doseVersion>.h<holderVersion>` from the PROFILE item:
  * doseVersion moves on every recorded dose or correction (vaccination context), holderVersion
- * on every holder change made here (correction, passport). One state → at most one certificate:
+ * on every holder change made here (correction, passport), plus `.<language>` when the
+ * account's language (ACCOUNT#<id>/PROFILE `language`, read at issuance) is not the default
+ * Hindi: the certificate's second language is part of what makes it current, so a download
+ * after a language change issues a new certificate that supersedes the old one.
+ * One state → at most one certificate:
  * the commit is conditioned on the profile still being in that state and on the pointer's
  * version, so a stale, duplicate or concurrent issuer can never install a second certificate.
  */
@@ -20,6 +24,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DoseEvent } from '../vaccination/domain';
 import { toEvent, VacKeys } from '../vaccination/dynamo-store';
+import { certificateLanguage, DEFAULT_CERTIFICATE_LANGUAGE, type CertificateLanguage } from './labels';
 import { revocationEntry } from './revocation';
 import type { Beneficiary } from '../beneficiaries/domain';
 import { batchGetAll, queryAll } from '../adapters/dynamo';
@@ -64,6 +69,8 @@ export interface CertificateItem {
   s3Key: string;
   issuedAt: string;
   qrVersion: number;
+  /** The language printed beside English (absent on certificates issued before issue 14: Hindi). */
+  language?: CertificateLanguage;
   supersededBy?: string;
   supersededAt?: string;
   revocationReason?: RevocationReason;
@@ -94,9 +101,16 @@ export interface BeneficiaryState {
   dobEnvelope?: string;
   /** Current dose events, ascending by dose number. */
   events: DoseEvent[];
+  /** The certificate's second language: the account's chosen language, Hindi when none. */
+  language: CertificateLanguage;
 }
 
-export const stateKeyOf = (p: Pick<ProfileState, 'doseVersion' | 'holderVersion'>): string => `d${p.doseVersion}.h${p.holderVersion}`;
+/** The state a certificate is issued for; Hindi (the default) adds nothing, so certificates issued before languages stay current. */
+export const stateKeyOf = (p: Pick<ProfileState, 'doseVersion' | 'holderVersion'>, language: CertificateLanguage = DEFAULT_CERTIFICATE_LANGUAGE): string =>
+  `d${p.doseVersion}.h${p.holderVersion}${language === DEFAULT_CERTIFICATE_LANGUAGE ? '' : `.${language}`}`;
+
+/** The state key without its language: equal for two certificates that differ in language only. */
+export const dataStateKey = (stateKey: string): string => stateKey.split('.').slice(0, 2).join('.');
 
 export interface CommitInput {
   certificate: CertificateItem;
@@ -151,7 +165,7 @@ export class DynamoCertificateStore {
     return res.Item ? toProfile(res.Item) : undefined;
   }
 
-  /** Profile, pointer and passport in one consistent BatchGet, then the current dose events. */
+  /** Profile, pointer and passport in one consistent BatchGet, then the current dose events and the account's language. */
   async loadState(beneficiaryId: string): Promise<BeneficiaryState | undefined> {
     const keys = [CertKeys.profile(beneficiaryId), CertKeys.pointer(beneficiaryId), CertKeys.passport(beneficiaryId)];
     const items = await this.batchGet(keys);
@@ -164,8 +178,24 @@ export class DynamoCertificateStore {
     const passportEnvelope = bySk.get('PASSPORT')?.envelope as string | undefined;
     const dobEnvelope = bySk.get('PASSPORT')?.dobEnvelope as string | undefined;
     const eventIds = Object.values(profile.doseEvents);
-    const events = eventIds.length ? (await this.batchGet(eventIds.map((id) => VacKeys.event(id)))).map(toEvent).sort((a, b) => a.dose - b.dose) : [];
-    return { profile, pointer, passportEnvelope, ...(dobEnvelope ? { dobEnvelope } : {}), events };
+    const [events, language] = await Promise.all([
+      eventIds.length ? this.batchGet(eventIds.map((id) => VacKeys.event(id))).then((items) => items.map(toEvent).sort((a, b) => a.dose - b.dose)) : Promise.resolve([]),
+      this.accountLanguage(profile.accountId),
+    ]);
+    return { profile, pointer, passportEnvelope, ...(dobEnvelope ? { dobEnvelope } : {}), events, language };
+  }
+
+  /**
+   * The certificate language of an account (its `language` only: the mobile's envelope is not
+   * read). Consistent: a download right after a language change prints the new language.
+   * A record of no account (walk-in) or an account without a choice: Hindi.
+   */
+  async accountLanguage(accountId: string): Promise<CertificateLanguage> {
+    if (!accountId || accountId === 'undefined') return DEFAULT_CERTIFICATE_LANGUAGE;
+    const res = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: CertKeys.account(accountId), ConsistentRead: true, ProjectionExpression: '#l', ExpressionAttributeNames: { '#l': 'language' } }),
+    );
+    return certificateLanguage(res.Item?.language);
   }
 
   async getEvent(eventId: string): Promise<DoseEvent | undefined> {

@@ -207,6 +207,53 @@ describe('download access', () => {
   });
 });
 
+describe("the account's language", () => {
+  const rawText = (bytes: Buffer): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'cert-text-'));
+    writeFileSync(join(dir, 'c.pdf'), bytes);
+    return execFileSync('pdftotext', ['-raw', join(dir, 'c.pdf'), '-'], { encoding: 'utf8' }).normalize('NFC');
+  };
+  const setLanguage = async (c: Citizen, language: string) => {
+    const r = await stack.call('POST', '/api/v2/registration/account/language', { token: c.token, body: { language } });
+    expect(r.status).toBe(204);
+  };
+
+  it('prints English and Hindi by default; a download after a language change reissues in that language (superseding, no second SMS)', async () => {
+    const c = await citizen({ name: 'Meena Iyer' });
+    await vaccinate(c.ben, 1, daysAgo(5));
+    await drained();
+    const hindi = await stack.call('GET', `${DOWNLOAD}?beneficiary_reference_id=${c.ben}`, { token: c.token });
+    expect(rawText(hindi.bytes)).toContain('लाभार्थी का नाम');
+
+    await setLanguage(c, 'ta');
+    const tamil = await stack.call('GET', `${DOWNLOAD}?beneficiary_reference_id=${c.ben}`, { token: c.token });
+    expect(tamil.status).toBe(200);
+    const text = rawText(tamil.bytes);
+    expect(text).toContain('Beneficiary Name /');
+    expect(text).toContain('பயனாளியின் பெயர்');
+    expect(text).not.toContain('लाभार्थी का नाम');
+    expect(text).toContain('Meena Iyer'); // the name as registered
+    // Current again: the next download is the same certificate.
+    const again = await stack.call('GET', `${DOWNLOAD}?beneficiary_reference_id=${c.ben}`, { token: c.token });
+    expect(extractHc1FromPdf(again.bytes)).toBe(extractHc1FromPdf(tamil.bytes));
+    let history = await store().history(c.ben);
+    expect(history.map((h) => [h.status, h.language ?? 'hi'])).toEqual([['superseded', 'hi'], ['current', 'ta']]);
+
+    await setLanguage(c, 'ur');
+    const urdu = await stack.call('GET', `${DOWNLOAD}?beneficiary_reference_id=${c.ben}`, { token: c.token });
+    expect(rawText(urdu.bytes)).toContain('مستفید کا نام');
+    const list = TrustList.fromBundle((await stack.call('GET', '/api/v2/certificates/trust')).body);
+    expect(verifyPdfSignature(urdu.bytes, list)).toMatchObject({ status: 'valid' });
+    // English (the SMS default) prints Hindi beside English, as before languages.
+    await setLanguage(c, 'en');
+    const english = await stack.call('GET', `${DOWNLOAD}?beneficiary_reference_id=${c.ben}`, { token: c.token });
+    expect(rawText(english.bytes)).toContain('लाभार्थी का नाम');
+    history = await store().history(c.ben);
+    expect(history.map((h) => h.status)).toEqual(['superseded', 'superseded', 'superseded', 'current']);
+    expect(readySms(c)).toHaveLength(1); // the holder downloads it: a language change texts nothing
+  });
+});
+
 describe('travel and corrections', () => {
   it('prints the passport number only once linked, stored encrypted', async () => {
     const c = await citizen({ name: 'Farah Khan' });
