@@ -56,7 +56,7 @@ export async function benchVaccination(): Promise<Metric[]> {
       const ids = Array.from({ length: n }, () => `9${String(Date.now() % 1e6).padStart(6, '0')}${String(seq++).padStart(7, '0')}`);
       await pool(16, chunks(ids, 25), async (part) => {
         await db.send(new TransactWriteCommand({
-          TransactItems: part.map((id) => ({ Put: { TableName: table, Item: { pk: `BEN#${id}`, sk: 'PROFILE', beneficiaryId: id, accountId: 'bench', name: 'Bench', birthYear: 1980, photoIdCode: 'AADHAAR', photoIdHash: benchPhotoHash, dosesGiven: 0, doseDates: {}, createdAt: 1_700_000_000 } } })),
+          TransactItems: part.map((id) => ({ Put: { TableName: table, Item: { pk: `BEN#${id}`, sk: 'PROFILE', beneficiaryId: id, accountId: 'bench', name: 'Bench', birthYear: 1980, photoIdCode: 'AADHAAR', photoIdLast4: BENCH_AADHAAR.slice(-4), photoIdHash: benchPhotoHash, dosesGiven: 0, doseDates: {}, createdAt: 1_700_000_000 } } })),
         }));
       });
       return ids;
