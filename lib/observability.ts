@@ -30,7 +30,8 @@ export const ALARMS = {
   smsFailurePercent: 5,
   /** API answers 429 (gateway throttles + functions shedding load) as a percentage of requests, 5 minutes, at least 100 requests. */
   api429Percent: 5,
-  /** Cache misses as a percentage of cache lookups, 15 minutes, at least 1000 lookups (the public availability cache stopped working). */
+  /** Public availability reads reaching the origin (edge cache misses), as a fraction of those routes' throttle budget, 5 minutes. */
+  edgeMissFraction: 0.5,
   /** Age of the oldest stream record the consumer is working on, ms (statistics and certificates behind). */
   streamIteratorAgeMs: 60_000,
   /** KMS Sign calls as a fraction of the account's Sign quota, per minute (throttling next). */
@@ -59,6 +60,12 @@ export interface ObservabilityProps {
   accessLogs?: logs.ILogGroup;
   /** KMS ECC Sign requests/s of the account and region. Default 300. */
   kmsSignQuota?: number;
+  /**
+   * The cached public availability routes (functions/routes.ts) with their summed gateway
+   * throttle rate (requests/s): reads of them that reach the stage are edge cache misses.
+   * Default none (no edge-miss alarm).
+   */
+  edgeCached?: { paths: readonly string[]; budgetRps: number };
 }
 
 /** Dashboard and alarms an on-call would page for, all to one KMS-encrypted SNS topic. */
@@ -124,10 +131,22 @@ export class Observability extends Construct {
       });
       alarm('Api429Rate', rate429, ALARMS.api429Percent, `More than ${ALARMS.api429Percent}% of API requests answered 429 over 5 minutes (throttle budget or DynamoDB capacity too small for the load).`);
     }
-    // The public read cache is CloudFront's (lib/web.ts); its metrics live in us-east-1, where an
-    // alarm of this Region's stack cannot read them. Cache misses show here as the availability
-    // function's invocations and throttles (the function alarms above), and on CloudFront's own
-    // console (docs/operations.md).
+    // The public read cache is CloudFront's (lib/web.ts). Its hit-rate metric lives in us-east-1,
+    // where an alarm of this Region's stack cannot read it, so the misses are counted where they
+    // land: public availability reads reaching the stage (access log). Paged when they pass half of
+    // those routes' throttle budget: the edge is not absorbing the crowd and 429s are next.
+    if (props.accessLogs && props.edgeCached?.paths.length) {
+      const misses = new logs.MetricFilter(this, 'EdgeMissFilter', {
+        logGroup: props.accessLogs,
+        filterPattern: logs.FilterPattern.any(...props.edgeCached.paths.map((p) => logs.FilterPattern.stringValue('$.route', '=', p))),
+        metricNamespace: `OpenCowin/${props.stage}`,
+        metricName: 'EdgeMissesAvailability',
+        metricValue: '1',
+        defaultValue: 0,
+      }).metric({ period: five, statistic: 'Sum' });
+      const threshold = Math.round(ALARMS.edgeMissFraction * props.edgeCached.budgetRps * five.toSeconds());
+      alarm('EdgeMissesAvailability', misses, threshold, `Public availability reads reaching the API (edge cache misses) above ${ALARMS.edgeMissFraction * 100}% of those routes' throttle budget over 5 minutes (CloudFront not absorbing the crowd; 429s next).`);
+    }
 
     // --- Queues and streams ---
     for (const [name, queue] of props.deadLetterQueues ?? []) {

@@ -1,9 +1,9 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
-import { functionGroups } from '../functions/routes';
+import { functionGroups, routes, type RouteDef } from '../functions/routes';
 import { tableList, tables } from '../functions/tables';
-import { Api } from './api';
+import { Api, cacheTtl } from './api';
 import { DEFAULTS, reservedConcurrencyOf, throttlePlan, validateConfig, warmThroughputOf, type DeployConfig } from './config';
 import { Data } from './data';
 import { Keys } from './keys';
@@ -30,6 +30,13 @@ export interface OpenCowinStackProps extends StackProps {
  * (no account/region lookups), so `cdk synth` works offline without credentials.
  * Stage `prod` retains data (tables, buckets, keys, secrets, logs); other stages are disposable.
  */
+/** The cached public availability routes (the surge's most-read path) and their summed throttle rate. */
+export function edgeCachedAvailability(config: DeployConfig): { paths: string[]; budgetRps: number } {
+  const plan = throttlePlan(config);
+  const cached = (routes as readonly RouteDef[]).filter((r) => r.group === 'availability' && cacheTtl(r));
+  return { paths: cached.map((r) => r.path), budgetRps: cached.reduce((n, r) => n + plan.get(r.id)!.rate, 0) };
+}
+
 export class OpenCowinStack extends Stack {
   readonly keys: Keys;
   readonly data: Data;
@@ -121,6 +128,7 @@ export class OpenCowinStack extends Stack {
       streamConsumers: new Map([['streams', this.streams.fn]]),
       accessLogs: this.api.accessLogs,
       kmsSignQuota: props.config.kmsSignQuota ?? DEFAULTS.kmsSignQuota,
+      edgeCached: edgeCachedAvailability(props.config),
     });
 
     // The certificate pipeline's alarms (DLQ depth, worker errors, backlog age) page the same topic.

@@ -5,6 +5,7 @@ import { functionGroups, routes, type RouteDef } from '../../functions/routes';
 import { DEFAULTS, DEFAULT_RESERVED_CONCURRENCY, DEFAULT_WARM_THROUGHPUT, readConfig } from '../../lib/config';
 import { smsCatalogue } from '../../functions/sms/catalogue';
 import { tableList } from '../../functions/tables';
+import { edgeCachedAvailability } from '../../lib/stack';
 import { buildStack, TEST_DLT } from './app';
 
 const kinds = Object.keys(smsCatalogue);
@@ -104,11 +105,20 @@ describe('capacity budgets from context', () => {
 });
 
 describe('alarms an on-call needs on the first surge', () => {
-  it('alarms on every dead-letter queue, stream iterator age, the 429 rate, the cache hit ratio, KMS Sign near quota, SMS failures and spend', () => {
+  it('alarms on every dead-letter queue, stream iterator age, the 429 rate, edge cache misses, KMS Sign near quota, SMS failures and spend', () => {
     const { template } = buildStack({ stage: 'dev' }, { bundle: false });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const names = alarms.map((a) => (a.Properties as { AlarmName: string }).AlarmName);
-    for (const n of ['Api429Rate', 'StreamIteratorAgeStreams', 'KmsSignNearQuota', 'SmsDeliveryFailures', 'SmsSpend']) expect(names).toContain(`open-cowin-dev-${n}`);
+    for (const n of ['Api429Rate', 'EdgeMissesAvailability', 'StreamIteratorAgeStreams', 'KmsSignNearQuota', 'SmsDeliveryFailures', 'SmsSpend']) expect(names).toContain(`open-cowin-dev-${n}`);
+    // Edge cache misses: public availability reads reaching the stage, counted from the access
+    // log, paged at half of those routes' throttle budget over 5 minutes.
+    const edge = edgeCachedAvailability({ stage: 'dev' });
+    expect(edge.paths).toEqual(expect.arrayContaining(['/api/v2/appointment/sessions/public/findByDistrict', '/api/v2/appointment/centers/public/findByLatLong']));
+    const filter = Object.values(template.findResources('AWS::Logs::MetricFilter')).find((f) => f.Properties.MetricTransformations[0].MetricName === 'EdgeMissesAvailability')!;
+    for (const p of edge.paths) expect(filter.Properties.FilterPattern).toContain(`$.route = "${p}"`);
+    const miss = alarms.find((a) => (a.Properties as { AlarmName: string }).AlarmName === 'open-cowin-dev-EdgeMissesAvailability')!;
+    expect(miss.Properties.Threshold).toBe(Math.round(0.5 * edge.budgetRps * 300));
+    expect(edge.budgetRps).toBeGreaterThan(0);
     // Every SQS queue that is some queue's or event source's DLQ has a depth alarm naming it.
     const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, any> }>;
     const dlqIds = new Set<string>();
