@@ -24,7 +24,8 @@ export type QuotaId =
   | 'smsPriceUsd'
   | 'kmsEccSignRps'
   | 'sqsStandardInFlight'
-  | 'sqsEventSourceMaxConcurrency';
+  | 'sqsEventSourceMaxConcurrency'
+  | 'cloudFrontDistributionRps';
 export type Quotas = Record<QuotaId, Quota>;
 
 export interface RouteSetting { id: string; group: string; throttle?: { rate: number; burst: number }; cacheSeconds?: number }
@@ -209,29 +210,51 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
   };
   const q = quotas;
 
+  // Cached public routes: CloudFront (lib/web.ts, the public door ApiUrl) answers repeats at the
+  // edge; API Gateway, the functions and the tables see one request per cache key per TTL.
+  const origin: Array<[string, number]> = demand.map(([id, rps]) => {
+    const ttl = routeById.get(id)!.cacheSeconds;
+    return [id, ttl ? Math.min(rps, (profile.cacheKeys?.[id] ?? 1000) / ttl) : rps];
+  });
+  const originOf = new Map(origin);
+  const originRps = origin.reduce((s, [, r]) => s + r, 0);
+
+  // --- CloudFront --------------------------------------------------------------------------
+  add({
+    component: 'CloudFront',
+    item: 'requests per distribution (every API call and the web apps)',
+    demand: `${fmt(totalRps)} req/s`,
+    consumed: totalRps,
+    unit: 'req/s',
+    quota: q.cloudFrontDistributionRps.value,
+    quotaSource: 'AWS default per distribution',
+    doc: q.cloudFrontDistributionRps.doc,
+    action: `request CloudFront requests per second per distribution ${fmt(withMargin(totalRps))} (Service Quotas, CloudFront)`,
+  });
+
   // --- API Gateway -------------------------------------------------------------------------
   add({
     component: 'API Gateway',
     item: 'account throttle (all routes)',
-    demand: `${fmt(totalRps)} req/s`,
-    consumed: totalRps,
+    demand: `${fmt(originRps)} req/s (edge cache misses and uncached routes)`,
+    consumed: originRps,
     unit: 'req/s',
     quota: settings.accountRps,
     quotaSource: `accountRps (lib/config.ts; AWS default ${fmt(q.apiGatewayAccountRps.value)})`,
     doc: q.apiGatewayAccountRps.doc,
-    action: `request API Gateway account throttle ${fmt(withMargin(totalRps))} rps (Service Quotas L-8A5B8E43) and set -c accountRps=${withMargin(totalRps)}`,
+    action: `request API Gateway account throttle ${fmt(withMargin(originRps))} rps (Service Quotas L-8A5B8E43) and set -c accountRps=${withMargin(originRps)}`,
   });
   add({
     component: 'API Gateway',
     item: 'account burst (token bucket)',
-    demand: `opening second: ${fmt(totalRps)} requests`,
-    consumed: Math.max(0, totalRps - settings.accountRps),
+    demand: `opening second: ${fmt(originRps)} requests`,
+    consumed: Math.max(0, originRps - settings.accountRps),
     unit: 'req over rate',
     quota: settings.accountBurst,
     quotaSource: `accountBurst (lib/config.ts; set by AWS from the rps quota)`,
     doc: q.apiGatewayAccountBurst.doc,
     adjustable: true,
-    action: `rises with the rps increase above; until then the bucket empties in ${round1(settings.accountBurst / Math.max(1, totalRps - settings.accountRps))} s and the rest is 429`,
+    action: `rises with the rps increase above; until then the bucket empties in ${round1(settings.accountBurst / Math.max(1, originRps - settings.accountRps))} s and the rest is 429`,
   });
   const sharesTotal = Object.values(settings.throttleShares).reduce((a, b) => a + b, 0);
   if (sharesTotal > 1) notes.push(`throttleShares add up to ${sharesTotal} (> 1): the account throttle is promised twice`);
@@ -244,21 +267,15 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
     add({
       component: 'API Gateway',
       item: `route ${id}`,
-      demand: `${fmt(rps)} req/s${r.cacheSeconds ? ` (cached ${r.cacheSeconds} s; hits still count)` : ''}`,
-      consumed: rps,
+      demand: r.cacheSeconds ? `${fmt(rps)} req/s at the edge (cached ${r.cacheSeconds} s): ${fmt(originOf.get(id)!)} reach the API` : `${fmt(rps)} req/s`,
+      consumed: originOf.get(id)!,
       unit: 'req/s',
       quota: limit,
       quotaSource: source,
-      action: `raise ${id} throttle to ${fmt(withMargin(rps, 100))} rps (functions/routes.ts or throttleShares)`,
+      action: `raise ${id} throttle to ${fmt(withMargin(originOf.get(id)!, 100))} rps (functions/routes.ts or throttleShares)`,
     });
   }
 
-  // Cached public routes: the API cache answers repeats (still counted by the throttles above);
-  // the functions and tables see one request per cache key per TTL.
-  const origin: Array<[string, number]> = demand.map(([id, rps]) => {
-    const ttl = routeById.get(id)!.cacheSeconds;
-    return [id, ttl ? Math.min(rps, (profile.cacheKeys?.[id] ?? 1000) / ttl) : rps];
-  });
 
   // --- Lambda -----------------------------------------------------------------------------
   const byGroup = new Map<string, number>();

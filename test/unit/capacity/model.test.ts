@@ -56,6 +56,16 @@ describe('capacity model arithmetic', () => {
     expect(fails).toBe(true);
   });
 
+  it('counts a cached public route at the edge: CloudFront carries every request, API Gateway only one per cache key per TTL', () => {
+    const cached = { ...settings, routes: [...settings.routes, { id: 'publicCalendarByDistrict', group: 'availability', cacheSeconds: 60 }] };
+    const surge = { ...profile(), routes: { ...profile().routes, publicCalendarByDistrict: 300_000 }, cacheKeys: { publicCalendarByDistrict: 6_000 } };
+    const r = runModel(surge, cached, quotas, durations).rows;
+    // 300,000/s of pollers over 6,000 distinct keys with a 60 s TTL: 100/s reach the API.
+    expect(row(r, 'route publicCalendarByDistrict')).toMatchObject({ consumed: 100 });
+    expect(row(r, 'account throttle')).toMatchObject({ consumed: 160 + 100 });
+    expect(row(r, 'requests per distribution')).toMatchObject({ consumed: 160 + 300_000, quota: 250_000, status: 'RAISE' });
+  });
+
   it('gives Lambda concurrency as rps × duration per group, against reserved or unreserved concurrency', () => {
     expect(row(rows, 'group booking concurrency')).toMatchObject({ consumed: 5, quota: 4, status: 'RAISE' }); // 100/s × 50 ms
     expect(row(rows, 'group auth concurrency')).toMatchObject({ consumed: 5, quota: 96 }); // 50/s × 100 ms; 100 − 4 reserved
