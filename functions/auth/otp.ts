@@ -4,7 +4,6 @@
  */
 import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../shared/errors';
-import { renderSms, type SmsMessage } from '../sms/catalogue';
 
 export const AuthCodes = {
   invalidTxn: 'USRAUT0013',
@@ -38,7 +37,6 @@ export const toE164 = (mobile: string): string => `+91${mobile}`;
 /** 6 digits from the OS CSPRNG, uniformly (randomInt rejects modulo bias). */
 export const newOtp = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
-export const otpSms = (otp: string, validitySeconds: number): SmsMessage => renderSms('otp', { otp, minutes: Math.round(validitySeconds / 60) });
 
 /** What clients send: the SHA-256 hex of the 6 digits (never the digits themselves). */
 export const otpDigest = (otp: string): string => createHash('sha256').update(otp).digest('hex');

@@ -20,7 +20,7 @@ import { ApiDate } from '../sessions/session';
 import { cachedPublic } from './public-cache';
 import { drawStore } from '../booking/draw-store';
 import { canonicalEntries } from '../booking/draw';
-import { publicRelease } from '../booking/release';
+import { publicRelease } from '../booking/draw';
 import { deps } from '../deps';
 import { DomainError } from '../shared/errors';
 

@@ -8,7 +8,6 @@
  * An entry and all its locks are one transaction (a family is entered all or none), conditioned
  * on the release still being `open`: once the draw closes it, no entry can slip in.
  */
-import { profileMobile } from '../adapters/account-mobile';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -182,12 +181,6 @@ export class DynamoDrawStore {
       if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
       throw e;
     }
-  }
-
-  /** The account's mobile (for the outcome SMS). */
-  async mobileOf(accountId: string): Promise<string | undefined> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }));
-    return profileMobile(r.Item);
   }
 }
 

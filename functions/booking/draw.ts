@@ -84,3 +84,27 @@ function lgamma(x: number): number {
   for (let i = 1; i < 9; i++) a += c[i] / (x + i);
   return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
+
+/** What the public may see of a release (availability shows it): never the seed before the draw. */
+/** The fields of a stored release (functions/booking/draw-store.ts ReleaseRecord) the public view reads. */
+export interface ReleaseView extends Release {
+  state: string;
+  seedHash: string;
+  seed: string;
+  entriesHash?: string;
+  entryCount?: number;
+  seats?: { d1: number; d2: number };
+  winners?: number;
+}
+
+export function publicRelease(r: ReleaseView, now: Date) {
+  const phase = r.state === 'done' ? 'drawn' : phaseOf(r, now) === 'before' ? 'scheduled' : phaseOf(r, now) === 'window' ? 'entries_open' : 'drawing';
+  return {
+    booking_opens_at: r.opensAt,
+    fairness_window_closes_at: closesAt(r),
+    fairness_window_seconds: r.windowSeconds,
+    draw_state: phase,
+    seed_sha256: r.seedHash,
+    ...(r.state === 'done' ? { seed: r.seed, entries_sha256: r.entriesHash, entries: r.entryCount, seats: r.seats, winners: r.winners } : {}),
+  };
+}

@@ -11,7 +11,7 @@ import { planTake, remaining, type Dose } from '../sessions/capacity';
 import { renderSms } from '../sms/catalogue';
 import type { SmsSender } from '../adapters/sms';
 import { DomainError } from '../shared/errors';
-import { allocate, closesAt, DEFAULT_FAIRNESS_WINDOW_SECONDS, drawOrder, entriesHash, phaseOf, seedHash, type Release } from './draw';
+import { allocate, closesAt, DEFAULT_FAIRNESS_WINDOW_SECONDS, drawOrder, entriesHash, phaseOf, publicRelease, seedHash, type Release } from './draw';
 import type { DrawStore, EntryRecord, ReleaseRecord } from './draw-store';
 import type { SessionInfo } from './rules';
 import type { Appointment, BookingStore } from './store';
@@ -25,18 +25,6 @@ export async function openRelease(store: DrawStore, sessionId: string, opensAt: 
   return record;
 }
 
-/** What the public may see of a release (availability shows it): never the seed before the draw. */
-export function publicRelease(r: ReleaseRecord, now: Date) {
-  const phase = r.state === 'done' ? 'drawn' : phaseOf(r, now) === 'before' ? 'scheduled' : phaseOf(r, now) === 'window' ? 'entries_open' : 'drawing';
-  return {
-    booking_opens_at: r.opensAt,
-    fairness_window_closes_at: closesAt(r),
-    fairness_window_seconds: r.windowSeconds,
-    draw_state: phase,
-    seed_sha256: r.seedHash,
-    ...(r.state === 'done' ? { seed: r.seed, entries_sha256: r.entriesHash, entries: r.entryCount, seats: r.seats, winners: r.winners } : {}),
-  };
-}
 
 const uuidFrom = (s: string) => {
   const h = createHash('sha256').update(s).digest('hex');
@@ -75,7 +63,14 @@ export async function enterRelease(store: DrawStore, release: ReleaseRecord, req
   }
 }
 
-export interface DrawPorts { draws: DrawStore; bookings: BookingStore; sms?: SmsSender; now: () => Date }
+export interface DrawPorts {
+  draws: DrawStore;
+  bookings: BookingStore;
+  /** The outcome SMS: the sender and the account's mobile (its profile envelope opened). Both or neither. */
+  sms?: SmsSender;
+  mobileOf?: (accountId: string) => Promise<string | undefined>;
+  now: () => Date;
+}
 
 /**
  * Runs (or resumes) the draw of a session whose window has closed. Steps, each idempotent:
@@ -126,7 +121,7 @@ export async function runDraw(ports: DrawPorts, session: SessionInfo): Promise<R
     });
     r = (await ports.draws.getRelease(sid))!;
   }
-  if (ports.sms) await notify(ports, session);
+  if (ports.sms && ports.mobileOf) await notify(ports, session);
   return r;
 }
 
@@ -156,11 +151,11 @@ async function bookEntry(bookings: BookingStore, s: SessionInfo, e: EntryRecord,
 async function notify(ports: DrawPorts, s: SessionInfo): Promise<void> {
   for (const e of await ports.draws.listEntries(s.sessionId)) {
     if (!e.outcome || e.notified) continue;
-    const mobile = await ports.draws.mobileOf(e.accountId);
+    const mobile = await ports.mobileOf!(e.accountId);
     if (!mobile || !(await ports.draws.claimNotification(s.sessionId, e.entryId))) continue;
     const message = e.outcome === 'won' ? renderSms('drawWon', { centre: s.center.name, date: s.date, slot: e.slot, appointmentId: e.appointmentId ?? '' }) : renderSms('drawLost', { centre: s.center.name, date: s.date });
     await ports.sms!.send(`+91${mobile}`, message);
   }
 }
 
-export { allocate, type Release };
+export { allocate, publicRelease, type Release };

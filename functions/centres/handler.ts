@@ -19,8 +19,9 @@ import { moveHandlers } from '../sessions/move-handlers';
 import { drawSession, setRelease } from '../sessions/release-admin';
 import { drawStore } from '../booking/draw-store';
 import { DynamoBookingStore } from '../booking/dynamo-store';
-import { publicRelease } from '../booking/release';
+import { publicRelease } from '../booking/draw';
 import { smsSender } from '../adapters/sms';
+import { accountContact } from '../sms/account-language';
 import { tableName } from '../config';
 
 const CenterParam = z.object({ center_id: z.coerce.number().int('USRRES0002: center_id must be a number').positive('USRRES0002: center_id must be a number') });
@@ -96,7 +97,7 @@ export const handler = dispatcher('centres', {
     ok(publicRelease(await setRelease(sessionStore(), drawStore(), requireStaff(caller), params.session_id, body.booking_opens_at, body.fairness_window_seconds, now()), now())),
   ),
   runDraw: http({ params: SessionParam }, async ({ params, caller }) => {
-    const ports = { draws: drawStore(), bookings: new DynamoBookingStore(deps().db, tableName('main')), sms: smsSender(), now };
+    const ports = { draws: drawStore(), bookings: new DynamoBookingStore(deps().db, tableName('main')), sms: smsSender(), mobileOf: async (id: string) => (await accountContact(id)).mobile, now };
     return ok(publicRelease(await drawSession(sessionStore(), requireStaff(caller), ports, params.session_id), now()));
   }),
   importCenters: http({}, async ({ event, headers, caller }) => {

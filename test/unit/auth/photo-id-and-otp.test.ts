@@ -1,5 +1,6 @@
 import { checkPhotoId, verhoeffDigit, verhoeffValid } from '../../../functions/beneficiaries/photo-id';
-import { normaliseMobile, otpSms, storedOtpHash, newOtp } from '../../../functions/auth/otp';
+import { normaliseMobile, storedOtpHash, newOtp } from '../../../functions/auth/otp';
+import { otpSms } from '../../../functions/auth/service';
 
 describe('Verhoeff (Aadhaar check digit)', () => {
   it('matches published vectors', () => {
