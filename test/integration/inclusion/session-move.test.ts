@@ -3,6 +3,8 @@ import { aadhaar, citizenToken, seatLedger } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { centreBody, day, sessionBody, staffToken } from '../../support/staff';
 import { scanMain } from '../vaccination/support';
+import { streamPoller } from '../../../functions/local/stack';
+import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 
 let stack: TestStack;
 let admin: string;
@@ -55,7 +57,9 @@ describe('moving a session', () => {
     expect(stack.sms(older.mobile).filter((t) => t.includes('was cancelled by the centre'))).toHaveLength(1);
     // The released seat is free again; the carried one is still held: nothing lost, nothing doubled.
     expect(await seatLedger(s.sessionId)).toEqual({ available1: 19, available2: 0, booked1: 1, booked2: 0 });
-    // The public listing shows the session on its new date, open for booking.
+    // The public listing shows the session on its new date, open for booking (once the read model caught up).
+    await streamPoller!.drained();
+    clearAvailabilityMemo();
     const list = await stack.call('GET', `/api/v2/appointment/sessions/public/findByPin?pincode=110001&date=${newDate}`);
     expect(list.body.sessions.map((x: any) => x.session_id)).toContain(s.sessionId);
     // The same move_id again changes nothing and texts no one.
