@@ -108,6 +108,14 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
 
 const capMessage = (m: string): string => (m.length > MAX_ERROR_MESSAGE_CHARS ? `${m.slice(0, MAX_ERROR_MESSAGE_CHARS)}…` : m);
 
+/** AWS SDK errors that mean "the service was not able to answer now" (after its own retries), not a bug. */
+const TRANSIENT_ERRORS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'InternalServerError', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException']);
+export function isTransient(e: unknown): boolean {
+  if (!e || typeof e !== 'object') return false;
+  const { name, $retryable, code } = e as { name?: string; $retryable?: unknown; code?: string };
+  return TRANSIENT_ERRORS.has(name ?? '') || Boolean($retryable) || code === 'ECONNRESET' || code === 'ETIMEDOUT';
+}
+
 export function toErrorResult(e: unknown, correlationId: string): HttpResult {
   if (e instanceof DomainError) {
     const headers: Record<string, string> = {};
@@ -124,6 +132,16 @@ export function toErrorResult(e: unknown, correlationId: string): HttpResult {
       statusCode: 429,
       body: { errorCode: Codes.throttled, error: 'Too many requests right now. Please retry shortly.' },
       headers: { 'retry-after': '1' },
+    };
+  }
+  if (isTransient(e)) {
+    // A dependency timed out or failed on its side after the SDK's own retries: not the
+    // caller's fault and not a bug here; they may retry (logged, as it pages if it persists).
+    logger.error('dependency unavailable', { error: e as Error });
+    return {
+      statusCode: 503,
+      body: { errorCode: Codes.unavailable, error: 'A service we depend on is not answering right now. Please retry shortly.' },
+      headers: { 'retry-after': '2' },
     };
   }
   logger.error('unhandled error', { error: e as Error });
