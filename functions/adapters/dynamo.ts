@@ -10,7 +10,11 @@ let client: DynamoDBDocumentClient | undefined;
  * code talks to DynamoDB, DynamoDB Local or any compatible endpoint.
  */
 export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
+  // A Lambda container serves one request at a time: the SDK's 50 sockets are plenty. The local
+  // runtime (an endpoint URL set) serves every request in one process: give it room, or the SDK
+  // queues requests and warns on each burst.
+  const local = Boolean(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL);
+  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3, ...(local ? { requestHandler: { httpAgent: { keepAlive: true, maxSockets: 256 } } } : {}) }), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return client;

@@ -50,10 +50,12 @@ afterAll(async () => {
 const partner = (method: string, path: string, body?: unknown) => stack.call(method, `/api/v2/partners${path}`, { body, headers: { 'x-api-key': key } });
 const admin = (method: 'POST' | 'PUT', path: string, body?: unknown) => stack.call(method, `/api/v2/admin${path}`, { body, token: ops });
 const at = (path: string) => received.filter((r) => r.path === path);
-async function waitFor<T>(what: string, f: () => T | undefined | false, ms = 30_000): Promise<T> {
+// Generous: retries back off (WEBHOOK_RETRY_BASE_MS) and 2 shared cores slow every step; the
+// test timeout still bounds a hung test. `f` may ask the API: one request at a time, never piled up.
+async function waitFor<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, ms = 90_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -126,9 +128,9 @@ describe('webhook deliveries', () => {
     failures.set('/down', Number.POSITIVE_INFINITY);
     const sub = await subscribe('/down', { pincode });
     const s = await sessionAt(pincode, 2);
-    const list = await waitFor('parked delivery', () => {
-      void partner('GET', `/webhooks/${sub.subscription_id}/parked`).then((r) => (lastParked = r.body));
-      return lastParked?.parked?.length ? lastParked : undefined;
+    const list = await waitFor('parked delivery', async () => {
+      const r = await partner('GET', `/webhooks/${sub.subscription_id}/parked`);
+      return r.body?.parked?.length ? r.body : undefined;
     });
     expect(at('/down')).toHaveLength(3);
     expect(list.parked[0]).toMatchObject({ attempts: 3, last_error: 'HTTP 500', event: expect.objectContaining({ type: 'seats.open', session_id: s.sessionId }) });
@@ -146,4 +148,3 @@ describe('webhook deliveries', () => {
     expect((await stack.call('DELETE', `/api/v2/partners/webhooks/${mine.subscription_id}`, { headers: { 'x-api-key': other.apiKey } })).status).toBe(404);
   });
 });
-let lastParked: any;
