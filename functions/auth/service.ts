@@ -46,14 +46,16 @@ export async function requestOtp(p: SignInPorts, mobileInput: string, channel: O
   const txnId = randomUUID();
   const otp = newOtp();
   const digest = otpDigest(otp);
-  await p.store.createTxn({
-    txnId,
-    accountId: accountIdFor(p.secrets.pepper, mobile),
-    ...(await sealMobile(p.encryptor, accountIdFor(p.secrets.pepper, mobile), mobile)),
-    otpHash: storedOtpHash(p.secrets.pepper, txnId, digest),
-    expiresAt: p.nowSeconds + p.rules.validitySeconds,
-    channel,
-  });
+  await beforeSendOrRelease(p, key, async () =>
+    p.store.createTxn({
+      txnId,
+      accountId: accountIdFor(p.secrets.pepper, mobile),
+      ...(await sealMobile(p.encryptor, accountIdFor(p.secrets.pepper, mobile), mobile)),
+      otpHash: storedOtpHash(p.secrets.pepper, txnId, digest),
+      expiresAt: p.nowSeconds + p.rules.validitySeconds,
+      channel,
+    }),
+  );
   await sendOrRelease(p, key, () => p.sms.send(toE164(mobile), otpSms(otp, p.rules.validitySeconds)));
   return { txnId };
 }
@@ -70,6 +72,20 @@ export async function reserveOtpSend(p: Pick<SignInPorts, 'store' | 'nowSeconds'
   if (!(await p.store.takeSmsBudget(p.nowSeconds, p.smsPerSecond))) {
     await p.store.releaseSend(key, p.nowSeconds);
     throw reserveError({ ok: false, reason: 'sms_budget', retryAfterSeconds: 1 });
+  }
+}
+
+/**
+ * The work between taking a send and texting (sealing the mobile, writing the transaction): if it
+ * fails (a KMS or DynamoDB error), the send is given back before the error answers, so no one is
+ * held to the cooldown for a text that never went out.
+ */
+export async function beforeSendOrRelease(p: Pick<SignInPorts, 'store' | 'nowSeconds'>, key: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (e) {
+    await p.store.releaseSend(key, p.nowSeconds).catch(() => undefined);
+    throw e;
   }
 }
 

@@ -19,7 +19,7 @@ import type { Encryptor } from '../adapters/ports';
 import { sealMobile } from '../shared/mobile-envelope';
 import type { SmsSender } from '../adapters/sms';
 import { accountIdFor, consumeError, mobileKey, newOtp, normaliseMobile, otpDigest, storedOtpHash, toE164, type OtpRules } from '../auth/otp';
-import { judgeGuess, reserveOtpSend, sendOrRelease } from '../auth/service';
+import { beforeSendOrRelease, judgeGuess, reserveOtpSend, sendOrRelease } from '../auth/service';
 import type { AuthStore } from '../auth/store';
 import type { RegisterInput } from '../beneficiaries/domain';
 import { list, register, type BeneficiaryPorts } from '../beneficiaries/service';
@@ -75,15 +75,17 @@ export async function sendConsentOtp(p: ConsentPorts, staff: Staff, centerId: nu
   await reserveOtpSend(signIn, mKey);
   const txnId = randomUUID();
   const otp = newOtp();
-  await p.auth.createTxn({
-    txnId,
-    accountId: mKey,
-    ...(await sealMobile(p.encryptor, mKey, mobile)),
-    otpHash: storedOtpHash(p.secrets.pepper, txnId, otpDigest(otp)),
-    expiresAt: p.nowSeconds + p.rules.validitySeconds,
-    channel: 'consent',
-    consentFor: { staffId: staff.staffId, centerId: centre.centerId },
-  });
+  await beforeSendOrRelease(signIn, mKey, async () =>
+    p.auth.createTxn({
+      txnId,
+      accountId: mKey,
+      ...(await sealMobile(p.encryptor, mKey, mobile)),
+      otpHash: storedOtpHash(p.secrets.pepper, txnId, otpDigest(otp)),
+      expiresAt: p.nowSeconds + p.rules.validitySeconds,
+      channel: 'consent',
+      consentFor: { staffId: staff.staffId, centerId: centre.centerId },
+    }),
+  );
   await sendOrRelease(signIn, mKey, () => p.sms.send(toE164(mobile), renderSms('staffConsentOtp', { otp, centre: centre.name, minutes: Math.round(p.rules.validitySeconds / 60) })));
   await p.audit.record({ staffId: staff.staffId, role: staff.role, action: 'consentOtpSent', mobileKey: mKey, centerId: centre.centerId, consent: false, at: at(p) });
   return { txnId };

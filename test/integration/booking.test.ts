@@ -13,13 +13,7 @@ async function account(n = 1, over: Record<string, unknown> = {}): Promise<Accou
   const bens: string[] = [];
   for (let i = 0; i < n; i++) {
     const body = { name: `Person ${'ABCDEFGH'[i]}`, birth_year: 1985, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1', ...over };
-    // Setup, not the test: like a real client, retry an answer that says "retry" (429/503 + Retry-After);
-    // 300 parallel registrations on 2 shared cores can make DynamoDB Local time out.
-    let r = await stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body });
-    for (let attempt = 1; (r.status === 429 || r.status === 503) && attempt < 6; attempt++) {
-      await new Promise((done) => setTimeout(done, 1000 * Number(r.headers.get('retry-after') ?? 1)));
-      r = await stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body });
-    }
+    const r = await stack.callRetrying('POST', '/api/v2/registration/beneficiary/new', { token, body });
     if (r.status !== 200) throw new Error(JSON.stringify(r.body));
     bens.push(r.body.beneficiary_reference_id);
   }

@@ -44,7 +44,7 @@ async function centreOf(token: string): Promise<number> {
 /** Registers a walk-in (a record of its own: no consent) at the caller's centre; returns the reference id. */
 export async function walkIn(stack: TestStack, token: string, mobile = uniqueMobile()): Promise<string> {
   const body = { ...person(), mobile_number: mobile, center_id: await centreOf(token) };
-  const r = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body });
+  const r = await stack.callRetrying('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body });
   if (r.status !== 200) throw new Error(`walk-in ${r.status} ${JSON.stringify(r.body)}`);
   rememberPhotoId(r.body.beneficiary_reference_id, body.photo_id_number);
   return r.body.beneficiary_reference_id as string;
