@@ -10,11 +10,12 @@ let client: DynamoDBDocumentClient | undefined;
  * code talks to DynamoDB, DynamoDB Local or any compatible endpoint.
  */
 export function documentClient(): DynamoDBDocumentClient {
-  // A Lambda container serves one request at a time: the SDK's 50 sockets are plenty. The local
-  // runtime (an endpoint URL set) serves every request in one process: give it room, or the SDK
-  // queues requests and warns on each burst.
+  // A Lambda container serves one request at a time. The local runtime (an endpoint URL set)
+  // serves every request in one process: the SDK's 50 sockets then queue bursts, which keeps
+  // DynamoDB Local (one JVM, lock timeouts under more parallel transactions) working; only the
+  // SDK's warning about the queue is switched off there.
   const local = Boolean(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL);
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3, ...(local ? { requestHandler: { httpAgent: { keepAlive: true, maxSockets: 256 } } } : {}) }), {
+  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3, ...(local ? { requestHandler: { socketAcquisitionWarningTimeout: 600_000 } } : {}) }), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return client;
