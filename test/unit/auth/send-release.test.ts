@@ -9,7 +9,10 @@ import type { AuthStore } from '../../../functions/auth/store';
 function ports(overrides: Partial<AuthStore>, encryptFails = false) {
   const calls: string[] = [];
   const store = {
-    reserveSend: async () => (calls.push('reserve'), { ok: true as const }),
+    reserveSend: async () => {
+      calls.push('reserve');
+      return { ok: true as const };
+    },
     takeSmsBudget: async () => true,
     releaseSend: async () => void calls.push('release'),
     createTxn: async () => void calls.push('createTxn'),
