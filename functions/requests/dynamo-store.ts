@@ -43,6 +43,13 @@ export class DynamoRequestStore implements RequestStore {
     return { Put: { TableName: this.table, Item: this.auditItem(e) } };
   }
 
+  /** An update of the request item and its audit entry, in one transaction: the entry exists only if the update happened. */
+  private updateAudited(requestId: string, update: Omit<NonNullable<TransactItem['Update']>, 'TableName' | 'Key'>, audit: AuditEntry) {
+    return this.db.send(
+      new TransactWriteCommand({ TransactItems: [{ Update: { TableName: this.table, Key: ReqKeys.request(requestId), ...update } }, this.auditPut(audit)] }),
+    );
+  }
+
   private auditItem(e: AuditEntry): Record<string, unknown> {
     return { pk: `REQ#${e.requestId}`, sk: `AUDIT#${e.at}#${randomUUID()}`, ...e, ttl: Math.floor(Date.parse(e.at) / 1000) + AUDIT_DAYS * 86_400 };
   }
@@ -115,22 +122,15 @@ export class DynamoRequestStore implements RequestStore {
 
   async addEvidence(requestId: string, ref: EvidenceRef, max: number, audit: AuditEntry): Promise<boolean> {
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: ReqKeys.request(requestId),
-                UpdateExpression: 'SET evidence = list_append(evidence, :one)',
-                ConditionExpression: 'size(evidence) < :max AND #s = :open',
-                ExpressionAttributeNames: { '#s': 'status' },
-                ExpressionAttributeValues: { ':one': [ref], ':max': max, ':open': 'open' },
-              },
-            },
-            this.auditPut(audit),
-          ],
-        }),
+      await this.updateAudited(
+        requestId,
+        {
+          UpdateExpression: 'SET evidence = list_append(evidence, :one)',
+          ConditionExpression: 'size(evidence) < :max AND #s = :open',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':one': [ref], ':max': max, ':open': 'open' },
+        },
+        audit,
       );
       return true;
     } catch (e) {
@@ -140,41 +140,27 @@ export class DynamoRequestStore implements RequestStore {
   }
 
   async markUploaded(requestId: string, index: number, evidenceId: string, size: number, at: string, audit: AuditEntry): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.table,
-              Key: ReqKeys.request(requestId),
-              UpdateExpression: `SET evidence[${index}].uploadedAt = :at, evidence[${index}].size = :n`,
-              ConditionExpression: `evidence[${index}].evidenceId = :id`,
-              ExpressionAttributeValues: { ':at': at, ':n': size, ':id': evidenceId },
-            },
-          },
-          this.auditPut(audit),
-        ],
-      }),
+    await this.updateAudited(
+      requestId,
+      {
+        UpdateExpression: `SET evidence[${index}].uploadedAt = :at, evidence[${index}].size = :n`,
+        ConditionExpression: `evidence[${index}].evidenceId = :id`,
+        ExpressionAttributeValues: { ':at': at, ':n': size, ':id': evidenceId },
+      },
+      audit,
     );
   }
 
   async dropEvidence(requestId: string, index: number, evidenceId: string, audit: AuditEntry): Promise<void> {
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: ReqKeys.request(requestId),
-                UpdateExpression: `REMOVE evidence[${index}]`,
-                ConditionExpression: `evidence[${index}].evidenceId = :id`,
-                ExpressionAttributeValues: { ':id': evidenceId },
-              },
-            },
-            this.auditPut(audit),
-          ],
-        }),
+      await this.updateAudited(
+        requestId,
+        {
+          UpdateExpression: `REMOVE evidence[${index}]`,
+          ConditionExpression: `evidence[${index}].evidenceId = :id`,
+          ExpressionAttributeValues: { ':id': evidenceId },
+        },
+        audit,
       );
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
@@ -218,22 +204,15 @@ export class DynamoRequestStore implements RequestStore {
   }
 
   async finishApply(requestId: string, status: 'applied' | 'apply_failed', at: string, outcome: { result?: Record<string, unknown>; error?: { code: string; message: string } }, audit: AuditEntry): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.table,
-              Key: ReqKeys.request(requestId),
-              UpdateExpression: outcome.error ? 'SET #s = :s, applyError = :e, appliedAt = :at' : 'SET #s = :s, applyResult = :r, appliedAt = :at REMOVE applyError',
-              ConditionExpression: '#s = :accepted',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':s': status, ':at': at, ':accepted': 'accepted', ...(outcome.error ? { ':e': outcome.error } : { ':r': outcome.result ?? {} }) },
-            },
-          },
-          this.auditPut(audit),
-        ],
-      }),
+    await this.updateAudited(
+      requestId,
+      {
+        UpdateExpression: outcome.error ? 'SET #s = :s, applyError = :e, appliedAt = :at' : 'SET #s = :s, applyResult = :r, appliedAt = :at REMOVE applyError',
+        ConditionExpression: '#s = :accepted',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status, ':at': at, ':accepted': 'accepted', ...(outcome.error ? { ':e': outcome.error } : { ':r': outcome.result ?? {} }) },
+      },
+      audit,
     );
   }
 
