@@ -1,124 +1,57 @@
 // Dependency rules for Open CoWIN: `npm run lint:deps` (part of `npm run lint`).
 //
-// The rules say which layer may import which (docs/architecture.md has the layout they
-// protect). Violations that exist today and wait for the layout change of issue #9 are
-// listed in EXCEPTIONS, each one a named `from` file → `to` file pair: the rule still fails
-// for that `from` importing anything else, and for anything else importing that `to`.
-// Remove an exception when its import goes; never widen one to a folder.
+// The layout they protect is README's "Layout" (and docs/architecture.md, which says why).
+// A file's role is its name, the same in every context under functions/:
+//   domain.ts | domain/*.ts   rules and types, pure
+//   errors.ts                 the context's error codes
+//   ports.ts                  the interfaces the context needs (stores, senders, signers)
+//   [<feature>-]service.ts    use cases over ports
+//   [<feature>-]dynamo-store.ts   DynamoDB adapters of ports.ts
+//   [<feature>-]handler.ts    routes (HTTP), consumer.ts / worker.ts (streams, SQS)
+//   wiring.ts                 the only place a context's objects are built
+// functions/platform/ serves every context and imports none.
+//
+// Two passes (package.json lint:deps): the whole tree, then the core alone (DEPCRUISE_CORE=1:
+// every entry and wiring file left out). Composition files may tie contexts together (a
+// handler of one context's routes builds another's store through that context's wiring),
+// so folders may form circles only through them: in the core, folder circles are errors.
+// Known violations are named in EXCEPTIONS (one `from` file → `to` file each); remove one
+// when its import goes, never widen one to a folder.
+const { readdirSync } = require('node:fs');
 
-/** Contexts: the business folders under functions/. The rest there is platform. */
-const CONTEXTS = [
-  'auth',
-  'availability',
-  'beneficiaries',
-  'booking',
-  'centres',
-  'certificates',
-  'documents',
-  'metadata',
-  'requests',
-  'seed',
-  'sessions',
-  'statistics',
-  'streams',
-  'vaccination',
-  'vaccines',
-];
-const CONTEXT = `^functions/(${CONTEXTS.join('|')})/`;
+/** Contexts: every folder under functions/ but the platform. */
+const CONTEXTS = readdirSync('functions', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== 'platform')
+  .map((d) => d.name);
+const C = `(${CONTEXTS.join('|')})`;
 
-/**
- * Pure files: rules, types, ports and use cases. They take ports (interfaces) and never
- * build adapters, so they import no AWS SDK, no adapter and not the composition root.
- */
-const PURE = [
-  `^functions/(${CONTEXTS.join('|')})/(domain|rules|otp|policy|access|session|centre|capacity|photo-id|errors|service|availability|import|reference|person-reference|catalogue|store)\\.ts$`,
-  '^functions/certificates/(dcc|hc1|qr|pdf|pades|uvci|record|trust|revocation|verify|issue|codes|fonts)\\.ts$',
-  '^functions/shared/(dates|errors|map-limit)\\.ts$',
-  '^functions/adapters/ports\\.ts$',
-];
+/** Composition files: where objects are built and entry points (HTTP, stream, SQS, schedule). */
+const COMPOSITION = `^functions/${C}/([a-z-]*handler|wiring|consumer|worker)\\.ts$`;
 
-/** Today's violations (issue #9), one import each, and where each one goes. */
-const EXCEPTIONS = {
-  // certificates/store.ts is the certificates' DynamoDB adapter and their record types in one
-  // file, and reads the dose events through vaccination's adapter. It splits into
-  // certificates/domain/record types + certificates/dynamo-store.ts (docs/architecture.md).
-  certificatesStoreSdk: {
-    rules: ['pure-no-aws-sdk'],
-    from: '^functions/certificates/store\\.ts$',
-    to: '^node_modules/@aws-sdk/(lib-dynamodb|client-dynamodb)/',
-  },
-  // certificates/store.ts holds its DynamoDB adapter too (it reads profiles' sealed mobiles):
-  // that part moves to certificates/dynamo-store.ts.
-  certificatesStoreDynamo: { rules: ['pure-no-adapters'], from: '^functions/certificates/store\\.ts$', to: '^functions/adapters/(dynamo|account-mobile)\\.ts$' },
-  certificatesStoreReadsDoses: {
-    rules: ['no-foreign-dynamo-store'],
-    from: '^functions/(certificates)/store\\.ts$',
-    to: '^functions/vaccination/dynamo-store\\.ts$',
-  },
-  // The Signer port and the DER helpers live next to the signer adapters; they move to
-  // certificates/ports.ts and certificates/domain/der.ts.
-  signerPort: { rules: ['pure-no-adapters'], from: '^functions/certificates/(hc1|issue)\\.ts$', to: '^functions/adapters/signer/signer\\.ts$' },
-  signerPortAndDer: { rules: ['pure-no-adapters'], from: '^functions/certificates/pades\\.ts$', to: '^functions/adapters/signer/(signer|der)\\.ts$' },
-  // certificates/service.ts also builds its ports (certificatePorts(): blob store, encryptor,
-  // signers, SMS, clock): that part moves to certificates/wiring.ts.
-  certificatesServiceWiring: {
-    rules: ['pure-no-adapters'],
-    from: '^functions/certificates/service\\.ts$',
-    to: '^functions/adapters/(blobs|encryptor|sms|signer/wiring)\\.ts$',
-  },
-  certificatesServiceClock: { rules: ['pure-no-deps'], from: '^functions/certificates/service\\.ts$', to: '^functions/deps\\.ts$' },
-  // The SmsSender port is declared in the SMS adapter (being rewritten under another issue):
-  // it moves to auth/ports.ts.
-  smsPort: { rules: ['pure-no-adapters'], from: '^functions/auth/service\\.ts$', to: '^functions/adapters/sms\\.ts$' },
-  // (The no-foreign-dynamo-store exceptions capture the context folder as $1 for the rule.)
-  // The public availability and centre routes are the sessions context's: their handlers
-  // move into functions/sessions/ (then the import is inside one context).
-  availabilityHandler: { rules: ['no-foreign-dynamo-store'], from: '^functions/(availability)/handler\\.ts$', to: '^functions/sessions/dynamo-store\\.ts$' },
-  // booking/ports.ts is the booking wiring and builds the beneficiaries' store: it becomes
-  // booking/wiring.ts (wiring files may build any adapter).
-  bookingWiring: { rules: ['no-foreign-dynamo-store'], from: '^functions/(booking)/ports\\.ts$', to: '^functions/beneficiaries/dynamo-store\\.ts$' },
-  // The dispatcher authenticates with the auth context's token check: authenticate.ts and the
-  // Caller types move to functions/platform/http/.
-  dispatchAuthenticates: { rules: ['platform-no-context'], from: '^functions/http/dispatch\\.ts$', to: '^functions/auth/authenticate\\.ts$' },
-  // lib/identity.ts names the Cognito groups from the staff roles: ROLE_PRECEDENCE moves to a
-  // definitions file next to routes.ts and tables.ts.
-  staffRoles: { rules: ['lib-only-definitions'], from: '^lib/identity\\.ts$', to: '^functions/auth/staff-idp\\.ts$' },
-  // The CDK app checks the DLT template ids against the SMS catalogue (a definition, like routes.ts).
-  smsCatalogue: { rules: ['lib-only-definitions'], from: '^lib/config\\.ts$', to: '^functions/sms/catalogue\\.ts$' },
-  // CloudFront sends the same security headers the local runtime sends: one definition.
-  webHeaders: { rules: ['lib-only-definitions'], from: '^lib/web\\.ts$', to: '^functions/http/web-headers\\.ts$' },
-  // The certificate bundles ship (and prune) exactly the font files the certificates read.
-  certificateFonts: { rules: ['lib-only-definitions'], from: '^lib/(bundling|certificates)\\.ts$', to: '^functions/certificates/font-files\\.ts$' },
-  // Usage plans per partner tier come from the partners' tier definitions.
-  partnerTiers: { rules: ['lib-only-definitions'], from: '^lib/partners\\.ts$', to: '^functions/partners/domain\\.ts$' },
-  // Merged this round; each goes through a port when the contexts get their wiring.ts (docs/architecture.md).
-  webhooksSessions: { rules: ['no-foreign-dynamo-store'], from: '^functions/(webhooks)/consumer\\.ts$', to: '^functions/sessions/dynamo-store\\.ts$' },
-  sessionMoveStores: { rules: ['no-foreign-dynamo-store'], from: '^functions/(sessions)/move-store\\.ts$', to: '^functions/(booking|beneficiaries)/dynamo-store\\.ts$' },
-  partnersBeneficiaries: { rules: ['no-foreign-dynamo-store'], from: '^functions/(partners)/service\\.ts$', to: '^functions/beneficiaries/dynamo-store\\.ts$' },
-  walkInPrint: { rules: ['no-foreign-dynamo-store'], from: '^functions/(certificates)/walk-in-print\\.ts$', to: '^functions/vaccination/dynamo-store\\.ts$' },
-  centresDraws: { rules: ['no-foreign-dynamo-store'], from: '^functions/(centres)/handler\\.ts$', to: '^functions/(sessions|booking)/dynamo-store\\.ts$' },
-};
+/** Pure files: domain, errors and ports; services add use cases over ports (and may log). */
+const DOMAIN = [`^functions/${C}/(domain\\.ts$|domain/|errors\\.ts$|ports\\.ts$)`, '^functions/platform/(dates|errors|map-limit|ports|signer|der|streams|mobile-envelope)\\.ts$'];
+const SERVICE = `^functions/${C}/[a-z-]*service\\.ts$`;
+const PURE = [...DOMAIN, SERVICE];
+
+/** What pure files never import: adapters, the environment, composition. */
+const ADAPTERS = ['^functions/platform/(aws|dynamo)/', '^functions/platform/(deps|config|metrics)\\.ts$', 'dynamo-store\\.ts$', '/wiring\\.ts$', 'handler\\.ts$'];
 
 /**
- * Folder circles that exist today, as pairs (both directions are allowed, nothing else):
- * http ↔ auth (see dispatchAuthenticates); booking ↔ beneficiaries (cancelling a beneficiary's
- * appointments; booking reads beneficiaries); streams ↔ statistics / certificates (the
- * StreamConsumer interface lives in streams/, which also composes the consumers; it moves to
- * functions/platform/streams.ts).
+ * Definitions the CDK app shares with the functions, so both read one source: the route table,
+ * the table definitions, the staff roles (Cognito groups), the error codes, the web apps'
+ * security headers (CloudFront sends what the local server sends), the font files the
+ * certificate bundles ship, the SMS catalogue (its DLT template kinds) and the partner tiers
+ * (usage plans). Each is data plus pure functions.
  */
-const FOLDER_CYCLES = [
-  ['http', 'auth'],
-  ['booking', 'beneficiaries'],
-  ['streams', 'statistics'],
-  ['streams', 'certificates'],
+const DEFINITIONS = [
+  '^functions/(routes|tables|staff-roles)\\.ts$',
+  '^functions/platform/(errors|http/web-headers|sms/catalogue|sms/languages)\\.ts$',
+  '^functions/certificates/domain/font-files\\.ts$',
+  '^functions/partners/domain\\.ts$',
 ];
 
-/**
- * File circles that exist today: adapters/sms.ts ↔ deps.ts (sms.ts asks deps() for its test
- * override, deps.ts names its type; sms.ts is being rewritten under another issue); the bench
- * runner and its sections (it loads them lazily, they import its row helpers).
- */
-const FILE_CYCLES = '^(functions/adapters/sms|functions/deps|bench/run|bench/http|bench/bundles)\\.ts$';
+/** Today's violations, one import each, and why each one is still there. */
+const EXCEPTIONS = {};
 
 const list = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -135,29 +68,7 @@ function rule(r) {
   return [general, ...narrow];
 }
 
-function folderCycleRules() {
-  const known = [...new Set(FOLDER_CYCLES.flat())];
-  const partners = (f) => FOLDER_CYCLES.filter((p) => p.includes(f)).map((p) => (p[0] === f ? p[1] : p[0]));
-  const base = {
-    name: 'no-circular-folders',
-    // WARN, not error, until the restructure of docs/architecture.md lands: merging this round's
-    // features (partners, webhooks, walk-ins, reminders, draws) closed folder circles through
-    // http/dispatch, sms and streams that only the file moves can open again. File-level circles
-    // stay errors. Set this back to 'error' with the moves.
-    severity: 'warn',
-    scope: 'folder',
-    comment: 'No import circles between folders (functions/<folder> → functions/<other> → … → back).',
-  };
-  return [
-    { ...base, from: { path: '^functions/', pathNot: `^functions/(${known.join('|')})$` }, to: { circular: true } },
-    ...known.map((f) => ({
-      ...base,
-      comment: `${base.comment} Known: ${f} ↔ ${partners(f).join(', ')}.`,
-      from: { path: `^functions/${f}$` },
-      to: { circular: true, pathNot: `^functions/(${partners(f).join('|')})$` },
-    })),
-  ];
-}
+const core = process.env.DEPCRUISE_CORE === '1';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -167,63 +78,70 @@ module.exports = {
       severity: 'error',
       comment: 'No import circles between files (type-only imports count: they still tie the files together).',
       from: {},
-      to: { circular: true, via: { pathNot: FILE_CYCLES } },
+      to: { circular: true },
     },
-    ...folderCycleRules(),
+    {
+      name: 'no-circular-folders',
+      severity: core ? 'error' : 'ignore',
+      scope: 'folder',
+      comment: 'No import circles between folders of the core (composition files left out): contexts depend on each other one way.',
+      from: { path: '^functions/' },
+      to: { circular: true },
+    },
     ...rule({
       name: 'pure-no-aws-sdk',
       severity: 'error',
-      comment: 'Domain, rule, port and use-case files are pure: no AWS SDK (an adapter behind a port does the I/O).',
+      comment: 'Domain, port and service files are pure: no AWS SDK (an adapter behind a port does the I/O).',
       from: { path: PURE },
       to: { path: '^node_modules/@aws-sdk/' },
     }),
     ...rule({
       name: 'pure-no-adapters',
       severity: 'error',
-      comment: 'Domain, rule, port and use-case files take ports; they do not import adapters.',
-      from: { path: PURE, pathNot: '^functions/adapters/ports\\.ts$' },
-      to: { path: '^functions/adapters/' },
+      comment: 'Domain, port and service files take ports: no adapters, no environment (config, deps), no wiring or handlers.',
+      from: { path: PURE },
+      to: { path: ADAPTERS },
     }),
     ...rule({
-      name: 'pure-no-deps',
+      name: 'domain-no-logger',
       severity: 'error',
-      comment: 'Domain, rule, port and use-case files do not reach for the composition root (functions/deps.ts).',
-      from: { path: PURE },
-      to: { path: '^functions/deps\\.ts$' },
+      comment: 'Domain and port files do no I/O, logging included (services may log).',
+      from: { path: DOMAIN },
+      to: { path: '^functions/platform/logger\\.ts$' },
     }),
     ...rule({
       name: 'no-foreign-dynamo-store',
       severity: 'error',
-      comment: "A context does not import another context's DynamoDB adapter (it goes through a port).",
-      from: { path: '^functions/([^/]+)/' },
-      to: { path: '^functions/[^/]+/dynamo-store\\.ts$', pathNot: '^functions/$1/' },
+      comment: "Only wiring builds another context's DynamoDB adapter; everything else goes through that context's ports.",
+      from: { path: '^functions/([^/]+)/', pathNot: '/wiring\\.ts$' },
+      to: { path: '^functions/[^/]+/[a-z/-]*dynamo-store\\.ts$', pathNot: '^functions/$1/' },
     }),
     ...rule({
       name: 'platform-no-context',
       severity: 'error',
-      comment: 'The platform (http, shared, adapters) serves every context and imports none.',
-      from: { path: '^functions/(http|shared|adapters)/' },
-      to: { path: CONTEXT },
+      comment: 'The platform serves every context and imports none (the shared definitions next to routes.ts excepted).',
+      from: { path: '^functions/platform/' },
+      to: { path: `^functions/${C}/` },
     }),
     {
-      name: 'functions-not-lib',
+      name: 'functions-not-outside',
       severity: 'error',
-      comment: 'Lambda code does not import the CDK app.',
+      comment: 'Lambda code does not import the CDK app, the local runtime or tests.',
       from: { path: '^functions/' },
-      to: { path: '^lib/' },
+      to: { path: '^(lib|dev|test|bench|scripts|bin)/' },
     },
     ...rule({
       name: 'lib-only-definitions',
       severity: 'error',
-      comment: 'The CDK app reads only the definitions it shares with the functions: the route table, the table definitions, the error codes.',
+      comment: 'The CDK app reads only the definitions it shares with the functions (DEFINITIONS).',
       from: { path: '^lib/' },
-      to: { path: '^functions/', pathNot: ['^functions/(routes|tables)\\.ts$', '^functions/shared/errors\\.ts$'] },
+      to: { path: '^functions/', pathNot: DEFINITIONS },
     }),
     {
       name: 'no-test-in-source',
       severity: 'error',
-      comment: 'Shipped code (functions, lib, bin, scripts) never imports test code.',
-      from: { path: '^(functions|lib|bin|scripts)/' },
+      comment: 'Shipped code and dev tools (functions, lib, dev, bin, scripts) never import test code.',
+      from: { path: '^(functions|lib|dev|bin|scripts)/' },
       to: { path: '^test/' },
     },
     {
@@ -236,7 +154,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(cdk\\.out|\\.local|coverage|reports)/' },
+    exclude: { path: core ? ['^(cdk\\.out|\\.local|coverage|reports)/', COMPOSITION] : '^(cdk\\.out|\\.local|coverage|reports)/' },
     // Type-only imports count: a circle through types is still a circle between files.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

@@ -2,7 +2,7 @@
  * Availability read path, one run on one DynamoDB Local: a district of 200 centres × 7 days
  * (1,400 sessions, ~4,200 capacity shards), written with the seeders' builders and turned into
  * read-model items by the stream consumer. Rows:
- *  - today's path (session index + centres + every shard: functions/sessions/availability.ts
+ *  - today's path (session index + centres + every shard: functions/sessions/domain/availability.ts
  *    liveSessions) as the baseline, the read model (functions/sessions/availability-read.ts), and a
  *    raw GetItem loop of the same read-model item: answers/s at the same concurrency, the ratio
  *    read model / raw GetItem (goal ≥ 0.5) and items read per answer (goal ≤ 2);
@@ -15,18 +15,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { config, tableName } from '../functions/config';
-import { deps } from '../functions/deps';
-import { startLocalStack, streamPoller } from '../functions/local/stack';
+import { config, tableName } from '../functions/platform/config';
+import { deps } from '../functions/platform/deps';
+import { startLocalStack, streamPoller } from '../dev/local/stack';
 import { referenceData } from '../functions/metadata/seed';
 import { writeItems } from '../functions/metadata/dynamo-store';
-import { demoCenters, demoSession } from '../functions/sessions/seed';
-import { centerItem, sessionStore } from '../functions/sessions/dynamo-store';
-import { calendarCenters, liveSessions, weekRange } from '../functions/sessions/availability';
+import { demoCenters, demoSession } from '../functions/sessions/demo-seed';
+import { centerItem } from '../functions/sessions/dynamo-store';
+import { sessionStore } from '../functions/sessions/wiring';
+import { calendarCenters, liveSessions, weekRange } from '../functions/sessions/domain/availability';
 import { clearAvailabilityMemo, readModelSessions } from '../functions/sessions/availability-read';
-import { itemKey, weekOf } from '../functions/sessions/availability-model';
-import { dateRange, todayIst } from '../functions/shared/dates';
-import { accountIdFor } from '../functions/auth/otp';
+import { itemKey, weekOf } from '../functions/sessions/domain/availability-model';
+import { dateRange, todayIst } from '../functions/platform/dates';
+import { accountIdFor } from '../functions/auth/domain';
 import { issueCitizenToken } from '../functions/auth/tokens';
 import { httpCall, percentile, round, runLoad } from './load';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { esbuildOptions, extraFunctionEntries } from '../lib/bundling';
 import { entryOf, functionGroups, type FunctionGroup, type FunctionGroupDef } from '../functions/routes';
-import { row, type Row } from './run';
+import { row, type Row } from './rows';
 
 const RUNS = 7;
 const MAX_KB = 400;

@@ -1,14 +1,14 @@
 /**
  * How big is a district's calendarByDistrict answer, against API Gateway's 1 MB cacheable
- * answer? Builds the answer the availability function returns (functions/sessions/availability.ts
+ * answer? Builds the answer the availability function returns (functions/sessions/domain/availability.ts
  * calendarCenters) for a district of N centres with S sessions a day for 7 days, from the demo
- * centre and session shapes (functions/sessions/seed.ts), English and Hindi.
+ * centre and session shapes (functions/sessions/demo-seed.ts), English and Hindi.
  * `npx tsx bench/calendar-size.ts` — prints one line per size; no AWS, no DynamoDB.
  */
-import { calendarCenters, type LiveSession } from '../functions/sessions/availability';
-import { demoCenters, demoSession } from '../functions/sessions/seed';
+import { calendarCenters, type LiveSession } from '../functions/sessions/domain/availability';
+import { demoCenters, demoSession } from '../functions/sessions/demo-seed';
 import { referenceData } from '../functions/metadata/seed';
-import { addDays } from '../functions/shared/dates';
+import { addDays } from '../functions/platform/dates';
 
 export const API_GATEWAY_CACHE_MAX_BYTES = 1024 * 1024;
 

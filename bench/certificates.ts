@@ -4,16 +4,16 @@
  * Throughputs are the median of several timed batches after a warm-up, so a noisy
  * neighbour skews one batch rather than the figure.
  */
-import { generateLocalCa, LocalSigner } from '../functions/adapters/signer/local-signer';
-import { COWIN_VACCINES } from '../functions/certificates/dcc';
-import { verifyHc1 } from '../functions/certificates/hc1';
-import { issueCertificate, type IssueInput } from '../functions/certificates/issue';
-import { verifyPdfSignature } from '../functions/certificates/pades';
-import { renderCertificatePdf } from '../functions/certificates/pdf';
-import { qrMatrix } from '../functions/certificates/qr';
-import { TrustList } from '../functions/certificates/trust';
+import { generateLocalCa, LocalSigner } from '../functions/platform/aws/signer/local-signer';
+import { COWIN_VACCINES } from '../functions/certificates/domain/dcc';
+import { verifyHc1 } from '../functions/certificates/domain/hc1';
+import { issueCertificate, type IssueInput } from '../functions/certificates/domain/issue';
+import { verifyPdfSignature } from '../functions/certificates/domain/pades';
+import { renderCertificatePdf } from '../functions/certificates/domain/pdf';
+import { qrMatrix } from '../functions/certificates/domain/qr';
+import { TrustList } from '../functions/certificates/domain/trust';
 
-import type { Measured } from './run';
+import type { Measured } from './rows';
 
 /** A realistic two-dose record: long Indian names and centre names, passport requested. */
 export const BENCH_INPUT: IssueInput = {

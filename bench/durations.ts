@@ -10,13 +10,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import { config } from '../functions/config';
-import { deps } from '../functions/deps';
-import { startLocalStack } from '../functions/local/stack';
-import { accountIdFor } from '../functions/auth/otp';
+import { config } from '../functions/platform/config';
+import { deps } from '../functions/platform/deps';
+import { startLocalStack } from '../dev/local/stack';
+import { accountIdFor } from '../functions/auth/domain';
 import { issueCitizenToken } from '../functions/auth/tokens';
 import { createSession, cowinDate, aadhaar } from '../test/support/fixtures';
-import { streamPoller } from '../functions/local/stack';
+import { streamPoller } from '../dev/local/stack';
 import { httpCall, percentile, round } from './load';
 
 interface BenchRow { metric: string; value: number; unit: string; target?: string; ratio?: number; ok?: boolean }

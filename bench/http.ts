@@ -1,5 +1,5 @@
 /**
- * Local HTTP throughput and latency: the whole stack on this machine (functions/local/stack.ts:
+ * Local HTTP throughput and latency: the whole stack on this machine (dev/local/stack.ts:
  * DynamoDB Local in memory, SMS to an outbox file), loopback only, bounded request counts,
  * N concurrent keep-alive clients. These numbers measure our code plus DynamoDB Local (a Java
  * process on the same CPU), not AWS: use them to catch regressions, not to size production.
@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack } from '../functions/local/stack';
-import { row, type Row } from './run';
+import { startLocalStack } from '../dev/local/stack';
+import { row, type Row } from './rows';
 
 const CONCURRENCY = 50;
 const OTP_REQUESTS = 2000;

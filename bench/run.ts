@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Measured, Row, Section } from './rows';
 
 // Sections start local stacks in process: request logs would drown the table (warnings still show).
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -14,20 +15,6 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 /** A section that has not finished after this long is reported as failed. */
 const SECTION_TIMEOUT_MS = 10 * 60_000;
-
-export interface Row {
-  section: string;
-  metric: string;
-  value: number;
-  unit: string;
-  target?: string;
-  /** value / target (or target / value for "higher is better"); < 1 means within target. */
-  ratio?: number;
-  ok?: boolean;
-}
-export type Section = { name: string; run: () => Promise<Row[]> };
-/** What a section's own function returns: a row without its section name. */
-export type Measured = Omit<Row, 'section'>;
 
 /** A section living in `bench/<file>.ts` that exports `fn() => Measured[]`; skipped if the file is absent. */
 const optional = (name: string, file: string, fn: string): Section => ({
@@ -109,12 +96,5 @@ function table(rows: Row[]): string {
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
-
-/** Row helper: `target` is `< x` (lower is better) or `> x` (higher is better). */
-export function row(section: string, metric: string, value: number, unit: string, limit?: { max?: number; min?: number }): Row {
-  if (limit?.max !== undefined) return { section, metric, value, unit, target: `< ${limit.max}`, ratio: value / limit.max, ok: value < limit.max };
-  if (limit?.min !== undefined) return { section, metric, value, unit, target: `> ${limit.min}`, ratio: value === 0 ? Infinity : limit.min / value, ok: value > limit.min };
-  return { section, metric, value, unit };
-}
 
 if (require.main === module) void main();

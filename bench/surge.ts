@@ -10,12 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { accountIdFor } from '../functions/auth/otp';
+import { accountIdFor } from '../functions/auth/domain';
 import { issueCitizenToken } from '../functions/auth/tokens';
-import { config, tableName } from '../functions/config';
-import { deps } from '../functions/deps';
-import { startLocalStack } from '../functions/local/stack';
-import { initialShards } from '../functions/sessions/capacity';
+import { config, tableName } from '../functions/platform/config';
+import { deps } from '../functions/platform/deps';
+import { startLocalStack } from '../dev/local/stack';
+import { initialShards } from '../functions/sessions/domain/capacity';
 import { batchPut } from '../test/support/fixtures';
 import { httpCall, percentile, round, runLoad } from './load';
 

@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mintDevStaffToken } from '../functions/auth/staff-idp';
-import { tableName } from '../functions/config';
-import { deps } from '../functions/deps';
-import { startLocalStack } from '../functions/local/stack';
+import { tableName } from '../functions/platform/config';
+import { deps } from '../functions/platform/deps';
+import { startLocalStack } from '../dev/local/stack';
 import { tables } from '../functions/tables';
-import { photoIdHash } from '../functions/beneficiaries/photo-id';
+import { photoIdHash } from '../functions/beneficiaries/domain/photo-id';
 
 type Metric = { metric: string; value: number; unit: string; target?: string; ratio?: number };
 
@@ -48,7 +48,7 @@ export async function benchVaccination(): Promise<Metric[]> {
     await db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { pk: `CENTER#${centerId}`, sk: 'META', center_id: centerId, name: 'Bench Centre', state_id: 9, district_id: 140, active: true } } }] }));
     const token = await mintDevStaffToken({ role: 'vaccinator', centers: [centerId] });
 
-    // Walk-ins pass the identity check (functions/vaccination/presence.ts): every bench profile carries the hash of one Aadhaar number.
+    // Walk-ins pass the identity check (functions/vaccination/domain/presence.ts): every bench profile carries the hash of one Aadhaar number.
     const BENCH_AADHAAR = '234123412346';
     const benchPhotoHash = photoIdHash((await deps().secrets.get()).pepper, 'AADHAAR', BENCH_AADHAAR);
     let seq = 0;

@@ -2,10 +2,10 @@
  * `npm start`: the whole API on http://127.0.0.1:3000 with no AWS account.
  * Data lives in .local/ (LOCAL_DATA_DIR) and survives restarts; `npm run reset` wipes it.
  */
-import './local-env'; // first: sets the log level before any logger exists
+import '../dev/local/env'; // first: sets the log level before any logger exists
 import { join } from 'node:path';
-import { checkJava } from '../functions/local/dynamodb-local';
-import { startLocalStack } from '../functions/local/stack';
+import { checkJava } from '../dev/local/dynamodb-local';
+import { startLocalStack } from '../dev/local/stack';
 
 async function main(): Promise<void> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) {

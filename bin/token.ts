@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintDevStaffToken } from '../functions/auth/staff-idp';
-import type { StaffRole } from '../functions/http/types';
+import type { StaffRole } from '../functions/platform/http/types';
 
 const ROLES: StaffRole[] = ['ops', 'district_admin', 'center_admin', 'vaccinator'];
 

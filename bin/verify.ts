@@ -16,11 +16,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openLocalSigners } from '../functions/adapters/signer/local-signer';
-import { RevocationList } from '../functions/certificates/revocation';
-import { buildTrustBundle, certificateFromPem, certificateToPem, TrustList } from '../functions/certificates/trust';
-import { signDocument } from '../functions/certificates/signed-json';
-import { verifyCertificateArtifact } from '../functions/certificates/verify';
+import { openLocalSigners } from '../functions/platform/aws/signer/local-signer';
+import { RevocationList } from '../functions/certificates/domain/revocation';
+import { buildTrustBundle, certificateFromPem, certificateToPem, TrustList } from '../functions/certificates/domain/trust';
+import { signDocument } from '../functions/certificates/domain/signed-json';
+import { verifyCertificateArtifact } from '../functions/certificates/domain/verify';
 
 const USAGE = `usage:
   verify verify <file.pdf | file.txt | HC1:...> --trust <bundle.json> [--anchor <cert.pem>] [--revocations <snapshot.json>] [--now <ISO date>]

@@ -2,7 +2,7 @@
  * The app's configuration as the capacity model needs it, read from the SAME places the CDK app
  * and the functions read it: cdk.json context through lib/config.ts capacitySettings() (the
  * parser readConfig() uses), the route table, the stage throttle of lib/api.ts, the shard sizes
- * of functions/sessions/capacity.ts, the certificate worker's concurrency formula of
+ * of functions/sessions/domain/capacity.ts, the certificate worker's concurrency formula of
  * lib/certificates.ts. Change the app and the model follows; nothing is copied here.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { workerConcurrency } from '../lib/certificates';
 import { capacitySettings, throttlePlan } from '../lib/config';
 import { routes, type RouteDef } from '../functions/routes';
-import { MAX_SHARDS, SEATS_PER_SHARD } from '../functions/sessions/capacity';
+import { MAX_SHARDS, SEATS_PER_SHARD } from '../functions/sessions/domain/capacity';
 import { readModelPath } from '../functions/sessions/availability-path';
 import type { AppSettings, Durations, Profile, Quotas } from './model';
 

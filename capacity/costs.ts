@@ -49,12 +49,12 @@ export const routeCosts: Record<string, RouteCost> = {
   vaccinatorFindByReference: { rcu: 1, wcu: 0, from: 'functions/vaccination/dynamo-store.ts' },
   vaccinatorRegister: { rcu: 1, wcu: 6, from: 'functions/beneficiaries/dynamo-store.ts' },
   // Certificates: profile + pointer + passport batch, dose events, certificate item (~3 KB).
-  certificateDownload: { rcu: 3, wcu: 0, from: 'functions/certificates/store.ts' },
-  certificatePublicDownload: { rcu: 3, wcu: 0, from: 'functions/certificates/store.ts' },
-  certificateLink: { rcu: 2, wcu: 0, from: 'functions/certificates/store.ts' },
-  certificateVerify: { rcu: 1, wcu: 0, from: 'functions/certificates/store.ts' },
-  certificateRevocations: { rcu: 1, wcu: 0, from: 'functions/certificates/revocation.ts' },
-  certificateTrust: { rcu: 0, wcu: 0, from: 'functions/certificates/trust.ts' },
+  certificateDownload: { rcu: 3, wcu: 0, from: 'functions/certificates/dynamo-store.ts' },
+  certificatePublicDownload: { rcu: 3, wcu: 0, from: 'functions/certificates/dynamo-store.ts' },
+  certificateLink: { rcu: 2, wcu: 0, from: 'functions/certificates/dynamo-store.ts' },
+  certificateVerify: { rcu: 1, wcu: 0, from: 'functions/certificates/dynamo-store.ts' },
+  certificateRevocations: { rcu: 1, wcu: 0, from: 'functions/certificates/domain/revocation.ts' },
+  certificateTrust: { rcu: 0, wcu: 0, from: 'functions/certificates/domain/trust.ts' },
   // Statistics: a few shard items of the stats table.
   reportsSummary: { rcu: 0, wcu: 0, statsRcu: 2, from: 'functions/statistics/dynamo-store.ts' },
   reportsState: { rcu: 0, wcu: 0, statsRcu: 4, from: 'functions/statistics/dynamo-store.ts' },

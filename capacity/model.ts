@@ -116,7 +116,7 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 /** Recommended quota: peak × 1.5 (margin for a worse day), rounded up to a readable step. */
 export const withMargin = (n: number, step = 1000) => ceilTo(n * 1.5, step);
 
-/** Shards of a session of `seats` seats (functions/sessions/capacity.ts shardCount). */
+/** Shards of a session of `seats` seats (functions/sessions/domain/capacity.ts shardCount). */
 export const shardsFor = (seats: number, s: Pick<AppSettings, 'seatsPerShard' | 'maxShards'>) => Math.max(1, Math.min(s.maxShards, Math.ceil(seats / s.seatsPerShard)));
 
 /** RCU of reading one item of `bytes` (eventually consistent unless `strong`). */
@@ -416,7 +416,7 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
     quotaSource: `per partition (SEATS_PER_SHARD ${settings.seatsPerShard}, MAX_SHARDS ${settings.maxShards})`,
     doc: q.dynamoPartitionWcu.doc,
     adjustable: false,
-    action: `fixed per partition: more shards per session (functions/sessions/capacity.ts) or the fair release (booking window) for this session`,
+    action: `fixed per partition: more shards per session (functions/sessions/domain/capacity.ts) or the fair release (booking window) for this session`,
   });
   const district = profile.hotspots.district;
   const answer = availabilityAnswer(settings, district, true);
@@ -452,7 +452,7 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
       quotaSource: 'DynamoDB item size limit',
       doc: q.dynamoItemBytes.doc,
       adjustable: false,
-      action: 'split the district-week item by block (functions/sessions/availability-model.ts)',
+      action: 'split the district-week item by block (functions/sessions/domain/availability-model.ts)',
     });
     add({
       component: 'DynamoDB',

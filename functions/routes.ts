@@ -2,11 +2,11 @@
  * The route table: the single source of truth for the HTTP API.
  *
  * lib/api.ts turns it into API Gateway resources, methods and Lambda functions (one function
- * per group); functions/local/gateway.ts turns it into the local router. Nothing about a route
+ * per group); dev/local/gateway.ts turns it into the local router. Nothing about a route
  * is written anywhere else, so the local runtime cannot drift from what is deployed.
  *
  * Each group is one Lambda function whose entry module (`functions/<group>/handler.ts`)
- * exports `handler`, a dispatcher over the group's route ids (see functions/http/dispatch.ts).
+ * exports `handler`, a dispatcher over the group's route ids (see functions/platform/http/dispatch.ts).
  */
 
 /** Who may call a route. Checked inside the function (same code locally and in AWS). */
@@ -14,7 +14,7 @@ export type AuthMode =
   | 'none' // public
   | 'citizen' // Bearer token from confirmOTP / validateMobileOtp
   | 'staff' // Bearer token of a staff identity (roles checked by the domain)
-  | 'partner'; // x-api-key of an onboarded partner (functions/partners/auth.ts: key → partner, daily quota)
+  | 'partner'; // x-api-key of an onboarded partner (functions/partners/authenticate.ts: key → partner, daily quota)
 
 /** What a group does on one table (functions/tables.ts): lib/api.ts grants exactly this. */
 export interface TableAccess {
@@ -59,7 +59,7 @@ export const functionGroups = {
     purpose: 'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the label fonts of twelve languages as node modules), passport link, corrections, public verify/trust/revocations',
     memoryMb: 1536,
     timeoutSeconds: 25,
-    // The fonts of functions/certificates/font-files.ts (CERTIFICATE_FONT_PACKAGES; test/unit/certificates/bundle-fonts.test.ts).
+    // The fonts of functions/certificates/domain/font-files.ts (CERTIFICATE_FONT_PACKAGES; test/unit/certificates/bundle-fonts.test.ts).
     nodeModules: [
       'pdfkit',
       'fontkit',
@@ -157,7 +157,7 @@ export const routes = [
   { id: 'calendarByDistrict', method: 'GET', path: '/api/v2/appointment/sessions/calendarByDistrict', group: 'availability', auth: 'citizen', query: ['district_id', 'date', 'vaccine'] },
   { id: 'calendarByCenter', method: 'GET', path: '/api/v2/appointment/sessions/calendarByCenter', group: 'availability', auth: 'citizen', query: ['center_id', 'date', 'vaccine'] },
 
-  // --- Staff: centres and sessions (roles checked in functions/sessions/access.ts) ---
+  // --- Staff: centres and sessions (roles checked in functions/sessions/domain/access.ts) ---
   { id: 'createCenter', method: 'POST', path: '/api/v2/admin/centers', group: 'centres', auth: 'staff' },
   { id: 'updateCenter', method: 'PUT', path: '/api/v2/admin/centers/{center_id}', group: 'centres', auth: 'staff' },
   { id: 'closeCenter', method: 'POST', path: '/api/v2/admin/centers/{center_id}/close', group: 'centres', auth: 'staff' },
@@ -170,7 +170,7 @@ export const routes = [
   { id: 'runDraw', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/draw', group: 'centres', auth: 'staff' },
   { id: 'importCenters', method: 'POST', path: '/api/v2/admin/import', group: 'centres', auth: 'staff', maxBodyBytes: 5 * 1024 * 1024 },
 
-  // --- Vaccinator, audit, AEFI (cowin-api-v2.md "Vaccinator"; roles in functions/vaccination/access.ts; docs/vaccination.md) ---
+  // --- Vaccinator, audit, AEFI (cowin-api-v2.md "Vaccinator"; roles in functions/vaccination/domain/access.ts; docs/vaccination.md) ---
   { id: 'vaccinatorFindByMobile', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/findByMobile', group: 'vaccination', auth: 'staff', query: ['mobile_number'] },
   { id: 'vaccinatorDayList', method: 'GET', path: '/api/v2/vaccinator/centers/{center_id}/appointments', group: 'vaccination', auth: 'staff', query: ['date'] },
   { id: 'vaccinatorFindByReference', method: 'GET', path: '/api/v2/vaccinator/beneficiaries/findByReference', group: 'vaccination', auth: 'staff', query: ['beneficiary_reference_id'] },
@@ -185,7 +185,7 @@ export const routes = [
   { id: 'auditCenterDay', method: 'GET', path: '/api/v2/admin/audit/centers/{center_id}/doses', group: 'vaccination', auth: 'staff', query: ['date'] },
   { id: 'auditFlagged', method: 'GET', path: '/api/v2/admin/audit/flagged', group: 'vaccination', auth: 'staff', query: ['district_id', 'date'] },
   { id: 'auditAefi', method: 'GET', path: '/api/v2/admin/audit/aefi', group: 'vaccination', auth: 'staff', query: ['district_id', 'from', 'to'] },
-  // People without any phone (docs/inclusion.md; functions/vaccination/walk-in.ts)
+  // People without any phone (docs/inclusion.md; functions/vaccination/walk-in-service.ts)
   { id: 'vaccinatorRegisterNoPhone', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/new/no-phone', group: 'vaccination', auth: 'staff' },
   { id: 'vaccinatorFindByPhotoId', method: 'POST', path: '/api/v2/vaccinator/beneficiaries/findByPhotoId', group: 'vaccination', auth: 'staff' },
   { id: 'auditBeneficiaryAccess', method: 'GET', path: '/api/v2/admin/audit/beneficiaries/{beneficiary_reference_id}/access', group: 'vaccination', auth: 'staff' },
@@ -243,13 +243,20 @@ export function routesOf(group: FunctionGroup): readonly RouteDef[] {
   return (routes as readonly RouteDef[]).filter((r) => r.group === group);
 }
 
+/**
+ * Entry modules of the groups whose function is not `functions/<group>/handler.ts`: the sessions
+ * context owns the staff centre routes and the public availability routes, each group its own
+ * function (one scales with a crowd, the other serves staff).
+ */
+const GROUP_ENTRIES: Partial<Record<FunctionGroup, string>> = { centres: 'sessions/handler', availability: 'sessions/availability-handler' };
+
 /** Entry module of a group's Lambda function, relative to the project root. */
-export const entryOf = (group: FunctionGroup): string => `functions/${group}/handler.ts`;
+export const entryOf = (group: FunctionGroup): string => `functions/${GROUP_ENTRIES[group] ?? `${group}/handler`}.ts`;
 
 /**
  * Routes that text an OTP to a number the caller names: the SMS-pumping surface. One per-IP
  * limit covers them all (OTP_SENDS_PER_IP per 5 minutes): a WAF rate-based rule scoped to these
- * paths in AWS (lib/waf.ts), the same rule emulated by the local gateway (functions/local/gateway.ts).
+ * paths in AWS (lib/waf.ts), the same rule emulated by the local gateway (dev/local/gateway.ts).
  */
 export const OTP_SENDING_ROUTES: readonly RouteId[] = ['publicGenerateOtp', 'generateOtp', 'generateMobileOtp', 'vaccinatorConsentOtp'];
 

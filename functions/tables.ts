@@ -1,6 +1,6 @@
 /**
  * Table definitions: the single source of truth for DynamoDB. lib/data.ts creates these
- * tables in AWS and functions/local/tables.ts creates the same ones in DynamoDB Local.
+ * tables in AWS and dev/local/tables.ts creates the same ones in DynamoDB Local.
  * Access patterns are documented next to each key (and in docs/data-model.md).
  */
 export interface KeyDef { name: string; type: 'S' | 'N' }
@@ -73,7 +73,7 @@ export const tables = {
     purpose: 'vaccination statistics aggregated from the main table stream, replay markers',
   },
   /**
-   * Availability read model (functions/sessions/availability-model.ts): one item per scope and
+   * Availability read model (functions/sessions/domain/availability-model.ts): one item per scope and
    * week holding every session's live seats, written only by the main table's stream consumer,
    * read by the availability routes (≤ 2 items per answer). Apart from `main` so its writes
    * never feed back into main's stream and its throughput is tuned alone.

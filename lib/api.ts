@@ -9,7 +9,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { entryOf, functionGroups, routes, type FunctionGroup, type FunctionGroupDef, type RouteDef, type TableAccess } from '../functions/routes';
-import { Codes } from '../functions/shared/errors';
+import { Codes } from '../functions/platform/errors';
 import { tableList } from '../functions/tables';
 import { throttlePlan, type RouteThrottle } from './config';
 import { HouseFunction } from './function';
@@ -29,19 +29,19 @@ export const API_MAX_TIMEOUT_SECONDS = 25;
  * sent as bytes whatever the client's Accept (curl and browsers send `*\/*`; with only
  * `application/pdf` listed, they got base64 text). Request bodies then reach the functions
  * base64-encoded with isBase64Encoded true, which every body parser handles
- * (functions/http/http.ts parseJsonBody, the import and verify handlers).
+ * (functions/platform/http/http.ts parseJsonBody, the import and verify handlers).
  */
 export const BINARY_MEDIA_TYPES = ['*/*'] as const;
 
 /** Why no method has an API Gateway authorizer (cdk-nag APIG4, COG4), for the API and every family stack. */
 const API_AUTH_REASONS = {
   'AwsSolutions-APIG4':
-    'Authorization is enforced inside the functions (functions/http/dispatch.ts verifies CoWIN HS256 bearer tokens from OTP sign-in, the same code as the local runtime); public CoWIN routes are public by the published spec; the preflight/405 mock answers no data.',
+    'Authorization is enforced inside the functions (functions/platform/http/dispatch.ts verifies CoWIN HS256 bearer tokens from OTP sign-in, the same code as the local runtime); public CoWIN routes are public by the published spec; the preflight/405 mock answers no data.',
   'AwsSolutions-COG4':
     'CoWIN clients sign in with mobile OTP and send our own JWT (cowin-api-v2.md "Auth"); a Cognito user pool authorizer would break compatibility with existing clients.',
 };
 
-/** Headers a browser may send; kept equal to functions/local/gateway.ts. */
+/** Headers a browser may send; kept equal to dev/local/gateway.ts. */
 const CORS_HEADERS = ['Content-Type', 'Authorization', 'X-Api-Key', 'X-Correlation-Id', 'Idempotency-Key', 'Accept-Language'];
 
 export interface ApiProps {
@@ -277,7 +277,7 @@ export class Api extends Construct {
         ENCRYPTION_KEY_ID: props.dataKey.keyArn,
         ...(props.staffEnvironment ?? {}),
         CORS_ORIGIN: corsOrigin,
-        // The group has routes API Gateway caches: no 304s there (functions/config.ts sharedCache).
+        // The group has routes API Gateway caches: no 304s there (functions/platform/config.ts sharedCache).
         ...(groupRoutes.some((r) => cacheTtl(r)) ? { SHARED_CACHE: 'true' } : {}),
         ...(def.sendsSms ? (props.smsEnvironment ?? {}) : {}),
       },

@@ -5,7 +5,7 @@
  * No aws-cdk-lib import here: the bench loads this without the CDK.
  */
 import type { BuildOptions } from 'esbuild';
-import { certificateFontFiles } from '../functions/certificates/font-files';
+import { certificateFontFiles } from '../functions/certificates/domain/font-files';
 
 /**
  * The one Node.js major the Lambda functions run (lib/function.ts LAMBDA_RUNTIME) and the
@@ -37,20 +37,20 @@ export const bundlingDefaults = {
   legalComments: 'none',
   /**
    * Lambda bundles swap the SDK's default credential chain for environment credentials only
-   * (functions/adapters/lambda-credentials.ts): Lambda always provides them there, and the rest
+   * (functions/platform/aws/lambda-credentials.ts): Lambda always provides them there, and the rest
    * of the chain is ~90 KB of code a function never runs.
    */
   alias: {
-    '@aws-sdk/credential-provider-node': './functions/adapters/lambda-credentials.ts',
+    '@aws-sdk/credential-provider-node': './functions/platform/aws/lambda-credentials.ts',
     /** Loaded by the SDK only for event-stream operations, which no function here calls (15 KB). */
-    '@smithy/core/event-streams': './functions/adapters/no-event-streams.ts',
+    '@smithy/core/event-streams': './functions/platform/aws/no-event-streams.ts',
   } as Record<string, string>,
 } as const;
 
 /**
  * Packages shipped with only some of their files (besides package.json and the licence): the
  * @fontsource packages hold every subset in WOFF and WOFF2 (~23 MB for the twelve), the
- * certificates read 2 to 4 WOFF files of each (1.4 MB in all; functions/certificates/font-files.ts): the certificates bundle ships 16 MB of node modules, not 23 MB before the ten languages.
+ * certificates read 2 to 4 WOFF files of each (1.4 MB in all; functions/certificates/domain/font-files.ts): the certificates bundle ships 16 MB of node modules, not 23 MB before the ten languages.
  */
 export const PRUNED_MODULE_FILES: Readonly<Record<string, readonly string[]>> = certificateFontFiles();
 
@@ -62,7 +62,7 @@ export const copyNodeModulesCommand = (projectDir: string, outputDir: string, mo
 
 /** Entries of functions that are not API groups (deploy-time seeder, workers). */
 export const extraFunctionEntries: Record<string, string> = {
-  seed: 'functions/seed/handler.ts',
+  seed: 'functions/metadata/seed-handler.ts',
 };
 
 /** The esbuild options equivalent to what NodejsFunction runs with `bundlingDefaults`. */

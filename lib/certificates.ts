@@ -10,12 +10,12 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CERTIFICATE_FONT_PACKAGES } from '../functions/certificates/font-files';
+import { CERTIFICATE_FONT_PACKAGES } from '../functions/certificates/domain/font-files';
 import { tableList } from '../functions/tables';
 import { HouseFunction } from './function';
 import { acknowledge } from './nag';
 
-/** pdfkit, fontkit and the fonts the certificate PDF embeds, shipped as node modules beside the bundle (functions/certificates/fonts.ts), the fonts pruned (lib/bundling.ts). */
+/** pdfkit, fontkit and the fonts the certificate PDF embeds, shipped as node modules beside the bundle (functions/certificates/domain/fonts.ts), the fonts pruned (lib/bundling.ts). */
 export const CERTIFICATE_NODE_MODULES = ['pdfkit', 'fontkit', ...CERTIFICATE_FONT_PACKAGES] as const;
 export const CERTIFICATE_FONT_FILE = '/var/task/node_modules/@fontsource/noto-sans-devanagari/files/noto-sans-devanagari-devanagari-400-normal.woff';
 

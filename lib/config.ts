@@ -8,7 +8,7 @@
  */
 import type { Node } from 'constructs';
 import { functionGroups, routes, type RouteDef } from '../functions/routes';
-import { smsCatalogue } from '../functions/sms/catalogue';
+import { smsCatalogue } from '../functions/platform/sms/catalogue';
 import { tableList } from '../functions/tables';
 
 /** Regions in India: SMS to Indian numbers there needs TRAI DLT ids on every message. */
@@ -17,7 +17,7 @@ export const INDIA_REGIONS = ['ap-south-1', 'ap-south-2'] as const;
 export interface SmsDlt {
   /** TRAI DLT principal entity id (sent as AWS.MM.SMS.EntityId). */
   entityId: string;
-  /** One DLT template id per catalogue kind (functions/sms/catalogue.ts), sent as AWS.MM.SMS.TemplateId. */
+  /** One DLT template id per catalogue kind (functions/platform/sms/catalogue.ts), sent as AWS.MM.SMS.TemplateId. */
   templates: Record<string, string>;
 }
 
@@ -235,7 +235,7 @@ export function assertSmsDlt(dlt: SmsDlt | undefined): asserts dlt is SmsDlt {
   const missing = kinds.filter((k) => typeof templates[k] !== 'string' || !digits.test(templates[k]!));
   if (missing.length) throw new Error(`smsDlt.templates needs a DLT template id (digits) for every SMS kind; missing or invalid: ${missing.join(', ')}`);
   const unknown = Object.keys(templates).filter((k) => !kinds.includes(k));
-  if (unknown.length) throw new Error(`smsDlt.templates names kinds that are not in functions/sms/catalogue.ts: ${unknown.join(', ')}`);
+  if (unknown.length) throw new Error(`smsDlt.templates names kinds that are not in functions/platform/sms/catalogue.ts: ${unknown.join(', ')}`);
 }
 
 export interface RouteThrottle {

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ROLE_PRECEDENCE } from '../functions/auth/staff-idp';
+import { ROLE_PRECEDENCE } from '../functions/staff-roles';
 
 export interface StaffIdentityProps {
   /** Keep the pool (and every staff account) when the stack is removed: deletion protection + RETAIN. Default false (dev stages); true for `prod`. */
@@ -59,7 +59,7 @@ export class StaffIdentity extends Construct {
         userPoolId: this.userPool.userPoolId,
         groupName: role,
         precedence: i, // lower = broader; the functions apply the same order
-        description: `Staff role ${role} (functions/vaccination/access.ts)`,
+        description: `Staff role ${role} (functions/vaccination/domain/access.ts)`,
       });
     });
 

@@ -30,7 +30,7 @@ export interface ReferenceDataProps {
   indexNames?: readonly string[];
 }
 
-/** Seeds states, districts, id types and genders at deploy time (functions/seed/handler.ts). */
+/** Seeds states, districts, id types and genders at deploy time (functions/metadata/seed-handler.ts). */
 export class ReferenceData extends Construct {
   readonly seeder: HouseFunction;
 

@@ -20,7 +20,7 @@ export interface SmsSettingsProps {
 }
 
 /**
- * What SMS-sending functions get in their environment (functions/config.ts smsConfig):
+ * What SMS-sending functions get in their environment (functions/platform/config.ts smsConfig):
  * the sender id, the DLT entity id and the DLT template id of every catalogue kind.
  */
 export function smsEnvironment(o: { senderId?: string; dlt?: SmsDlt }): Record<string, string> {

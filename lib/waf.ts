@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_OTP_SENDS_PER_IP, OTP_SENDING_ROUTES, OTP_SENDS_WINDOW_SECONDS, routes, type RouteDef } from '../functions/routes';
-import { Codes } from '../functions/shared/errors';
+import { Codes } from '../functions/platform/errors';
 
 /**
  * Requests per IP per 5 minutes before WAF blocks that IP (429). CoWIN allowed 100 per 5 min per IP
@@ -189,7 +189,7 @@ export function otpSendingPathRegex(): string {
 /**
  * OtpSendsPerIp: SMS pumping guard. A rate-based rule scoped down to the OTP-sending routes
  * (functions/routes.ts OTP_SENDING_ROUTES): more than `limit` of them per IP in 5 minutes → 429.
- * The local gateway emulates the same rule (functions/local/gateway.ts PerIpWindow).
+ * The local gateway emulates the same rule (dev/local/gateway.ts PerIpWindow).
  */
 function otpSendsRule(limit: number, priority: number, visibilityConfig: wafv2.CfnWebACL.VisibilityConfigProperty): wafv2.CfnWebACL.RuleProperty {
   return {

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { HINDI_ACCEPT_LANGUAGE, WEB_SECURITY_HEADERS } from '../functions/http/web-headers';
+import { HINDI_ACCEPT_LANGUAGE, WEB_SECURITY_HEADERS } from '../functions/platform/http/web-headers';
 import { routes, type RouteDef } from '../functions/routes';
 import { cacheTtl } from './api';
 import { acknowledge } from './nag';
@@ -37,9 +37,9 @@ export function cachedQueryNames(all: readonly RouteDef[] = routes): string[] {
 
 /**
  * Viewer-request function of the cached API routes: `Accept-Language` becomes exactly `hi` or
- * `en` (functions/http/web-headers.ts HINDI_ACCEPT_LANGUAGE, the functions' own rule) before it
+ * `en` (functions/platform/http/web-headers.ts HINDI_ACCEPT_LANGUAGE, the functions' own rule) before it
  * enters the cache key; every spelling of a date production accepted (`D-M-YY`, `DD/MM/YYYY`,
- * `D/M/YY`, …; functions/shared/dates.ts cowinDateToIso) becomes `DD-MM-YYYY`, so a bot varying the
+ * `D/M/YY`, …; functions/platform/dates.ts cowinDateToIso) becomes `DD-MM-YYYY`, so a bot varying the
  * spelling to dodge the cache gets the cached answer (test/infra/web.test.ts checks both rules
  * against the functions' own over random input); conditional headers are dropped so the origin
  * only ever answers full 200s (CloudFront answers viewers' If-None-Match from its own copy).
@@ -50,7 +50,7 @@ function pad(n) { return n.length === 1 ? '0' + n : n; }
 function normDate(v) {
   var s;
   try { s = decodeURIComponent(v).trim(); } catch (e) { return v; }
-  // ISO stays ISO: CoWIN's own routes refuse it (functions/sessions/session.ts), the others accept it as is.
+  // ISO stays ISO: CoWIN's own routes refuse it (functions/sessions/domain/session.ts), the others accept it as is.
   var m = /^(\\d{1,2})([-\\/])(\\d{1,2})\\2(\\d{2}|\\d{4})$/.exec(s);
   if (!m) return v;
   return pad(m[1]) + '-' + pad(m[3]) + '-' + (m[4].length === 2 ? '20' + m[4] : m[4]);
@@ -119,7 +119,7 @@ export class Web extends Construct {
       ),
     });
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
-      comment: 'Web apps: CSP and security headers (same as functions/http/web-headers.ts locally)',
+      comment: 'Web apps: CSP and security headers (same as functions/platform/http/web-headers.ts locally)',
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: WEB_SECURITY_HEADERS['content-security-policy']!, override: true },
         contentTypeOptions: { override: true },
@@ -141,7 +141,7 @@ export class Web extends Construct {
     };
     // Public reads (availability, reference data, statistics, trust) are cached here, at the edge:
     // keyed on the path, the route's declared query strings and the normalised language; stored
-    // only as long as the origin's Cache-Control says (set on 200s only: functions/http/dispatch.ts),
+    // only as long as the origin's Cache-Control says (set on 200s only: functions/platform/http/dispatch.ts),
     // so a 4xx/5xx answer is never served to others (error caching TTL 0 below; 429 is never cached).
     const publicPolicy = new cloudfront.CachePolicy(this, 'PublicApiCache', {
       comment: 'Cached public API routes: path + declared query + Accept-Language (hi|en)',

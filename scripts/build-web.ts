@@ -1,6 +1,6 @@
 /**
  * Builds the three static web apps (citizen portal `/`, vaccinator `/vaccinator/`, verifier
- * `/verify/`) into one folder served by the local runtime (functions/local/static.ts) and
+ * `/verify/`) into one folder served by the local runtime (dev/local/static.ts) and
  * uploaded to S3 behind CloudFront (lib/web.ts).
  *
  *   npx tsx scripts/build-web.ts [--out dist/web]

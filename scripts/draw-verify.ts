@@ -4,10 +4,10 @@
  * checks sha256(seed) against the hash published when the window opened (pass it with
  * --seed-sha256 if you kept it), sha256(entry list) against entries_sha256, then ranks the
  * entries by HMAC-SHA256(seed, entry id) and gives the seats down that order
- * (functions/booking/draw.ts). Exits 1 when anything differs from the published winners.
+ * (functions/booking/domain/release.ts). Exits 1 when anything differs from the published winners.
  */
 import { readFileSync } from 'node:fs';
-import { allocate, seedHash, sha256, type DrawEntry } from '../functions/booking/draw';
+import { allocate, seedHash, sha256, type DrawEntry } from '../functions/booking/domain/release';
 
 interface Published { seed: string; seed_sha256: string; entries_sha256: string; entry_list: string; seats: { d1: number; d2: number }; ineligible: string[]; winner_ids: string[] }
 

@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { functionGroups, routes, type FunctionGroup, type RouteDef } from '../functions/routes';
-import type { RouteHandler } from '../functions/http/types';
+import { entryOf, functionGroups, routes, type FunctionGroup, type RouteDef } from '../functions/routes';
+import type { RouteHandler } from '../functions/platform/http/types';
 
 const OUT = join(__dirname, '..', 'docs', 'openapi.json');
 
@@ -24,7 +24,7 @@ const errorResponse = (description: string) => ({ description, content: { 'appli
 export async function buildOpenApi(): Promise<Record<string, unknown>> {
   const handlers = new Map<string, RouteHandler>();
   for (const group of Object.keys(functionGroups) as FunctionGroup[]) {
-    const mod = (await import(`../functions/${group}/handler`)) as { handler: { routeHandlers?: Record<string, RouteHandler> } };
+    const mod = (await import(join(__dirname, '..', entryOf(group)))) as { handler: { routeHandlers?: Record<string, RouteHandler> } };
     for (const [id, h] of Object.entries(mod.handler.routeHandlers ?? {})) handlers.set(id, h);
   }
   const paths: Record<string, Record<string, unknown>> = {};

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(endpoints.tables)) process.env[k] ??= v;
   const { createPartner } = await import('../functions/partners/onboard');
   const { mintDevStaffToken } = await import('../functions/auth/staff-idp');
-  const { verhoeffDigit } = await import('../functions/beneficiaries/photo-id');
+  const { verhoeffDigit } = await import('../functions/beneficiaries/domain/photo-id');
   const API = `${endpoints.api}/api/v2`;
 
   const call = async (method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) => {

@@ -1,10 +1,10 @@
-import { config, tableName } from '../config';
-import { deps } from '../deps';
-import type { Caller } from '../http/types';
+import { config, tableName } from '../platform/config';
+import { deps } from '../platform/deps';
+import type { Caller } from '../platform/http/types';
 import type { AuthMode } from '../routes';
-import { Codes, DomainError } from '../shared/errors';
+import { Codes, DomainError } from '../platform/errors';
 import { DynamoAuthStore } from './dynamo-store';
-import type { AuthStore } from './store';
+import type { AuthStore } from './ports';
 import { isRs256, remoteStaffIdp, verifyStaffJwt } from './staff-idp';
 import { verifyToken } from './tokens';
 

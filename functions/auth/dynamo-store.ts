@@ -1,9 +1,9 @@
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { secondsToNextUtcDay, smsBudgetSecond, utcDay, type AttemptOutcome, type ReserveOutcome } from './otp';
-import type { SealedMobile } from '../shared/mobile-envelope';
-import type { AuthStore, OtpTxn } from './store';
+import { secondsToNextUtcDay, smsBudgetSecond, utcDay, type AttemptOutcome, type ReserveOutcome } from './domain';
+import type { SealedMobile } from '../platform/mobile-envelope';
+import type { AuthStore, OtpTxn } from './ports';
 
 const DAY = 86_400;
 

@@ -1,12 +1,13 @@
 import * as z from 'zod';
-import { config } from '../config';
-import { encryptor } from '../adapters/encryptor';
-import { smsSender } from '../adapters/sms';
-import { deps } from '../deps';
-import { dispatcher } from '../http/dispatch';
-import { http, ok, requireCitizen, requireStaff } from '../http/http';
+import { config } from '../platform/config';
+import { encryptor } from '../platform/aws/encryptor';
+import { smsSender } from '../platform/aws/sms';
+import { deps } from '../platform/deps';
+import { dispatcher } from '../platform/http/dispatch';
+import { http, ok, requireCitizen, requireStaff } from '../platform/http/http';
 import { authStore } from './authenticate';
 import { confirmOtp, requestOtp, type SignInPorts } from './service';
+import { authenticate } from './authenticate';
 
 const Mobile = z.object({ mobile: z.string().min(1).max(16) });
 const WebMobile = Mobile.extend({ secret: z.string().min(1).max(512) });
@@ -60,4 +61,4 @@ export const handler = dispatcher('auth', {
     await authStore().revokeToken(citizen.jti, citizen.exp);
     return ok({});
   }),
-});
+}, { authenticate });

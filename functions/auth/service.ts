@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { SmsSender } from '../adapters/sms';
-import { mobileLast4, openMobile, sealMobile, type Sealer } from '../shared/mobile-envelope';
-import { DomainError } from '../shared/errors';
+import type { SmsSender } from '../platform/ports';
+import { mobileLast4, openMobile, sealMobile, type Sealer } from '../platform/mobile-envelope';
+import { DomainError } from '../platform/errors';
 import {
   AuthCodes,
   accountIdFor,
@@ -16,10 +16,10 @@ import {
   type ConsumeOutcome,
   toE164,
   type OtpRules,
-} from './otp';
-import type { AuthStore, OtpTxn } from './store';
+} from './domain';
+import type { AuthStore, OtpTxn } from './ports';
 import { issueCitizenToken } from './tokens';
-import { renderSms, type SmsMessage } from '../sms/catalogue';
+import { renderSms, type SmsMessage } from '../platform/sms/catalogue';
 
 // Here, not in otp.ts: otp.ts is bundled by every function (token checks), the SMS texts only where OTPs are sent.
 export const otpSms = (otp: string, validitySeconds: number): SmsMessage => renderSms('otp', { otp, minutes: Math.round(validitySeconds / 60) });
@@ -35,7 +35,7 @@ export interface SignInPorts {
   smsPerSecond: number;
   issuer: string;
   tokenTtlSeconds: number;
-  /** Seals the mobile in the OTP transaction and the account profile (functions/shared/mobile-envelope.ts). */
+  /** Seals the mobile in the OTP transaction and the account profile (functions/platform/mobile-envelope.ts). */
   encryptor: Sealer;
 }
 

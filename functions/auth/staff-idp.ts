@@ -17,13 +17,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, errors as joseErrors, type JWK, type JWTPayload } from 'jose';
-import { localDataDir } from '../deps';
-import { STAFF_TOKEN_MAX_SECONDS, type Caller, type StaffRole } from '../http/types';
+import { localDataDir } from '../platform/deps';
+import { STAFF_TOKEN_MAX_SECONDS, type Caller } from '../platform/http/types';
+import { ROLE_PRECEDENCE, type StaffRole } from '../staff-roles';
 
 export const DEV_IDP = { issuer: 'open-cowin-local-idp', audience: 'open-cowin-local-staff' } as const;
-
-/** When a user is in several groups, the broadest role wins (a district admin who also vaccinates acts as district admin). */
-export const ROLE_PRECEDENCE: readonly StaffRole[] = ['ops', 'district_admin', 'center_admin', 'vaccinator'];
 
 type KeySet = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
 interface Verifier { keys: KeySet; issuer: string; audience: string; /** Seconds; the development IdP's tokens live at most as long as Cognito's ID tokens. */ maxLifetime?: number }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { isStaffRole, STAFF_TOKEN_MAX_SECONDS, type Caller, type StaffRole } from '../http/types';
+import { isStaffRole, STAFF_TOKEN_MAX_SECONDS, type Caller, type StaffRole } from '../platform/http/types';
 
 /**
  * Short-lived HS256 JWTs. Audiences keep citizen and staff tokens apart: a token for one

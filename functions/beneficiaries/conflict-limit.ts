@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { secondsToNextUtcDay, utcDay } from '../auth/otp';
-import { Codes, DomainError } from '../shared/errors';
-import { BenCodes } from './domain';
+import { secondsToNextUtcDay, utcDay } from '../auth/domain';
+import { Codes, DomainError } from '../platform/errors';
+import { BenCodes } from './domain/beneficiary';
 
 export interface ConflictLimits { perAccount: number; perIp: number }
 export interface ConflictAudit { caller: string; ip: string; photoIdType: number; outcome: 'conflict' | 'limited'; at: string }

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Beneficiary } from './domain';
-import type { BeneficiaryStore, OpenAppointment, RegisterOutcome } from './store';
-import { batchGetAll } from '../adapters/dynamo';
+import type { Beneficiary } from './domain/beneficiary';
+import type { BeneficiaryStore, OpenAppointment, RegisterOutcome } from './ports';
+import { batchGetAll } from '../platform/dynamo/client';
 
 const profileKey = (id: string) => ({ pk: `BEN#${id}`, sk: 'PROFILE' });
 

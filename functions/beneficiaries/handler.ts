@@ -1,19 +1,20 @@
 import * as z from 'zod';
-import { deps } from '../deps';
-import { dispatcher } from '../http/dispatch';
-import { http, noContent, ok, requireCitizen } from '../http/http';
-import { personReference } from '../metadata/person-reference';
-import { DomainError } from '../shared/errors';
-import { bookingPorts } from '../booking/ports';
+import { deps } from '../platform/deps';
+import { dispatcher } from '../platform/http/dispatch';
+import { http, noContent, ok, requireCitizen } from '../platform/http/http';
+import { personReference } from '../metadata/domain/person-reference';
+import { DomainError } from '../platform/errors';
+import { bookingPorts } from '../booking/wiring';
 import { cancelAllFor } from '../booking/service';
-import { BenCodes, RegisterBody } from './domain';
-import { beneficiaryStore } from './ports';
-import { attachHandlers } from './attach';
-import { reminderHandlers } from '../reminders/opt-out';
-import { languageHandlers } from '../sms/account-language';
+import { BenCodes, RegisterBody } from './domain/beneficiary';
+import { beneficiaryStore } from './wiring';
+import { attachHandlers } from './attach-handler';
+import { reminderHandlers } from '../reminders/opt-out-handler';
+import { languageHandlers } from '../auth/account-language';
 import { list, register, type BeneficiaryPorts } from './service';
 import { DynamoConflictCounter, withPhotoConflictLimit } from './conflict-limit';
-import { config, tableName } from '../config';
+import { config, tableName } from '../platform/config';
+import { authenticate } from '../auth/authenticate';
 
 export const conflictCounter = () => new DynamoConflictCounter(deps().db, tableName('main'));
 
@@ -52,4 +53,4 @@ export const handler = dispatcher('beneficiaries', {
     const citizen = requireCitizen(caller);
     return ok({ beneficiaries: await list(await ports(), citizen.accountId, citizen.mobile) });
   }),
-});
+}, { authenticate });

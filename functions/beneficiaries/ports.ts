@@ -1,16 +1,25 @@
-import { DomainError } from '../shared/errors';
-import { personReference } from '../metadata/person-reference';
-import { checkPhotoId } from './photo-id';
-import { tableName } from '../config';
-import { deps } from '../deps';
-import { DynamoBeneficiaryStore } from './dynamo-store';
+import type { Beneficiary } from './domain/beneficiary';
 
-/** The beneficiary store on the main table (shared by the citizen and vaccinator functions). */
-export const beneficiaryStore = () => new DynamoBeneficiaryStore(deps().db, tableName('main'));
+export interface OpenAppointment {
+  appointmentId: string;
+  beneficiaryId: string;
+  sessionId: string;
+  centerId: number;
+  date: string; // ISO
+  slot: string;
+  dose: number;
+  center?: { name: string; state_name: string; district_name: string; block_name: string; from: string; to: string };
+}
 
-/** The keyed hash of a photo ID number (type by id from the reference data), as stored on beneficiaries. */
-export async function photoIdHashOf(typeId: number, number: string): Promise<string> {
-  const type = personReference.idTypes.find((t) => t.id === typeId);
-  if (!type) throw new DomainError('BENREG0003', 'Invalid photo_id_type', 'invalid');
-  return checkPhotoId((await deps().secrets.get()).pepper, type.code, number).hash;
+export type RegisterOutcome = { ok: true; beneficiaryId: string } | { ok: false; reason: 'too_many' } | { ok: false; reason: 'photo_id_taken'; byAccount: string; beneficiaryId: string };
+
+export interface BeneficiaryStore {
+  /** Atomically: profile + account membership + photo-ID uniqueness + per-account cap. */
+  register(b: Beneficiary, photoIdHash: string, max: number): Promise<RegisterOutcome>;
+  get(beneficiaryId: string): Promise<Beneficiary | undefined>;
+  getMany(ids: string[]): Promise<Beneficiary[]>;
+  listIds(accountId: string): Promise<string[]>;
+  openAppointments(beneficiaryId: string): Promise<OpenAppointment[]>;
+  /** Removes the beneficiary iff it belongs to the account and has no dose recorded. */
+  remove(accountId: string, beneficiaryId: string): Promise<'removed' | 'not_found' | 'has_doses'>;
 }

@@ -1,11 +1,11 @@
-import type { Beneficiary } from './domain';
-import { BenCodes, birthFacts, maskMobile, maxBeneficiaries, newReferenceId, vaccinationStatus, isoToCowinDate, type RegisterInput } from './domain';
-import { checkPhotoId, maskLast4 } from './photo-id';
-import type { BeneficiaryStore } from './store';
-import { DomainError } from '../shared/errors';
-import type { GenderRef, IdTypeRef } from '../metadata/reference';
-import { todayIst } from '../shared/dates';
-import { isMinor } from './age';
+import type { Beneficiary } from './domain/beneficiary';
+import { BenCodes, birthFacts, maskMobile, maxBeneficiaries, newReferenceId, vaccinationStatus, isoToCowinDate, type RegisterInput } from './domain/beneficiary';
+import { checkPhotoId, maskLast4 } from './domain/photo-id';
+import type { BeneficiaryStore } from './ports';
+import { DomainError } from '../platform/errors';
+import type { GenderRef, IdTypeRef } from '../metadata/domain/reference';
+import { todayIst } from '../platform/dates';
+import { isMinor } from './domain/age';
 
 export interface BeneficiaryPorts {
   store: BeneficiaryStore;

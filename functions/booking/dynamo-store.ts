@@ -1,10 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { poolOf, type Dose, type ShardSeats } from '../sessions/capacity';
-import type { SessionInfo } from './rules';
-import type { Appointment, BookOutcome, BookingStore, ChangeOutcome, Plan } from './store';
-import { batchGetAll } from '../adapters/dynamo';
+import { poolOf, type Dose, type ShardSeats } from '../sessions/domain/capacity';
+import type { SessionInfo } from './domain/booking';
+import type { Appointment, BookOutcome, BookingStore, ChangeOutcome, Plan } from './ports';
+import { batchGetAll } from '../platform/dynamo/client';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 

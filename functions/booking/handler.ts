@@ -1,9 +1,11 @@
 import * as z from 'zod';
-import { dispatcher } from '../http/dispatch';
-import { http, noContent, ok, requireCitizen } from '../http/http';
-import { bookingPorts } from './ports';
+import { dispatcher } from '../platform/http/dispatch';
+import { http, noContent, ok, requireCitizen } from '../platform/http/http';
+import { bookingPorts } from './wiring';
 import { cancel, reschedule, schedule } from './service';
 import { verifyCaptchaForBooking } from '../captcha/service';
+import { captchaPorts } from '../captcha/wiring';
+import { authenticate } from '../auth/authenticate';
 
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary ids are 14 digits');
 const Uuid = (field: string) => z.uuid(`USRRES0002: ${field} must be a UUID`);
@@ -25,7 +27,7 @@ export const handler = dispatcher('booking', {
   schedule: http({ body: ScheduleBody }, async ({ body, caller, headers }) => {
     const citizen = requireCitizen(caller);
     const key = headers['idempotency-key'] === undefined ? undefined : IdempotencyKey.parse(headers['idempotency-key']);
-    await verifyCaptchaForBooking(citizen.jti, body.captcha);
+    await verifyCaptchaForBooking(captchaPorts(), citizen.jti, body.captcha);
     const id = await schedule(await bookingPorts({ notify: true }), {
       accountId: citizen.accountId,
       dose: body.dose,
@@ -50,4 +52,4 @@ export const handler = dispatcher('booking', {
     await cancel(await bookingPorts(), citizen.accountId, body.appointment_id, body.beneficiariesToCancel);
     return noContent();
   }),
-});
+}, { authenticate });

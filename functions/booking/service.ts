@@ -3,16 +3,16 @@
  * and "one open appointment per beneficiary per dose" are enforced atomically by the store.
  */
 import { randomUUID } from 'node:crypto';
-import type { Beneficiary } from '../beneficiaries/domain';
-import type { BeneficiaryStore } from '../beneficiaries/store';
-import { planTake, poolOf, remaining, type Dose, type ShardSeats } from '../sessions/capacity';
-import { DomainError } from '../shared/errors';
-import { policyOf } from './policy';
-import { newBookingCode } from './code';
-import { BookCodes, checkAge, checkDose, checkSession, type SessionInfo } from './rules';
-import type { DrawStore } from './draw-store';
-import { enterRelease, ReleaseCodes } from './release';
-import type { Appointment, BookingStore } from './store';
+import type { Beneficiary } from '../beneficiaries/domain/beneficiary';
+import type { BeneficiaryStore } from '../beneficiaries/ports';
+import { planTake, poolOf, remaining, type Dose, type ShardSeats } from '../sessions/domain/capacity';
+import { DomainError } from '../platform/errors';
+import { policyOf } from './domain/policy';
+import { newBookingCode } from './domain/code';
+import { BookCodes, checkAge, checkDose, checkSession, type SessionInfo } from './domain/booking';
+import type { DrawStore } from './ports';
+import { enterRelease, ReleaseCodes } from './release-service';
+import type { Appointment, BookingStore } from './ports';
 
 export interface BookingPorts {
   bookings: BookingStore;
@@ -20,7 +20,7 @@ export interface BookingPorts {
   now: Date;
   /** Texts the booking code to the account's mobile after a booking (best effort: the slip has it too). */
   notify?: (appt: Appointment, mobile: string) => Promise<void>;
-  /** Fair releases (functions/booking/draw-store.ts). Default none: sessions with a release refuse bookings. */
+  /** Fair releases (functions/booking/release-dynamo-store.ts). Default none: sessions with a release refuse bookings. */
   draws?: DrawStore;
 }
 

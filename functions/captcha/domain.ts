@@ -4,7 +4,7 @@
  * of the text is stored. Pure: no AWS imports.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Codes, DomainError } from '../shared/errors';
+import { Codes, DomainError } from '../platform/errors';
 
 export const CAPTCHA_VALIDITY_SECONDS = 300;
 

@@ -1,7 +1,5 @@
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { tableName } from '../config';
-import { deps } from '../deps';
 import type { CaptchaStore, StoredCaptcha } from './domain';
 
 /** `CAPTCHA#<jti>` / `CAPTCHA` on the main table (docs/data-model.md), ttl = expiry. */
@@ -30,8 +28,3 @@ export class DynamoCaptchaStore implements CaptchaStore {
     return i ? { hash: String(i.hash), expiresAt: Number(i.expiresAt) } : undefined;
   }
 }
-
-export const captchaStore = (): CaptchaStore => new DynamoCaptchaStore(deps().db, tableName('main'));
-
-/** Stage switch: CAPTCHA_REQUIRED=true makes `schedule` demand a captcha (off by default, as CoWIN after June 2021). */
-export const captchaRequired = (): boolean => /^(1|true|yes|on)$/i.test(process.env.CAPTCHA_REQUIRED ?? '');

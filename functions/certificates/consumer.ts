@@ -6,9 +6,9 @@
  * beneficiary state), so stream replays and retries need no marker here.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
-import { certificateQueue, type CertificateQueue } from '../adapters/certificate-queue';
-import { logger } from '../shared/logger';
-import type { StreamConsumer } from '../streams/consumer';
+import { certificateQueue, type CertificateQueue } from '../platform/aws/certificate-queue';
+import { logger } from '../platform/logger';
+import type { StreamConsumer } from '../platform/streams';
 
 /** The dose event id of an inserted dose event item, else undefined. */
 export function doseEventIdOf(record: DynamoDBRecord): string | undefined {

@@ -5,21 +5,21 @@
 import { assertionJwk } from '../partners/assertion-signer';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { safeText } from '../http/schemas';
-import { checkBirthYear } from '../beneficiaries/domain';
-import { dispatcher } from '../http/dispatch';
-import { http, ok, pdf, requireCitizen } from '../http/http';
-import type { RouteHandler } from '../http/types';
-import { personReference } from '../metadata/person-reference';
-import { Codes, DomainError, echo } from '../shared/errors';
-import { CertCodes } from './codes';
-import { isPdf } from './verify';
-import { walkInPrintHandlers } from './walk-in-print';
-import { requestHandlers } from '../requests/handlers';
+import { safeText } from '../platform/http/schemas';
+import { checkBirthYear } from '../beneficiaries/domain/beneficiary';
+import { dispatcher } from '../platform/http/dispatch';
+import { http, ok, pdf, requireCitizen } from '../platform/http/http';
+import type { RouteHandler } from '../platform/http/types';
+import { personReference } from '../metadata/domain/person-reference';
+import { Codes, DomainError, echo } from '../platform/errors';
+import { CertCodes } from './errors';
+import { isPdf } from './domain/verify';
+import { walkInPrintHandlers } from './walk-in-print-handler';
+import { requestHandlers } from '../requests/handler';
+import { authenticate } from '../auth/authenticate';
 import {
   certificateLink,
   certificatePdf,
-  certificatePorts,
   correctHolder,
   linkPassport,
   PASSPORT_PATTERN,
@@ -27,6 +27,7 @@ import {
   trustBundle,
   verifyOnline,
 } from './service';
+import { certificatePorts } from './wiring';
 
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');
 const ByBeneficiary = z.object({ beneficiary_reference_id: ReferenceId });
@@ -151,6 +152,6 @@ const dispatch = dispatcher('certificates', {
     const { jwks } = await trustBundle(certificatePorts());
     return ok({ keys: [...jwks.keys, await assertionJwk()] }, { 'content-type': 'application/jwk-set+json' });
   }),
-});
+}, { authenticate });
 
 export const handler = dispatch;

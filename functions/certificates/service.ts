@@ -5,27 +5,21 @@
  * docs/certificates.md explains the flow, the idempotency argument and the numbers.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { blobStore, type BlobStore } from '../adapters/blobs';
-import { encryptor, type Encryptor } from '../adapters/encryptor';
-import { certificateSigners, type CertificateSigners } from '../adapters/signer/wiring';
-import { smsSender, type SmsSender } from '../adapters/sms';
-import { renderSms } from '../sms/catalogue';
-import { tableName } from '../config';
-import { deps } from '../deps';
-import { personReference } from '../metadata/person-reference';
-import { DomainError } from '../shared/errors';
-import { logger } from '../shared/logger';
-import { CertCodes } from './codes';
-import { vaccineCatalogueEntry } from './dcc';
-import type { Hc1VerifyResult } from './hc1';
-import { issueCertificate, type IssueInput } from './issue';
-import { CertificateInputError, type DoseInput } from './record';
-import { buildRevocationSnapshot, DEFAULT_SNAPSHOT_VALIDITY_HOURS, type RevocationSnapshot } from './revocation';
-import { signDocument, type SignedDocument } from './signed-json';
-import { buildTrustBundle, TrustList, type TrustBundle } from './trust';
-import { verifyCertificateArtifact } from './verify';
+import type { BlobStore, CertificateSigners, Encryptor, SmsSender } from '../platform/ports';
+import { renderSms } from '../platform/sms/catalogue';
+import { personReference } from '../metadata/domain/person-reference';
+import { DomainError } from '../platform/errors';
+import { logger } from '../platform/logger';
+import { CertCodes } from './errors';
+import { vaccineCatalogueEntry } from './domain/dcc';
+import type { Hc1VerifyResult } from './domain/hc1';
+import { issueCertificate, type IssueInput } from './domain/issue';
+import { CertificateInputError, type DoseInput } from './domain/record';
+import { buildRevocationSnapshot, DEFAULT_SNAPSHOT_VALIDITY_HOURS, type RevocationSnapshot } from './domain/revocation';
+import { signDocument, type SignedDocument } from './domain/signed-json';
+import { buildTrustBundle, TrustList, type TrustBundle } from './domain/trust';
+import { verifyCertificateArtifact } from './domain/verify';
 import {
-  DynamoCertificateStore,
   dataStateKey,
   stateKeyOf,
   type BeneficiaryState,
@@ -33,10 +27,11 @@ import {
   type HolderCorrection,
   type ProfileState,
   type RevocationReason,
-} from './store';
+} from './domain/state';
+import type { CertificateStore } from './ports';
 
 export interface CertificatePorts {
-  store: DynamoCertificateStore;
+  store: CertificateStore;
   blobs: BlobStore;
   signers: () => Promise<CertificateSigners>;
   encryptor: Encryptor;
@@ -48,20 +43,6 @@ export interface CertificatePorts {
   leaseMs: number;
 }
 
-export function certificatePorts(): CertificatePorts {
-  const d = deps();
-  const max = Number(process.env.CERTIFICATE_MAX_CORRECTIONS ?? 2);
-  return {
-    store: new DynamoCertificateStore(d.db, tableName('main')),
-    blobs: blobStore(),
-    signers: certificateSigners,
-    encryptor: encryptor(),
-    sms: smsSender,
-    now: () => deps().now(),
-    maxCorrections: Number.isInteger(max) && max >= 0 ? max : 2,
-    leaseMs: 60_000,
-  };
-}
 
 export const PASSPORT_PATTERN = /^[A-Z][1-9][0-9]{5}[1-9]$/;
 export const LINK_EXPIRES_SECONDS = 300;

@@ -1,5 +1,5 @@
 /**
- * The certificate worker: SQS messages `{doseEventId}` (functions/adapters/certificate-queue.ts)
+ * The certificate worker: SQS messages `{doseEventId}` (functions/platform/aws/certificate-queue.ts)
  * → the beneficiary's current certificate (service.ts ensureCurrentCertificate), then the SMS.
  * Partial batch responses: a message whose issuance failed is reported in `batchItemFailures`
  * and SQS redelivers it (after the visibility timeout), then dead-letters it after maxReceiveCount.
@@ -13,12 +13,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { CertificateMessage } from '../adapters/certificate-queue';
-import { DomainError } from '../shared/errors';
-import { logger } from '../shared/logger';
-import { metrics, metricsDisabled } from '../shared/metrics';
-import { CertCodes } from './codes';
-import { certificatePorts, ensureCurrentCertificate, type CertificatePorts } from './service';
+import type { CertificateMessage } from '../platform/aws/certificate-queue';
+import { DomainError } from '../platform/errors';
+import { logger } from '../platform/logger';
+import { metrics, metricsDisabled } from '../platform/metrics';
+import { CertCodes } from './errors';
+import { ensureCurrentCertificate, type CertificatePorts } from './service';
+import { certificatePorts } from './wiring';
 
 /** How many beneficiaries one invocation works on at once (each costs 2 KMS Sign calls). */
 const PARALLEL = Math.max(1, Number(process.env.CERTIFICATE_WORKER_PARALLEL ?? 2) || 2);

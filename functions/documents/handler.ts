@@ -1,12 +1,13 @@
 import * as z from 'zod';
-import { dispatcher } from '../http/dispatch';
-import { http, pdf, requireCitizen } from '../http/http';
-import { isoToCowinDate } from '../beneficiaries/domain';
-import { maskLast4 } from '../beneficiaries/photo-id';
-import { bookingPorts } from '../booking/ports';
-import { BookCodes } from '../booking/rules';
-import { DomainError } from '../shared/errors';
+import { dispatcher } from '../platform/http/dispatch';
+import { http, pdf, requireCitizen } from '../platform/http/http';
+import { isoToCowinDate } from '../beneficiaries/domain/beneficiary';
+import { maskLast4 } from '../beneficiaries/domain/photo-id';
+import { bookingPorts } from '../booking/wiring';
+import { BookCodes } from '../booking/domain/booking';
+import { DomainError } from '../platform/errors';
 import { renderSlip } from './slip';
+import { authenticate } from '../auth/authenticate';
 
 export const handler = dispatcher('documents', {
   appointmentSlip: http({ query: z.object({ appointment_id: z.uuid('USRRES0002: appointment_id must be a UUID') }) }, async ({ query, caller }) => {
@@ -28,4 +29,4 @@ export const handler = dispatcher('documents', {
     });
     return pdf(bytes, `appointment-${appt.appointmentId}.pdf`);
   }),
-});
+}, { authenticate });

@@ -1,6 +1,6 @@
 /** Appointment slip PDF (pdfkit, standard fonts: names here are Latin or shown as entered). */
 import PDFDocument from 'pdfkit';
-import { drawQr, qrMatrix } from '../certificates/qr';
+import { drawQr, qrMatrix } from '../certificates/domain/qr';
 
 export interface SlipData {
   appointmentId: string;

@@ -1,7 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { GenderRef, IdTypeRef, StateRef } from './reference';
-import type { DistrictRow, MetadataStore, StateRow } from './store';
-import { queryAll } from '../adapters/dynamo';
+import type { GenderRef, IdTypeRef, StateRef } from './domain/reference';
+import type { DistrictRow, MetadataStore, StateRow } from './ports';
+import { queryAll } from '../platform/dynamo/client';
 
 /**
  * Reference data on the main table:

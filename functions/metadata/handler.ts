@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import { tableName } from '../config';
-import { deps } from '../deps';
-import { dispatcher } from '../http/dispatch';
-import { http, ok } from '../http/http';
-import { DomainError } from '../shared/errors';
+import { tableName } from '../platform/config';
+import { deps } from '../platform/deps';
+import { dispatcher } from '../platform/http/dispatch';
+import { http, ok } from '../platform/http/http';
+import { DomainError } from '../platform/errors';
 import { DynamoMetadataStore } from './dynamo-store';
-import { wantsHindi } from './reference';
-import type { MetadataStore } from './store';
+import { wantsHindi } from './domain/reference';
+import type { MetadataStore } from './ports';
 
 /** Reference data changes rarely: each container keeps what it read for 5 minutes. */
 const MEMO_MS = 5 * 60_000;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import states from './data/states.json';
-import { personReference } from './person-reference';
+import { personReference } from './domain/person-reference';
 import { metadataItems, writeItems } from './dynamo-store';
-import type { StateRef } from './reference';
+import type { StateRef } from './domain/reference';
 
 export const referenceData = {
   states: states as StateRef[],

@@ -10,8 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { base64url } from 'jose';
-import { localDataDir } from '../deps';
-import { derToRaw } from '../adapters/signer/der';
+import { localDataDir } from '../platform/deps';
+import { derToRaw } from '../platform/der';
 
 export interface AssertionJwk { kty: 'EC'; crv: 'P-256'; x: string; y: string; kid: string; use: 'sig'; alg: 'ES256' }
 

@@ -10,7 +10,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { DomainError } from '../shared/errors';
+import { DomainError } from '../platform/errors';
 
 export const PartnerCodes = {
   unknownKey: 'PARTNR0001', // 403: x-api-key is not a partner's key (or the partner is suspended)
@@ -38,7 +38,7 @@ export interface Partner {
   awsApiKeyId?: string;
 }
 
-export type { PartnerCaller } from '../http/types';
+export type { PartnerCaller } from '../platform/http/types';
 
 /** A new partner API key: 40 random bytes, base64url (API Gateway keys need >= 20 characters). */
 export const newApiKey = (): string => `ocp_${randomBytes(30).toString('base64url')}`;

@@ -6,39 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '../config';
-import { deps } from '../deps';
-import type { NameMatch, Partner } from './domain';
+import { tableName } from '../platform/config';
+import { deps } from '../platform/deps';
+import type { Partner } from './domain';
 
-export interface ConsentTxn {
-  consentId: string;
-  partnerId: string;
-  partnerName: string;
-  purpose: string;
-  accountId: string;
-  /** The beneficiary the given name matched (none: the answer carries no status). */
-  beneficiaryId?: string;
-  nameMatch: NameMatch;
-  otpHash: string;
-  createdAt: number;
-  expiresAt: number;
-  attempts: number;
-  used: boolean;
-  status: 'pending' | 'granted' | 'revoked';
-  grantedAt?: number;
-  validUntil?: number;
-  revokedAt?: number;
-}
+import type { AttemptOutcome, AuditEntry, ConsentStore, ConsentTxn } from './ports';
 
-export type AttemptOutcome = { ok: true; txn: ConsentTxn } | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'locked' };
-
-export interface AuditEntry { event: 'requested' | 'granted' | 'otp_failed' | 'answered' | 'refreshed' | 'revoked' | 'refused'; at: number; partnerId: string; details?: Record<string, unknown> }
+export type { AttemptOutcome, AuditEntry, ConsentTxn } from './ports';
 
 const DAY = 86_400;
 let auditSeq = 0;
 const isConditional = (e: unknown) => e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException';
 
-export class DynamoPartnerStore {
+export class DynamoPartnerStore implements ConsentStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   /** Partner record and its key (hash only) together, or neither. */

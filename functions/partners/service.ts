@@ -6,35 +6,29 @@
  * Citizens list and revoke their consents; every step is written to the consent's audit trail.
  */
 import { randomUUID } from 'node:crypto';
-import { config } from '../config';
-import { deps } from '../deps';
-import { smsSender } from '../adapters/sms';
-import { accountIdFor, normaliseMobile, newOtp, otpDigest, toE164 } from '../auth/otp';
-import { DynamoBeneficiaryStore } from '../beneficiaries/dynamo-store';
-import { tableName } from '../config';
-import { renderSms } from '../sms/catalogue';
-import { DomainError } from '../shared/errors';
-import { signAssertion } from './assertion-signer';
+import { accountIdFor, normaliseMobile, newOtp, otpDigest, toE164 } from '../auth/domain';
+import { renderSms } from '../platform/sms/catalogue';
+import { DomainError } from '../platform/errors';
 import {
   ASSERTION_TTL_SECONDS, CONSENT_MAX_ATTEMPTS, CONSENT_OTP_SECONDS, CONSENT_RESEND_SECONDS, CONSENT_VALIDITY_DAYS,
   assertionClaims, bestMatch, consentOtpHash, PartnerCodes, type PartnerCaller,
 } from './domain';
-import { partnerStore, type ConsentTxn } from './dynamo-store';
+import type { ConsentTxn, PartnerPorts } from './ports';
 
-const nowSeconds = () => Math.floor(deps().now().getTime() / 1000);
+const nowSeconds = (p: PartnerPorts) => Math.floor(p.now().getTime() / 1000);
 const bad = (code: string, msg: string) => new DomainError(code, msg, 'invalid');
 
-export async function requestStatus(partner: PartnerCaller, input: { mobile: string; name: string; purpose: string }): Promise<{ txnId: string }> {
+export async function requestStatus(p: PartnerPorts, partner: PartnerCaller, input: { mobile: string; name: string; purpose: string }): Promise<{ txnId: string }> {
   const mobile = normaliseMobile(input.mobile);
-  const { pepper } = await deps().secrets.get();
+  const pepper = await p.pepper();
   const accountId = accountIdFor(pepper, mobile);
-  const store = partnerStore();
-  const now = nowSeconds();
+  const store = p.consents;
+  const now = nowSeconds(p);
   const slot = await store.reserveConsentSms(accountId, partner.partnerId, now, CONSENT_RESEND_SECONDS);
   if (!slot.ok) throw new DomainError(PartnerCodes.cooldown, `A consent OTP was sent to this number moments ago. Retry in ${slot.retryAfterSeconds} seconds`, 'throttled', slot.retryAfterSeconds);
 
   // The name is matched now and only the result is kept: no name, mobile or date of birth is stored.
-  const bens = new DynamoBeneficiaryStore(deps().db, tableName('main'));
+  const bens = p.beneficiaries;
   const people = await bens.getMany(await bens.listIds(accountId));
   const { match, person } = bestMatch(input.name, people);
 
@@ -47,26 +41,26 @@ export async function requestStatus(partner: PartnerCaller, input: { mobile: str
   };
   await store.createConsent(txn);
   await store.audit(consentId, { event: 'requested', at: now, partnerId: partner.partnerId, details: { purpose: input.purpose } });
-  await smsSender().send(toE164(mobile), renderSms('partnerConsentOtp', { partner: partner.name, purpose: input.purpose, otp, minutes: Math.round(CONSENT_OTP_SECONDS / 60) }));
+  await p.sms.send(toE164(mobile), renderSms('partnerConsentOtp', { partner: partner.name, purpose: input.purpose, otp, minutes: Math.round(CONSENT_OTP_SECONDS / 60) }));
   return { txnId: consentId };
 }
 
-async function answer(txn: ConsentTxn, partner: PartnerCaller, event: 'answered' | 'refreshed'): Promise<{ assertion: string; expires_in: number; consent_id: string }> {
-  const now = nowSeconds();
-  const bens = new DynamoBeneficiaryStore(deps().db, tableName('main'));
+async function answer(p: PartnerPorts, txn: ConsentTxn, partner: PartnerCaller, event: 'answered' | 'refreshed'): Promise<{ assertion: string; expires_in: number; consent_id: string }> {
+  const now = nowSeconds(p);
+  const bens = p.beneficiaries;
   const person = txn.beneficiaryId ? await bens.get(txn.beneficiaryId) : undefined;
   // A beneficiary deleted since the request (or moved accounts) is no match any more.
   const still = person && person.accountId === txn.accountId ? person : undefined;
-  const claims = assertionClaims(config.issuer(), txn.consentId, partner.partnerId, txn.purpose, still ? txn.nameMatch : 'none', still, now);
-  const assertion = await signAssertion(claims);
-  await partnerStore().audit(txn.consentId, { event, at: now, partnerId: partner.partnerId, details: { name_match: claims.name_match, vaccination_status: claims.vaccination_status, precaution_dose: claims.precaution_dose, exp: claims.exp } });
+  const claims = assertionClaims(p.issuer, txn.consentId, partner.partnerId, txn.purpose, still ? txn.nameMatch : 'none', still, now);
+  const assertion = await p.signAssertion(claims);
+  await p.consents.audit(txn.consentId, { event, at: now, partnerId: partner.partnerId, details: { name_match: claims.name_match, vaccination_status: claims.vaccination_status, precaution_dose: claims.precaution_dose, exp: claims.exp } });
   return { assertion, expires_in: ASSERTION_TTL_SECONDS, consent_id: txn.consentId };
 }
 
-export async function confirmStatus(partner: PartnerCaller, txnId: string, otpSha256: string) {
-  const { pepper } = await deps().secrets.get();
-  const store = partnerStore();
-  const now = nowSeconds();
+export async function confirmStatus(p: PartnerPorts, partner: PartnerCaller, txnId: string, otpSha256: string) {
+  const pepper = await p.pepper();
+  const store = p.consents;
+  const now = nowSeconds(p);
   const reserved = await store.reserveAttempt(txnId, partner.partnerId, now, CONSENT_MAX_ATTEMPTS);
   if (!reserved.ok) {
     if (reserved.reason === 'unknown') throw bad(PartnerCodes.txn, 'Invalid transaction id');
@@ -80,25 +74,25 @@ export async function confirmStatus(partner: PartnerCaller, txnId: string, otpSh
   }
   if (!(await store.grant(txn, now, now + CONSENT_VALIDITY_DAYS * 86_400))) throw bad(PartnerCodes.used, 'OTP already used');
   await store.audit(txnId, { event: 'granted', at: now, partnerId: partner.partnerId, details: { purpose: txn.purpose, valid_until: now + CONSENT_VALIDITY_DAYS * 86_400 } });
-  return answer(txn, partner, 'answered');
+  return answer(p, txn, partner, 'answered');
 }
 
-export async function refreshStatus(partner: PartnerCaller, consentId: string) {
-  const txn = await partnerStore().getConsent(consentId);
-  const now = nowSeconds();
+export async function refreshStatus(p: PartnerPorts, partner: PartnerCaller, consentId: string) {
+  const txn = await p.consents.getConsent(consentId);
+  const now = nowSeconds(p);
   if (!txn || txn.partnerId !== partner.partnerId || txn.status === 'pending') throw new DomainError(PartnerCodes.consent, 'No such consent', 'not_found');
   if (txn.status !== 'granted' || (txn.validUntil ?? 0) <= now) {
-    await partnerStore().audit(consentId, { event: 'refused', at: now, partnerId: partner.partnerId, details: { reason: txn.status === 'revoked' ? 'revoked' : 'expired' } });
+    await p.consents.audit(consentId, { event: 'refused', at: now, partnerId: partner.partnerId, details: { reason: txn.status === 'revoked' ? 'revoked' : 'expired' } });
     throw new DomainError(PartnerCodes.consent, txn.status === 'revoked' ? 'The citizen revoked this consent' : 'This consent has expired', 'conflict');
   }
-  return answer(txn, partner, 'refreshed');
+  return answer(p, txn, partner, 'refreshed');
 }
 
 const iso = (s?: number) => (s ? new Date(s * 1000).toISOString() : undefined);
 
-export async function listConsents(accountId: string) {
-  const items = await partnerStore().listConsents(accountId);
-  const store = partnerStore();
+export async function listConsents(p: PartnerPorts, accountId: string) {
+  const items = await p.consents.listConsents(accountId);
+  const store = p.consents;
   return {
     consents: await Promise.all(
       items.map(async (c) => ({
@@ -106,7 +100,7 @@ export async function listConsents(accountId: string) {
         partner_id: c.partnerId,
         partner_name: c.partnerName,
         purpose: c.purpose,
-        status: c.status === 'granted' && (c.validUntil ?? 0) <= nowSeconds() ? 'expired' : c.status,
+        status: c.status === 'granted' && (c.validUntil ?? 0) <= nowSeconds(p) ? 'expired' : c.status,
         granted_at: iso(c.grantedAt),
         valid_until: iso(c.validUntil),
         revoked_at: iso(c.revokedAt),
@@ -117,17 +111,17 @@ export async function listConsents(accountId: string) {
   };
 }
 
-export async function revokeConsent(accountId: string, consentId: string) {
-  const now = nowSeconds();
-  const r = await partnerStore().revoke(accountId, consentId, now);
+export async function revokeConsent(p: PartnerPorts, accountId: string, consentId: string) {
+  const now = nowSeconds(p);
+  const r = await p.consents.revoke(accountId, consentId, now);
   if (r === 'not_found') throw new DomainError(PartnerCodes.consent, 'No such consent', 'not_found');
   if (r === 'already') throw new DomainError(PartnerCodes.consent, 'This consent is already revoked', 'conflict');
-  const c = await partnerStore().getConsent(consentId);
-  await partnerStore().audit(consentId, { event: 'revoked', at: now, partnerId: c!.partnerId });
+  const c = await p.consents.getConsent(consentId);
+  await p.consents.audit(consentId, { event: 'revoked', at: now, partnerId: c!.partnerId });
 }
 
-export async function consentAudit(accountId: string, consentId: string) {
-  const c = await partnerStore().getConsent(consentId);
+export async function consentAudit(p: PartnerPorts, accountId: string, consentId: string) {
+  const c = await p.consents.getConsent(consentId);
   if (!c || c.accountId !== accountId) throw new DomainError(PartnerCodes.consent, 'No such consent', 'not_found');
-  return { consent_id: consentId, events: (await partnerStore().auditOf(consentId)).map((a) => ({ event: a.event, at: iso(a.at), partner_id: a.partnerId, ...(a.details ? { details: a.details } : {}) })) };
+  return { consent_id: consentId, events: (await p.consents.auditOf(consentId)).map((a) => ({ event: a.event, at: iso(a.at), partner_id: a.partnerId, ...(a.details ? { details: a.details } : {}) })) };
 }

@@ -7,12 +7,12 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { tableName } from '../config';
-import { deps } from '../deps';
-import { logger } from '../shared/logger';
-import type { StreamConsumer } from '../streams/consumer';
-import { nextDue } from './due';
-import { DynamoReminderStore } from './store';
+import { tableName } from '../platform/config';
+import { deps } from '../platform/deps';
+import { logger } from '../platform/logger';
+import type { StreamConsumer } from '../platform/streams';
+import { nextDue } from './domain';
+import { DynamoReminderStore } from './dynamo-store';
 
 export function remindersConsumer(store: () => DynamoReminderStore = () => new DynamoReminderStore(deps().db, tableName('main'))): StreamConsumer {
   return {

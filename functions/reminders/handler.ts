@@ -1,10 +1,10 @@
 /** Scheduled Lambda (lib/reminders.ts: EventBridge Scheduler, daily): dose reminders. */
-import { smsSender } from '../adapters/sms';
-import { tableName } from '../config';
-import { deps } from '../deps';
-import { logger } from '../shared/logger';
-import { runReminders } from './job';
-import { DynamoReminderStore } from './store';
+import { smsSender } from '../platform/aws/sms';
+import { tableName } from '../platform/config';
+import { deps } from '../platform/deps';
+import { logger } from '../platform/logger';
+import { runReminders } from './service';
+import { DynamoReminderStore } from './dynamo-store';
 
 export const reminderStore = () => new DynamoReminderStore(deps().db, tableName('main'));
 

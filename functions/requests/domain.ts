@@ -5,7 +5,7 @@
  * an officer of the district (district_admin, or ops) decides it within the kind's SLA; an
  * accepted request is applied through the existing append-only paths. Nothing here does I/O.
  */
-import { DomainError } from '../shared/errors';
+import { DomainError } from '../platform/errors';
 
 /** CoWIN's "Raise an issue" kinds. */
 export const REQUEST_KINDS = [

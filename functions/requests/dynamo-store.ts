@@ -9,9 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '../adapters/dynamo';
+import { queryAll } from '../platform/dynamo/client';
 import type { Decision, RequestStatus } from './domain';
-import type { AuditEntry, DecideOutcome, EvidenceRef, FileOutcome, RequestItem, RequestStore } from './store';
+import type { AuditEntry, DecideOutcome, EvidenceRef, FileOutcome, RequestItem, RequestStore } from './ports';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 

@@ -4,8 +4,8 @@
  * the application of an accepted request through the existing append-only paths (ports).
  */
 import { randomUUID } from 'node:crypto';
-import type { Caller } from '../http/types';
-import { Codes, DomainError, isDomainError } from '../shared/errors';
+import type { Caller } from '../platform/http/types';
+import { Codes, DomainError, isDomainError } from '../platform/errors';
 import {
   MAX_EVIDENCE_PER_REQUEST,
   RequestCodes,
@@ -24,7 +24,7 @@ import {
   type RequestRules,
   type RequestStatus,
 } from './domain';
-import type { AuditEntry, EvidenceUploads, RequestItem, RequestStore } from './store';
+import type { AuditEntry, EvidenceUploads, RequestItem, RequestStore } from './ports';
 
 type Staff = Extract<Caller, { kind: 'staff' }>;
 

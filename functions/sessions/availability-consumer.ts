@@ -10,19 +10,20 @@
  * there. Idempotent and order-independent: entries only ever move forward in `t`.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
-import { batchGetAll } from '../adapters/dynamo';
-import { tableName } from '../config';
-import { deps } from '../deps';
-import { addDays, todayIst } from '../shared/dates';
-import { logger } from '../shared/logger';
+import { batchGetAll } from '../platform/dynamo/client';
+import { tableName } from '../platform/config';
+import { deps } from '../platform/deps';
+import { addDays, todayIst } from '../platform/dates';
+import { logger } from '../platform/logger';
 import { imageOf } from '../statistics/consumer';
-import type { StreamConsumer } from '../streams/consumer';
-import { itemKeysOfSession, sessionEntry, type CentreEntry, type SessionEntry } from './availability-model';
-import { availabilityStore, type AvailabilityStore } from './availability-store';
-import { remaining, type ShardSeats } from './capacity';
-import type { Center } from './centre';
-import { keys, sessionStore } from './dynamo-store';
-import { MAX_DAYS_AHEAD, type Session } from './session';
+import type { StreamConsumer } from '../platform/streams';
+import { itemKeysOfSession, sessionEntry, type CentreEntry, type SessionEntry } from './domain/availability-model';
+import { availabilityStore, type AvailabilityStore } from './availability-dynamo-store';
+import { remaining, type ShardSeats } from './domain/capacity';
+import type { Center } from './domain/centre';
+import { keys } from './dynamo-store';
+import { sessionStore } from './wiring';
+import { MAX_DAYS_AHEAD, type Session } from './domain/session';
 
 const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type'];
 const strip = <T>(item: Record<string, unknown>): T => {

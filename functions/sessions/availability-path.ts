@@ -4,10 +4,10 @@
  * a synthetic district), so the model cannot describe another design than the one deployed.
  */
 import { randomUUID } from 'node:crypto';
-import { emptyModel, encodeModel, merge, sessionEntry, type ReadModel } from './availability-model';
+import { emptyModel, encodeModel, merge, sessionEntry, type ReadModel } from './domain/availability-model';
 import { MEMO_MS } from './availability-read';
-import type { Center } from './centre';
-import type { Session } from './session';
+import type { Center } from './domain/centre';
+import type { Session } from './domain/session';
 
 /** Availability read path as the code implements it: what the capacity model (capacity/model.ts) charges per answer. */
 export type AvailabilityPath =

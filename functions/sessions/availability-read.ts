@@ -7,11 +7,11 @@
  * every 250 ms) + the consumer's merge (~tens of ms) + MEMO_MS ≤ 2 s, for both doors (the public
  * door adds its cache TTL, see docs/surge.md).
  */
-import type { LiveSession, Scope } from './availability';
-import { centreFromModels, decodeModel, itemKey, liveFromModels, scopeId, weeksCovering, type ReadModel } from './availability-model';
-import { availabilityStore, type AvailabilityStore } from './availability-store';
-import type { Center } from './centre';
-import type { SessionRange } from './store';
+import type { LiveSession, Scope } from './domain/availability';
+import { centreFromModels, decodeModel, itemKey, liveFromModels, scopeId, weeksCovering, type ReadModel } from './domain/availability-model';
+import { availabilityStore, type AvailabilityStore } from './availability-dynamo-store';
+import type { Center } from './domain/centre';
+import type { SessionRange } from './ports';
 
 /** How long a container reuses a read-model item it read. */
 export const MEMO_MS = 250;

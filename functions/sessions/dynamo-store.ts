@@ -10,13 +10,14 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, queryAll } from '../adapters/dynamo';
-import { tableName } from '../config';
-import { deps } from '../deps';
-import type { ShardSeats } from './capacity';
-import { geoCell, type Center, type DistrictInfo } from './centre';
-import type { Session, ShardDelta } from './session';
-import type { SessionRange, SessionStore } from './store';
+import { batchGetAll, queryAll } from '../platform/dynamo/client';
+import type { ShardSeats } from './domain/capacity';
+import type { Center, DistrictInfo } from './domain/centre';
+import type { Session, ShardDelta } from './domain/session';
+import type { SessionRange, SessionStore } from './ports';
+import { centerItem, SessionKeys as keys, sessionItem, shardItem } from '../keys';
+
+export { centerItem, SessionKeys as keys, sessionItem, shardItem } from '../keys';
 
 type Item = Record<string, unknown>;
 type Key = { pk: string; sk: string };
@@ -24,50 +25,8 @@ type Key = { pk: string; sk: string };
 /** Centre ids from the counter start above this, so they never meet the demo seeder's ids (district*10+k). */
 export const CENTER_ID_BASE = 100_000;
 
-const pad8 = (n: number) => String(n).padStart(8, '0');
 
-export const keys = {
-  center: (centerId: number): Key => ({ pk: `CENTER#${centerId}`, sk: 'META' }),
-  centerRef: (ref: string): Key => ({ pk: `CENTERREF#${ref}`, sk: 'REF' }),
-  session: (sessionId: string): Key => ({ pk: `SESSION#${sessionId}`, sk: 'META' }),
-  /** Capacity shard `k` of a session: `{ d1, d2 }` seats left (functions/sessions/capacity.ts). */
-  shard: (sessionId: string, shard: number): Key => ({ pk: `CAP#${sessionId}#${shard}`, sk: 'CAP' }),
-  counter: (): Key => ({ pk: 'COUNTER', sk: 'CENTER' }),
-  district: (districtId: number): Key => ({ pk: `META#DISTRICT#${districtId}`, sk: 'DISTRICT' }),
-};
 
-export function centerItem(c: Center): Item {
-  return {
-    ...keys.center(c.center_id),
-    gsi1pk: `DISTRICT#${c.district_id}`,
-    gsi1sk: `C#${pad8(c.center_id)}`,
-    gsi2pk: `PIN#${c.pincode}`,
-    gsi2sk: `C#${pad8(c.center_id)}`,
-    gsi3pk: geoCell(c.lat, c.long),
-    gsi3sk: `C#${pad8(c.center_id)}`,
-    type: 'center',
-    ...c,
-  };
-}
-
-export function sessionItem(s: Session): Item {
-  const sk = `S#${s.date}#${pad8(s.center_id)}#${s.session_id}`;
-  return {
-    ...keys.session(s.session_id),
-    gsi1pk: `DISTRICT#${s.district_id}`,
-    gsi1sk: sk,
-    gsi2pk: `PIN#${s.pincode}`,
-    gsi2sk: sk,
-    gsi3pk: `CENTER#${s.center_id}`,
-    gsi3sk: `S#${s.date}#${s.session_id}`,
-    type: 'session',
-    ...s,
-  };
-}
-
-export function shardItem(sessionId: string, s: ShardSeats): Item {
-  return { ...keys.shard(sessionId, s.shard), sessionId, shard: s.shard, d1: s.d1, d2: s.d2 };
-}
 
 const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type'];
 const strip = <T>(item: Item): T => {
@@ -86,12 +45,12 @@ const isConditionalCancel = (e: unknown, index?: number): boolean => {
 };
 
 /** Re-exported: the import and seeding code take it from here. */
-export { mapLimit } from '../shared/map-limit';
+export { mapLimit } from '../platform/map-limit';
 
 export class DynamoSessionStore implements SessionStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
-  /** BatchGetItem for any number of keys (functions/adapters/dynamo.ts batchGetAll). */
+  /** BatchGetItem for any number of keys (functions/platform/dynamo/client.ts batchGetAll). */
   async batchGet(keyList: Key[], consistent = false): Promise<Item[]> {
     return (await batchGetAll(this.db, this.table, keyList, { consistent })) as Item[];
   }
@@ -283,16 +242,3 @@ export class DynamoSessionStore implements SessionStore {
 const toShard = (i: Item): ShardSeats => ({ shard: Number(i.shard), d1: Number(i.d1), d2: Number(i.d2) });
 
 /** The store over the main table, with the process's DynamoDB client. */
-export const sessionStore = (): DynamoSessionStore => new DynamoSessionStore(deps().db, tableName('main'));
-
-/**
- * For the booking context: the session as stored (strongly consistent by default). A booking
- * must refuse a session whose `status` is 'closed' (closing a centre closes its sessions too).
- */
-export const getSession = (sessionId: string, consistent = true): Promise<Session | undefined> => sessionStore().getSession(sessionId, consistent);
-
-/** For the booking context: live seats of a session's shards (strongly consistent BatchGet). */
-export const readShards = (sessionId: string, shards: number): Promise<ShardSeats[]> => sessionStore().readShards(sessionId, shards);
-
-/** For the booking context: a centre as stored (`active` false = closed). */
-export const getCenter = (centerId: number, consistent = false): Promise<Center | undefined> => sessionStore().getCenter(centerId, consistent);

@@ -1,4 +1,4 @@
-import { Codes, DomainError } from '../shared/errors';
+import { Codes, DomainError } from '../platform/errors';
 
 /**
  * Error codes of the centres/sessions context. CoWIN's own where one exists (APPOIN0018 invalid

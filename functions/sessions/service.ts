@@ -3,14 +3,14 @@
  * so unit tests pass a fake and the handlers pass the DynamoDB adapter.
  */
 import { randomUUID } from 'node:crypto';
-import { todayIst } from '../shared/dates';
-import { assertAdmin, assertCanCreateCenterIn, assertCanManageCenter, type Staff } from './access';
-import { initialShards, remaining } from './capacity';
-import { newCenter, patchCenter, type Center, type CenterInput, type CenterPatch } from './centre';
+import { todayIst } from '../platform/dates';
+import { assertAdmin, assertCanCreateCenterIn, assertCanManageCenter, type Staff } from './domain/access';
+import { initialShards, remaining } from './domain/capacity';
+import { newCenter, patchCenter, type Center, type CenterInput, type CenterPatch } from './domain/centre';
 import { SessionCodes, conflict, invalid, notFound } from './errors';
-import { MAX_DAYS_AHEAD, checkSessionDate, newSession, planCapacityChange, type Session, type SessionInput, type SessionPatch } from './session';
-import { addDays } from '../shared/dates';
-import type { SessionStore } from './store';
+import { MAX_DAYS_AHEAD, checkSessionDate, newSession, planCapacityChange, type Session, type SessionInput, type SessionPatch } from './domain/session';
+import { addDays } from '../platform/dates';
+import type { SessionStore } from './ports';
 
 const MAX_RETRIES = 5;
 

@@ -5,10 +5,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { tableName } from '../config';
-import { deps } from '../deps';
-import { logger } from '../shared/logger';
-import type { StreamConsumer } from '../streams/consumer';
+import { tableName } from '../platform/config';
+import { deps } from '../platform/deps';
+import { logger } from '../platform/logger';
+import type { StreamConsumer } from '../platform/streams';
 import { chunk, contributionOf, type Contribution } from './domain';
 import { DynamoStatsStore } from './dynamo-store';
 

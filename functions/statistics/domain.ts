@@ -6,7 +6,7 @@
  * writes a marker `STATAPPLIED#<id>` in the same transaction as the deltas, so a record
  * delivered twice (Lambda retry, bisected batch, replay) is counted once.
  */
-import type { DoseDims } from '../vaccination/domain';
+import type { DoseDims } from '../vaccination/domain/vaccination';
 
 export interface CounterDelta { pk: string; sk: string; add: Record<string, number> }
 export interface Contribution { id: string; deltas: CounterDelta[] }

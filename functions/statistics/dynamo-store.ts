@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Contribution } from './domain';
 import { merge } from './domain';
-import { batchGetAll, isThrottling, queryAll } from '../adapters/dynamo';
+import { batchGetAll, isThrottling, queryAll } from '../platform/dynamo/client';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 

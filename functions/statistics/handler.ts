@@ -4,14 +4,14 @@
  * uncached one a few reads whatever the number of doses.
  */
 import * as z from 'zod';
-import { dispatcher } from '../http/dispatch';
-import { http, ok } from '../http/http';
-import { deps } from '../deps';
-import { addDays, daysBetween, todayIst } from '../shared/dates';
-import { DomainError } from '../shared/errors';
+import { dispatcher } from '../platform/http/dispatch';
+import { http, ok } from '../platform/http/http';
+import { deps } from '../platform/deps';
+import { addDays, daysBetween, todayIst } from '../platform/dates';
+import { DomainError } from '../platform/errors';
 import { statsStore } from './consumer';
 import { countersView, sumShards, type Counters } from './domain';
-import { ApiDate } from '../http/schemas';
+import { ApiDate } from '../platform/http/schemas';
 
 const StateId = z.string().regex(/^\d{1,5}$/, 'USRRES0002: state_id must be a number').transform(Number);
 export const MAX_DAYS = 92;

@@ -1,7 +1,7 @@
 /**
  * The main table's change stream → consumers. In AWS: a Lambda with a DynamoDB event source
  * (lib/streams.ts: batches, bisect on error, partial batch responses, DLQ). Locally: the same
- * handler, called by functions/local/stream-poller.ts with the same event shape.
+ * handler, called by dev/local/stream-poller.ts with the same event shape.
  *
  * Every consumer sees every batch and must be idempotent (records come at least once).
  * Adding a consumer is one line in `consumers`.
@@ -12,8 +12,8 @@ import { certificatesConsumer } from '../certificates/consumer';
 import { availabilityConsumer } from '../sessions/availability-consumer';
 import { webhooksConsumer } from '../webhooks/consumer';
 import { remindersConsumer } from '../reminders/consumer';
-import { logger } from '../shared/logger';
-import type { StreamConsumer } from './consumer';
+import { logger } from '../platform/logger';
+import type { StreamConsumer } from '../platform/streams';
 
 export const consumers: StreamConsumer[] = [
   statisticsConsumer(),

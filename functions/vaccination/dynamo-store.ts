@@ -1,40 +1,16 @@
-import { profileMobileMasked } from '../adapters/account-mobile';
+import { profileMobileMasked } from '../platform/aws/account-mobile';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { CenterRef } from './access';
-import { istDate, type Aefi, type DoseEvent, type DoseState, type ProfileAfter } from './domain';
-import type { DayAppointment, OpenAppointmentRef, RecordOutcome, VaccinationStore } from './store';
-import { queryAll } from '../adapters/dynamo';
+import type { CenterRef } from './domain/access';
+import { istDate, type Aefi, type DoseEvent, type DoseState, type ProfileAfter } from './domain/vaccination';
+import type { DayAppointment, OpenAppointmentRef, RecordOutcome, VaccinationStore } from './ports';
+import { queryAll } from '../platform/dynamo/client';
+import { eventItem, toEvent, VacKeys } from '../keys';
+
+export { eventItem, toEvent, VacKeys } from '../keys';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-/** Keys of the vaccination item families (docs/data-model.md "Vaccination"). */
-export const VacKeys = {
-  event: (eventId: string) => ({ pk: `DOSEEVENT#${eventId}`, sk: 'EVENT' }),
-  aefi: (eventId: string, aefiId: string) => ({ pk: `DOSEEVENT#${eventId}`, sk: `AEFI#${aefiId}` }),
-  doseSlot: (beneficiaryId: string, dose: number) => ({ pk: `BEN#${beneficiaryId}`, sk: `DOSE#${dose}` }),
-  profile: (beneficiaryId: string) => ({ pk: `BEN#${beneficiaryId}`, sk: 'PROFILE' }),
-  lock: (beneficiaryId: string, dose: number) => ({ pk: `BEN#${beneficiaryId}`, sk: `APPT#${dose}` }),
-  appointment: (appointmentId: string) => ({ pk: `APPT#${appointmentId}`, sk: 'META' }),
-  centerDay: (centerId: number, dateIso: string) => `CENTERDAY#${centerId}#${dateIso}`,
-  benAudit: (beneficiaryId: string) => `BENAUDIT#${beneficiaryId}`,
-  flagged: (districtId: number) => `FLAGGED#${districtId}`,
-  aefiDistrict: (districtId: number) => `AEFIDISTRICT#${districtId}`,
-};
-
-/** The event item: the event, its audit index entries (gsi1 centre-day, gsi2 beneficiary, gsi3 flagged: sparse). */
-export function eventItem(e: DoseEvent): Record<string, unknown> {
-  const { correctedBy: _c, ...rest } = e;
-  return {
-    ...VacKeys.event(e.eventId),
-    ...stripUndefined(rest),
-    gsi1pk: VacKeys.centerDay(e.centerId, e.givenDate),
-    gsi1sk: `EVENT#${e.givenAt}#${e.eventId}`,
-    gsi2pk: VacKeys.benAudit(e.beneficiaryId),
-    gsi2sk: `${e.recordedAt}#${e.eventId}`,
-    ...(e.flags.length ? { gsi3pk: VacKeys.flagged(e.districtId), gsi3sk: `${e.givenDate}#${e.eventId}` } : {}),
-  };
-}
 
 export function aefiItem(a: Aefi): Record<string, unknown> {
   return {
@@ -48,26 +24,11 @@ export function aefiItem(a: Aefi): Record<string, unknown> {
   };
 }
 
-const EVENT_FIELDS = [
-  'eventId', 'kind', 'beneficiaryId', 'centerId', 'centerName', 'stateId', 'districtId', 'vaccine', 'vaccineBatch', 'dose', 'vaccinatorId', 'vaccinatorName',
-  'recordedBy', 'givenAt', 'givenDate', 'recordedAt', 'clientTimestamp', 'source', 'appointmentId', 'flags', 'supersedes', 'supersededDims', 'reason', 'correctedBy',
-] as const;
-
-export function toEvent(item: Record<string, unknown>): DoseEvent {
-  const out: Record<string, unknown> = {};
-  for (const f of EVENT_FIELDS) if (item[f] !== undefined) out[f] = item[f];
-  out.flags = (item.flags as string[] | undefined) ?? [];
-  return out as unknown as DoseEvent;
-}
-
 export function toAefi(item: Record<string, unknown>): Aefi {
   const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
   return rest as unknown as Aefi;
 }
 
-function stripUndefined<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
 
 /** Centre metadata barely changes: each container keeps it a minute (a dose at a brand new centre waits at most that). */
 const centers = new Map<number, { at: number; value: CenterRef }>();

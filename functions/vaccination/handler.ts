@@ -1,29 +1,30 @@
-import { encryptor } from '../adapters/encryptor';
+import { encryptor } from '../platform/aws/encryptor';
 import * as z from 'zod';
 import { authStore } from '../auth/authenticate';
-import { RegisterBody } from '../beneficiaries/domain';
-import { beneficiaryStore } from '../beneficiaries/ports';
+import { RegisterBody } from '../beneficiaries/domain/beneficiary';
+import { beneficiaryStore } from '../beneficiaries/wiring';
 import { list, type BeneficiaryPorts } from '../beneficiaries/service';
-import { smsSender } from '../adapters/sms';
-import { config, tableName } from '../config';
-import { confirmConsentOtp, dayListForStaff, findByMobileForStaff, registerWalkIn, sendConsentOtp, type ConsentPorts } from './consent';
-import { DynamoStaffAuditLog } from './staff-audit';
+import { smsSender } from '../platform/aws/sms';
+import { config, tableName } from '../platform/config';
+import { confirmConsentOtp, dayListForStaff, findByMobileForStaff, registerWalkIn, sendConsentOtp, type ConsentPorts } from './consent-service';
+import { DynamoStaffAuditLog } from './staff-audit-dynamo-store';
 import { DynamoConflictCounter } from '../beneficiaries/conflict-limit';
-import { deps } from '../deps';
-import { dispatcher } from '../http/dispatch';
-import { http, ok, requireStaff } from '../http/http';
-import { zodToCowin } from '../http/zod-errors';
-import { personReference } from '../metadata/person-reference';
-import { isoToApiDate, todayIst } from '../shared/dates';
-import { DomainError } from '../shared/errors';
-import { VacCodes, eventView, aefiView, type DoseEvent } from './domain';
+import { deps } from '../platform/deps';
+import { dispatcher } from '../platform/http/dispatch';
+import { http, ok, requireStaff } from '../platform/http/http';
+import { zodToCowin } from '../platform/http/zod-errors';
+import { personReference } from '../metadata/domain/person-reference';
+import { isoToApiDate, todayIst } from '../platform/dates';
+import { DomainError } from '../platform/errors';
+import { VacCodes, eventView, aefiView, type DoseEvent } from './domain/vaccination';
 import { auditAefi, auditBeneficiary, auditCenterDay, auditFlagged, correctDose, recordBatch, recordDose, reportAefi, type DoseInput } from './service';
-import { ApiDate, safeText } from '../http/schemas';
-import { walkInHandlers } from './walk-in-handlers';
+import { ApiDate, safeText } from '../platform/http/schemas';
+import { walkInHandlers } from './walk-in-handler';
 import { vaccinationPorts } from './wiring';
 
 export { vaccinationStore } from './wiring';
 import { vaccinationStore } from './wiring';
+import { authenticate } from '../auth/authenticate';
 
 const ports = vaccinationPorts;
 
@@ -32,7 +33,7 @@ async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
   return { store: beneficiaryStore(), pepper: (await d.secrets.get()).pepper, now: d.now(), idTypes: personReference.idTypes, genders: personReference.genders };
 }
 
-// --- Schemas (messages `CODE: sentence` pick CoWIN-style codes, functions/http/zod-errors.ts) ---
+// --- Schemas (messages `CODE: sentence` pick CoWIN-style codes, functions/platform/http/zod-errors.ts) ---
 
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');
 const Uuid = (field: string) => z.uuid(`USRRES0002: ${field} must be a UUID`);
@@ -182,7 +183,7 @@ export const handler = dispatcher('vaccination', {
   }),
 
   vaccinatorRegister: http({ body: WalkInBody }, async ({ body, caller, event }) => {
-    // Walk-in at the caller's own centre (functions/vaccination/consent.ts): joins the mobile's
+    // Walk-in at the caller's own centre (functions/vaccination/consent-service.ts): joins the mobile's
     // account only with the owner's OTP consent, otherwise a record of its own; the same
     // photo-ID uniqueness and per-account cap apply (beneficiaries service).
     const cp = { ...(await consentPorts()), conflicts: { counter: new DynamoConflictCounter(deps().db, tableName('main')), limits: config.photoConflicts() }, sourceIp: event.requestContext?.identity?.sourceIp };
@@ -249,4 +250,4 @@ export const handler = dispatcher('vaccination', {
     if (from > to) throw new DomainError('USRRES0002', 'from must not be after to', 'invalid');
     return ok(await auditAefi(p, requireStaff(caller), query.district_id, from, to));
   }),
-});
+}, { authenticate });

@@ -4,8 +4,8 @@
  * "no dose recorded twice" from the store's single transaction per event.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../shared/errors';
-import { assertCanAuditBeneficiaries, assertCanAuditCenter, assertCanAuditDistrict, assertCanRecordAt, type CenterRef, type Staff } from './access';
+import { DomainError } from '../platform/errors';
+import { assertCanAuditBeneficiaries, assertCanAuditCenter, assertCanAuditDistrict, assertCanRecordAt, type CenterRef, type Staff } from './domain/access';
 import {
   VacCodes,
   appointmentFlags,
@@ -20,9 +20,9 @@ import {
   type DoseSource,
   type Flag,
   type VaccinationRules,
-} from './domain';
-import type { VaccinationStore } from './store';
-import { checkPresence, type PresencePorts } from './presence';
+} from './domain/vaccination';
+import type { VaccinationStore } from './ports';
+import { checkPresence, type PresencePorts } from './domain/presence';
 
 export interface VaccinationPorts {
   store: VaccinationStore;

@@ -2,11 +2,13 @@
  * The vaccination context's ports, built once here: its own routes (./handler.ts) and the
  * requests context (an accepted "wrong dose date" request is a dose correction) use the same.
  */
-import { ID_RULES, photoIdHash } from '../beneficiaries/photo-id';
-import { config, tableName } from '../config';
-import { deps } from '../deps';
-import { vaccinationRules } from './domain';
+import { ID_RULES, photoIdHash } from '../beneficiaries/domain/photo-id';
+import { config, tableName } from '../platform/config';
+import { deps } from '../platform/deps';
+import { vaccinationRules } from './domain/vaccination';
 import { DynamoVaccinationStore } from './dynamo-store';
+import { DynamoWalkInStore } from './walk-in-dynamo-store';
+import type { WalkInStore } from './walk-in-service';
 import type { VaccinationPorts } from './service';
 
 export const vaccinationStore = () => new DynamoVaccinationStore(deps().db, tableName('main'));
@@ -29,3 +31,6 @@ export async function vaccinationPorts(): Promise<VaccinationPorts> {
     },
   };
 }
+
+/** Walk-ins without a phone (the beneficiaries and certificates contexts reach them too). */
+export const walkInStore = (): WalkInStore => new DynamoWalkInStore(deps().db, tableName('main'));

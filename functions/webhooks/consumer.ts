@@ -10,11 +10,11 @@
  * delivery ids (derived from subscription, session and transition number): at least once, dedupable.
  */
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
-import { isoToApiDate } from '../shared/dates';
-import { logger } from '../shared/logger';
-import { remaining } from '../sessions/capacity';
-import { sessionStore } from '../sessions/dynamo-store';
-import type { StreamConsumer } from '../streams/consumer';
+import { isoToApiDate } from '../platform/dates';
+import { logger } from '../platform/logger';
+import { remaining } from '../sessions/domain/capacity';
+import { sessionStore } from '../sessions/wiring';
+import type { StreamConsumer } from '../platform/streams';
 import { deliveryIdOf, transitionOf, type DeliveryMessage } from './domain';
 import { webhookStore } from './dynamo-store';
 import { webhookQueue } from './queue';

@@ -1,8 +1,8 @@
 /** Webhook subscriptions, announced session states and parked deliveries on the main table (docs/data-model.md). */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '../config';
-import { deps } from '../deps';
+import { tableName } from '../platform/config';
+import { deps } from '../platform/deps';
 import type { DeliveryMessage, Scope, Subscription } from './domain';
 
 const scopeKey = (s: Scope) => (s.kind === 'district' ? `WEBHOOKSCOPE#D#${s.districtId}` : `WEBHOOKSCOPE#P#${s.pincode}`);

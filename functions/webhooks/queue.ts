@@ -4,7 +4,7 @@
  * (`processDelivery`), so the local runtime delivers to any local URL exactly as AWS would.
  */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { logger } from '../shared/logger';
+import { logger } from '../platform/logger';
 import { backoffMs, MAX_ATTEMPTS, type DeliveryMessage } from './domain';
 import { deliverOnce } from './deliver';
 import { webhookStore } from './dynamo-store';

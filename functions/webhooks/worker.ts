@@ -7,7 +7,7 @@
  */
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '../shared/logger';
+import { logger } from '../platform/logger';
 import { backoffMs, type DeliveryMessage } from './domain';
 import { processDelivery } from './queue';
 

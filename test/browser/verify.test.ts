@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import type { Page } from 'puppeteer-core';
-import { certificateQueueIdle } from '../../functions/adapters/certificate-queue';
-import { extractHc1FromPdf } from '../../functions/certificates/pades';
-import { streamPoller } from '../../functions/local/stack';
+import { certificateQueueIdle } from '../../functions/platform/aws/certificate-queue';
+import { extractHc1FromPdf } from '../../functions/certificates/domain/pades';
+import { streamPoller } from '../../dev/local/stack';
 import { createCenter, person, staffToken } from '../integration/vaccination/support';
 import { uniqueMobile } from '../support/stack';
 import { axeViolations, launchChromium, newPage, screenshots, startWebStack, waitForText, WAIT, type WebStack } from './support/web';
@@ -128,7 +128,7 @@ test('a camera scan of the QR is valid, and the camera is released', async () =>
 });
 
 test('a tampered QR is invalid', async () => {
-  const { extractHc1FromPdf: extract } = await import('../../functions/certificates/pades');
+  const { extractHc1FromPdf: extract } = await import('../../functions/certificates/domain/pades');
   const { readFileSync } = await import('node:fs');
   const hc1 = extract(readFileSync(pdfPath))!;
   // Flip one Base45 character in the middle: the signature (or the structure) no longer holds.

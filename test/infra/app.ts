@@ -8,7 +8,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { DeployConfig } from '../../lib/config';
 import { OpenCowinStack } from '../../lib/stack';
-import { smsCatalogue } from '../../functions/sms/catalogue';
+import { smsCatalogue } from '../../functions/platform/sms/catalogue';
 
 /** DLT ids of the test stages (any digits: SNS checks them only on a real send). */
 /** A DLT registration covering every kind of the SMS catalogue (one made-up template id per kind), so kinds added later are covered. */

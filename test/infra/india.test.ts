@@ -3,7 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { cacheTtl } from '../../lib/api';
 import { functionGroups, routes, type RouteDef } from '../../functions/routes';
 import { DEFAULTS, DEFAULT_RESERVED_CONCURRENCY, DEFAULT_WARM_THROUGHPUT, readConfig } from '../../lib/config';
-import { smsCatalogue } from '../../functions/sms/catalogue';
+import { smsCatalogue } from '../../functions/platform/sms/catalogue';
 import { tableList } from '../../functions/tables';
 import { edgeCachedAvailability } from '../../lib/stack';
 import { buildStack, TEST_DLT } from './app';

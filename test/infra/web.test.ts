@@ -49,7 +49,7 @@ test('one distribution: the bucket by default, the API for /api/* and /.well-kno
 });
 
 test('security headers: the same CSP as the local runtime', () => {
-  const { WEB_SECURITY_HEADERS } = jest.requireActual('../../functions/http/web-headers');
+  const { WEB_SECURITY_HEADERS } = jest.requireActual('../../functions/platform/http/web-headers');
   template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
     ResponseHeadersPolicyConfig: Match.objectLike({
       SecurityHeadersConfig: Match.objectLike({ ContentSecurityPolicy: { ContentSecurityPolicy: WEB_SECURITY_HEADERS['content-security-policy'], Override: true }, FrameOptions: { FrameOption: 'DENY', Override: true } }),
@@ -66,7 +66,7 @@ describe('the edge cache of the public API routes (issue 10 item 5)', () => {
   const { routes } = jest.requireActual('../../functions/routes');
   const { cacheTtl } = jest.requireActual('../../lib/api');
   const { API_EDGE_FUNCTION, cachedApiPatterns, cachedQueryNames } = jest.requireActual('../../lib/web');
-  const { wantsHindi } = jest.requireActual('../../functions/metadata/reference');
+  const { wantsHindi } = jest.requireActual('../../functions/metadata/domain/reference');
   const dist = () => Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
   const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
   const concrete = (path: string) => path.replace(/\{\w+\}/g, 'x1');
@@ -123,7 +123,7 @@ describe('the edge cache of the public API routes (issue 10 item 5)', () => {
   it('writes every date spelling production accepted as DD-MM-YYYY before the cache key, meaning what the functions read', () => {
     const fc = jest.requireActual('fast-check');
     const vm = jest.requireActual('node:vm');
-    const { cowinDateToIso } = jest.requireActual('../../functions/shared/dates');
+    const { cowinDateToIso } = jest.requireActual('../../functions/platform/dates');
     const ctx: { handler?: (e: unknown) => any } = {};
     vm.runInNewContext(`${API_EDGE_FUNCTION}; this.handler = handler;`, ctx);
     const edge = (query: Record<string, string>) =>

@@ -1,11 +1,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { BatchWriteCommand, ScanCommand, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config, tableName } from '../../functions/config';
-import { deps } from '../../functions/deps';
-import { initialShards } from '../../functions/sessions/capacity';
-import { verhoeffDigit } from '../../functions/beneficiaries/photo-id';
+import { config, tableName } from '../../functions/platform/config';
+import { deps } from '../../functions/platform/deps';
+import { initialShards } from '../../functions/sessions/domain/capacity';
+import { verhoeffDigit } from '../../functions/beneficiaries/domain/photo-id';
 import { issueCitizenToken } from '../../functions/auth/tokens';
-import { accountIdFor } from '../../functions/auth/otp';
+import { accountIdFor } from '../../functions/auth/domain';
 
 /** A valid, unique Aadhaar number (12 digits, first 2–9, Verhoeff check digit). */
 export function aadhaar(): string {

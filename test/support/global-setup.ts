@@ -3,7 +3,7 @@
  * table names (see stack.ts), so files run in parallel without seeing each other's data.
  * AWS_ENDPOINT_URL_DYNAMODB set by the caller wins (run the suite against another endpoint).
  */
-import { startDynamoLocal, type DynamoLocal } from '../../functions/local/dynamodb-local';
+import { startDynamoLocal, type DynamoLocal } from '../../dev/local/dynamodb-local';
 
 declare global {
   var __DYNAMO_LOCAL__: DynamoLocal | undefined;

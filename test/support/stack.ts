@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../functions/local/stack';
+import { startLocalStack, type LocalStack } from '../../dev/local/stack';
 import { tables } from '../../functions/tables';
 
 export interface TestStack extends LocalStack {
@@ -30,14 +30,14 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   const suffix = randomBytes(4).toString('hex');
   for (const def of Object.values(tables)) process.env[def.envVar] = `t-${suffix}-${def.id}`;
   // Every suite signs in from 127.0.0.1 many times, faster than any one person: raise the
-  // per-IP OTP limit and the SMS budget explicitly (test/integration/auth-abuse.test.ts tests both at their real values).
+  // per-IP OTP limit and the SMS budget explicitly (test/integration/auth/auth-abuse.test.ts tests both at their real values).
   process.env.OTP_SENDS_PER_IP = '1000000';
   process.env.SMS_MAX_PER_SECOND = '1000000';
   // A loaded machine (2 cores shared by parallel suites) can make one request outlast the 30 s
   // the local gateway gives a function, and setup writes then answer 503: speed is the bench's
   // business, not the tests'. The test timeout still bounds a whole test.
   process.env.LOCAL_FUNCTION_TIMEOUT_SECONDS = '120';
-  process.env.PHOTO_ID_CONFLICTS_PER_IP = '1000000'; // test/integration/beneficiaries-oracle.test.ts tests it at its real value
+  process.env.PHOTO_ID_CONFLICTS_PER_IP = '1000000'; // test/integration/beneficiaries/oracle.test.ts tests it at its real value
   Object.assign(process.env, env);
   const dataDir = mkdtempSync(join(tmpdir(), 'cowin-test-'));
   const stack = await startLocalStack({ dataDir, port: 0, persist: false, echoSms: false });

@@ -1,8 +1,8 @@
 import { issueStaffToken } from '../../functions/auth/tokens';
-import { config } from '../../functions/config';
-import { deps } from '../../functions/deps';
-import type { StaffRole } from '../../functions/http/types';
-import { isoToApiDate, todayIst, addDays } from '../../functions/shared/dates';
+import { config } from '../../functions/platform/config';
+import { deps } from '../../functions/platform/deps';
+import type { StaffRole } from '../../functions/platform/http/types';
+import { isoToApiDate, todayIst, addDays } from '../../functions/platform/dates';
 
 /** A staff token the local stack accepts (HS256 with the local secret). */
 export async function staffToken(role: StaffRole, scope: { centers?: number[]; districts?: number[] } = {}): Promise<string> {

@@ -18,7 +18,7 @@ describe('Lambda bundle hygiene (the 400 KB budget per function, see bench "bund
   });
 
   it('keeps the states/districts JSON out of request handlers (only seeders and the metadata seed need it)', () => {
-    const allowed = new Set(['metadata/seed.ts', 'local/seeders.ts', 'seed/handler.ts', 'sessions/seed.ts']);
+    const allowed = new Set(['metadata/seed.ts', 'metadata/seed-handler.ts', 'sessions/demo-seed.ts']);
     const offenders = files(root)
       .map((f) => f.slice(root.length + 1))
       .filter((f) => !allowed.has(f) && /from '(\.\.\/metadata\/seed|\.\/seed|\.\/data\/states\.json)'/.test(readFileSync(join(root, f), 'utf8')));

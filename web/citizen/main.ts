@@ -4,7 +4,7 @@
  * me), filters, live seats, book / reschedule / cancel, slip and certificate downloads,
  * passport link and correction requests. English and Hindi from web/shared/strings.ts.
  */
-import { ID_RULES } from '../../functions/beneficiaries/photo-id';
+import { ID_RULES } from '../../functions/beneficiaries/domain/photo-id';
 import idTypeCodes from '../../functions/metadata/data/id-types.json';
 import { api, ApiError, apiDate, sha256Hex } from '../shared/api';
 import { field, focusHeading, h, options, render, saveBlob, setFieldError } from '../shared/h';

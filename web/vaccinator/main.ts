@@ -6,7 +6,7 @@
  * automatically (on load, when the network returns, every 15 s while events wait) and on demand,
  * per-event results, and walk-in registration.
  */
-import { ID_RULES } from '../../functions/beneficiaries/photo-id';
+import { ID_RULES } from '../../functions/beneficiaries/domain/photo-id';
 import idTypeCodes from '../../functions/metadata/data/id-types.json';
 import genderRows from '../../functions/metadata/data/genders.json';
 import { api, ApiError, apiDate, sha256Hex } from '../shared/api';

@@ -1,9 +1,9 @@
 /**
  * Offline verification of an EU DCC `HC1:` string in the browser, the same checks as
- * functions/certificates/hc1.ts (server and CLI): Base45 → zlib (DecompressionStream) → CBOR
+ * functions/certificates/domain/hc1.ts (server and CLI): Base45 → zlib (DecompressionStream) → CBOR
  * COSE_Sign1 → ES256 signature (WebCrypto) against the cached trust bundle's QR keys → expiry →
  * payload → revocation (first 128 bits of SHA-256 over the certificate id, as in
- * functions/certificates/revocation.ts). No network: trust bundle and snapshot are inputs.
+ * functions/certificates/domain/revocation.ts). No network: trust bundle and snapshot are inputs.
  */
 
 export type Failure = 'BAD_PREFIX' | 'BAD_BASE45' | 'BAD_COMPRESSION' | 'BAD_COSE' | 'UNKNOWN_KID' | 'BAD_SIGNATURE' | 'EXPIRED' | 'SCHEMA';
@@ -139,7 +139,7 @@ const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 const sha256 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
 
-/** The revocation entry of a certificate id (functions/certificates/revocation.ts). */
+/** The revocation entry of a certificate id (functions/certificates/domain/revocation.ts). */
 export async function revocationEntry(certificateId: string): Promise<string> {
   return b64((await sha256(new TextEncoder().encode(certificateId))).subarray(0, 16));
 }
@@ -242,7 +242,7 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-/** The HC1 string a certificate PDF carries in its document information (/HC1), as functions/certificates/pades.ts reads it. */
+/** The HC1 string a certificate PDF carries in its document information (/HC1), as functions/certificates/domain/pades.ts reads it. */
 export function hc1FromPdf(bytes: Uint8Array): string | undefined {
   let text = '';
   for (let i = 0; i < bytes.length; i += 65536) text += String.fromCharCode(...bytes.subarray(i, i + 65536));

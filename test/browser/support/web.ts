@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { buildWeb } from '../../../scripts/build-web';
 import { startTestStack, type TestStack } from '../../support/stack';
-import { streamPoller } from '../../../functions/local/stack';
+import { streamPoller } from '../../../dev/local/stack';
 import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 import { centreBody, day, sessionBody, staffToken } from '../../support/staff';
 

@@ -4,17 +4,17 @@
  * and a draw that crashes half-way resumes without giving any seat twice.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '../../../functions/config';
-import { deps } from '../../../functions/deps';
-import { allocate, binomialTwoSided, entriesHash, sha256 } from '../../../functions/booking/draw';
-import { DynamoDrawStore, type DrawStore } from '../../../functions/booking/draw-store';
+import { tableName } from '../../../functions/platform/config';
+import { deps } from '../../../functions/platform/deps';
+import { allocate, binomialTwoSided, entriesHash, sha256 } from '../../../functions/booking/domain/release';
+import { DynamoDrawStore, type DrawStore } from '../../../functions/booking/release-dynamo-store';
 import { DynamoBookingStore } from '../../../functions/booking/dynamo-store';
-import { enterRelease, openRelease, publicRelease, runDraw } from '../../../functions/booking/release';
-import { mapLimit } from '../../../functions/shared/map-limit';
-import type { Beneficiary } from '../../../functions/beneficiaries/domain';
+import { enterRelease, openRelease, publicRelease, runDraw } from '../../../functions/booking/release-service';
+import { mapLimit } from '../../../functions/platform/map-limit';
+import type { Beneficiary } from '../../../functions/beneficiaries/domain/beneficiary';
 import { createSession, seatLedger } from '../../support/fixtures';
 import { startTestStack, type TestStack } from '../../support/stack';
-import { streamPoller } from '../../../functions/local/stack';
+import { streamPoller } from '../../../dev/local/stack';
 import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 
 // 2,000 entry transactions and a 100-booking draw on DynamoDB Local: minutes on a busy machine, not a timing assertion.
@@ -131,7 +131,7 @@ describe('fair release over HTTP', () => {
   it('409 before opening, 202 entries in the window (retries get the same entry), the draw books winners and publishes what recomputes them', async () => {
     const { staffToken, centreBody, sessionBody } = await import('../../support/staff');
     const { citizenToken, aadhaar, cowinDate } = await import('../../support/fixtures');
-    const { overrideDeps } = await import('../../../functions/deps');
+    const { overrideDeps } = await import('../../../functions/platform/deps');
     const { uniqueMobile } = await import('../../support/stack');
     const ops = await staffToken('ops');
     const centre = (await stack.call('POST', '/api/v2/admin/centers', { token: ops, body: centreBody({ pincode: 110002 }) })).body;

@@ -10,18 +10,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main as verifyCli } from '../../../bin/verify';
-import { tableName } from '../../../functions/config';
-import { deps } from '../../../functions/deps';
+import { tableName } from '../../../functions/platform/config';
+import { deps } from '../../../functions/platform/deps';
 import { handleSqs, processDoseEvents } from '../../../functions/certificates/worker';
-import { verifyHc1 } from '../../../functions/certificates/hc1';
-import { extractHc1FromPdf, findSignature, verifyPdfSignature } from '../../../functions/certificates/pades';
-import { revocationEntry, RevocationList } from '../../../functions/certificates/revocation';
-import { DynamoCertificateStore } from '../../../functions/certificates/store';
-import { TrustList } from '../../../functions/certificates/trust';
-import { streamPoller } from '../../../functions/local/stack';
+import { verifyHc1 } from '../../../functions/certificates/domain/hc1';
+import { extractHc1FromPdf, findSignature, verifyPdfSignature } from '../../../functions/certificates/domain/pades';
+import { revocationEntry, RevocationList } from '../../../functions/certificates/domain/revocation';
+import { DynamoCertificateStore } from '../../../functions/certificates/dynamo-store';
+import { TrustList } from '../../../functions/certificates/domain/trust';
+import { streamPoller } from '../../../dev/local/stack';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { createCenter, person, photoIdOf, rememberPhotoId, scanMain, staffToken } from '../vaccination/support';
-import { certificateQueueIdle } from '../../../functions/adapters/certificate-queue';
+import { certificateQueueIdle } from '../../../functions/platform/aws/certificate-queue';
 
 let stack: TestStack;
 let vaccinator: string;
@@ -146,7 +146,7 @@ describe('issuance driven by the stream', () => {
 });
 
 async function downloadOld(key: string): Promise<Buffer> {
-  const { blobStore } = await import('../../../functions/adapters/blobs');
+  const { blobStore } = await import('../../../functions/platform/aws/blobs');
   return (await blobStore().get(key))!;
 }
 

@@ -2,9 +2,9 @@
 import { aadhaar, citizenToken } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { createCenter, staffToken } from '../vaccination/support';
-import { verifyHc1 } from '../../../functions/certificates/hc1';
-import { extractHc1FromPdf } from '../../../functions/certificates/pades';
-import { TrustList } from '../../../functions/certificates/trust';
+import { verifyHc1 } from '../../../functions/certificates/domain/hc1';
+import { extractHc1FromPdf } from '../../../functions/certificates/domain/pades';
+import { TrustList } from '../../../functions/certificates/domain/trust';
 
 let stack: TestStack;
 beforeAll(async () => (stack = await startTestStack()));

@@ -1,7 +1,7 @@
 /** Dose reminders: one SMS when dose 2 or the precaution dose falls due, with an opt-out (issue #14, item 7). */
-import { smsSender } from '../../../functions/adapters/sms';
-import { streamPoller } from '../../../functions/local/stack';
-import { runReminders } from '../../../functions/reminders/job';
+import { smsSender } from '../../../functions/platform/aws/sms';
+import { streamPoller } from '../../../dev/local/stack';
+import { runReminders } from '../../../functions/reminders/service';
 import { reminderStore } from '../../../functions/reminders/handler';
 import { aadhaar } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';

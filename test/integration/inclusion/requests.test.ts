@@ -6,10 +6,10 @@
  * append-only paths and the citizen is texted. Limits per kind hold under concurrent filings.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { tableName } from '../../../functions/config';
-import { deps, overrideDeps } from '../../../functions/deps';
+import { tableName } from '../../../functions/platform/config';
+import { deps, overrideDeps } from '../../../functions/platform/deps';
 import { mintDevStaffToken } from '../../../functions/auth/staff-idp';
-import { DynamoCertificateStore } from '../../../functions/certificates/store';
+import { DynamoCertificateStore } from '../../../functions/certificates/dynamo-store';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { createCenter, person, photoIdOf, rememberPhotoId, staffToken } from '../vaccination/support';
 

@@ -3,7 +3,7 @@ import { aadhaar, citizenToken, seatLedger } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { centreBody, day, sessionBody, staffToken } from '../../support/staff';
 import { scanMain } from '../vaccination/support';
-import { streamPoller } from '../../../functions/local/stack';
+import { streamPoller } from '../../../dev/local/stack';
 import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 
 let stack: TestStack;

@@ -4,12 +4,12 @@
  * cohorts on sessions, findByLatLong's string fields and ttl, x-correlation-id on every answer.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { deps, overrideDeps } from '../../../functions/deps';
-import { cowinDateToIso } from '../../../functions/shared/dates';
-import { demoSession } from '../../../functions/sessions/seed';
+import { deps, overrideDeps } from '../../../functions/platform/deps';
+import { cowinDateToIso } from '../../../functions/platform/dates';
+import { demoSession } from '../../../functions/sessions/demo-seed';
 import { aadhaar, citizenToken } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
-import { streamPoller } from '../../../functions/local/stack';
+import { streamPoller } from '../../../dev/local/stack';
 import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 import { centreBody, day, sessionBody, staffToken } from '../../support/staff';
 

@@ -6,7 +6,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { deps, overrideDeps } from '../../../functions/deps';
+import { deps, overrideDeps } from '../../../functions/platform/deps';
 import { createPartner } from '../../../functions/partners/onboard';
 import { aadhaar, citizenToken } from '../../support/fixtures';
 import { sha256, startTestStack, uniqueMobile, type TestStack } from '../../support/stack';

@@ -2,9 +2,9 @@
 import { randomInt } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mintDevStaffToken } from '../../../functions/auth/staff-idp';
-import { tableName } from '../../../functions/config';
-import { deps } from '../../../functions/deps';
-import type { StaffRole } from '../../../functions/http/types';
+import { tableName } from '../../../functions/platform/config';
+import { deps } from '../../../functions/platform/deps';
+import type { StaffRole } from '../../../functions/platform/http/types';
 import { aadhaar, batchPut } from '../../support/fixtures';
 import { uniqueMobile, type TestStack } from '../../support/stack';
 

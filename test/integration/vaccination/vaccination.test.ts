@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { tableName } from '../../../functions/config';
-import { readStream } from '../../../functions/local/stream-poller';
+import { tableName } from '../../../functions/platform/config';
+import { readStream } from '../../../dev/local/stream-poller';
 import { processStream } from '../../../functions/streams/handler';
 import { citizenToken, createSession, seatLedger, isoDaysFromNow } from '../../support/fixtures';
 import { sha256, startTestStack, uniqueMobile, type TestStack } from '../../support/stack';

@@ -1,5 +1,5 @@
-import { checkPhotoId, verhoeffDigit, verhoeffValid } from '../../../functions/beneficiaries/photo-id';
-import { normaliseMobile, storedOtpHash, newOtp } from '../../../functions/auth/otp';
+import { checkPhotoId, verhoeffDigit, verhoeffValid } from '../../../functions/beneficiaries/domain/photo-id';
+import { normaliseMobile, storedOtpHash, newOtp } from '../../../functions/auth/domain';
 import { otpSms } from '../../../functions/auth/service';
 
 describe('Verhoeff (Aadhaar check digit)', () => {

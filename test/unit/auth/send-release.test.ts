@@ -4,7 +4,7 @@
  * transaction write): the send is given back and the error answers.
  */
 import { requestOtp, type SignInPorts } from '../../../functions/auth/service';
-import type { AuthStore } from '../../../functions/auth/store';
+import type { AuthStore } from '../../../functions/auth/ports';
 
 function ports(overrides: Partial<AuthStore>, encryptFails = false) {
   const calls: string[] = [];

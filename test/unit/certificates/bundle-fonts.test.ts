@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CERTIFICATE_FONT_PACKAGES, certificateFontFiles } from '../../../functions/certificates/font-files';
+import { CERTIFICATE_FONT_PACKAGES, certificateFontFiles } from '../../../functions/certificates/domain/font-files';
 import { functionGroups } from '../../../functions/routes';
 import { copyNodeModulesCommand, PRUNED_MODULE_FILES } from '../../../lib/bundling';
 import { CERTIFICATE_NODE_MODULES } from '../../../lib/certificates';
@@ -42,10 +42,10 @@ describe('certificate fonts in the Lambda bundles', () => {
     expect(fonts).toBeLessThan(2 * 2 ** 20);
     // A fresh process that can only find the fonts in the copy (CERTIFICATE_FONT_DIR).
     const script = [
-      "const { renderCertificatePdf } = require('./functions/certificates/pdf');",
-      "const { CERTIFICATE_LANGUAGES } = require('./functions/certificates/labels');",
-      "const { qrMatrix } = require('./functions/certificates/qr');",
-      "const { buildCertificateRecord } = require('./functions/certificates/record');",
+      "const { renderCertificatePdf } = require('./functions/certificates/domain/pdf');",
+      "const { CERTIFICATE_LANGUAGES } = require('./functions/certificates/domain/labels');",
+      "const { qrMatrix } = require('./functions/certificates/domain/qr');",
+      "const { buildCertificateRecord } = require('./functions/certificates/domain/record');",
       "const { twoDoseInput, ISSUED_AT } = require('./test/unit/certificates/fixtures');",
       "const record = buildCertificateRecord({ ...twoDoseInput(), certificateId: 'URN:UVCI:01:NL:187/37512422923#Z', issuedAt: ISSUED_AT });",
       "(async () => { for (const language of CERTIFICATE_LANGUAGES) await renderCertificatePdf(record, { qr: qrMatrix('HC1:X'), hc1: 'HC1:X', language }); console.log('ok'); })().catch((e) => { console.error(e); process.exit(1); });",

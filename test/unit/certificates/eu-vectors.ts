@@ -1,9 +1,9 @@
 import { constants, createHash, createPublicKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { Tag } from 'cbor-x';
-import { issueCertificate } from '../../../functions/adapters/signer/certificate';
-import { base45Encode } from '../../../functions/certificates/hc1';
-import { TrustList } from '../../../functions/certificates/trust';
+import { issueCertificate } from '../../../functions/platform/aws/signer/certificate';
+import { base45Encode } from '../../../functions/certificates/domain/hc1';
+import { TrustList } from '../../../functions/certificates/domain/trust';
 import { cbor } from './fixtures';
 
 /**

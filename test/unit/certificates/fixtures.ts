@@ -1,12 +1,12 @@
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { Encoder, Tag } from 'cbor-x';
-import { LocalSigner } from '../../../functions/adapters/signer/local-signer';
-import type { Signer } from '../../../functions/adapters/signer/signer';
-import { COWIN_VACCINES } from '../../../functions/certificates/dcc';
-import { base45Encode } from '../../../functions/certificates/hc1';
-import type { IssueInput } from '../../../functions/certificates/issue';
-import { TrustList } from '../../../functions/certificates/trust';
+import { LocalSigner } from '../../../functions/platform/aws/signer/local-signer';
+import type { Signer } from '../../../functions/platform/signer';
+import { COWIN_VACCINES } from '../../../functions/certificates/domain/dcc';
+import { base45Encode } from '../../../functions/certificates/domain/hc1';
+import type { IssueInput } from '../../../functions/certificates/domain/issue';
+import { TrustList } from '../../../functions/certificates/domain/trust';
 
 export const ISSUED_AT = new Date('2021-08-02T10:15:00Z');
 /** A verification time inside the default 365-day QR validity. */
@@ -129,7 +129,7 @@ function multiply(k: bigint, p: Point): Point {
 }
 const toBigInt = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
 
-/** DER ECDSA-Sig-Value, written independently of functions/adapters/signer/der.ts. */
+/** DER ECDSA-Sig-Value, written independently of functions/platform/der.ts. */
 function derSignature(r: bigint, s: bigint): Uint8Array {
   const integer = (v: bigint): Buffer => {
     let hex = v.toString(16);

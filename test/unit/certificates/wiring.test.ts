@@ -7,15 +7,15 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { BlobStore } from '../../../functions/adapters/blobs';
-import { S3BlobStore } from '../../../functions/adapters/blobs';
-import { InProcessCertificateQueue, SqsCertificateQueue } from '../../../functions/adapters/certificate-queue';
-import { KmsEncryptor, LocalEncryptor } from '../../../functions/adapters/encryptor';
-import { InMemoryCertificateStore } from '../../../functions/adapters/signer/kms-signer';
-import { S3CertificateStore } from '../../../functions/adapters/signer/s3-certificate-store';
+import type { BlobStore } from '../../../functions/platform/aws/blobs';
+import { S3BlobStore } from '../../../functions/platform/aws/blobs';
+import { InProcessCertificateQueue, SqsCertificateQueue } from '../../../functions/platform/aws/certificate-queue';
+import { KmsEncryptor, LocalEncryptor } from '../../../functions/platform/aws/encryptor';
+import { InMemoryCertificateStore } from '../../../functions/platform/aws/signer/kms-signer';
+import { S3CertificateStore } from '../../../functions/platform/aws/signer/s3-certificate-store';
 import { certificatesConsumer, doseEventIdOf } from '../../../functions/certificates/consumer';
 import { changeOf, s3KeyOf } from '../../../functions/certificates/service';
-import type { BeneficiaryState, CertificateItem } from '../../../functions/certificates/store';
+import type { BeneficiaryState, CertificateItem } from '../../../functions/certificates/dynamo-store';
 import { handleSqs } from '../../../functions/certificates/worker';
 
 describe('SqsCertificateQueue', () => {

@@ -1,5 +1,5 @@
 /** Pure rules of "Raise an issue" (functions/requests/domain.ts) and the presigned POST policy it asks S3 to enforce. */
-import { uploadConditions } from '../../../functions/adapters/uploads';
+import { uploadConditions } from '../../../functions/platform/aws/uploads';
 import {
   DEFAULT_SLA_DAYS,
   REQUEST_KINDS,
@@ -14,7 +14,7 @@ import {
   statusAfter,
 } from '../../../functions/requests/domain';
 import { isOfficerOf } from '../../../functions/requests/service';
-import { DomainError } from '../../../functions/shared/errors';
+import { DomainError } from '../../../functions/platform/errors';
 
 const NOW = new Date('2026-12-02T06:00:00Z');
 const PDF = Buffer.from('%PDF-1.7\n');

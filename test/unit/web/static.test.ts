@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStaticHandler } from '../../../functions/local/static';
+import { createStaticHandler } from '../../../dev/local/static';
 
 let server: Server;
 let base: string;

@@ -1,0 +1,16 @@
+import { DomainError } from '../platform/errors';
+import { personReference } from '../metadata/domain/person-reference';
+import { checkPhotoId } from './domain/photo-id';
+import { tableName } from '../platform/config';
+import { deps } from '../platform/deps';
+import { DynamoBeneficiaryStore } from './dynamo-store';
+
+/** The beneficiary store on the main table (shared by the citizen and vaccinator functions). */
+export const beneficiaryStore = () => new DynamoBeneficiaryStore(deps().db, tableName('main'));
+
+/** The keyed hash of a photo ID number (type by id from the reference data), as stored on beneficiaries. */
+export async function photoIdHashOf(typeId: number, number: string): Promise<string> {
+  const type = personReference.idTypes.find((t) => t.id === typeId);
+  if (!type) throw new DomainError('BENREG0003', 'Invalid photo_id_type', 'invalid');
+  return checkPhotoId((await deps().secrets.get()).pepper, type.code, number).hash;
+}

@@ -1,9 +1,0 @@
-import { doseInterval, vaccineByName } from '../vaccines/catalogue';
-import type { VaccinePolicy } from './rules';
-
-/** The vaccine catalogue seen through the booking rules' port. */
-export function policyOf(vaccine: string): VaccinePolicy | undefined {
-  const v = vaccineByName(vaccine);
-  if (!v) return undefined;
-  return { seriesTotal: v.doses, interval: (n) => doseInterval(v, n) ?? { minDays: 0 } };
-}

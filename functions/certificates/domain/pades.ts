@@ -1,0 +1,412 @@
+import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { pdfkitAddPlaceholder } from '@signpdf/placeholder-pdfkit';
+import { SignPdf } from '@signpdf/signpdf';
+import { Signer as PdfSigner, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { rawToDer } from '../../platform/der';
+import type { Signer } from '../../platform/signer';
+import { endDocument, HC1_INFO_KEY } from './pdf';
+import { kidFromCertificate, type TrustList } from './trust';
+
+/**
+ * PAdES baseline B-B signature of the certificate PDF: a detached CMS SignedData
+ * (SubFilter ETSI.CAdES.detached) over the byte range, SHA-256, ECDSA P-256.
+ * Signed attributes: contentType, messageDigest, signingCertificateV2 (the CAdES binding
+ * of the signer certificate); no signingTime: the time goes in the signature dictionary /M.
+ * The ECDSA signature covers the DER signed attributes re-tagged as SET (0x31), RFC 5652 §5.4.
+ */
+export const SIGNATURE_PLACEHOLDER_BYTES = 4096; // a P-256 CMS is ~1 KB; the 8192 default adds 8 KB of hex
+
+const OID = {
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+};
+
+export interface PadesOptions {
+  signer: Signer;
+  signingTime: Date;
+  reason?: string;
+  location?: string;
+  name?: string;
+  contactInfo?: string;
+}
+
+/** Adds the signature placeholder, ends the document and signs it. */
+export async function signPdfDocument(doc: PDFKit.PDFDocument, options: PadesOptions): Promise<Buffer> {
+  pdfkitAddPlaceholder({
+    pdf: doc,
+    pdfBuffer: Buffer.alloc(0),
+    reason: options.reason ?? 'COVID-19 vaccination certificate',
+    location: options.location ?? 'India',
+    name: options.name ?? 'Open CoWIN',
+    contactInfo: options.contactInfo ?? '',
+    signingTime: options.signingTime,
+    signatureLength: SIGNATURE_PLACEHOLDER_BYTES,
+    subFilter: SUBFILTER_ETSI_CADES_DETACHED,
+    appName: 'OpenCoWIN', // written as a PDF name: no spaces
+  });
+  const unsigned = await endDocument(doc);
+  return new SignPdf().sign(unsigned, new CadesSigner(options.signer), options.signingTime);
+}
+
+/** @signpdf Signer that builds the CMS (asn1js, pkijs) and signs through the Signer port. */
+export class CadesSigner extends PdfSigner {
+  constructor(private readonly signer: Signer) {
+    super();
+  }
+
+  override async sign(signedBytes: Buffer): Promise<Buffer> {
+    return Buffer.from(await buildCadesSignature(this.signer, createHash('sha256').update(signedBytes).digest()));
+  }
+}
+
+interface SignerParts {
+  /** The certificate DER, embedded as is (never re-encoded). */
+  certificate: Uint8Array;
+  /** SignerIdentifier: IssuerAndSerialNumber of the certificate (DER). */
+  sid: Buffer;
+  certificateHash: Buffer;
+}
+const signerParts = new WeakMap<Uint8Array, SignerParts>();
+
+/** What never changes for a signer certificate, computed once (pkijs parsing costs ~1 ms). */
+function partsFor(certificateDer: Uint8Array): SignerParts {
+  let parts = signerParts.get(certificateDer);
+  if (!parts) {
+    const certificate = pkijs.Certificate.fromBER(certificateDer);
+    const sid = new pkijs.IssuerAndSerialNumber({ issuer: certificate.issuer, serialNumber: certificate.serialNumber });
+    parts = {
+      certificate: certificateDer,
+      sid: Buffer.from(sid.toSchema().toBER()),
+      certificateHash: createHash('sha256').update(certificateDer).digest(),
+    };
+    signerParts.set(certificateDer, parts);
+  }
+  return parts;
+}
+
+const der = (block: asn1js.BaseBlock): Buffer => Buffer.from(block.toBER());
+/** A DER TLV around already-encoded members (lets the certificate be embedded byte for byte). */
+const tlv = (tag: number, ...members: Uint8Array[]): Buffer => {
+  const body = Buffer.concat(members);
+  return Buffer.concat([Buffer.from([tag]), derLengthBytes(body.length), body]);
+};
+const algorithm = (oid: string): Buffer => der(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid })] }));
+const attribute = (oid: string, value: asn1js.BaseBlock): Buffer =>
+  der(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Set({ value: [value] })] }));
+const CONSTANT = {
+  version1: der(new asn1js.Integer({ value: 1 })),
+  sha256: algorithm(OID.sha256),
+  ecdsaWithSha256: algorithm(OID.ecdsaWithSha256), // no parameters (RFC 5758)
+  dataContentInfo: der(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.data })] })),
+  signedDataOid: der(new asn1js.ObjectIdentifier({ value: OID.signedData })),
+  contentTypeAttribute: attribute(OID.contentType, new asn1js.ObjectIdentifier({ value: OID.data })),
+};
+
+/**
+ * The detached CMS SignedData (ContentInfo, DER) for a SHA-256 digest of the signed bytes:
+ * SignedData v1, digestAlgorithms {sha256}, encapContentInfo {id-data} without content,
+ * certificates [0] {signer}, one SignerInfo v1 (issuerAndSerialNumber, sha256, signed
+ * attributes, ecdsa-with-SHA256, DER signature). Members are encoded with asn1js (and pkijs
+ * for the signer id) and assembled as DER TLVs.
+ */
+export async function buildCadesSignature(signer: Signer, digest: Uint8Array): Promise<Uint8Array> {
+  const parts = partsFor(await signer.certificateDer());
+
+  // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }; ESSCertIDv2 with the
+  // default hash (SHA-256) omits hashAlgorithm (DER) and the optional issuerSerial.
+  const signingCertificateV2 = new asn1js.Sequence({
+    value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: parts.certificateHash })] })] })],
+  });
+  const attributes = [
+    CONSTANT.contentTypeAttribute,
+    attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: digest })),
+    attribute(OID.signingCertificateV2, signingCertificateV2),
+  ].sort(Buffer.compare); // DER orders a SET OF by the encodings of its members
+  // The signature covers the attributes as a SET OF (tag 0x31); the SignerInfo carries the
+  // same bytes under [0] IMPLICIT (tag 0xA0).
+  const toBeSigned = tlv(0x31, ...attributes);
+  const signedAttrs = Buffer.from(toBeSigned);
+  signedAttrs[0] = 0xa0;
+
+  const signature = rawToDer(await signer.sign(toBeSigned));
+  const signerInfo = tlv(0x30, CONSTANT.version1, parts.sid, CONSTANT.sha256, signedAttrs, CONSTANT.ecdsaWithSha256, der(new asn1js.OctetString({ valueHex: signature })));
+  const signedData = tlv(
+    0x30,
+    CONSTANT.version1,
+    tlv(0x31, CONSTANT.sha256),
+    CONSTANT.dataContentInfo,
+    tlv(0xa0, parts.certificate),
+    tlv(0x31, signerInfo),
+  );
+  return new Uint8Array(tlv(0x30, CONSTANT.signedDataOid, tlv(0xa0, signedData)));
+}
+
+function derLengthBytes(length: number): Buffer {
+  if (length < 0x80) return Buffer.from([length]);
+  const bytes: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Verification
+// ---------------------------------------------------------------------------------------
+
+export type PdfFailure = 'NO_SIGNATURE' | 'BAD_BYTE_RANGE' | 'BYTES_APPENDED' | 'DIGEST_MISMATCH' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER';
+
+export type PdfVerifyResult =
+  | { status: 'valid'; signer: { subject: string; kid: string }; signingTime?: string }
+  | { status: 'invalid'; reason: PdfFailure; detail: string };
+
+export interface SignatureParts {
+  byteRange: [number, number, number, number];
+  /** The DER CMS (placeholder zero padding removed). */
+  cms: Uint8Array;
+}
+
+/** Finds the (last) signature's byte range and CMS; undefined when the PDF has none. */
+export function findSignature(pdf: Uint8Array): SignatureParts | undefined {
+  const bytes = asBuffer(pdf);
+  const at = bytes.lastIndexOf('/ByteRange');
+  if (at < 0) return undefined;
+  const match = /^\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(bytes.toString('latin1', at, at + 120));
+  if (!match) return undefined;
+  const byteRange = match.slice(1, 5).map(Number) as [number, number, number, number];
+  const [, length1, start2] = byteRange;
+  if (bytes[length1] !== 0x3c /* < */ || bytes[start2 - 1] !== 0x3e /* > */ || start2 > bytes.length) return undefined;
+  const hex = bytes.toString('latin1', length1 + 1, start2 - 1);
+  if (!/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  const padded = Buffer.from(hex, 'hex');
+  return { byteRange, cms: padded.subarray(0, derLength(padded)) };
+}
+
+const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
+/** Total length of the DER element at the start of `bytes` (0 if unreadable). */
+function derLength(bytes: Uint8Array): number {
+  const first = bytes[1];
+  if (bytes[0] !== 0x30 || first === undefined) return 0;
+  if (first < 0x80) return 2 + first;
+  const count = first & 0x7f;
+  let length = 0;
+  for (let i = 0; i < count; i++) length = length * 256 + (bytes[2 + i] ?? 0);
+  return Math.min(bytes.length, 2 + count + length);
+}
+
+/**
+ * Checks a signed certificate PDF offline: the byte range covers the whole file, its
+ * SHA-256 matches messageDigest, the ECDSA signature over the signed attributes verifies
+ * with the embedded certificate, signingCertificateV2 binds that certificate, and the
+ * certificate is a trusted PDF signer.
+ */
+export function verifyPdfSignature(pdf: Uint8Array, trust: TrustList): PdfVerifyResult {
+  const invalid = (reason: PdfFailure, detail: string): PdfVerifyResult => ({ status: 'invalid', reason, detail });
+  const parts = findSignature(pdf);
+  if (!parts) return invalid('NO_SIGNATURE', 'no PDF signature (ByteRange / Contents) found');
+  const [start1, length1, start2, length2] = parts.byteRange;
+  if (start1 !== 0 || start2 < length1 || start2 + length2 > pdf.length) {
+    return invalid('BAD_BYTE_RANGE', `the signature's byte range [${parts.byteRange.join(' ')}] does not fit a file of ${pdf.length} bytes`);
+  }
+  if (start2 + length2 < pdf.length) {
+    // An incremental update or bytes appended after %%EOF: the signed revision may be
+    // intact, but the file shown is not what was signed.
+    return invalid('BYTES_APPENDED', `${pdf.length - start2 - length2} bytes after the signed byte range (appended or an incremental update)`);
+  }
+  const digest = createHash('sha256').update(pdf.subarray(0, length1)).update(pdf.subarray(start2, start2 + length2)).digest();
+
+  let cms: ParsedCms;
+  try {
+    cms = parseCms(parts.cms);
+  } catch (error) {
+    return invalid('BAD_SIGNATURE', `unreadable CMS: ${(error as Error).message}`);
+  }
+  const { signerInfo } = cms;
+  const attribute = (oid: string): asn1js.BaseBlock | undefined => signerInfo.attributes.get(oid)?.[0];
+
+  const messageDigest = attribute(OID.messageDigest);
+  if (!(messageDigest instanceof asn1js.OctetString)) return invalid('BAD_SIGNATURE', 'no messageDigest attribute');
+  if (!Buffer.from(messageDigest.valueBlock.valueHexView).equals(digest)) {
+    return invalid('DIGEST_MISMATCH', 'the document bytes do not match the signed digest (modified after signing)');
+  }
+  const contentType = attribute(OID.contentType);
+  if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.valueBlock.toString() !== OID.data) {
+    return invalid('BAD_SIGNATURE', 'contentType attribute missing or not id-data');
+  }
+
+  const certificateDer = cms.certificates.find((der) => issuedAs(der, signerInfo.sidIssuer, signerInfo.sidSerial));
+  if (!certificateDer) return invalid('BAD_SIGNATURE', 'the signer certificate is not embedded');
+
+  const essCertHash = signingCertificateV2Hash(attribute(OID.signingCertificateV2));
+  if (!essCertHash) return invalid('BAD_SIGNATURE', 'no signingCertificateV2 attribute (SHA-256)');
+  if (!Buffer.from(essCertHash).equals(createHash('sha256').update(certificateDer).digest())) {
+    return invalid('BAD_SIGNATURE', 'signingCertificateV2 does not match the embedded certificate');
+  }
+
+  if (signerInfo.signatureAlgorithm !== OID.ecdsaWithSha256 || signerInfo.digestAlgorithm !== OID.sha256) {
+    return invalid('BAD_SIGNATURE', `unsupported algorithm ${signerInfo.signatureAlgorithm}`);
+  }
+  const trusted = trust.pdfCertificate(certificateDer); // its parsed key saves an X.509 parse
+  let verified = false;
+  try {
+    const key = trusted?.publicKey ?? new X509Certificate(certificateDer).publicKey;
+    verified = cryptoVerify('sha256', signerInfo.signedAttributes, { key, dsaEncoding: 'der' }, signerInfo.signature);
+  } catch {
+    verified = false;
+  }
+  if (!verified) return invalid('BAD_SIGNATURE', 'the CMS signature does not verify with the embedded certificate');
+
+  if (!trusted) {
+    return invalid('UNKNOWN_SIGNER', `the signer certificate (kid ${Buffer.from(kidFromCertificate(certificateDer)).toString('base64')}) is not in the trust list`);
+  }
+  const signingTime = signatureTime(pdf, parts.byteRange);
+  return { status: 'valid', signer: { subject: trusted.subject, kid: trusted.kid }, ...(signingTime ? { signingTime } : {}) };
+}
+
+interface ParsedCms {
+  /** Embedded certificates, DER bytes exactly as embedded. */
+  certificates: Uint8Array[];
+  signerInfo: {
+    sidIssuer: Uint8Array;
+    sidSerial: Uint8Array;
+    digestAlgorithm: string;
+    /** The signed attributes re-tagged as SET OF (0x31): what the signature covers. */
+    signedAttributes: Uint8Array;
+    attributes: Map<string, asn1js.BaseBlock[]>;
+    signatureAlgorithm: string;
+    signature: Uint8Array;
+  };
+}
+
+/**
+ * Reads the parts of a CMS SignedData (RFC 5652 §5) a PAdES check needs, walking the
+ * asn1js tree by position; throws on anything else. (pkijs's schema matching is ~10× slower,
+ * the tests use it as an independent reading of the same bytes.)
+ */
+function parseCms(der: Uint8Array): ParsedCms {
+  const parsed = asn1js.fromBER(der);
+  if (parsed.offset === -1) throw new Error(parsed.result.error || 'not BER');
+  const [contentType, content] = members(parsed.result, 'ContentInfo');
+  if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.valueBlock.toString() !== OID.signedData) throw new Error('not SignedData');
+  const [signedData] = members(content, '[0] content');
+  const certificates: Uint8Array[] = [];
+  let signerInfos: asn1js.BaseBlock | undefined;
+  for (const member of members(signedData, 'SignedData').slice(3)) {
+    if (member.idBlock.tagClass === 3 && member.idBlock.tagNumber === 0) {
+      for (const certificate of members(member, 'certificates')) certificates.push(new Uint8Array(certificate.valueBeforeDecodeView));
+    } else if (member instanceof asn1js.Set) {
+      signerInfos = member;
+    }
+  }
+  if (!signerInfos) throw new Error('no signerInfos');
+  const [first] = members(signerInfos, 'signerInfos');
+  const fields = members(first, 'SignerInfo');
+  const [, sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature] = fields;
+  const [sidIssuer, sidSerial] = members(sid, 'IssuerAndSerialNumber (subjectKeyIdentifier sids are not supported)');
+  if (!(sidSerial instanceof asn1js.Integer) || !sidIssuer) throw new Error('bad IssuerAndSerialNumber');
+  if (!signedAttrs || signedAttrs.idBlock.tagClass !== 3 || signedAttrs.idBlock.tagNumber !== 0) throw new Error('no signed attributes');
+  if (!(signature instanceof asn1js.OctetString)) throw new Error('no signature');
+  const attributes = new Map<string, asn1js.BaseBlock[]>();
+  for (const attr of members(signedAttrs, 'signedAttrs')) {
+    const [type, values] = members(attr, 'Attribute');
+    if (!(type instanceof asn1js.ObjectIdentifier) || !(values instanceof asn1js.Set)) throw new Error('bad Attribute');
+    attributes.set(type.valueBlock.toString(), values.valueBlock.value);
+  }
+  const signedAttributes = new Uint8Array(signedAttrs.valueBeforeDecodeView);
+  signedAttributes[0] = 0x31; // [0] IMPLICIT → SET OF
+  return {
+    certificates,
+    signerInfo: {
+      sidIssuer: new Uint8Array(sidIssuer.valueBeforeDecodeView),
+      sidSerial: sidSerial.valueBlock.valueHexView,
+      digestAlgorithm: algorithmOf(digestAlgorithm),
+      signedAttributes,
+      attributes,
+      signatureAlgorithm: algorithmOf(signatureAlgorithm),
+      signature: signature.valueBlock.valueHexView,
+    },
+  };
+}
+
+function members(block: asn1js.BaseBlock | undefined, what: string): asn1js.BaseBlock[] {
+  const value = (block?.valueBlock as { value?: unknown } | undefined)?.value;
+  if (!block || !Array.isArray(value)) throw new Error(`${what}: not a constructed value`);
+  return value as asn1js.BaseBlock[];
+}
+
+function algorithmOf(block: asn1js.BaseBlock | undefined): string {
+  const [oid] = members(block, 'AlgorithmIdentifier');
+  if (!(oid instanceof asn1js.ObjectIdentifier)) throw new Error('bad AlgorithmIdentifier');
+  return oid.valueBlock.toString();
+}
+
+/** Whether the certificate's issuer and serial number are exactly these (DER comparison). */
+function issuedAs(certificateDer: Uint8Array, issuer: Uint8Array, serial: Uint8Array): boolean {
+  try {
+    const [tbs] = members(asn1js.fromBER(certificateDer).result, 'Certificate');
+    const fields = members(tbs, 'TBSCertificate');
+    const offset = fields[0]?.idBlock.tagClass === 3 ? 1 : 0; // [0] version is optional
+    const certSerial = fields[offset];
+    const certIssuer = fields[offset + 2];
+    return (
+      certSerial instanceof asn1js.Integer &&
+      !!certIssuer &&
+      Buffer.from(certSerial.valueBlock.valueHexView).equals(Buffer.from(serial)) &&
+      Buffer.from(certIssuer.valueBeforeDecodeView).equals(Buffer.from(issuer))
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** The certHash of the first ESSCertIDv2 when its hash algorithm is SHA-256 (explicit or default). */
+function signingCertificateV2Hash(value: asn1js.BaseBlock | undefined): Uint8Array | undefined {
+  if (!(value instanceof asn1js.Sequence)) return undefined;
+  const certs = value.valueBlock.value[0];
+  if (!(certs instanceof asn1js.Sequence)) return undefined;
+  const first = certs.valueBlock.value[0];
+  if (!(first instanceof asn1js.Sequence)) return undefined;
+  const [a, b] = first.valueBlock.value;
+  if (a instanceof asn1js.OctetString) return a.valueBlock.valueHexView;
+  if (a instanceof asn1js.Sequence && b instanceof asn1js.OctetString) {
+    const algorithm = a.valueBlock.value[0];
+    if (algorithm instanceof asn1js.ObjectIdentifier && algorithm.valueBlock.toString() === OID.sha256) return b.valueBlock.valueHexView;
+  }
+  return undefined;
+}
+
+/** The signature dictionary's /M (D:YYYYMMDDHHmmSSZ), as ISO 8601: read after /Contents, up to endobj. */
+function signatureTime(pdf: Uint8Array, byteRange: readonly number[]): string | undefined {
+  const bytes = asBuffer(pdf);
+  const start = byteRange[2] ?? 0;
+  const end = bytes.indexOf('endobj', start);
+  const m = /\/M\s*\(D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z?/.exec(bytes.toString('latin1', start, end < 0 ? start + 2000 : end));
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : undefined;
+}
+
+/**
+ * The HC1 string stored in the PDF's document information (/HC1), so `POST /verify` and the
+ * offline verifier can take the PDF itself. Only trust it after verifyPdfSignature: the
+ * information dictionary is inside the signed byte range.
+ */
+export function extractHc1FromPdf(pdf: Uint8Array): string | undefined {
+  const bytes = asBuffer(pdf);
+  const at = bytes.lastIndexOf(`/${HC1_INFO_KEY}`);
+  if (at < 0) return undefined;
+  const hc1 = 'HC1:[0-9A-Z $%*+\\-./:]+';
+  // pdfkit writes each information entry as an indirect object: /HC1 12 0 R … 12 0 obj (HC1:…) endobj
+  const entry = new RegExp(`^/${HC1_INFO_KEY}\\s*(?:\\((${hc1})\\)|(\\d+)\\s+(\\d+)\\s+R)`).exec(bytes.toString('latin1', at, at + 4096));
+  if (!entry) return undefined;
+  if (entry[1]) return entry[1];
+  const header = `${entry[2]} ${entry[3]} obj`;
+  let from = bytes.lastIndexOf(header);
+  while (from > 0 && bytes[from - 1] !== 0x0a && bytes[from - 1] !== 0x0d) from = bytes.lastIndexOf(header, from - 1); // not "112 0 obj"
+  if (from < 0) return undefined;
+  return new RegExp(`^${header}\\s*\\((${hc1})\\)\\s*endobj`).exec(bytes.toString('latin1', from, from + 4096))?.[1];
+}

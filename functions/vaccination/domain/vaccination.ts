@@ -1,0 +1,321 @@
+/**
+ * Vaccination rules (pure: no AWS, no I/O). docs/vaccination.md explains them with examples.
+ *
+ * A dose event records that a person WAS vaccinated. Rules broken in the field (too early, too
+ * late, another vaccine, an earlier dose missing) do not undo a vaccination: the event is
+ * recorded with `flags` and shows up in the admins' audit queries. Only what cannot be true is
+ * rejected: the same dose twice, a dose in the future, a dose before the previous one, a dose
+ * the vaccine does not have, an unknown vaccine or person.
+ */
+import { DomainError } from '../../platform/errors';
+import { doseInterval, vaccineByName, type Vaccine } from '../../vaccines/domain';
+
+export const VacCodes = {
+  /** 409: this dose number is already recorded for the beneficiary. */
+  doseRecorded: 'VACREC0001',
+  /** 400: the vaccine is not in the catalogue. */
+  unknownVaccine: 'VACREC0002',
+  /** 400: the vaccine's series has no such dose (e.g. dose 4 of COVISHIELD). */
+  noSuchDose: 'VACREC0003',
+  /** 400: given_at is in the future (beyond the allowed clock skew). */
+  future: 'VACREC0004',
+  /** 400: the dose is dated before the previous dose or after the next one. */
+  impossibleOrder: 'VACREC0005',
+  /** 404 */
+  beneficiaryNotFound: 'VACREC0006',
+  centerNotFound: 'VACREC0007',
+  eventNotFound: 'VACREC0008',
+  /** 409: the event was already corrected; correct the latest event of the chain. */
+  alreadyCorrected: 'VACREC0009',
+  /** 400: the correction changes nothing. */
+  noChange: 'VACREC0010',
+  /** 429: the beneficiary's record is being changed concurrently; retry. */
+  busy: 'VACREC0011',
+  /** 400: the dose is dated before the person's birth year, or an AEFI before the dose. */
+  beforeBirth: 'VACREC0012',
+} as const;
+
+/** Why an event was recorded although a rule was broken; each is reported in the audit queries. */
+export const FLAGS = [
+  'EARLY_DOSE', // before the catalogue's minimum interval after the previous dose (or the precaution gap)
+  'LATE_DOSE', // after the catalogue's maximum interval
+  'VACCINE_MIX', // a primary-series dose with another vaccine than the series'
+  'PRIOR_DOSE_UNRECORDED', // dose n recorded while dose n-1 is not on record (given elsewhere / not synced yet)
+  'OUT_OF_ORDER', // an earlier dose synced after a later one was recorded
+  'LATE_SYNC', // recorded more than LATE_SYNC_HOURS after it was given (offline device)
+  'APPOINTMENT_MISMATCH', // appointment_id given is not the beneficiary's open appointment for this dose
+  'APPOINTMENT_ELSEWHERE', // the open appointment for this dose was at another centre (completed anyway)
+] as const;
+export type Flag = (typeof FLAGS)[number];
+
+export interface VaccinationRules {
+  /** Events recorded later than this after given_at are flagged LATE_SYNC. Default 72 h. */
+  lateSyncHours: number;
+  /** given_at may be this far ahead of the server clock (device clocks drift). Default 600 s. */
+  clockSkewSeconds: number;
+}
+
+export function vaccinationRules(): VaccinationRules {
+  return { lateSyncHours: envNumber('LATE_SYNC_HOURS', 72), clockSkewSeconds: envNumber('CLOCK_SKEW_SECONDS', 600) };
+}
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
+  return n;
+}
+
+/** What the rules need to know about a person's doses (the PROFILE item). */
+export interface DoseState {
+  beneficiaryId: string;
+  birthYear: number;
+  /** ISO date of birth when known (issue #14): a dose cannot be dated before it. */
+  dateOfBirth?: string;
+  /** The registered photo ID's type code and keyed hash: the walk-in identity check (presence.ts). */
+  photoIdCode?: string;
+  photoIdHash?: string;
+  /** Highest dose number recorded (0 when none). */
+  dosesGiven: number;
+  /** The series' vaccine (set by the first recorded dose). */
+  vaccine?: string;
+  seriesTotal?: number;
+  /** ISO date per dose number. */
+  doseDates: Record<string, string>;
+  /** Current event id per dose number (a correction replaces it). */
+  doseEvents: Record<string, string>;
+  /** Optimistic lock of the dose fields: every dose write is conditioned on it. */
+  doseVersion: number;
+}
+
+export interface DoseRequest {
+  dose: number;
+  vaccine: string;
+  givenAt: Date;
+  /** ISO date of dose 1 as reported by the vaccinator, when dose 1 is not on record (CoWIN `dose1_date`). */
+  dose1Date?: string;
+}
+
+/** The profile after the dose: written in the same transaction as the event, guarded by doseVersion. */
+export interface ProfileAfter {
+  dosesGiven: number;
+  vaccine: string;
+  seriesTotal: number;
+  doseDates: Record<string, string>;
+  doseEvents: Record<string, string>;
+  doseVersion: number;
+}
+
+export interface Assessment {
+  vaccine: string; // canonical catalogue name
+  givenDate: string; // ISO date in India Standard Time
+  flags: Flag[];
+  profile: ProfileAfter;
+}
+
+const DAY_MS = 86_400_000;
+const IST_MS = 5.5 * 3600_000;
+
+/** The calendar date (India Standard Time) of an instant: doses, days and statistics use it. */
+export const istDate = (d: Date): string => new Date(d.getTime() + IST_MS).toISOString().slice(0, 10);
+export const daysBetween = (fromIso: string, toIso: string): number => Math.round((Date.parse(toIso) - Date.parse(fromIso)) / DAY_MS);
+
+const rejected = (code: string, message: string, kind: 'invalid' | 'conflict' | 'not_found' = 'invalid') => new DomainError(code, message, kind);
+
+export function canonicalVaccine(name: string): Vaccine {
+  const v = vaccineByName(name);
+  if (!v) throw rejected(VacCodes.unknownVaccine, `Unknown vaccine ${name}`);
+  return v;
+}
+
+/**
+ * Decides how a dose event is recorded: its flags and the profile after it. Throws (rejects)
+ * only for what cannot be true. `now` is the time the server records the event.
+ */
+export function assessDose(b: DoseState, req: DoseRequest, eventId: string, now: Date, rules: VaccinationRules): Assessment {
+  const given = canonicalVaccine(req.vaccine);
+  const n = req.dose;
+  if (b.doseEvents[String(n)]) {
+    throw rejected(VacCodes.doseRecorded, `Dose ${n} is already recorded for beneficiary ${b.beneficiaryId}`, 'conflict');
+  }
+  if (req.givenAt.getTime() > now.getTime() + rules.clockSkewSeconds * 1000) {
+    throw rejected(VacCodes.future, `given_at ${req.givenAt.toISOString()} is in the future`);
+  }
+  const givenDate = istDate(req.givenAt);
+  if (Number(givenDate.slice(0, 4)) < b.birthYear) throw rejected(VacCodes.beforeBirth, `given_at is before the beneficiary's birth year ${b.birthYear}`);
+  if (b.dateOfBirth && givenDate < b.dateOfBirth) throw rejected(VacCodes.beforeBirth, `given_at is before the beneficiary's date of birth ${b.dateOfBirth}`);
+
+  // The series is the vaccine of the first recorded dose; the precaution dose may be another vaccine.
+  const series = b.vaccine ? canonicalVaccine(b.vaccine) : given;
+  if (n < 1 || n > series.doses + 1) throw rejected(VacCodes.noSuchDose, `${series.name} has no dose ${n} (series of ${series.doses} + 1 precaution dose)`);
+  const precaution = n === series.doses + 1;
+
+  const flags = new Set<Flag>();
+  if (!precaution && given.name !== series.name) flags.add('VACCINE_MIX');
+  if (n > b.dosesGiven + 1) flags.add('PRIOR_DOSE_UNRECORDED');
+  if (n < b.dosesGiven + 1) flags.add('OUT_OF_ORDER');
+
+  // Physical order: a dose cannot be dated before the previous dose or after the next one.
+  const previousRecorded = b.doseDates[String(n - 1)];
+  const dose1Reported = n === 2 && !previousRecorded ? req.dose1Date : undefined;
+  const previous = previousRecorded ?? dose1Reported;
+  if (previous && givenDate < previous) {
+    throw rejected(VacCodes.impossibleOrder, `Dose ${n} (${givenDate}) cannot be before dose ${n - 1} (${previous})`);
+  }
+  const next = b.doseDates[String(n + 1)];
+  if (next && givenDate > next) throw rejected(VacCodes.impossibleOrder, `Dose ${n} (${givenDate}) cannot be after dose ${n + 1} (${next})`);
+
+  // Intervals from the catalogue (precaution: the configurable gap, default 9 months).
+  if (previous && n > 1) {
+    const interval = doseInterval(series, n) ?? { minDays: 0 };
+    const gap = daysBetween(previous, givenDate);
+    if (gap < interval.minDays) flags.add('EARLY_DOSE');
+    if (interval.maxDays !== undefined && gap > interval.maxDays) flags.add('LATE_DOSE');
+  }
+
+  if (now.getTime() - req.givenAt.getTime() > rules.lateSyncHours * 3600_000) flags.add('LATE_SYNC');
+
+  const doseDates = { ...b.doseDates, [String(n)]: givenDate };
+  if (dose1Reported && !doseDates['1']) doseDates['1'] = dose1Reported;
+  return {
+    vaccine: given.name,
+    givenDate,
+    flags: FLAGS.filter((f) => flags.has(f)),
+    profile: {
+      dosesGiven: Math.max(b.dosesGiven, n),
+      vaccine: series.name,
+      seriesTotal: series.doses,
+      doseDates,
+      doseEvents: { ...b.doseEvents, [String(n)]: eventId },
+      doseVersion: b.doseVersion + 1,
+    },
+  };
+}
+
+/**
+ * The dose state as if dose `n` had not been recorded: a correction is assessed against it, so
+ * its flags are computed exactly like the original's.
+ */
+export function withoutDose(b: DoseState, n: number): DoseState {
+  const doseDates = { ...b.doseDates };
+  const doseEvents = { ...b.doseEvents };
+  delete doseDates[String(n)];
+  delete doseEvents[String(n)];
+  const remaining = Object.keys(doseEvents).map(Number);
+  const dosesGiven = b.dosesGiven === n ? Math.max(n - 1, 0, ...remaining) : b.dosesGiven;
+  // A series whose only dose is being corrected has no vaccine yet: the correction sets it.
+  const vaccine = remaining.length === 0 ? undefined : b.vaccine;
+  return { ...b, dosesGiven, doseDates, doseEvents, vaccine, seriesTotal: vaccine ? b.seriesTotal : undefined };
+}
+
+/** Appointment bookkeeping flags (the open appointment of this dose, if any, is completed). */
+export function appointmentFlags(open: { appointmentId: string; centerId: number } | undefined, requestedId: string | undefined, centerId: number): Flag[] {
+  const flags: Flag[] = [];
+  if (requestedId && open?.appointmentId !== requestedId) flags.push('APPOINTMENT_MISMATCH');
+  if (open && open.centerId !== centerId) flags.push('APPOINTMENT_ELSEWHERE');
+  return flags;
+}
+
+/** Merges flags keeping the documented order. */
+export const mergeFlags = (...lists: Flag[][]): Flag[] => FLAGS.filter((f) => lists.some((l) => l.includes(f)));
+
+// --- Events ---
+
+export type DoseSource = 'online' | 'offline';
+
+/** The statistics dimensions of an event: what a correction subtracts and adds. */
+export interface DoseDims {
+  givenDate: string;
+  stateId: number;
+  districtId: number;
+  vaccine: string;
+  dose: number;
+}
+
+/** A dose event: append-only; a correction is a new event that `supersedes` an earlier one. */
+export interface DoseEvent extends DoseDims {
+  eventId: string;
+  kind: 'dose' | 'correction';
+  beneficiaryId: string;
+  centerId: number;
+  centerName: string;
+  vaccineBatch: string;
+  vaccinatorId: string;
+  vaccinatorName: string;
+  /** Staff member who recorded the event (the token's subject). */
+  recordedBy: string;
+  givenAt: string; // ISO instant
+  recordedAt: string; // ISO instant
+  clientTimestamp?: string;
+  source: DoseSource;
+  appointmentId?: string;
+  flags: Flag[];
+  supersedes?: string;
+  supersededDims?: DoseDims;
+  reason?: string;
+  /** Set once, on the superseded event, by the correction's transaction. */
+  correctedBy?: string;
+}
+
+export type AefiSeverity = 'minor' | 'severe' | 'serious';
+
+/** Adverse event following immunisation, reported against a dose event. */
+export interface Aefi {
+  aefiId: string;
+  eventId: string;
+  beneficiaryId: string;
+  centerId: number;
+  districtId: number;
+  stateId: number;
+  givenDate: string;
+  severity: AefiSeverity;
+  onsetAt: string;
+  notes: string;
+  reportedBy: string;
+  reportedAt: string;
+}
+
+/** API shape of an event (snake_case like CoWIN). */
+export function eventView(e: DoseEvent, aefis: Aefi[] = []) {
+  return {
+    event_id: e.eventId,
+    kind: e.kind,
+    beneficiary_reference_id: e.beneficiaryId,
+    dose: e.dose,
+    vaccine: e.vaccine,
+    vaccine_batch: e.vaccineBatch,
+    center_id: e.centerId,
+    center_name: e.centerName,
+    district_id: e.districtId,
+    state_id: e.stateId,
+    vaccinator_id: e.vaccinatorId,
+    vaccinator_name: e.vaccinatorName,
+    recorded_by: e.recordedBy,
+    given_at: e.givenAt,
+    given_date: e.givenDate,
+    recorded_at: e.recordedAt,
+    client_timestamp: e.clientTimestamp,
+    source: e.source,
+    appointment_id: e.appointmentId,
+    flags: e.flags,
+    supersedes: e.supersedes,
+    corrected_by: e.correctedBy,
+    reason: e.reason,
+    aefi: aefis.map(aefiView),
+  };
+}
+
+export function aefiView(a: Aefi) {
+  return {
+    aefi_id: a.aefiId,
+    event_id: a.eventId,
+    beneficiary_reference_id: a.beneficiaryId,
+    center_id: a.centerId,
+    district_id: a.districtId,
+    severity: a.severity,
+    onset_at: a.onsetAt,
+    notes: a.notes,
+    reported_by: a.reportedBy,
+    reported_at: a.reportedAt,
+  };
+}
