@@ -29,12 +29,21 @@ const C = `(${CONTEXTS.join('|')})`;
 const COMPOSITION = `^functions/${C}/([a-z-]*handler|wiring|consumer|worker)\\.ts$`;
 
 /** Pure files: domain, errors and ports; services add use cases over ports (and may log). */
-const DOMAIN = [`^functions/${C}/(domain\\.ts$|domain/|errors\\.ts$|ports\\.ts$)`, '^functions/platform/(dates|errors|map-limit|ports|signer|der|streams|mobile-envelope)\\.ts$'];
+const DOMAIN = [
+  `^functions/${C}/(domain\\.ts$|domain/|errors\\.ts$|ports\\.ts$)`,
+  '^functions/platform/(dates|errors|map-limit|ports|signer|der|streams|mobile-envelope)\\.ts$',
+];
 const SERVICE = `^functions/${C}/[a-z-]*service\\.ts$`;
 const PURE = [...DOMAIN, SERVICE];
 
 /** What pure files never import: adapters, the environment, composition. */
-const ADAPTERS = ['^functions/platform/(aws|dynamo)/', '^functions/platform/(deps|config|metrics)\\.ts$', 'dynamo-store\\.ts$', '/wiring\\.ts$', 'handler\\.ts$'];
+const ADAPTERS = [
+  '^functions/platform/(aws|dynamo)/',
+  '^functions/platform/(deps|config|metrics)\\.ts$',
+  'dynamo-store\\.ts$',
+  '/wiring\\.ts$',
+  'handler\\.ts$',
+];
 
 /**
  * Definitions the CDK app shares with the functions, so both read one source: the route table,

@@ -31,7 +31,14 @@ import { accountIdFor } from '../functions/auth/domain';
 import { issueCitizenToken } from '../functions/auth/tokens';
 import { httpCall, percentile, round, runLoad } from './load';
 
-interface BenchRow { metric: string; value: number; unit: string; target?: string; ratio?: number; ok?: boolean }
+interface BenchRow {
+  metric: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ratio?: number;
+  ok?: boolean;
+}
 
 const CENTRES = 200;
 const DISTRICT = 140; // New Delhi
@@ -105,13 +112,17 @@ export async function benchAvailability(): Promise<BenchRow[]> {
       const perAnswer = counter.take() / n;
       return { label, rate: n / load.seconds, perAnswer, p50: percentile(load.latenciesMs, 50) };
     };
-    const baseline = await measure("today's path (index + centres + shards)", Math.max(6, Math.floor(REQUESTS / 10)), async () => calendarCenters(await liveSessions(sessionStore(), scope, range)));
+    const baseline = await measure("today's path (index + centres + shards)", Math.max(6, Math.floor(REQUESTS / 10)), async () =>
+      calendarCenters(await liveSessions(sessionStore(), scope, range)),
+    );
     const model = await measure('read model', REQUESTS, async () => {
       clearAvailabilityMemo(); // every answer pays its read (no memo hits)
       return calendarCenters(await readModelSessions(scope, range));
     });
     const pk = itemKey('D' + DISTRICT, days[0]).pk;
-    const raw = await measure('raw GetItem of the same read-model item', REQUESTS, () => db.send(new GetCommand({ TableName: tableName('availability'), Key: { pk, sk: 'AVAIL' } })));
+    const raw = await measure('raw GetItem of the same read-model item', REQUESTS, () =>
+      db.send(new GetCommand({ TableName: tableName('availability'), Key: { pk, sk: 'AVAIL' } })),
+    );
     const centresShown = calendarCenters(await readModelSessions(scope, range)).length;
     counter.take();
     rows.push(
@@ -120,7 +131,14 @@ export async function benchAvailability(): Promise<BenchRow[]> {
       { metric: `${baseline.label}: items read per answer`, value: round(baseline.perAnswer), unit: 'items' },
       { metric: `${model.label}: answers/s (${CLIENTS} clients)`, value: round(model.rate), unit: 'answers/s' },
       { metric: `${raw.label}: gets/s (${CLIENTS} clients)`, value: round(raw.rate), unit: 'gets/s' },
-      { metric: 'read model / raw GetItem throughput', value: round(model.rate / raw.rate, 2), unit: 'ratio', target: '>= 0.5', ratio: round(0.5 / (model.rate / raw.rate), 2), ok: model.rate / raw.rate >= 0.5 },
+      {
+        metric: 'read model / raw GetItem throughput',
+        value: round(model.rate / raw.rate, 2),
+        unit: 'ratio',
+        target: '>= 0.5',
+        ratio: round(0.5 / (model.rate / raw.rate), 2),
+        ok: model.rate / raw.rate >= 0.5,
+      },
       { metric: 'read model / today’s path throughput', value: round(model.rate / baseline.rate, 1), unit: 'ratio' },
       { metric: `${model.label}: items read per answer`, value: round(model.perAnswer, 2), unit: 'items', target: '<= 2', ok: model.perAnswer <= 2 },
     );
@@ -142,8 +160,18 @@ export async function benchAvailability(): Promise<BenchRow[]> {
       const fiveXx = load.results.filter((s) => s >= 500).length;
       rows.push(
         { metric: `${label} calendarByDistrict over HTTP: answers/s`, value: round(REQUESTS / load.seconds), unit: 'req/s' },
-        { metric: `${label} calendarByDistrict over HTTP: p50 / p99 latency`, value: round(percentile(load.latenciesMs, 50)), unit: `ms (p99 ${round(percentile(load.latenciesMs, 99))})` },
-        { metric: `${label} calendarByDistrict over HTTP: items read per answer (memo on)`, value: round(perAnswer, 2), unit: 'items', target: '<= 2', ok: perAnswer <= 2 },
+        {
+          metric: `${label} calendarByDistrict over HTTP: p50 / p99 latency`,
+          value: round(percentile(load.latenciesMs, 50)),
+          unit: `ms (p99 ${round(percentile(load.latenciesMs, 99))})`,
+        },
+        {
+          metric: `${label} calendarByDistrict over HTTP: items read per answer (memo on)`,
+          value: round(perAnswer, 2),
+          unit: 'items',
+          target: '<= 2',
+          ok: perAnswer <= 2,
+        },
         { metric: `${label} calendarByDistrict over HTTP: 5xx`, value: fiveXx, unit: 'count', target: '= 0', ok: fiveXx === 0 },
       );
     }
@@ -155,12 +183,30 @@ export async function benchAvailability(): Promise<BenchRow[]> {
     await writeItems(
       db,
       tableName('main'),
-      bens.map((id) => ({ pk: `BEN#${id}`, sk: 'PROFILE', beneficiaryId: id, accountId, name: 'Bench Person', birthYear: 1980, genderId: 1, photoIdType: 1, photoIdCode: 'AADHAAR', photoIdLast4: '0000', comorbidity: 'N', consentVersion: 'V1', createdAt: now, dosesGiven: 0, doseDates: {} })),
+      bens.map((id) => ({
+        pk: `BEN#${id}`,
+        sk: 'PROFILE',
+        beneficiaryId: id,
+        accountId,
+        name: 'Bench Person',
+        birthYear: 1980,
+        genderId: 1,
+        photoIdType: 1,
+        photoIdCode: 'AADHAAR',
+        photoIdLast4: '0000',
+        comorbidity: 'N',
+        consentVersion: 'V1',
+        createdAt: now,
+        dosesGiven: 0,
+        doseDates: {},
+      })),
       4,
     );
     const lags: Record<string, number[]> = { public: [], protected: [] };
     const seatsShown = async (path: string, headers: Record<string, string>, sid: string) => {
-      const body = JSON.parse((await httpCall(stack.url + path, 'GET', headers)).body) as { centers: Array<{ sessions: Array<{ session_id: string; available_capacity: number }> }> };
+      const body = JSON.parse((await httpCall(stack.url + path, 'GET', headers)).body) as {
+        centers: Array<{ sessions: Array<{ session_id: string; available_capacity: number }> }>;
+      };
       for (const c of body.centers) for (const s of c.sessions) if (s.session_id === sid) return s.available_capacity;
       return undefined;
     };
@@ -168,7 +214,12 @@ export async function benchAvailability(): Promise<BenchRow[]> {
       const s = sessions[(i * 37) % CENTRES]; // day 0: the first CENTRES sessions
       if (s.date !== days[0]) continue;
       const before = await seatsShown(doors[1][1], doors[1][2], s.id);
-      const booked = await httpCall(`${stack.url}/api/v2/appointment/schedule`, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, JSON.stringify({ dose: 1, session_id: s.id, slot: '09:00AM-11:00AM', beneficiaries: [bens[i]] }));
+      const booked = await httpCall(
+        `${stack.url}/api/v2/appointment/schedule`,
+        'POST',
+        { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        JSON.stringify({ dose: 1, session_id: s.id, slot: '09:00AM-11:00AM', beneficiaries: [bens[i]] }),
+      );
       if (booked.status !== 200) continue;
       const t0 = performance.now();
       await Promise.all(
@@ -186,7 +237,14 @@ export async function benchAvailability(): Promise<BenchRow[]> {
       const p99 = percentile(lags[label], 99);
       rows.push(
         { metric: `freshness booking → ${label} door: p50`, value: round(percentile(lags[label], 50)), unit: `ms (${lags[label].length} bookings)` },
-        { metric: `freshness booking → ${label} door: p99`, value: round(p99), unit: 'ms', target: '< 2000', ratio: round(p99 / 2000, 2), ok: p99 < 2000 && lags[label].length > 0 },
+        {
+          metric: `freshness booking → ${label} door: p99`,
+          value: round(p99),
+          unit: 'ms',
+          target: '< 2000',
+          ratio: round(p99 / 2000, 2),
+          ok: p99 < 2000 && lags[label].length > 0,
+        },
       );
     }
     return rows;

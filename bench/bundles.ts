@@ -23,7 +23,9 @@ export async function benchBundles(): Promise<Row[]> {
   const rows: Row[] = [];
   try {
     const entries: Array<[string, string, readonly string[]]> = [
-      ...(Object.entries(functionGroups) as Array<[FunctionGroup, FunctionGroupDef]>).map(([g, def]) => [g, entryOf(g), def.nodeModules ?? []] as [string, string, readonly string[]]),
+      ...(Object.entries(functionGroups) as Array<[FunctionGroup, FunctionGroupDef]>).map(
+        ([g, def]) => [g, entryOf(g), def.nodeModules ?? []] as [string, string, readonly string[]],
+      ),
       ...Object.entries(extraFunctionEntries).map(([name, entry]) => [name, entry, []] as [string, string, readonly string[]]),
     ];
     const baseline = median(times(['-e', ''], dir));

@@ -30,10 +30,18 @@ export function calendarBytes(centres: number, sessionsPerDay: number, hindi: bo
 }
 
 if (require.main === module) {
-  for (const [centres, perDay] of [[100, 1], [300, 1], [300, 2], [600, 2], [1000, 2]] as const) {
+  for (const [centres, perDay] of [
+    [100, 1],
+    [300, 1],
+    [300, 2],
+    [600, 2],
+    [1000, 2],
+  ] as const) {
     for (const hindi of [false, true]) {
       const bytes = calendarBytes(centres, perDay, hindi);
-      process.stdout.write(`calendarByDistrict ${centres} centres x ${perDay} sessions/day x 7 days${hindi ? ' (hi)' : ''}: ${(bytes / 1024).toFixed(0)} KiB = ${((100 * bytes) / API_GATEWAY_CACHE_MAX_BYTES).toFixed(0)}% of 1 MB\n`);
+      process.stdout.write(
+        `calendarByDistrict ${centres} centres x ${perDay} sessions/day x 7 days${hindi ? ' (hi)' : ''}: ${(bytes / 1024).toFixed(0)} KiB = ${((100 * bytes) / API_GATEWAY_CACHE_MAX_BYTES).toFixed(0)}% of 1 MB\n`,
+      );
     }
   }
 }

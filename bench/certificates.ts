@@ -114,7 +114,14 @@ export async function benchCertificates(): Promise<Measured[]> {
 if (require.main === module) {
   benchCertificates().then(
     (rows) => {
-      const cells = rows.map((r) => [r.metric, String(r.value), r.unit, r.target ?? '', r.ratio === undefined ? '' : r.ratio.toFixed(2), r.ok === undefined ? '' : r.ok ? 'yes' : 'NO']);
+      const cells = rows.map((r) => [
+        r.metric,
+        String(r.value),
+        r.unit,
+        r.target ?? '',
+        r.ratio === undefined ? '' : r.ratio.toFixed(2),
+        r.ok === undefined ? '' : r.ok ? 'yes' : 'NO',
+      ]);
       const head = ['metric', 'value', 'unit', 'target', 'ratio', 'ok'];
       const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
       const line = (c: string[]) => c.map((v, i) => (i === 1 || i === 4 ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number))).join(' | ');

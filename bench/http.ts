@@ -15,7 +15,11 @@ const CONCURRENCY = 50;
 const OTP_REQUESTS = 2000;
 const STATES_REQUESTS = 5000;
 
-interface Result { statuses: Map<number, number>; latencies: number[]; seconds: number }
+interface Result {
+  statuses: Map<number, number>;
+  latencies: number[];
+  seconds: number;
+}
 
 export async function benchHttp(): Promise<Row[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cowin-bench-http-'));
@@ -31,7 +35,11 @@ export async function benchHttp(): Promise<Row[]> {
     await run(agent, url, 20, 10, () => ({ method: 'GET', path: '/api/v2/admin/location/states' }));
     await run(agent, url, 20, 10, (i) => ({ method: 'POST', path: '/api/v2/auth/public/generateOTP', body: { mobile: mobile(900_000 + i) } }));
 
-    const otp = await run(agent, url, OTP_REQUESTS, CONCURRENCY, (i) => ({ method: 'POST', path: '/api/v2/auth/public/generateOTP', body: { mobile: mobile(i) } }));
+    const otp = await run(agent, url, OTP_REQUESTS, CONCURRENCY, (i) => ({
+      method: 'POST',
+      path: '/api/v2/auth/public/generateOTP',
+      body: { mobile: mobile(i) },
+    }));
     rows.push(...report('POST generateOTP', otp, OTP_REQUESTS));
     const states = await run(agent, url, STATES_REQUESTS, CONCURRENCY, () => ({ method: 'GET', path: '/api/v2/admin/location/states' }));
     rows.push(...report('GET states', states, STATES_REQUESTS));
@@ -51,17 +59,40 @@ function report(name: string, r: Result, n: number): Row[] {
   const s = [...r.latencies].sort((a, b) => a - b);
   const pct = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
   const count = (pred: (status: number) => boolean) => [...r.statuses].filter(([st]) => pred(st)).reduce((a, [, c]) => a + c, 0);
-  const codes = [...r.statuses].sort(([a], [b]) => a - b).map(([st, c]) => `${st}:${c}`).join(' ');
+  const codes = [...r.statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([st, c]) => `${st}:${c}`)
+    .join(' ');
   return [
     row('http', `${name}: throughput (${n} req, ${CONCURRENCY} clients)`, Math.round(n / r.seconds), 'req/s'),
     row('http', `${name}: p50 latency`, round(pct(50)), 'ms'),
     row('http', `${name}: p99 latency`, round(pct(99)), 'ms'),
-    { ...row('http', `${name}: 5xx responses [${codes}]`, count((st) => st >= 500), 'count'), target: '0', ok: count((st) => st >= 500) === 0 },
-    row('http', `${name}: non-2xx (429 = gateway throttle, as deployed)`, count((st) => st < 200 || st >= 300), 'count'),
+    {
+      ...row(
+        'http',
+        `${name}: 5xx responses [${codes}]`,
+        count((st) => st >= 500),
+        'count',
+      ),
+      target: '0',
+      ok: count((st) => st >= 500) === 0,
+    },
+    row(
+      'http',
+      `${name}: non-2xx (429 = gateway throttle, as deployed)`,
+      count((st) => st < 200 || st >= 300),
+      'count',
+    ),
   ];
 }
 
-async function run(agent: Agent, base: URL, n: number, concurrency: number, make: (i: number) => { method: string; path: string; body?: unknown }): Promise<Result> {
+async function run(
+  agent: Agent,
+  base: URL,
+  n: number,
+  concurrency: number,
+  make: (i: number) => { method: string; path: string; body?: unknown },
+): Promise<Result> {
   const statuses = new Map<number, number>();
   const latencies: number[] = [];
   let next = 0;
@@ -84,7 +115,14 @@ function send(agent: Agent, base: URL, method: string, path: string, body?: unkn
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve) => {
     const req = request(
-      { agent, host: base.hostname, port: base.port, method, path, headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {} },
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method,
+        path,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));

@@ -1,5 +1,9 @@
 /** A small closed-loop load generator for loopback benches: N workers, a fixed job count, latencies kept. */
-export interface LoadResult<T> { seconds: number; latenciesMs: number[]; results: T[] }
+export interface LoadResult<T> {
+  seconds: number;
+  latenciesMs: number[];
+  results: T[];
+}
 
 export async function runLoad<T>(jobs: number, concurrency: number, job: (i: number) => Promise<T>): Promise<LoadResult<T>> {
   const latenciesMs = new Array<number>(jobs);

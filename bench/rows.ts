@@ -13,11 +13,10 @@ export type Section = { name: string; run: () => Promise<Row[]> };
 /** What a section's own function returns: a row without its section name. */
 export type Measured = Omit<Row, 'section'>;
 
-
 /** Row helper: `target` is `< x` (lower is better) or `> x` (higher is better). */
 export function row(section: string, metric: string, value: number, unit: string, limit?: { max?: number; min?: number }): Row {
   if (limit?.max !== undefined) return { section, metric, value, unit, target: `< ${limit.max}`, ratio: value / limit.max, ok: value < limit.max };
-  if (limit?.min !== undefined) return { section, metric, value, unit, target: `> ${limit.min}`, ratio: value === 0 ? Infinity : limit.min / value, ok: value > limit.min };
+  if (limit?.min !== undefined)
+    return { section, metric, value, unit, target: `> ${limit.min}`, ratio: value === 0 ? Infinity : limit.min / value, ok: value > limit.min };
   return { section, metric, value, unit };
 }
-

@@ -69,7 +69,14 @@ async function main(): Promise<void> {
       timeout: SECTION_TIMEOUT_MS,
     });
     if (existsSync(out)) rows.push(...(JSON.parse(readFileSync(out, 'utf8')) as Row[]));
-    else rows.push({ section: section.name, metric: `failed: exit ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}`, value: 0, unit: '-', ok: false });
+    else
+      rows.push({
+        section: section.name,
+        metric: `failed: exit ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}`,
+        value: 0,
+        unit: '-',
+        ok: false,
+      });
     process.stderr.write(`[bench] ${section.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
   rmSync(tmp, { recursive: true, force: true });

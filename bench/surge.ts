@@ -19,7 +19,14 @@ import { initialShards } from '../functions/sessions/domain/capacity';
 import { batchPut } from '../test/support/fixtures';
 import { httpCall, percentile, round, runLoad } from './load';
 
-export interface BenchRow { metric: string; value: number; unit: string; target?: string; ratio?: number; ok?: boolean }
+export interface BenchRow {
+  metric: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ratio?: number;
+  ok?: boolean;
+}
 
 const ATTEMPTS = Number(process.env.SURGE_ATTEMPTS ?? 10_000);
 const CLIENTS = Number(process.env.SURGE_CLIENTS ?? 200);
@@ -41,11 +48,37 @@ export async function benchSurge(): Promise<BenchRow[]> {
     const centerId = 990_001;
     const sessionIds = SESSIONS.map(() => randomUUID());
     const items: Record<string, unknown>[] = [
-      { pk: `CENTER#${centerId}`, sk: 'META', center_id: centerId, name: 'Surge Centre', state_name: 'Delhi', district_name: 'New Delhi', block_name: 'CP', from: '09:00:00', to: '17:00:00', pincode: 110001, active: true },
+      {
+        pk: `CENTER#${centerId}`,
+        sk: 'META',
+        center_id: centerId,
+        name: 'Surge Centre',
+        state_name: 'Delhi',
+        district_name: 'New Delhi',
+        block_name: 'CP',
+        from: '09:00:00',
+        to: '17:00:00',
+        pincode: 110001,
+        active: true,
+      },
     ];
     SESSIONS.forEach((seats, i) => {
       const shards = initialShards({ dose1: seats, dose2: 0 });
-      items.push({ pk: `SESSION#${sessionIds[i]}`, sk: 'META', session_id: sessionIds[i], center_id: centerId, date, vaccine: 'COVISHIELD', min_age_limit: 18, allow_all_age: false, slots: ['09:00AM-11:00AM'], capacity1: seats, capacity2: 0, shards: shards.length, status: 'open' });
+      items.push({
+        pk: `SESSION#${sessionIds[i]}`,
+        sk: 'META',
+        session_id: sessionIds[i],
+        center_id: centerId,
+        date,
+        vaccine: 'COVISHIELD',
+        min_age_limit: 18,
+        allow_all_age: false,
+        slots: ['09:00AM-11:00AM'],
+        capacity1: seats,
+        capacity2: 0,
+        shards: shards.length,
+        status: 'open',
+      });
       for (const s of shards) items.push({ pk: `CAP#${sessionIds[i]}#${s.shard}`, sk: 'CAP', d1: s.d1, d2: s.d2 });
     });
     // 2,500 accounts x 4 beneficiaries, written directly (registration is not what is measured here).
@@ -57,14 +90,43 @@ export async function benchSurge(): Promise<BenchRow[]> {
       const { token } = await issueCitizenToken(jwtSecret, config.issuer(), { accountId, mobile, txnId: randomUUID() }, now, 3600);
       const bens = Array.from({ length: 4 }, (_, k) => String(10_000_000_000_000 + a * 4 + k));
       for (const id of bens) {
-        items.push({ pk: `BEN#${id}`, sk: 'PROFILE', beneficiaryId: id, accountId, name: 'Surge Person', birthYear: 1980, genderId: 1, photoIdType: 1, photoIdCode: 'AADHAAR', photoIdLast4: '0000', comorbidity: 'N', consentVersion: 'V1', createdAt: now, dosesGiven: 0, doseDates: {} });
+        items.push({
+          pk: `BEN#${id}`,
+          sk: 'PROFILE',
+          beneficiaryId: id,
+          accountId,
+          name: 'Surge Person',
+          birthYear: 1980,
+          genderId: 1,
+          photoIdType: 1,
+          photoIdCode: 'AADHAAR',
+          photoIdLast4: '0000',
+          comorbidity: 'N',
+          consentVersion: 'V1',
+          createdAt: now,
+          dosesGiven: 0,
+          doseDates: {},
+        });
       }
       accounts.push({ token, bens });
     }
-    await Promise.all(Array.from({ length: 8 }, (_, w) => batchPut(db, table, items.filter((_, i) => i % 8 === w))));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, w) =>
+        batchPut(
+          db,
+          table,
+          items.filter((_, i) => i % 8 === w),
+        ),
+      ),
+    );
 
     // Warm up the booking function (module load, secrets, connections) outside the measurement.
-    await httpCall(`${stack.url}/api/v2/appointment/schedule`, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${accounts[0].token}` }, '{}');
+    await httpCall(
+      `${stack.url}/api/v2/appointment/schedule`,
+      'POST',
+      { 'content-type': 'application/json', authorization: `Bearer ${accounts[0].token}` },
+      '{}',
+    );
 
     const pickSession = (i: number) => (i % 2 === 0 ? sessionIds[0] : sessionIds[1 + (i % 5)]); // half the crowd on the hot session
     const surge = await runLoad(ATTEMPTS, CLIENTS, async (i) => {
@@ -101,15 +163,33 @@ export async function benchSurge(): Promise<BenchRow[]> {
     // Raw TransactWriteItems of the same shape, same concurrency, same DynamoDB Local.
     const rawCount = 3000;
     const rawShards = 20;
-    await batchPut(db, table, Array.from({ length: rawShards }, (_, k) => ({ pk: `RAWCAP#${k}`, sk: 'CAP', d1: 1_000_000 })));
+    await batchPut(
+      db,
+      table,
+      Array.from({ length: rawShards }, (_, k) => ({ pk: `RAWCAP#${k}`, sk: 'CAP', d1: 1_000_000 })),
+    );
     const raw = await runLoad(rawCount, CLIENTS, async (i) => {
       const id = randomUUID();
       await db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Update: { TableName: table, Key: { pk: `RAWCAP#${i % rawShards}`, sk: 'CAP' }, UpdateExpression: 'ADD d1 :m', ConditionExpression: 'd1 >= :one', ExpressionAttributeValues: { ':m': -1, ':one': 1 } } },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: `RAWCAP#${i % rawShards}`, sk: 'CAP' },
+                UpdateExpression: 'ADD d1 :m',
+                ConditionExpression: 'd1 >= :one',
+                ExpressionAttributeValues: { ':m': -1, ':one': 1 },
+              },
+            },
             { Put: { TableName: table, Item: { pk: `RAWBEN#${id}`, sk: 'APPT#1', appointmentId: id }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: table, Item: { pk: `RAWAPPT#${id}`, sk: 'META', seats: { [id]: i % rawShards } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: table,
+                Item: { pk: `RAWAPPT#${id}`, sk: 'META', seats: { [id]: i % rawShards } },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
           ],
         }),
       );
@@ -129,7 +209,14 @@ export async function benchSurge(): Promise<BenchRow[]> {
       { metric: 'booking latency p50', value: round(percentile(surge.latenciesMs, 50)), unit: 'ms' },
       { metric: 'booking latency p99', value: round(percentile(surge.latenciesMs, 99)), unit: 'ms' },
       { metric: 'raw TransactWriteItems (3 items, same concurrency)', value: round(rawTps), unit: 'tx/s' },
-      { metric: 'booking throughput / raw TransactWriteItems', value: round(attemptsPerSecond / rawTps, 2), unit: 'ratio', target: '>= 0.7', ratio: round(attemptsPerSecond / rawTps, 2), ok: attemptsPerSecond / rawTps >= 0.7 },
+      {
+        metric: 'booking throughput / raw TransactWriteItems',
+        value: round(attemptsPerSecond / rawTps, 2),
+        unit: 'ratio',
+        target: '>= 0.7',
+        ratio: round(attemptsPerSecond / rawTps, 2),
+        ok: attemptsPerSecond / rawTps >= 0.7,
+      },
     ];
   } finally {
     await stack.stop();

@@ -26,9 +26,11 @@ const LAG_SAMPLES = 60;
 
 async function pool<T>(n: number, items: T[], fn: (item: T) => Promise<void>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
 }
 
 const pct = (xs: number[], p: number) => {
@@ -45,7 +47,18 @@ export async function benchVaccination(): Promise<Metric[]> {
     const db = deps().db;
     const table = tableName('main');
     const centerId = 800_000 + randomInt(0, 99_999);
-    await db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { pk: `CENTER#${centerId}`, sk: 'META', center_id: centerId, name: 'Bench Centre', state_id: 9, district_id: 140, active: true } } }] }));
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table,
+              Item: { pk: `CENTER#${centerId}`, sk: 'META', center_id: centerId, name: 'Bench Centre', state_id: 9, district_id: 140, active: true },
+            },
+          },
+        ],
+      }),
+    );
     const token = await mintDevStaffToken({ role: 'vaccinator', centers: [centerId] });
 
     // Walk-ins pass the identity check (functions/vaccination/domain/presence.ts): every bench profile carries the hash of one Aadhaar number.
@@ -55,18 +68,50 @@ export async function benchVaccination(): Promise<Metric[]> {
     const newPeople = async (n: number): Promise<string[]> => {
       const ids = Array.from({ length: n }, () => `9${String(Date.now() % 1e6).padStart(6, '0')}${String(seq++).padStart(7, '0')}`);
       await pool(16, chunks(ids, 25), async (part) => {
-        await db.send(new TransactWriteCommand({
-          TransactItems: part.map((id) => ({ Put: { TableName: table, Item: { pk: `BEN#${id}`, sk: 'PROFILE', beneficiaryId: id, accountId: 'bench', name: 'Bench', birthYear: 1980, photoIdCode: 'AADHAAR', photoIdLast4: BENCH_AADHAAR.slice(-4), photoIdHash: benchPhotoHash, dosesGiven: 0, doseDates: {}, createdAt: 1_700_000_000 } } })),
-        }));
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: part.map((id) => ({
+              Put: {
+                TableName: table,
+                Item: {
+                  pk: `BEN#${id}`,
+                  sk: 'PROFILE',
+                  beneficiaryId: id,
+                  accountId: 'bench',
+                  name: 'Bench',
+                  birthYear: 1980,
+                  photoIdCode: 'AADHAAR',
+                  photoIdLast4: BENCH_AADHAAR.slice(-4),
+                  photoIdHash: benchPhotoHash,
+                  dosesGiven: 0,
+                  doseDates: {},
+                  createdAt: 1_700_000_000,
+                },
+              },
+            })),
+          }),
+        );
       });
       return ids;
     };
     const call = (path: string, body: unknown) =>
-      fetch(stack.url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
+      fetch(stack.url + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => {
         if (r.status !== 200) throw new Error(`${path} ${r.status} ${await r.text()}`);
         return r.json();
       });
-    const dose = (id: string) => ({ beneficiary_reference_id: id, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: 'B1', dose: 1, vaccinator_name: 'Bench', photo_id_number: BENCH_AADHAAR });
+    const dose = (id: string) => ({
+      beneficiary_reference_id: id,
+      center_id: centerId,
+      vaccine: 'COVISHIELD',
+      vaccine_batch: 'B1',
+      dose: 1,
+      vaccinator_name: 'Bench',
+      photo_id_number: BENCH_AADHAAR,
+    });
 
     // Warm-up (handler import, JIT, connections).
     for (const id of await newPeople(50)) await call('/api/v2/vaccinator/beneficiaries/vaccinate', dose(id));
@@ -76,13 +121,29 @@ export async function benchVaccination(): Promise<Metric[]> {
     let t = performance.now();
     await pool(CLIENTS, rawIds, async (id) => {
       const e = randomUUID();
-      await db.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table, Item: { pk: `RAW#${e}`, sk: 'EVENT', beneficiaryId: id, dose: 1, vaccine: 'COVISHIELD', gsi1pk: `RAWDAY#${centerId}`, gsi1sk: e }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: table, Item: { pk: `BEN#${id}`, sk: 'RAWDOSE#1', eventId: e }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Update: { TableName: table, Key: { pk: `BEN#${id}`, sk: 'PROFILE' }, UpdateExpression: 'SET rawDoses = :one', ConditionExpression: 'dosesGiven = :zero', ExpressionAttributeValues: { ':one': 1, ':zero': 0 } } },
-        ],
-      }));
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table,
+                Item: { pk: `RAW#${e}`, sk: 'EVENT', beneficiaryId: id, dose: 1, vaccine: 'COVISHIELD', gsi1pk: `RAWDAY#${centerId}`, gsi1sk: e },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: table, Item: { pk: `BEN#${id}`, sk: 'RAWDOSE#1', eventId: e }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: `BEN#${id}`, sk: 'PROFILE' },
+                UpdateExpression: 'SET rawDoses = :one',
+                ConditionExpression: 'dosesGiven = :zero',
+                ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+              },
+            },
+          ],
+        }),
+      );
     });
     const rawPerSec = ONLINE_EVENTS / ((performance.now() - t) / 1000);
 
@@ -119,8 +180,20 @@ export async function benchVaccination(): Promise<Metric[]> {
     const r1 = (x: number) => Math.round(x * 10) / 10;
     return [
       { metric: 'vaccination.raw_transact_per_s', value: r1(rawPerSec), unit: 'tx/s', target: 'reference: 3-item TransactWriteItems, same run' },
-      { metric: 'vaccination.vaccinate_events_per_s', value: r1(onlinePerSec), unit: 'events/s', target: `>= 0.3 x raw (${CLIENTS} clients)`, ratio: Math.round((onlinePerSec / rawPerSec) * 1000) / 1000 },
-      { metric: 'vaccination.batch_events_per_s', value: r1(batchPerSec), unit: 'events/s', target: '>= 0.3 x raw (batches of 500, 4 devices)', ratio: Math.round((batchPerSec / rawPerSec) * 1000) / 1000 },
+      {
+        metric: 'vaccination.vaccinate_events_per_s',
+        value: r1(onlinePerSec),
+        unit: 'events/s',
+        target: `>= 0.3 x raw (${CLIENTS} clients)`,
+        ratio: Math.round((onlinePerSec / rawPerSec) * 1000) / 1000,
+      },
+      {
+        metric: 'vaccination.batch_events_per_s',
+        value: r1(batchPerSec),
+        unit: 'events/s',
+        target: '>= 0.3 x raw (batches of 500, 4 devices)',
+        ratio: Math.round((batchPerSec / rawPerSec) * 1000) / 1000,
+      },
       { metric: 'vaccination.stats_lag_p50_ms', value: r1(pct(lags, 50)), unit: 'ms', target: '<= 1000 (poll 250 ms)' },
       { metric: 'vaccination.stats_lag_p99_ms', value: r1(pct(lags, 99)), unit: 'ms', target: '<= 2000' },
     ];
@@ -137,8 +210,11 @@ function chunks<T>(xs: T[], n: number): T[][] {
 }
 
 if (require.main === module) {
-  benchVaccination().then((m) => console.table(m), (e) => {
-    console.error(e);
-    process.exit(1);
-  });
+  benchVaccination().then(
+    (m) => console.table(m),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -30,11 +30,13 @@ async function main(): Promise<void> {
   const role = values.role as StaffRole | undefined;
   if (!role || !ROLES.includes(role)) throw new Error(usage);
   const ids = (list: string[] | undefined, what: string) =>
-    (list ?? []).flatMap((v) => v.split(',')).map((v) => {
-      const n = Number(v.trim());
-      if (!Number.isInteger(n) || n <= 0) throw new Error(`--${what} takes numeric ids, got ${v}`);
-      return n;
-    });
+    (list ?? [])
+      .flatMap((v) => v.split(','))
+      .map((v) => {
+        const n = Number(v.trim());
+        if (!Number.isInteger(n) || n <= 0) throw new Error(`--${what} takes numeric ids, got ${v}`);
+        return n;
+      });
   const centers = ids(values.center, 'center');
   const districts = ids(values.district, 'district');
   if (role === 'district_admin' && districts.length === 0) throw new Error('a district_admin needs --district');

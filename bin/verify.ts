@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
   const anchorPath = flags.get('anchor');
   const anchor = anchorPath ? certificateFromPem(readFileSync(anchorPath, 'utf8')) : undefined;
   const { trust, signerDer, pinned } = TrustList.fromSignedBundle(JSON.parse(readFileSync(trustPath, 'utf8')), anchor);
-  if (!pinned) process.stderr.write('warning: trust bundle signer not pinned (pass --anchor <cert.pem>): trusting the bundle\'s own signer\n');
+  if (!pinned) process.stderr.write("warning: trust bundle signer not pinned (pass --anchor <cert.pem>): trusting the bundle's own signer\n");
   const revocationsPath = flags.get('revocations');
   const revocations = revocationsPath
     ? RevocationList.fromSignedSnapshot(JSON.parse(readFileSync(revocationsPath, 'utf8')), (signer) => Buffer.from(signer).equals(Buffer.from(signerDer)))

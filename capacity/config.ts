@@ -46,7 +46,8 @@ export function appSettings(context: Record<string, unknown>): AppSettings {
       perInvocation: w.perInvocation,
       fastestCertificateMs: w.fastestCertificateMs,
       batchSize: w.batchSize,
-      maxConcurrency: (kmsSignQuota) => workerConcurrency({ kmsSignQuota, kmsShare: w.kmsShare, fastestCertificateMs: w.fastestCertificateMs, perInvocation: w.perInvocation }),
+      maxConcurrency: (kmsSignQuota) =>
+        workerConcurrency({ kmsSignQuota, kmsShare: w.kmsShare, fastestCertificateMs: w.fastestCertificateMs, perInvocation: w.perInvocation }),
     },
     availability: readModelPath(),
   };

@@ -6,7 +6,13 @@
  */
 import { CERTIFICATE_COST, DEFAULT_ROUTE_COST, STATS_CONTRIBUTIONS_PER_TRANSACTION, routeCosts } from './costs';
 
-export interface Quota { value: number; unit: string; doc: string; note?: string; adjustable?: boolean }
+export interface Quota {
+  value: number;
+  unit: string;
+  doc: string;
+  note?: string;
+  adjustable?: boolean;
+}
 export type QuotaId =
   | 'apiGatewayAccountRps'
   | 'apiGatewayAccountBurst'
@@ -28,7 +34,12 @@ export type QuotaId =
   | 'cloudFrontDistributionRps';
 export type Quotas = Record<QuotaId, Quota>;
 
-export interface RouteSetting { id: string; group: string; throttle?: { rate: number; burst: number }; cacheSeconds?: number }
+export interface RouteSetting {
+  id: string;
+  group: string;
+  throttle?: { rate: number; burst: number };
+  cacheSeconds?: number;
+}
 
 /** Availability read path as the code implements it (declared beside the code that measures it). */
 export type { AvailabilityPath } from '../functions/sessions/availability-path';
@@ -55,7 +66,13 @@ export interface AppSettings {
 }
 
 /** Warm function durations per route id in ms, plus the certificate worker and the stream consumer. */
-export interface Durations { source: string; routes: Record<string, number>; defaultMs: number; certificateMs: number; streamBatchMs: number }
+export interface Durations {
+  source: string;
+  routes: Record<string, number>;
+  defaultMs: number;
+  certificateMs: number;
+  streamBatchMs: number;
+}
 
 export interface Profile {
   name: string;
@@ -107,7 +124,12 @@ export interface Row {
   doc?: string;
 }
 
-export interface Result { profile: string; rows: Row[]; fails: boolean; notes: string[] }
+export interface Result {
+  profile: string;
+  rows: Row[];
+  fails: boolean;
+  notes: string[];
+}
 
 const KB = 1024;
 const ceilTo = (n: number, step: number) => Math.ceil(n / step) * step;
@@ -117,14 +139,22 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 export const withMargin = (n: number, step = 1000) => ceilTo(n * 1.5, step);
 
 /** Shards of a session of `seats` seats (functions/sessions/domain/capacity.ts shardCount). */
-export const shardsFor = (seats: number, s: Pick<AppSettings, 'seatsPerShard' | 'maxShards'>) => Math.max(1, Math.min(s.maxShards, Math.ceil(seats / s.seatsPerShard)));
+export const shardsFor = (seats: number, s: Pick<AppSettings, 'seatsPerShard' | 'maxShards'>) =>
+  Math.max(1, Math.min(s.maxShards, Math.ceil(seats / s.seatsPerShard)));
 
 /** RCU of reading one item of `bytes` (eventually consistent unless `strong`). */
 export const readUnits = (bytes: number, strong = false) => Math.ceil(Math.max(1, bytes) / (4 * KB)) * (strong ? 1 : 0.5);
 /** WCU of writing one item of `bytes` (×2 in a transaction). */
 export const writeUnits = (bytes: number, transactional = false) => Math.ceil(Math.max(1, bytes) / KB) * (transactional ? 2 : 1);
 
-const AVAILABILITY_CALENDAR = new Set(['publicCalendarByPin', 'publicCalendarByDistrict', 'publicCalendarByCenter', 'calendarByPin', 'calendarByDistrict', 'calendarByCenter']);
+const AVAILABILITY_CALENDAR = new Set([
+  'publicCalendarByPin',
+  'publicCalendarByDistrict',
+  'publicCalendarByCenter',
+  'calendarByPin',
+  'calendarByDistrict',
+  'calendarByCenter',
+]);
 const AVAILABILITY_DAY = new Set(['publicFindByPin', 'publicFindByDistrict', 'findByPin', 'findByDistrict', 'findByLatLong']);
 
 /** A district-scope availability answer: items read and read units, on the path the code implements. */
@@ -151,7 +181,11 @@ export function readModelItemBytes(a: Extract<AvailabilityPath, { kind: 'readMod
 }
 
 /** Cost of one request of a route: read/write units on each table, SMS sent. */
-export function routeCost(routeId: string, settings: AppSettings, profile: Profile): { rcu: number; wcu: number; statsRcu: number; availabilityRcu: number; sms: number } {
+export function routeCost(
+  routeId: string,
+  settings: AppSettings,
+  profile: Profile,
+): { rcu: number; wcu: number; statsRcu: number; availabilityRcu: number; sms: number } {
   const none = { rcu: 0, wcu: 0, statsRcu: 0, availabilityRcu: 0, sms: 0 };
   if (routeId === 'schedule') {
     const f = profile.events.beneficiariesPerBooking;
@@ -263,7 +297,12 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
     const share = settings.throttleShares[id] ?? settings.throttleShares[r.group];
     // r.throttle is what lib/api.ts deploys for the route (throttlePlan: its share of accountRps, a group's share split over its routes).
     const limit = r.throttle ? r.throttle.rate : share !== undefined ? Math.floor(share * settings.accountRps) : settings.stageThrottle.rate;
-    const source = share !== undefined ? `throttleShares.${settings.throttleShares[id] !== undefined ? id : r.group} × accountRps (lib/config.ts throttlePlan)` : r.throttle ? 'throttlePlan (lib/config.ts)' : 'stage default (lib/api.ts)';
+    const source =
+      share !== undefined
+        ? `throttleShares.${settings.throttleShares[id] !== undefined ? id : r.group} × accountRps (lib/config.ts throttlePlan)`
+        : r.throttle
+          ? 'throttlePlan (lib/config.ts)'
+          : 'stage default (lib/api.ts)';
     add({
       component: 'API Gateway',
       item: `route ${id}`,
@@ -275,7 +314,6 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
       action: `raise ${id} throttle to ${fmt(withMargin(originOf.get(id)!, 100))} rps (functions/routes.ts or throttleShares)`,
     });
   }
-
 
   // --- Lambda -----------------------------------------------------------------------------
   const byGroup = new Map<string, number>();
@@ -362,11 +400,20 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
     availabilityRcu += changes * (readUnits(typical, true) + readUnits(pincode, true) + readUnits(centre, true));
     availabilityWcu += changes * (writeUnits(typical) + writeUnits(pincode) + writeUnits(centre));
   }
-  const statsTx = profile.events.dosesPerSecond / STATS_CONTRIBUTIONS_PER_TRANSACTION + profile.events.registrationsPerSecond / STATS_CONTRIBUTIONS_PER_TRANSACTION;
-  const statsWcu = (profile.events.dosesPerSecond + profile.events.registrationsPerSecond) * writeUnits(KB, true) /* markers */ + statsTx * 10 * writeUnits(KB, true); /* ~10 merged counters per tx */
+  const statsTx =
+    profile.events.dosesPerSecond / STATS_CONTRIBUTIONS_PER_TRANSACTION + profile.events.registrationsPerSecond / STATS_CONTRIBUTIONS_PER_TRANSACTION;
+  const statsWcu =
+    (profile.events.dosesPerSecond + profile.events.registrationsPerSecond) * writeUnits(KB, true) /* markers */ +
+    statsTx * 10 * writeUnits(KB, true); /* ~10 merged counters per tx */
   const tableRow = (table: string, kind: 'read' | 'write', consumed: number) => {
     const warm = settings.warmThroughput[table];
-    const warmValue = warm ? (kind === 'read' ? warm.readUnitsPerSecond : warm.writeUnitsPerSecond) : kind === 'read' ? q.dynamoNewTableRcu.value : q.dynamoNewTableWcu.value;
+    const warmValue = warm
+      ? kind === 'read'
+        ? warm.readUnitsPerSecond
+        : warm.writeUnitsPerSecond
+      : kind === 'read'
+        ? q.dynamoNewTableRcu.value
+        : q.dynamoNewTableWcu.value;
     const max = kind === 'read' ? q.dynamoTableMaxRcu.value : q.dynamoTableMaxWcu.value;
     const unit = kind === 'read' ? 'RCU/s' : 'WCU/s';
     const want = withMargin(consumed);
@@ -431,7 +478,10 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
   }
   add({
     component: 'DynamoDB',
-    item: a.kind === 'shards' ? `hot partition: district index key (gsi1 DISTRICT#, ${district.centres} centres × ${district.days} days)` : `hot partition: district read-model item (${district.centres} centres × 7 days, ${fmt(Math.round(answer.itemBytes / KB))} KB)`,
+    item:
+      a.kind === 'shards'
+        ? `hot partition: district index key (gsi1 DISTRICT#, ${district.centres} centres × ${district.days} days)`
+        : `hot partition: district read-model item (${district.centres} centres × 7 days, ${fmt(Math.round(answer.itemBytes / KB))} KB)`,
     demand: readDemand,
     consumed: hotReads,
     unit: 'RCU/s per partition',
@@ -520,7 +570,12 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
     action: `request 'Cryptographic operations (ECC) request rate' ${fmt(kmsQuotaFor(certs, settings, durations))}/s and set -c kmsSignQuota=${kmsQuotaFor(certs, settings, durations)} (see certificate rows)`,
   });
   if (certs > 0) {
-    const { backlog, waitSeconds, drainSeconds } = certificateBacklog(certs, profile.events.certificatesAfterPeakPerSecond, kmsNow.drainPerSecond, profile.peakSeconds);
+    const { backlog, waitSeconds, drainSeconds } = certificateBacklog(
+      certs,
+      profile.events.certificatesAfterPeakPerSecond,
+      kmsNow.drainPerSecond,
+      profile.peakSeconds,
+    );
     add({
       component: 'Certificates',
       item: `worker drain (maxConcurrency ${kmsNow.maxConcurrency} × ${settings.certificates.perInvocation}, ${durations.certificateMs} ms each)`,
@@ -599,7 +654,9 @@ export function renderTable(result: Result, opts: { actions?: boolean } = {}): s
   const head = ['component', 'item', 'demand at peak', 'consumed', 'quota', 'quota source', 'headroom', 'status'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of result.rows) {
-    lines.push(`| ${[r.component, r.item, r.demand, `${fmt(r.consumed)} ${r.unit}`, fmt(r.quota), r.doc ? `[${r.quotaSource}](${r.doc})` : r.quotaSource, hx(r.headroom), r.status].join(' | ')} |`);
+    lines.push(
+      `| ${[r.component, r.item, r.demand, `${fmt(r.consumed)} ${r.unit}`, fmt(r.quota), r.doc ? `[${r.quotaSource}](${r.doc})` : r.quotaSource, hx(r.headroom), r.status].join(' | ')} |`,
+    );
   }
   if (opts.actions !== false) {
     const todo = result.rows.filter((r) => r.action);
@@ -620,9 +677,13 @@ export function renderSummary(result: Result): string {
     if (!w || r.headroom < w.headroom) worst.set(r.component, r);
   }
   const lines = ['| component | tightest limit | demand at peak | consumed / quota | headroom | status |', '|---|---|---|---|---|---|'];
-  for (const r of worst.values()) lines.push(`| ${r.component} | ${r.item} | ${r.demand} | ${fmt(r.consumed)} / ${fmt(r.quota)} ${r.unit} | ${hx(r.headroom)} | ${r.status} |`);
+  for (const r of worst.values())
+    lines.push(`| ${r.component} | ${r.item} | ${r.demand} | ${fmt(r.consumed)} / ${fmt(r.quota)} ${r.unit} | ${hx(r.headroom)} | ${r.status} |`);
   const over = result.rows.filter((r) => r.status !== 'ok');
   const fixed = over.filter((r) => r.status === 'OVER');
-  lines.push('', `${over.length} of ${result.rows.length} rows over: ${fixed.length} fixed limits (design)${fixed.length ? ` — ${fixed.map((r) => `${r.item}: ${fmt(r.consumed)} / ${fmt(r.quota)} ${r.unit}`).join('; ')}` : ''}; ${over.length - fixed.length} quotas or settings to raise (npm run capacity -- --profile ${result.profile}).`);
+  lines.push(
+    '',
+    `${over.length} of ${result.rows.length} rows over: ${fixed.length} fixed limits (design)${fixed.length ? ` — ${fixed.map((r) => `${r.item}: ${fmt(r.consumed)} / ${fmt(r.quota)} ${r.unit}`).join('; ')}` : ''}; ${over.length - fixed.length} quotas or settings to raise (npm run capacity -- --profile ${result.profile}).`,
+  );
   return lines.join('\n');
 }

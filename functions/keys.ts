@@ -95,8 +95,30 @@ export function eventItem(e: DoseEvent): Record<string, unknown> {
 }
 
 const EVENT_FIELDS = [
-  'eventId', 'kind', 'beneficiaryId', 'centerId', 'centerName', 'stateId', 'districtId', 'vaccine', 'vaccineBatch', 'dose', 'vaccinatorId', 'vaccinatorName',
-  'recordedBy', 'givenAt', 'givenDate', 'recordedAt', 'clientTimestamp', 'source', 'appointmentId', 'flags', 'supersedes', 'supersededDims', 'reason', 'correctedBy',
+  'eventId',
+  'kind',
+  'beneficiaryId',
+  'centerId',
+  'centerName',
+  'stateId',
+  'districtId',
+  'vaccine',
+  'vaccineBatch',
+  'dose',
+  'vaccinatorId',
+  'vaccinatorName',
+  'recordedBy',
+  'givenAt',
+  'givenDate',
+  'recordedAt',
+  'clientTimestamp',
+  'source',
+  'appointmentId',
+  'flags',
+  'supersedes',
+  'supersededDims',
+  'reason',
+  'correctedBy',
 ] as const;
 
 export function toEvent(item: Record<string, unknown>): DoseEvent {

@@ -3,8 +3,15 @@
  * tables in AWS and dev/local/tables.ts creates the same ones in DynamoDB Local.
  * Access patterns are documented next to each key (and in docs/data-model.md).
  */
-export interface KeyDef { name: string; type: 'S' | 'N' }
-export interface IndexDef { name: string; partitionKey: KeyDef; sortKey?: KeyDef }
+export interface KeyDef {
+  name: string;
+  type: 'S' | 'N';
+}
+export interface IndexDef {
+  name: string;
+  partitionKey: KeyDef;
+  sortKey?: KeyDef;
+}
 export interface TableDef {
   /** Logical name; the function environment gets the physical name in `envVar`. */
   id: string;

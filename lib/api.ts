@@ -193,7 +193,9 @@ export class Api extends Construct {
       Lazy.string({
         produce: () => {
           const hash = createHash('sha256');
-          const cfn = [...this.methods, ...this.api.node.children.filter((c) => c instanceof apigw.GatewayResponse)].map((c) => c.node.defaultChild as CfnResource);
+          const cfn = [...this.methods, ...this.api.node.children.filter((c) => c instanceof apigw.GatewayResponse)].map(
+            (c) => c.node.defaultChild as CfnResource,
+          );
           for (const c of cfn) hash.update(JSON.stringify(Stack.of(c).resolve(c._toCloudFormation())));
           return hash.digest('hex');
         },
@@ -256,7 +258,9 @@ export class Api extends Construct {
     const needsSecrets = writes || def.sendsSms || groupRoutes.some((r) => r.auth !== 'none');
     const timeoutSeconds = def.timeoutSeconds ?? 10;
     if (timeoutSeconds > API_MAX_TIMEOUT_SECONDS) {
-      throw new Error(`function group ${group}: timeoutSeconds ${timeoutSeconds} > ${API_MAX_TIMEOUT_SECONDS} (API Gateway answers 504 at 29 s while the function keeps writing; move longer work to a queue)`);
+      throw new Error(
+        `function group ${group}: timeoutSeconds ${timeoutSeconds} > ${API_MAX_TIMEOUT_SECONDS} (API Gateway answers 504 at 29 s while the function keeps writing; move longer work to a queue)`,
+      );
     }
     const fn = new HouseFunction(this, `Fn-${group}`, {
       entry: entryOf(group),
@@ -308,7 +312,10 @@ export class Api extends Construct {
     });
     // `$context.error.messageString` is API Gateway's own sentence, already a quoted JSON string.
     const body = (errorCode: string, error: string) => ({
-      'application/json': error === MESSAGE ? `{"errorCode":"${errorCode}","error":$context.error.messageString,"requestId":"$context.requestId"}` : JSON.stringify({ errorCode, error, requestId: '$context.requestId' }),
+      'application/json':
+        error === MESSAGE
+          ? `{"errorCode":"${errorCode}","error":$context.error.messageString,"requestId":"$context.requestId"}`
+          : JSON.stringify({ errorCode, error, requestId: '$context.requestId' }),
     });
     const responses: Array<[string, apigw.ResponseType, string | undefined, string, string, Record<string, string>?]> = [
       ['Default4xx', apigw.ResponseType.DEFAULT_4XX, undefined, Codes.invalidParameter, MESSAGE],
@@ -326,7 +333,14 @@ export class Api extends Construct {
       ['UnsupportedMedia', apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, '415', Codes.unsupportedMedia, 'Unsupported content type.'],
       ['WafFiltered', apigw.ResponseType.WAF_FILTERED, '403', Codes.forbidden, 'The request was blocked.'],
       // API functions stop at 25 s (API_MAX_TIMEOUT_SECONDS), before the gateway's 29 s; if the integration still times out, say "retry".
-      ['IntegrationTimeout', apigw.ResponseType.INTEGRATION_TIMEOUT, '503', Codes.unavailable, 'The service is busy. Please retry shortly.', { 'Retry-After': "'2'" }],
+      [
+        'IntegrationTimeout',
+        apigw.ResponseType.INTEGRATION_TIMEOUT,
+        '503',
+        Codes.unavailable,
+        'The service is busy. Please retry shortly.',
+        { 'Retry-After': "'2'" },
+      ],
     ];
     for (const [id, type, statusCode, code, text, extra] of responses) {
       this.api.addGatewayResponse(id, { type, statusCode, responseHeaders: headers(extra), templates: body(code, text) });
@@ -438,7 +452,13 @@ export function parameters(r: RouteDef): { requestParameters: Record<string, boo
 }
 
 export const DYNAMO_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
-export const DYNAMO_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+export const DYNAMO_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
 
 /** A group's declared table access (`tables`), or the legacy `dataAccess` on every table and index. */
 export function tableAccessOf(def: FunctionGroupDef): Readonly<Record<string, TableAccess>> {
@@ -448,7 +468,13 @@ export function tableAccessOf(def: FunctionGroupDef): Readonly<Record<string, Ta
 }
 
 /** Least privilege: per declared table its actions, on the table and its declared indexes only (no wildcards), and the table key. */
-function grantTables(role: iam.IRole, tables: ReadonlyMap<string, dynamodb.ITable>, key: kms.IKey, access: Readonly<Record<string, TableAccess>>, group: string): void {
+function grantTables(
+  role: iam.IRole,
+  tables: ReadonlyMap<string, dynamodb.ITable>,
+  key: kms.IKey,
+  access: Readonly<Record<string, TableAccess>>,
+  group: string,
+): void {
   let writes = false;
   for (const [id, a] of Object.entries(access)) {
     const def = tableList.find((t) => t.id === id);
@@ -460,7 +486,10 @@ function grantTables(role: iam.IRole, tables: ReadonlyMap<string, dynamodb.ITabl
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [arn, ...(a.indexes ?? []).map((i) => `${arn}/index/${i}`)] }));
   }
   role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: writes ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt', 'kms:DescribeKey'], resources: [key.keyArn] }),
+    new iam.PolicyStatement({
+      actions: writes ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt', 'kms:DescribeKey'],
+      resources: [key.keyArn],
+    }),
   );
 }
 
@@ -495,7 +524,17 @@ function preflightOrMethodNotAllowed(methods: string[], corsOrigin: string): api
   return new apigw.MockIntegration({
     // Any content type gets the template (a wrong-method POST with a CSV body is still a 405);
     // with binaryMediaTypes */* the body is first converted to text so the template applies.
-    requestTemplates: Object.fromEntries(['application/json', 'text/plain', 'text/csv', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/pdf', 'application/octet-stream'].map((t) => [t, template])),
+    requestTemplates: Object.fromEntries(
+      [
+        'application/json',
+        'text/plain',
+        'text/csv',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data',
+        'application/pdf',
+        'application/octet-stream',
+      ].map((t) => [t, template]),
+    ),
     passthroughBehavior: apigw.PassthroughBehavior.WHEN_NO_MATCH,
     contentHandling: apigw.ContentHandling.CONVERT_TO_TEXT,
     integrationResponses: [

@@ -83,7 +83,12 @@ export class Certificates extends Construct {
     const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const perInvocation = props.perInvocation ?? 2;
     const timeout = Duration.seconds(60);
-    this.maxConcurrency = workerConcurrency({ kmsSignQuota: props.kmsSignQuota ?? 300, kmsShare: props.kmsShare ?? 0.8, fastestCertificateMs: 50, perInvocation });
+    this.maxConcurrency = workerConcurrency({
+      kmsSignQuota: props.kmsSignQuota ?? 300,
+      kmsShare: props.kmsShare ?? 0.8,
+      fastestCertificateMs: 50,
+      perInvocation,
+    });
 
     this.dlq = new sqs.Queue(this, 'Dlq', {
       encryption: sqs.QueueEncryption.KMS,
@@ -145,9 +150,19 @@ export class Certificates extends Construct {
       this.alarms.push(a);
       return a;
     };
-    alarm('CertificateDlqDepth', this.dlq.metricApproximateNumberOfMessagesVisible({ period: five, statistic: 'Maximum' }), 1, 'Certificate messages failed 5 times and were dead-lettered: those beneficiaries have no certificate until redriven.');
+    alarm(
+      'CertificateDlqDepth',
+      this.dlq.metricApproximateNumberOfMessagesVisible({ period: five, statistic: 'Maximum' }),
+      1,
+      'Certificate messages failed 5 times and were dead-lettered: those beneficiaries have no certificate until redriven.',
+    );
     alarm('CertificateWorkerErrors', this.worker.fn.metricErrors({ period: five, statistic: 'Sum' }), 1, 'The certificate worker crashed or timed out.');
-    alarm('CertificateBacklogAge', this.queue.metricApproximateAgeOfOldestMessage({ period: five, statistic: 'Maximum' }), 1800, 'Certificates are more than 30 minutes behind doses (KMS quota or worker concurrency too low for the load).');
+    alarm(
+      'CertificateBacklogAge',
+      this.queue.metricApproximateAgeOfOldestMessage({ period: five, statistic: 'Maximum' }),
+      1800,
+      'Certificates are more than 30 minutes behind doses (KMS quota or worker concurrency too low for the load).',
+    );
   }
 
   /** What every function issuing certificates needs in its environment. */
@@ -180,12 +195,23 @@ export class Certificates extends Construct {
     const mainDef = tableList.find((t) => t.id === 'main')!;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DescribeTable',
+        ],
         resources: [main.tableArn, ...mainDef.indexes.map((i) => `${main.tableArn}/index/${i.name}`)],
       }),
     );
     // Table items, bucket objects (SSE-KMS) and passport envelopes are all under the data key.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:DescribeKey'], resources: [p.dataKey.keyArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:DescribeKey'], resources: [p.dataKey.keyArn] }),
+    );
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
   }
 
@@ -224,7 +250,7 @@ export class Certificates extends Construct {
       findings[`AwsSolutions-IAM5[Resource::${bucketArn}/certificates/*]`] =
         'Certificate PDFs are objects under certificates/<beneficiary>/<uvci>.pdf, created at run time: the grant is scoped to that prefix of the one documents bucket.';
       findings[`AwsSolutions-IAM5[Resource::${bucketArn}/signers/*]`] =
-        'The KMS signing keys\' self-signed certificates are cached as objects under signers/<key id>: the grant is scoped to that prefix.';
+        "The KMS signing keys' self-signed certificates are cached as objects under signers/<key id>: the grant is scoped to that prefix.";
     }
     if (wildcard) {
       findings['AwsSolutions-IAM5[Resource::*]'] =

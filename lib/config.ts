@@ -228,7 +228,8 @@ export function validateConfig(c: DeployConfig): void {
 export function assertSmsDlt(dlt: SmsDlt | undefined): asserts dlt is SmsDlt {
   const kinds = Object.keys(smsCatalogue);
   const example = `-c 'smsDlt={"entityId":"<19 digits>","templates":{${kinds.map((k) => `"${k}":"<id>"`).join(',')}}}'`;
-  if (!dlt || typeof dlt !== 'object') throw new Error(`SMS to India needs TRAI DLT registration: set context smsDlt, e.g. ${example} (docs/operations.md "SMS in India")`);
+  if (!dlt || typeof dlt !== 'object')
+    throw new Error(`SMS to India needs TRAI DLT registration: set context smsDlt, e.g. ${example} (docs/operations.md "SMS in India")`);
   const digits = /^[0-9]{6,30}$/;
   if (typeof dlt.entityId !== 'string' || !digits.test(dlt.entityId)) throw new Error('smsDlt.entityId must be the DLT principal entity id (digits)');
   const templates = dlt.templates ?? {};
@@ -260,11 +261,13 @@ export function throttlePlan(c: Pick<DeployConfig, 'accountRps' | 'accountBurst'
   let sum = 0;
   for (const [key, share] of Object.entries(shares)) {
     if (typeof share !== 'number' || !(share > 0) || share > 1) throw new Error(`throttleShares.${key} must be a fraction in (0, 1] (got ${String(share)})`);
-    if (key !== 'default' && !groups.includes(key) && !all.some((r) => r.id === key)) throw new Error(`throttleShares.${key}: no route or function group has that name`);
+    if (key !== 'default' && !groups.includes(key) && !all.some((r) => r.id === key))
+      throw new Error(`throttleShares.${key}: no route or function group has that name`);
     sum += share;
   }
   if (sum > 1 + 1e-9) throw new Error(`throttleShares sum to ${sum.toFixed(3)} of the account budget (${rps} rps, burst ${burst}): they must sum to at most 1`);
-  const keyOf = (r: RouteDef) => (shares[r.id] !== undefined ? r.id : shares[r.group] !== undefined ? r.group : shares.default !== undefined ? 'default' : undefined);
+  const keyOf = (r: RouteDef) =>
+    shares[r.id] !== undefined ? r.id : shares[r.group] !== undefined ? r.group : shares.default !== undefined ? 'default' : undefined;
   const members = new Map<string, RouteDef[]>();
   for (const r of all) {
     const key = keyOf(r);
@@ -276,7 +279,8 @@ export function throttlePlan(c: Pick<DeployConfig, 'accountRps' | 'accountBurst'
     // A route served at several paths (alsoAt) is one method per path: each counts.
     const methods = rs.reduce((n, r) => n + 1 + (r.alsoAt?.length ?? 0), 0);
     const share = shares[key]!;
-    for (const r of rs) plan.set(r.id, { key, rate: Math.max(1, Math.floor((share * rps) / methods)), burst: Math.max(1, Math.floor((share * burst) / methods)) });
+    for (const r of rs)
+      plan.set(r.id, { key, rate: Math.max(1, Math.floor((share * rps) / methods)), burst: Math.max(1, Math.floor((share * burst) / methods)) });
   }
   return plan;
 }
@@ -292,7 +296,9 @@ export function reservedConcurrencyOf(c: Pick<DeployConfig, 'stage' | 'reservedC
     sum += n;
   }
   if (account - sum < DEFAULTS.minUnreservedConcurrency) {
-    throw new Error(`reservedConcurrency reserves ${sum} of accountConcurrency ${account}: at least ${DEFAULTS.minUnreservedConcurrency} must stay unreserved (Lambda rule)`);
+    throw new Error(
+      `reservedConcurrency reserves ${sum} of accountConcurrency ${account}: at least ${DEFAULTS.minUnreservedConcurrency} must stay unreserved (Lambda rule)`,
+    );
   }
   return { ...reserved };
 }

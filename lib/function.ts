@@ -73,9 +73,7 @@ export class HouseFunction extends Construct {
       description: `Execution role of ${props.entry}`,
     });
     // Only its own log group: the function creates streams and writes events there.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-    );
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
 
     const nodeModules = [...(props.nodeModules ?? [])];
     this.fn = new NodejsFunction(this, 'Function', {
@@ -123,8 +121,7 @@ export class HouseFunction extends Construct {
       },
     });
     acknowledge(this.fn, {
-      'AwsSolutions-L1':
-        `Pinned to ${LAMBDA_RUNTIME.name} on purpose (LAMBDA_NODE_MAJOR in lib/bundling.ts): the bundles target node${LAMBDA_NODE_MAJOR} and are tested on it; moving to a newer runtime is a deliberate, tested change, not an automatic one.`,
+      'AwsSolutions-L1': `Pinned to ${LAMBDA_RUNTIME.name} on purpose (LAMBDA_NODE_MAJOR in lib/bundling.ts): the bundles target node${LAMBDA_NODE_MAJOR} and are tested on it; moving to a newer runtime is a deliberate, tested change, not an automatic one.`,
     });
   }
 }

@@ -129,7 +129,12 @@ export class Observability extends Construct {
         period: five,
         label: '429 %',
       });
-      alarm('Api429Rate', rate429, ALARMS.api429Percent, `More than ${ALARMS.api429Percent}% of API requests answered 429 over 5 minutes (throttle budget or DynamoDB capacity too small for the load).`);
+      alarm(
+        'Api429Rate',
+        rate429,
+        ALARMS.api429Percent,
+        `More than ${ALARMS.api429Percent}% of API requests answered 429 over 5 minutes (throttle budget or DynamoDB capacity too small for the load).`,
+      );
     }
     // The public read cache is CloudFront's (lib/web.ts). Its hit-rate metric lives in us-east-1,
     // where an alarm of this Region's stack cannot read it, so the misses are counted where they
@@ -145,15 +150,30 @@ export class Observability extends Construct {
         defaultValue: 0,
       }).metric({ period: five, statistic: 'Sum' });
       const threshold = Math.round(ALARMS.edgeMissFraction * props.edgeCached.budgetRps * five.toSeconds());
-      alarm('EdgeMissesAvailability', misses, threshold, `Public availability reads reaching the API (edge cache misses) above ${ALARMS.edgeMissFraction * 100}% of those routes' throttle budget over 5 minutes (CloudFront not absorbing the crowd; 429s next).`);
+      alarm(
+        'EdgeMissesAvailability',
+        misses,
+        threshold,
+        `Public availability reads reaching the API (edge cache misses) above ${ALARMS.edgeMissFraction * 100}% of those routes' throttle budget over 5 minutes (CloudFront not absorbing the crowd; 429s next).`,
+      );
     }
 
     // --- Queues and streams ---
     for (const [name, queue] of props.deadLetterQueues ?? []) {
-      alarm(`DlqDepth${pascal(name)}`, queue.metricApproximateNumberOfMessagesVisible({ period: five, statistic: 'Maximum' }), 0, `Dead-letter queue ${name} holds messages: work failed for good and waits for a redrive.`);
+      alarm(
+        `DlqDepth${pascal(name)}`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: five, statistic: 'Maximum' }),
+        0,
+        `Dead-letter queue ${name} holds messages: work failed for good and waits for a redrive.`,
+      );
     }
     for (const [name, fn] of props.streamConsumers ?? []) {
-      alarm(`StreamIteratorAge${pascal(name)}`, fn.metric('IteratorAge', { period: five, statistic: 'Maximum' }), ALARMS.streamIteratorAgeMs, `Stream consumer ${name} is more than ${ALARMS.streamIteratorAgeMs / 1000} s behind the table.`);
+      alarm(
+        `StreamIteratorAge${pascal(name)}`,
+        fn.metric('IteratorAge', { period: five, statistic: 'Maximum' }),
+        ALARMS.streamIteratorAgeMs,
+        `Stream consumer ${name} is more than ${ALARMS.streamIteratorAgeMs / 1000} s behind the table.`,
+      );
     }
 
     // --- KMS: Sign calls against the account quota (AWS/Usage; KMS publishes no throttle metric) ---
@@ -166,7 +186,14 @@ export class Observability extends Construct {
       statistic: 'Sum',
       label: 'KMS Sign calls / min',
     });
-    alarm('KmsSignNearQuota', signCalls, signQuota * 60 * ALARMS.kmsSignFraction, `KMS Sign calls above ${ALARMS.kmsSignFraction * 100}% of the ${signQuota}/s quota: certificate signing is about to be throttled.`, 3, 2);
+    alarm(
+      'KmsSignNearQuota',
+      signCalls,
+      signQuota * 60 * ALARMS.kmsSignFraction,
+      `KMS Sign calls above ${ALARMS.kmsSignFraction * 100}% of the ${signQuota}/s quota: certificate signing is about to be throttled.`,
+      3,
+      2,
+    );
 
     // --- Lambda ---
     const fnWidgets: cloudwatch.IWidget[] = [];
@@ -210,7 +237,12 @@ export class Observability extends Construct {
       });
       ddbThrottles.push(throttled);
       ddbSystem.push(table.metric('SystemErrors', { period: five, statistic: 'Sum', label: `${id} system errors` }));
-      alarm(`DynamoThrottles${pascal(id)}`, throttled, ALARMS.dynamoThrottles, `Table ${id}: more than ${ALARMS.dynamoThrottles} throttle events in 5 minutes.`);
+      alarm(
+        `DynamoThrottles${pascal(id)}`,
+        throttled,
+        ALARMS.dynamoThrottles,
+        `Table ${id}: more than ${ALARMS.dynamoThrottles} throttle events in 5 minutes.`,
+      );
     }
 
     // --- WAF ---
@@ -223,11 +255,23 @@ export class Observability extends Construct {
         statistic: 'Sum',
         label: metricName,
       });
-    alarm('WafBlockedSpike', waf('BlockedRequests'), ALARMS.wafBlocked, `WAF blocked more than ${ALARMS.wafBlocked} requests in 5 minutes (attack, or a limit hurting real users).`);
+    alarm(
+      'WafBlockedSpike',
+      waf('BlockedRequests'),
+      ALARMS.wafBlocked,
+      `WAF blocked more than ${ALARMS.wafBlocked} requests in 5 minutes (attack, or a limit hurting real users).`,
+    );
 
     // --- SMS (direct publish to phone numbers) ---
     const sms = (metricName: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/SNS', metricName, dimensionsMap: { PhoneNumber: 'PhoneNumberDirect' }, period: Duration.minutes(15), statistic: 'Sum', label: metricName });
+      new cloudwatch.Metric({
+        namespace: 'AWS/SNS',
+        metricName,
+        dimensionsMap: { PhoneNumber: 'PhoneNumberDirect' },
+        period: Duration.minutes(15),
+        statistic: 'Sum',
+        label: metricName,
+      });
     const smsFailureRate = new cloudwatch.MathExpression({
       expression: 'IF((ok + failed) >= 20, 100 * failed / (ok + failed), 0)',
       usingMetrics: { ok: sms('NumberOfNotificationsDelivered'), failed: sms('NumberOfNotificationsFailed') },
@@ -235,7 +279,13 @@ export class Observability extends Construct {
       label: 'SMS failure %',
     });
     const spendLimit = props.smsMonthlySpendUsd ?? DEFAULTS.smsMonthlySpendUsd;
-    const spend = new cloudwatch.Metric({ namespace: 'AWS/SNS', metricName: 'SMSMonthToDateSpentUSD', period: Duration.minutes(15), statistic: 'Maximum', label: 'SMS spend this month (USD)' });
+    const spend = new cloudwatch.Metric({
+      namespace: 'AWS/SNS',
+      metricName: 'SMSMonthToDateSpentUSD',
+      period: Duration.minutes(15),
+      statistic: 'Maximum',
+      label: 'SMS spend this month (USD)',
+    });
     alarm(
       'SmsSpend',
       spend,

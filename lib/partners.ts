@@ -77,8 +77,18 @@ export class Partners extends Construct {
       certificatesFn.role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: [this.assertionKey.keyArn] }));
     }
 
-    this.dlq = new sqs.Queue(this, 'WebhookDlq', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.dataKey, dataKeyReuse: Duration.minutes(15), enforceSSL: true, retentionPeriod: Duration.days(14), removalPolicy });
-    acknowledge(this.dlq, { 'AwsSolutions-SQS3': 'This queue is itself the dead-letter queue of the webhook queue (only crashed messages: failed deliveries are parked in the table).' });
+    this.dlq = new sqs.Queue(this, 'WebhookDlq', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.dataKey,
+      dataKeyReuse: Duration.minutes(15),
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    acknowledge(this.dlq, {
+      'AwsSolutions-SQS3':
+        'This queue is itself the dead-letter queue of the webhook queue (only crashed messages: failed deliveries are parked in the table).',
+    });
     const timeout = Duration.seconds(30);
     this.queue = new sqs.Queue(this, 'WebhookQueue', {
       encryption: sqs.QueueEncryption.KMS,
@@ -108,10 +118,15 @@ export class Partners extends Construct {
     props.dataKey.grant(this.worker.role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
     // The stream consumer reads sessions and shards, fans out on the scope index (gsi1) and records announcements.
     props.streamConsumer.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resources: [main.tableArn, `${main.tableArn}/index/gsi1`] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        resources: [main.tableArn, `${main.tableArn}/index/gsi1`],
+      }),
     );
     props.dataKey.grant(props.streamConsumer, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
-    this.worker.fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(0), reportBatchItemFailures: true, maxConcurrency: 20 }));
+    this.worker.fn.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(0), reportBatchItemFailures: true, maxConcurrency: 20 }),
+    );
     this.queue.grantSendMessages(props.streamConsumer);
     props.streamConsumer.addEnvironment('WEBHOOK_QUEUE_URL', this.queue.queueUrl);
     acknowledge(this.worker, {
@@ -128,6 +143,9 @@ export function webhookStreamFilters(): Array<Record<string, unknown>> {
   const json = (o: Record<string, unknown>) => lambda.FilterCriteria.filter(o);
   return [
     json({ eventName: lambda.FilterRule.or('INSERT', 'MODIFY'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('CAP#') } } } }),
-    json({ eventName: lambda.FilterRule.or('INSERT', 'MODIFY'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('SESSION#') }, sk: { S: lambda.FilterRule.isEqual('META') } } } }),
+    json({
+      eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
+      dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('SESSION#') }, sk: { S: lambda.FilterRule.isEqual('META') } } },
+    }),
   ];
 }

@@ -46,7 +46,9 @@ export class Reminders extends Construct {
     this.fn.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [props.main.tableArn] }),
     );
-    this.fn.role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [props.dataKey.keyArn] }));
+    this.fn.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [props.dataKey.keyArn] }),
+    );
     this.fn.role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
     acknowledge(this.fn, {
       'AwsSolutions-IAM5[Resource::*]':

@@ -84,7 +84,8 @@ export class ReferenceData extends Construct {
         'Granted by the CDK provider framework: it invokes the seeder by ARN with any version/alias qualifier (`<arn>:*`), nothing else.',
     });
     acknowledge(provider, {
-      'AwsSolutions-L1': 'The CDK provider framework picks its own runtime for its onEvent function; it runs only during deployments and ships with aws-cdk-lib.',
+      'AwsSolutions-L1':
+        'The CDK provider framework picks its own runtime for its onEvent function; it runs only during deployments and ships with aws-cdk-lib.',
     });
 
     new CustomResource(this, 'Seed', {
@@ -100,5 +101,3 @@ function dataHash(): string {
   for (const file of readdirSync(DATA_DIR).sort()) hash.update(file).update(readFileSync(join(DATA_DIR, file)));
   return hash.digest('hex').slice(0, 16);
 }
-
-

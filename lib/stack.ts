@@ -63,7 +63,12 @@ export class OpenCowinStack extends Stack {
     this.documents = new Documents(this, 'Documents', { key: this.keys.data, retain });
     this.secrets = new AppSecrets(this, 'Secrets', { stage, key: this.keys.data, retain });
     this.identity = new StaffIdentity(this, 'StaffIdentity', { retain });
-    const smsSettings = new SmsSettings(this, 'Sms', { senderId: props.config.smsSenderId, monthlySpendUsd: props.config.smsMonthlySpendUsd, logKey: this.keys.data, retain });
+    const smsSettings = new SmsSettings(this, 'Sms', {
+      senderId: props.config.smsSenderId,
+      monthlySpendUsd: props.config.smsMonthlySpendUsd,
+      logKey: this.keys.data,
+      retain,
+    });
     this.api = new Api(this, 'Api', {
       stage,
       tables: this.data.tables,
@@ -79,15 +84,44 @@ export class OpenCowinStack extends Stack {
       staffEnvironment: this.identity.environment(),
       retain,
     });
-    this.streams = new StreamConsumers(this, 'Streams', { stage, source: this.data.tables.get(tables.main.id)!, tables: this.data.tables, dataKey: this.keys.data, retain, extraFilters: webhookStreamFilters() });
-    const partners = new Partners(this, 'Partners', { stage, api: this.api, streamConsumer: this.streams.fn as lambda.Function, tables: this.data.tables, dataKey: this.keys.data, retain });
-    const reminders = new Reminders(this, 'Reminders', { stage, main: this.data.tables.get(tables.main.id)!, dataKey: this.keys.data, retain, streamConsumer: this.streams.fn });
+    this.streams = new StreamConsumers(this, 'Streams', {
+      stage,
+      source: this.data.tables.get(tables.main.id)!,
+      tables: this.data.tables,
+      dataKey: this.keys.data,
+      retain,
+      extraFilters: webhookStreamFilters(),
+    });
+    const partners = new Partners(this, 'Partners', {
+      stage,
+      api: this.api,
+      streamConsumer: this.streams.fn as lambda.Function,
+      tables: this.data.tables,
+      dataKey: this.keys.data,
+      retain,
+    });
+    const reminders = new Reminders(this, 'Reminders', {
+      stage,
+      main: this.data.tables.get(tables.main.id)!,
+      dataKey: this.keys.data,
+      retain,
+      streamConsumer: this.streams.fn,
+    });
     // The reminder job texts Indian numbers too: the same sender id and DLT ids as every SMS sender.
     for (const [k, v] of Object.entries(sms)) reminders.fn.fn.addEnvironment(k, v);
-    this.waf = new Waf(this, 'Waf', { stage, apiStage: this.api.stage, rateLimit: props.config.wafRateLimit, otpSendsPerIp: props.config.otpSendsPerIp, logKey: this.keys.data, retain });
+    this.waf = new Waf(this, 'Waf', {
+      stage,
+      apiStage: this.api.stage,
+      rateLimit: props.config.wafRateLimit,
+      otpSendsPerIp: props.config.otpSendsPerIp,
+      logKey: this.keys.data,
+      retain,
+    });
     // The platform-wide SMS budget (functions/auth/service.ts reserveOtpSend): the account's SNS SMS throughput quota.
     if (props.config.smsMps !== undefined) {
-      for (const [group, fn] of this.api.functions) if ((functionGroups as Record<string, { sendsSms?: boolean }>)[group]?.sendsSms) fn.fn.addEnvironment('SMS_MAX_PER_SECOND', String(props.config.smsMps));
+      for (const [group, fn] of this.api.functions)
+        if ((functionGroups as Record<string, { sendsSms?: boolean }>)[group]?.sendsSms)
+          fn.fn.addEnvironment('SMS_MAX_PER_SECOND', String(props.config.smsMps));
     }
     const reference = new ReferenceData(this, 'ReferenceData', {
       stage,
@@ -117,14 +151,22 @@ export class OpenCowinStack extends Stack {
     this.observability = new Observability(this, 'Observability', {
       stage,
       api: this.api.api,
-      functions: new Map([...[...this.api.functions].map(([g, f]) => [g, f.fn] as const), ['seed', reference.seeder.fn] as const, ['streams', this.streams.fn] as const, ['certificate-worker', this.certificates.worker.fn] as const]),
+      functions: new Map([
+        ...[...this.api.functions].map(([g, f]) => [g, f.fn] as const),
+        ['seed', reference.seeder.fn] as const,
+        ['streams', this.streams.fn] as const,
+        ['certificate-worker', this.certificates.worker.fn] as const,
+      ]),
       tables: this.data.tables,
       webAclName: this.waf.name,
       key: this.keys.data,
       alarmEmail: props.config.alarmEmail,
       smsMonthlySpendUsd: smsSettings.monthlySpendUsd,
       // The certificate DLQ already alarms in lib/certificates.ts (CertificateDlqDepth).
-      deadLetterQueues: new Map([['streams', this.streams.dlq], ['webhooks', partners.dlq]]),
+      deadLetterQueues: new Map([
+        ['streams', this.streams.dlq],
+        ['webhooks', partners.dlq],
+      ]),
       streamConsumers: new Map([['streams', this.streams.fn]]),
       accessLogs: this.api.accessLogs,
       kmsSignQuota: props.config.kmsSignQuota ?? DEFAULTS.kmsSignQuota,
@@ -138,14 +180,25 @@ export class OpenCowinStack extends Stack {
     const web = new Web(this, 'Web', { api: this.api.api, retain });
     new CfnOutput(this, 'WebUrl', { value: web.url, description: 'Citizen portal; /vaccinator/ and /verify/ beside it, /api/* to the API' });
     // The public door is CloudFront (like CoWIN's cdn-api.co-vin.in): it caches the public reads.
-    new CfnOutput(this, 'ApiUrl', { value: `${web.url}api/`, description: 'Base URL: append v2/... (CoWIN clients change only this); public reads cached at the edge' });
-    new CfnOutput(this, 'ApiGatewayUrl', { value: `${this.api.api.url}api/`, description: 'The API stage itself: same routes, no cache (operations and tests)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: `${web.url}api/`,
+      description: 'Base URL: append v2/... (CoWIN clients change only this); public reads cached at the edge',
+    });
+    new CfnOutput(this, 'ApiGatewayUrl', {
+      value: `${this.api.api.url}api/`,
+      description: 'The API stage itself: same routes, no cache (operations and tests)',
+    });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
-    for (const def of tableList) new CfnOutput(this, `Table${def.id[0].toUpperCase()}${def.id.slice(1)}Name`, { value: this.data.tables.get(def.id)!.tableName, description: def.envVar });
+    for (const def of tableList)
+      new CfnOutput(this, `Table${def.id[0].toUpperCase()}${def.id.slice(1)}Name`, { value: this.data.tables.get(def.id)!.tableName, description: def.envVar });
     new CfnOutput(this, 'QrSigningKeyAlias', { value: this.keys.qrAlias });
     new CfnOutput(this, 'PdfSigningKeyAlias', { value: this.keys.pdfAlias });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
-    new CfnOutput(this, 'StaffUserPoolId', { value: this.identity.userPool.userPoolId, description: 'scripts/create-admin.sh creates the first ops administrator here' });
-    if (this.api.partnerKey) new CfnOutput(this, 'PartnerApiKeyId', { value: this.api.partnerKey.keyId, description: 'aws apigateway get-api-key --include-value --api-key <id>' });
+    new CfnOutput(this, 'StaffUserPoolId', {
+      value: this.identity.userPool.userPoolId,
+      description: 'scripts/create-admin.sh creates the first ops administrator here',
+    });
+    if (this.api.partnerKey)
+      new CfnOutput(this, 'PartnerApiKeyId', { value: this.api.partnerKey.keyId, description: 'aws apigateway get-api-key --include-value --api-key <id>' });
   }
 }

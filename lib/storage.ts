@@ -36,7 +36,8 @@ export class Documents extends Construct {
       removalPolicy,
     });
     acknowledge(this.accessLogs, {
-      'AwsSolutions-S1': 'This bucket is the server access log destination of the documents bucket; logging it into itself would loop and another log bucket would only move the question.',
+      'AwsSolutions-S1':
+        'This bucket is the server access log destination of the documents bucket; logging it into itself would loop and another log bucket would only move the question.',
     });
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,

@@ -65,7 +65,10 @@ export class StreamConsumers extends Construct {
     // The availability consumer re-reads the truth (sessions, shards, centres: point reads; a
     // centre's sessions: the gsi3 index) strongly consistently. Named resources, no index wildcard.
     house.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], resources: [props.source.tableArn, `${props.source.tableArn}/index/gsi3`] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+        resources: [props.source.tableArn, `${props.source.tableArn}/index/gsi3`],
+      }),
     );
     props.dataKey.grantDecrypt(house.role);
 
@@ -76,7 +79,9 @@ export class StreamConsumers extends Construct {
       retentionPeriod: Duration.days(14),
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    acknowledge(this.dlq, { 'AwsSolutions-SQS3': 'This queue is itself the dead-letter queue of the stream consumer; a DLQ of a DLQ has nowhere better to go.' });
+    acknowledge(this.dlq, {
+      'AwsSolutions-SQS3': 'This queue is itself the dead-letter queue of the stream consumer; a DLQ of a DLQ has nowhere better to go.',
+    });
 
     const json = (o: Record<string, unknown>) => lambda.FilterCriteria.filter(o);
     house.fn.addEventSource(
@@ -95,9 +100,18 @@ export class StreamConsumers extends Construct {
           // Dose events, corrections and AEFIs (functions/statistics/domain.ts contributionOf).
           json({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('DOSEEVENT#') } } } }),
           // Registrations and deletions of beneficiaries.
-          json({ eventName: lambda.FilterRule.or('INSERT', 'REMOVE'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('BEN#') }, sk: { S: lambda.FilterRule.isEqual('PROFILE') } } } }),
+          json({
+            eventName: lambda.FilterRule.or('INSERT', 'REMOVE'),
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('BEN#') }, sk: { S: lambda.FilterRule.isEqual('PROFILE') } } },
+          }),
           // Seat, session and centre changes feed the availability read model (functions/sessions/availability-consumer.ts).
-          json({ dynamodb: { Keys: { pk: { S: [...lambda.FilterRule.beginsWith('CAP#'), ...lambda.FilterRule.beginsWith('SESSION#'), ...lambda.FilterRule.beginsWith('CENTER#')] } } } }),
+          json({
+            dynamodb: {
+              Keys: {
+                pk: { S: [...lambda.FilterRule.beginsWith('CAP#'), ...lambda.FilterRule.beginsWith('SESSION#'), ...lambda.FilterRule.beginsWith('CENTER#')] },
+              },
+            },
+          }),
           ...(props.extraFilters ?? []),
         ],
       }),
@@ -107,7 +121,8 @@ export class StreamConsumers extends Construct {
         'Read-only (Get/Query) on the indexes of the source table: the availability consumer re-reads sessions by index and the webhooks consumer finds the subscriptions of a district or pincode (gsi1).',
       'AwsSolutions-IAM5[Resource::*]':
         'dynamodb:ListStreams has no resource-level permission (added by the event source); X-Ray PutTraceSegments/PutTelemetryRecords have none either (active tracing).',
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'CDK table grant for the customer-managed table key, scoped to that one key ARN (DynamoDB needs GenerateDataKey for CMK tables).',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]':
+        'CDK table grant for the customer-managed table key, scoped to that one key ARN (DynamoDB needs GenerateDataKey for CMK tables).',
       'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'CDK table grant for the customer-managed table key, scoped to that one key ARN.',
     });
   }

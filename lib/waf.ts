@@ -134,7 +134,10 @@ export class Waf extends Construct {
       defaultAction: { allow: {} },
       rules,
       customResponseBodies: {
-        throttled: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ errorCode: Codes.throttled, error: 'Too many requests from your network. Please retry in a minute.' }) },
+        throttled: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify({ errorCode: Codes.throttled, error: 'Too many requests from your network. Please retry in a minute.' }),
+        },
         tooLarge: { contentType: 'APPLICATION_JSON', content: JSON.stringify({ errorCode: Codes.tooLarge, error: 'Request body is too large' }) },
       },
       associationConfig: { requestBody: { API_GATEWAY: { defaultSizeInspectionLimit: `KB_${inspectionKb}` } } },

@@ -192,7 +192,7 @@ export class Web extends Construct {
     });
     Annotations.of(this).acknowledgeWarning(
       '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
-      'The key is this bucket\'s own; the key policy lets CloudFront of this account decrypt (a distribution id would make key, bucket and distribution circular).',
+      "The key is this bucket's own; the key policy lets CloudFront of this account decrypt (a distribution id would make key, bucket and distribution circular).",
     );
     acknowledge(this.distribution, {
       'AwsSolutions-CFR1': 'No geo restriction: citizens abroad download certificates and border officers anywhere verify them.',
@@ -217,7 +217,11 @@ export class Web extends Construct {
               tryBundle(outputDir: string) {
                 // eslint-disable-next-line @typescript-eslint/no-require-imports
                 const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
-                execFileSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'build-web.ts'), '--out', outputDir], { cwd: ROOT, stdio: 'pipe' });
+                execFileSync(
+                  process.execPath,
+                  [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'build-web.ts'), '--out', outputDir],
+                  { cwd: ROOT, stdio: 'pipe' },
+                );
                 return true;
               },
             },
@@ -229,7 +233,8 @@ export class Web extends Construct {
     for (const child of stack.node.children) {
       if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
       acknowledge(child, {
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': 'The BucketDeployment handler of aws-cdk-lib runs only during deployments; its role is created by the library.',
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
+          'The BucketDeployment handler of aws-cdk-lib runs only during deployments; its role is created by the library.',
         'AwsSolutions-IAM5[Action::s3:GetBucket*]': 'Granted by aws-cdk-lib BucketDeployment on the asset and web buckets only.',
         'AwsSolutions-IAM5[Action::s3:GetObject*]': 'Granted by aws-cdk-lib BucketDeployment on the asset and web buckets only.',
         'AwsSolutions-IAM5[Action::s3:List*]': 'Granted by aws-cdk-lib BucketDeployment on the asset and web buckets only.',
@@ -237,13 +242,19 @@ export class Web extends Construct {
         'AwsSolutions-IAM5[Action::s3:Abort*]': 'Granted by aws-cdk-lib BucketDeployment on the web bucket only.',
         'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Granted by aws-cdk-lib BucketDeployment on the web bucket key only.',
         'AwsSolutions-IAM5[Action::kms:ReEncrypt*]': 'Granted by aws-cdk-lib BucketDeployment on the web bucket key only.',
-        'AwsSolutions-IAM5[Resource::*]': 'aws-cdk-lib BucketDeployment invalidates the distribution after an upload: its cloudfront:CreateInvalidation/GetInvalidation statement has no resource scoping.',
-        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]': 'aws-cdk-lib BucketDeployment reads the uploaded build from the CDK bootstrap asset bucket.',
+        'AwsSolutions-IAM5[Resource::*]':
+          'aws-cdk-lib BucketDeployment invalidates the distribution after an upload: its cloudfront:CreateInvalidation/GetInvalidation statement has no resource scoping.',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]':
+          'aws-cdk-lib BucketDeployment reads the uploaded build from the CDK bootstrap asset bucket.',
         // The same bucket as cdk-nag names it when the stack is pinned to a region (partition and region resolved).
         ...(Token.isUnresolved(stack.region)
           ? {}
-          : { [`AwsSolutions-IAM5[Resource::arn:${stack.partition === 'aws' || Token.isUnresolved(stack.partition) ? 'aws' : stack.partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*]`]: 'aws-cdk-lib BucketDeployment reads the uploaded build from the CDK bootstrap asset bucket.' }),
-        [`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`]: 'aws-cdk-lib BucketDeployment writes the build into the web bucket (every object in it is a build file).',
+          : {
+              [`AwsSolutions-IAM5[Resource::arn:${stack.partition === 'aws' || Token.isUnresolved(stack.partition) ? 'aws' : stack.partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*]`]:
+                'aws-cdk-lib BucketDeployment reads the uploaded build from the CDK bootstrap asset bucket.',
+            }),
+        [`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`]:
+          'aws-cdk-lib BucketDeployment writes the build into the web bucket (every object in it is a build file).',
         'AwsSolutions-L1': 'The BucketDeployment handler runtime is chosen by aws-cdk-lib; it runs only during deployments.',
       });
     }

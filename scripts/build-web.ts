@@ -31,7 +31,18 @@ export const WEB_APPS = [
 // (1) API types from the OpenAPI document
 // ---------------------------------------------------------------------------------------
 
-type Schema = { type?: string; properties?: Record<string, Schema>; required?: string[]; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; enum?: unknown[]; nullable?: boolean; const?: unknown; $ref?: string };
+type Schema = {
+  type?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  enum?: unknown[];
+  nullable?: boolean;
+  const?: unknown;
+  $ref?: string;
+};
 
 function tsType(s: Schema | undefined): string {
   if (!s) return 'unknown';
@@ -74,7 +85,9 @@ export function apiTypesSource(openapi: { paths: Record<string, Record<string, O
       const json = op.requestBody?.content['application/json']?.schema;
       const body = json ? tsType(json) : op.requestBody ? 'BodyInit' : 'never';
       const auth = op.security && op.security.length === 0 ? 'false' : 'true';
-      lines.push(`    ${method.toUpperCase()}: { id: ${JSON.stringify(op.operationId)}; query: ${param('query')}; params: ${param('path')}; body: ${body}; auth: ${auth} };`);
+      lines.push(
+        `    ${method.toUpperCase()}: { id: ${JSON.stringify(op.operationId)}; query: ${param('query')}; params: ${param('path')}; body: ${body}; auth: ${auth} };`,
+      );
     }
     lines.push('  };');
   }
@@ -86,7 +99,11 @@ export function writeApiTypes(): string {
   const file = join(WEB, 'shared', 'api.gen.ts');
   const source = apiTypesSource(JSON.parse(readFileSync(join(ROOT, 'docs', 'openapi.json'), 'utf8')));
   let current = '';
-  try { current = readFileSync(file, 'utf8'); } catch { /* first build */ }
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    /* first build */
+  }
   if (current !== source) writeFileSync(file, source);
   return file;
 }
@@ -110,13 +127,25 @@ const noNodeBuiltins: Plugin = {
   },
 };
 
-export interface WebBuild { outDir: string; files: string[]; buildId: string }
+export interface WebBuild {
+  outDir: string;
+  files: string[];
+  buildId: string;
+}
 
 export async function buildWeb(outDir = DEFAULT_WEB_OUT): Promise<WebBuild> {
   writeApiTypes();
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, 'assets'), { recursive: true });
-  const common: BuildOptions = { bundle: true, minify: true, target: 'es2020', legalComments: 'none', logLevel: 'warning', plugins: [noNodeBuiltins], absWorkingDir: ROOT };
+  const common: BuildOptions = {
+    bundle: true,
+    minify: true,
+    target: 'es2020',
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [noNodeBuiltins],
+    absWorkingDir: ROOT,
+  };
   await build({
     ...common,
     entryPoints: Object.fromEntries(WEB_APPS.map((a) => [`assets/${a.name}`, join(WEB, a.name, 'main.ts')])),
@@ -131,7 +160,13 @@ export async function buildWeb(outDir = DEFAULT_WEB_OUT): Promise<WebBuild> {
     .digest('hex')
     .slice(0, 12);
   for (const app of ['vaccinator', 'verify'] as const) {
-    await build({ ...common, entryPoints: [join(WEB, app, 'sw.ts')], format: 'iife', outfile: join(outDir, app, 'sw.js'), define: { BUILD_ID: JSON.stringify(buildId) } });
+    await build({
+      ...common,
+      entryPoints: [join(WEB, app, 'sw.ts')],
+      format: 'iife',
+      outfile: join(outDir, app, 'sw.js'),
+      define: { BUILD_ID: JSON.stringify(buildId) },
+    });
   }
   for (const app of WEB_APPS) {
     const dir = join(outDir, app.path);
@@ -141,7 +176,10 @@ export async function buildWeb(outDir = DEFAULT_WEB_OUT): Promise<WebBuild> {
     }
   }
   copyFileSync(join(WEB, 'shared', 'icon.svg'), join(outDir, 'assets', 'icon.svg'));
-  copyFileSync(join(ROOT, 'node_modules', '@fontsource', 'noto-sans-devanagari', 'files', 'noto-sans-devanagari-devanagari-400-normal.woff2'), join(outDir, 'assets', 'devanagari.woff2'));
+  copyFileSync(
+    join(ROOT, 'node_modules', '@fontsource', 'noto-sans-devanagari', 'files', 'noto-sans-devanagari-devanagari-400-normal.woff2'),
+    join(outDir, 'assets', 'devanagari.woff2'),
+  );
   return { outDir, files: listFiles(outDir).map((f) => relative(outDir, f)), buildId };
 }
 

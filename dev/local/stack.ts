@@ -143,7 +143,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   // Dose reminders: EventBridge Scheduler once a day in AWS (lib/reminders.ts), a timer here.
   const reminderEvery = Number(process.env.REMINDERS_INTERVAL_MS ?? 60 * 60_000);
   if (reminderEvery > 0) {
-    const timer = setInterval(() => void import('../../functions/reminders/handler').then((m) => m.handler()).catch((e) => log(`reminders: ${(e as Error).message}`)), reminderEvery);
+    const timer = setInterval(
+      () => void import('../../functions/reminders/handler').then((m) => m.handler()).catch((e) => log(`reminders: ${(e as Error).message}`)),
+      reminderEvery,
+    );
     timer.unref();
     stops.unshift(async () => clearInterval(timer));
   }
@@ -171,7 +174,18 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   });
   const { port } = server.address() as { port: number };
   // Where scripts (npm run partner, npm run sandbox) find this running stack.
-  writeFileSync(join(dataDir, 'endpoints.json'), JSON.stringify({ api: `http://${host}:${port}`, dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB, tables: Object.fromEntries(tableList.map((t) => [t.envVar, tableName(t.id as keyof typeof tables)])) }, null, 2));
+  writeFileSync(
+    join(dataDir, 'endpoints.json'),
+    JSON.stringify(
+      {
+        api: `http://${host}:${port}`,
+        dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB,
+        tables: Object.fromEntries(tableList.map((t) => [t.envVar, tableName(t.id as keyof typeof tables)])),
+      },
+      null,
+      2,
+    ),
+  );
   stops.unshift(
     () =>
       new Promise<void>((resolve) => {

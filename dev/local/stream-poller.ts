@@ -121,7 +121,13 @@ export async function readStream(endpoint: string, table: string): Promise<Dynam
   }
 }
 
-interface ShardState { shardId: string; iterator?: string; done: boolean; busy: boolean; caughtUp: boolean }
+interface ShardState {
+  shardId: string;
+  iterator?: string;
+  done: boolean;
+  busy: boolean;
+  caughtUp: boolean;
+}
 
 export function startStreamPoller(opts: StreamPollerOptions): StreamPoller {
   const log = opts.log ?? (() => undefined);

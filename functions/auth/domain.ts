@@ -37,7 +37,6 @@ export const toE164 = (mobile: string): string => `+91${mobile}`;
 /** 6 digits from the OS CSPRNG, uniformly (randomInt rejects modulo bias). */
 export const newOtp = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
-
 /** What clients send: the SHA-256 hex of the 6 digits (never the digits themselves). */
 export const otpDigest = (otp: string): string => createHash('sha256').update(otp).digest('hex');
 
@@ -49,8 +48,7 @@ export const storedOtpHash = (pepper: string, txnId: string, digest: string): st
   createHmac('sha256', pepper).update(`otp:${txnId}:${digest.toLowerCase()}`).digest('hex');
 
 /** Stable, non-reversible key for a mobile number (no phone numbers in keys or logs). */
-export const mobileKey = (pepper: string, mobile: string): string =>
-  createHmac('sha256', pepper).update(`mobile:${mobile}`).digest('hex').slice(0, 32);
+export const mobileKey = (pepper: string, mobile: string): string => createHmac('sha256', pepper).update(`mobile:${mobile}`).digest('hex').slice(0, 32);
 
 /** Account ids are derived from the mobile number: one account per number. */
 export const accountIdFor = mobileKey;
@@ -78,12 +76,25 @@ export function reserveError(outcome: Exclude<ReserveOutcome, { ok: true }>): Do
   if (outcome.reason === 'sms_budget') {
     return new DomainError(AuthCodes.smsBudget, 'We are sending too many SMS right now. Please retry in a moment', 'throttled', outcome.retryAfterSeconds);
   }
-  return new DomainError(AuthCodes.dailyCap, 'Too many OTPs requested for this number today. Please try again tomorrow', 'throttled', outcome.retryAfterSeconds);
+  return new DomainError(
+    AuthCodes.dailyCap,
+    'Too many OTPs requested for this number today. Please try again tomorrow',
+    'throttled',
+    outcome.retryAfterSeconds,
+  );
 }
 
 /** A reserved guess (the record as it stands after the increment), or why none could be reserved. */
 export type AttemptOutcome =
-  | { ok: true; attempts: number; otpHash: string; accountId: string; mobileEnvelope: string; channel: string; consentFor?: { staffId: string; centerId: number } }
+  | {
+      ok: true;
+      attempts: number;
+      otpHash: string;
+      accountId: string;
+      mobileEnvelope: string;
+      channel: string;
+      consentFor?: { staffId: string; centerId: number };
+    }
   | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'locked' };
 
 /** Constant-time comparison of two stored-hash hex strings. */

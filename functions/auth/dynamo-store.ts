@@ -9,7 +9,10 @@ const DAY = 86_400;
 
 /** Sign-in on the main table (key families documented in functions/tables.ts). */
 export class DynamoAuthStore implements AuthStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async reserveSend(mobileKey: string, now: number, cooldown: number, cap: number): Promise<ReserveOutcome> {
     const day = utcDay(now);
@@ -78,33 +81,35 @@ export class DynamoAuthStore implements AuthStore {
   }
 
   async releaseSend(mobileKey: string, now: number): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.table,
-              Key: { pk: `MOBILE#${mobileKey}`, sk: 'OTP' },
-              UpdateExpression: 'REMOVE lastSentAt',
-              ConditionExpression: 'lastSentAt = :now',
-              ExpressionAttributeValues: { ':now': now },
+    await this.db
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: `MOBILE#${mobileKey}`, sk: 'OTP' },
+                UpdateExpression: 'REMOVE lastSentAt',
+                ConditionExpression: 'lastSentAt = :now',
+                ExpressionAttributeValues: { ':now': now },
+              },
             },
-          },
-          {
-            Update: {
-              TableName: this.table,
-              Key: { pk: `MOBILE#${mobileKey}`, sk: `OTPDAY#${utcDay(now)}` },
-              UpdateExpression: 'ADD sent :minus',
-              ConditionExpression: 'sent > :zero',
-              ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: `MOBILE#${mobileKey}`, sk: `OTPDAY#${utcDay(now)}` },
+                UpdateExpression: 'ADD sent :minus',
+                ConditionExpression: 'sent > :zero',
+                ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+              },
             },
-          },
-        ],
-      }),
-    ).catch((e: unknown) => {
-      // Already released or superseded by a later send: nothing to give back.
-      if (!(e instanceof TransactionCanceledException)) throw e;
-    });
+          ],
+        }),
+      )
+      .catch((e: unknown) => {
+        // Already released or superseded by a later send: nothing to give back.
+        if (!(e instanceof TransactionCanceledException)) throw e;
+      });
   }
 
   async createTxn(txn: OtpTxn): Promise<void> {
@@ -134,7 +139,15 @@ export class DynamoAuthStore implements AuthStore {
       );
       const item = res.Attributes ?? {};
       const consentFor = item.consentFor as { staffId: string; centerId: number } | undefined;
-      return { ok: true, attempts: Number(item.attempts), otpHash: String(item.otpHash), accountId: String(item.accountId), mobileEnvelope: String(item.mobileEnvelope), channel: String(item.channel), consentFor };
+      return {
+        ok: true,
+        attempts: Number(item.attempts),
+        otpHash: String(item.otpHash),
+        accountId: String(item.accountId),
+        mobileEnvelope: String(item.mobileEnvelope),
+        channel: String(item.channel),
+        consentFor,
+      };
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
       const old = e.Item ? unmarshall(e.Item) : undefined;
@@ -169,7 +182,14 @@ export class DynamoAuthStore implements AuthStore {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE', accountId, mobileLast4: mobile.mobileLast4, mobileEnvelope: mobile.mobileEnvelope, createdAt: now },
+          Item: {
+            pk: `ACCOUNT#${accountId}`,
+            sk: 'PROFILE',
+            accountId,
+            mobileLast4: mobile.mobileLast4,
+            mobileEnvelope: mobile.mobileEnvelope,
+            createdAt: now,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -34,31 +34,35 @@ async function ports(): Promise<SignInPorts> {
 const generate = (channel: 'public' | 'partner' | 'web', schema: typeof Mobile) =>
   http({ body: schema }, async ({ body }) => ok(await requestOtp(await ports(), body.mobile, channel)));
 
-export const handler = dispatcher('auth', {
-  publicGenerateOtp: generate('public', Mobile),
-  generateOtp: generate('partner', Mobile),
-  generateMobileOtp: generate('web', WebMobile),
-  publicConfirmOtp: http({ body: Confirm }, async ({ body }) => {
-    const { token } = await confirmOtp(await ports(), body.txnId, body.otp);
-    return ok({ token });
-  }),
-  validateMobileOtp: http({ body: Confirm }, async ({ body }) => {
-    const { token } = await confirmOtp(await ports(), body.txnId, body.otp);
-    return ok({ token });
-  }),
-  confirmOtp: http({ body: Confirm }, async ({ body }) => {
-    const { token, isNewAccount } = await confirmOtp(await ports(), body.txnId, body.otp);
-    return ok({ token, isNewAccount: isNewAccount ? 'Y' : 'N' });
-  }),
-  staffLogout: http({}, async ({ caller }) => {
-    // Staff sign-out: the token's id goes on the same deny-list as citizen logout, checked on every call.
-    const staff = requireStaff(caller);
-    await authStore().revokeToken(staff.jti, staff.exp);
-    return ok({});
-  }),
-  logout: http({}, async ({ caller }) => {
-    const citizen = requireCitizen(caller);
-    await authStore().revokeToken(citizen.jti, citizen.exp);
-    return ok({});
-  }),
-}, { authenticate });
+export const handler = dispatcher(
+  'auth',
+  {
+    publicGenerateOtp: generate('public', Mobile),
+    generateOtp: generate('partner', Mobile),
+    generateMobileOtp: generate('web', WebMobile),
+    publicConfirmOtp: http({ body: Confirm }, async ({ body }) => {
+      const { token } = await confirmOtp(await ports(), body.txnId, body.otp);
+      return ok({ token });
+    }),
+    validateMobileOtp: http({ body: Confirm }, async ({ body }) => {
+      const { token } = await confirmOtp(await ports(), body.txnId, body.otp);
+      return ok({ token });
+    }),
+    confirmOtp: http({ body: Confirm }, async ({ body }) => {
+      const { token, isNewAccount } = await confirmOtp(await ports(), body.txnId, body.otp);
+      return ok({ token, isNewAccount: isNewAccount ? 'Y' : 'N' });
+    }),
+    staffLogout: http({}, async ({ caller }) => {
+      // Staff sign-out: the token's id goes on the same deny-list as citizen logout, checked on every call.
+      const staff = requireStaff(caller);
+      await authStore().revokeToken(staff.jti, staff.exp);
+      return ok({});
+    }),
+    logout: http({}, async ({ caller }) => {
+      const citizen = requireCitizen(caller);
+      await authStore().revokeToken(citizen.jti, citizen.exp);
+      return ok({});
+    }),
+  },
+  { authenticate },
+);

@@ -16,7 +16,19 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SignJWT, createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, errors as joseErrors, type JWK, type JWTPayload } from 'jose';
+import {
+  SignJWT,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  errors as joseErrors,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import { localDataDir } from '../platform/deps';
 import { STAFF_TOKEN_MAX_SECONDS, type Caller } from '../platform/http/types';
 import { ROLE_PRECEDENCE, type StaffRole } from '../staff-roles';
@@ -24,7 +36,12 @@ import { ROLE_PRECEDENCE, type StaffRole } from '../staff-roles';
 export const DEV_IDP = { issuer: 'open-cowin-local-idp', audience: 'open-cowin-local-staff' } as const;
 
 type KeySet = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
-interface Verifier { keys: KeySet; issuer: string; audience: string; /** Seconds; the development IdP's tokens live at most as long as Cognito's ID tokens. */ maxLifetime?: number }
+interface Verifier {
+  keys: KeySet;
+  issuer: string;
+  audience: string /** Seconds; the development IdP's tokens live at most as long as Cognito's ID tokens. */;
+  maxLifetime?: number;
+}
 
 /** True when staff identities come from a deployed identity provider (Cognito): HS256 staff tokens are then refused. */
 export const remoteStaffIdp = (): boolean => Boolean(process.env.STAFF_JWKS_URL);
@@ -118,7 +135,10 @@ export async function verifyStaffJwt(token: string, nowSeconds: number): Promise
 
 export const devIdpDir = (): string => join(localDataDir(), 'staff-idp');
 
-interface DevKeys { privateJwk: JWK; jwks: { keys: JWK[] } }
+interface DevKeys {
+  privateJwk: JWK;
+  jwks: { keys: JWK[] };
+}
 
 /** Reads the development key pair (initDevIdp creates it). */
 export function ensureDevIdp(dir = devIdpDir()): DevKeys {

@@ -11,8 +11,18 @@ export const AUDIENCE = { citizen: 'open-cowin:citizen', staff: 'open-cowin:staf
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-export interface CitizenClaims { accountId: string; mobile: string; txnId: string }
-export interface StaffClaims { staffId: string; name: string; role: StaffRole; centers: number[]; districts: number[] }
+export interface CitizenClaims {
+  accountId: string;
+  mobile: string;
+  txnId: string;
+}
+export interface StaffClaims {
+  staffId: string;
+  name: string;
+  role: StaffRole;
+  centers: number[];
+  districts: number[];
+}
 
 export async function issueCitizenToken(secret: string, issuer: string, claims: CitizenClaims, nowSeconds: number, ttlSeconds: number) {
   const jti = randomUUID();

@@ -12,8 +12,17 @@ import { secondsToNextUtcDay, utcDay } from '../auth/domain';
 import { Codes, DomainError } from '../platform/errors';
 import { BenCodes } from './domain/beneficiary';
 
-export interface ConflictLimits { perAccount: number; perIp: number }
-export interface ConflictAudit { caller: string; ip: string; photoIdType: number; outcome: 'conflict' | 'limited'; at: string }
+export interface ConflictLimits {
+  perAccount: number;
+  perIp: number;
+}
+export interface ConflictAudit {
+  caller: string;
+  ip: string;
+  photoIdType: number;
+  outcome: 'conflict' | 'limited';
+  at: string;
+}
 
 /** The counters' port (DynamoDB adapter below). */
 export interface ConflictCounter {
@@ -25,7 +34,12 @@ export interface ConflictCounter {
 }
 
 const limited = (nowSeconds: number) =>
-  new DomainError(Codes.throttled, 'Too many registrations of photo IDs that are already registered today. Please try again tomorrow', 'throttled', secondsToNextUtcDay(nowSeconds));
+  new DomainError(
+    Codes.throttled,
+    'Too many registrations of photo IDs that are already registered today. Please try again tomorrow',
+    'throttled',
+    secondsToNextUtcDay(nowSeconds),
+  );
 
 /**
  * Runs a registration under the limit: refused up front once the caller's account or IP is
@@ -57,7 +71,10 @@ export async function withPhotoConflictLimit<T>(
 
 /** Counters `PHOTOCONFLICT#<key>` / `DAY#<date>` and audit items `PHOTOCONFLICTAUDIT#<day>` on the main table. */
 export class DynamoConflictCounter implements ConflictCounter {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
   async count(key: string, day: string): Promise<number> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `PHOTOCONFLICT#${key}`, sk: `DAY#${day}` }, ConsistentRead: true }));
     return Number(r.Item?.n ?? 0);
@@ -82,6 +99,8 @@ export class DynamoConflictCounter implements ConflictCounter {
   }
   async audit(entry: ConflictAudit): Promise<void> {
     const ttl = Math.floor(Date.parse(entry.at) / 1000) + 400 * 86_400;
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: `PHOTOCONFLICTAUDIT#${entry.at.slice(0, 10)}`, sk: `${entry.at}#${randomUUID()}`, ...entry, ttl } }));
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: `PHOTOCONFLICTAUDIT#${entry.at.slice(0, 10)}`, sk: `${entry.at}#${randomUUID()}`, ...entry, ttl } }),
+    );
   }
 }

@@ -29,7 +29,10 @@ export function toBeneficiary(item: Record<string, unknown>): Beneficiary {
 }
 
 export class DynamoBeneficiaryStore implements BeneficiaryStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async register(b: Beneficiary, photoIdHash: string, max: number): Promise<RegisterOutcome> {
     try {

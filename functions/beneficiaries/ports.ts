@@ -11,7 +11,10 @@ export interface OpenAppointment {
   center?: { name: string; state_name: string; district_name: string; block_name: string; from: string; to: string };
 }
 
-export type RegisterOutcome = { ok: true; beneficiaryId: string } | { ok: false; reason: 'too_many' } | { ok: false; reason: 'photo_id_taken'; byAccount: string; beneficiaryId: string };
+export type RegisterOutcome =
+  | { ok: true; beneficiaryId: string }
+  | { ok: false; reason: 'too_many' }
+  | { ok: false; reason: 'photo_id_taken'; byAccount: string; beneficiaryId: string };
 
 export interface BeneficiaryStore {
   /** Atomically: profile + account membership + photo-ID uniqueness + per-account cap. */

@@ -1,5 +1,14 @@
 import type { Beneficiary } from './domain/beneficiary';
-import { BenCodes, birthFacts, maskMobile, maxBeneficiaries, newReferenceId, vaccinationStatus, isoToCowinDate, type RegisterInput } from './domain/beneficiary';
+import {
+  BenCodes,
+  birthFacts,
+  maskMobile,
+  maxBeneficiaries,
+  newReferenceId,
+  vaccinationStatus,
+  isoToCowinDate,
+  type RegisterInput,
+} from './domain/beneficiary';
 import { checkPhotoId, maskLast4 } from './domain/photo-id';
 import type { BeneficiaryStore } from './ports';
 import { DomainError } from '../platform/errors';

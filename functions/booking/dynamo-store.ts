@@ -41,7 +41,10 @@ export function toSessionInfo(item: Record<string, unknown>, center: Record<stri
 }
 
 export class DynamoBookingStore implements BookingStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async getSession(sessionId: string): Promise<SessionInfo | undefined> {
     const s = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `SESSION#${sessionId}`, sk: 'META' } }));
@@ -53,9 +56,7 @@ export class DynamoBookingStore implements BookingStore {
   async readShards(sessionId: string, shards: number): Promise<ShardSeats[]> {
     const keys = Array.from({ length: shards }, (_, k) => shardKey(sessionId, k));
     const items = await batchGetAll(this.db, this.table, keys, { consistent: true });
-    return items
-      .map((i) => ({ shard: Number(String(i.pk).split('#').pop()), d1: Number(i.d1 ?? 0), d2: Number(i.d2 ?? 0) }))
-      .sort((a, b) => a.shard - b.shard);
+    return items.map((i) => ({ shard: Number(String(i.pk).split('#').pop()), d1: Number(i.d1 ?? 0), d2: Number(i.d2 ?? 0) })).sort((a, b) => a.shard - b.shard);
   }
 
   /** Takes seats: each shard's decrement is conditional, so no shard (and no session) ever goes below zero. */
@@ -120,7 +121,13 @@ export class DynamoBookingStore implements BookingStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       })),
-      { Put: { TableName: this.table, Item: { ...apptKey(appt.appointmentId), ...apptIndex(appt.sessionId, appt.appointmentId), ...appt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...apptKey(appt.appointmentId), ...apptIndex(appt.sessionId, appt.appointmentId), ...appt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ];
     if (idem) {
       items.push({
@@ -198,7 +205,11 @@ export class DynamoBookingStore implements BookingStore {
           ExpressionAttributeValues: { ':a': appt.appointmentId },
         },
       })),
-      ...this.returnSeats(appt.sessionId, appt.dose, bens.map((b) => appt.seats[b])),
+      ...this.returnSeats(
+        appt.sessionId,
+        appt.dose,
+        bens.map((b) => appt.seats[b]),
+      ),
     ];
     return this.run(items);
   }
@@ -232,7 +243,16 @@ export class DynamoBookingStore implements BookingStore {
     const newSeats: Record<string, number> = {};
     let i = 0;
     for (const { shard, take } of plan) for (let t = 0; t < take; t++) newSeats[bens[i++]] = shard;
-    const moved: Appointment = { ...appt, sessionId: to.sessionId, centerId: to.centerId, date: to.date, slot, center: to.center, seats: newSeats, version: appt.version + 1 };
+    const moved: Appointment = {
+      ...appt,
+      sessionId: to.sessionId,
+      centerId: to.centerId,
+      date: to.date,
+      slot,
+      center: to.center,
+      seats: newSeats,
+      version: appt.version + 1,
+    };
     const guard = this.versionGuard(appt);
     const take = this.takeSeats(to.sessionId, appt.dose, plan);
     const items: TransactItem[] = [
@@ -246,7 +266,11 @@ export class DynamoBookingStore implements BookingStore {
           ExpressionAttributeValues: { ':a': appt.appointmentId },
         },
       })),
-      ...this.returnSeats(appt.sessionId, appt.dose, bens.map((b) => appt.seats[b])),
+      ...this.returnSeats(
+        appt.sessionId,
+        appt.dose,
+        bens.map((b) => appt.seats[b]),
+      ),
     ];
     const { outcome, reasons } = await this.transact(items);
     if (outcome === 'conflict' && reasons.slice(0, take.length).some((r) => r.Code === 'ConditionalCheckFailed')) return 'no_capacity';

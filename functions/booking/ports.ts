@@ -76,7 +76,11 @@ export interface EntryRecord extends DrawEntry {
   notified?: boolean;
 }
 
-export type EntryOutcome = { kind: 'recorded'; entryId: string } | { kind: 'duplicate'; entryId: string } | { kind: 'taken'; beneficiaryId?: string } | { kind: 'closed' };
+export type EntryOutcome =
+  | { kind: 'recorded'; entryId: string }
+  | { kind: 'duplicate'; entryId: string }
+  | { kind: 'taken'; beneficiaryId?: string }
+  | { kind: 'closed' };
 
 /** Persistence port of the fair release: every limit (one entry per person and photo ID, the state machine) is one conditional write. */
 export interface DrawStore {

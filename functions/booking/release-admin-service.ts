@@ -20,7 +20,15 @@ async function managed(store: SessionStore, staff: Staff, sessionId: string) {
   return s;
 }
 
-export async function setRelease(sessions: SessionStore, draws: DrawStore, staff: Staff, sessionId: string, opensAt: string, windowSeconds = DEFAULT_FAIRNESS_WINDOW_SECONDS, now: Date): Promise<ReleaseRecord> {
+export async function setRelease(
+  sessions: SessionStore,
+  draws: DrawStore,
+  staff: Staff,
+  sessionId: string,
+  opensAt: string,
+  windowSeconds = DEFAULT_FAIRNESS_WINDOW_SECONDS,
+  now: Date,
+): Promise<ReleaseRecord> {
   if (Date.parse(opensAt) <= now.getTime()) throw invalid('booking_opens_at must be in the future');
   for (let attempt = 0; attempt < 5; attempt++) {
     const s = await managed(sessions, staff, sessionId);
@@ -28,13 +36,24 @@ export async function setRelease(sessions: SessionStore, draws: DrawStore, staff
     const existing = await draws.getRelease(sessionId);
     if (existing && phaseOf(existing, now) !== 'before') throw conflict(SessionCodes.closed, 'This session has already opened for booking');
     const release = await openRelease(draws, sessionId, opensAt, windowSeconds);
-    const next = { ...s, booking_opens_at: release.opensAt, fairness_window_seconds: release.windowSeconds, updated_at: now.toISOString(), version: s.version + 1 };
+    const next = {
+      ...s,
+      booking_opens_at: release.opensAt,
+      fairness_window_seconds: release.windowSeconds,
+      updated_at: now.toISOString(),
+      version: s.version + 1,
+    };
     if ((await sessions.updateSession(next, s.version, [])) === 'ok') return release;
   }
   throw conflict(SessionCodes.closed, 'The session changed while it was being updated; please retry');
 }
 
-export async function drawSession(sessions: SessionStore, staff: Staff, ports: DrawPorts & { bookings: BookingStore }, sessionId: string): Promise<ReleaseRecord> {
+export async function drawSession(
+  sessions: SessionStore,
+  staff: Staff,
+  ports: DrawPorts & { bookings: BookingStore },
+  sessionId: string,
+): Promise<ReleaseRecord> {
   await managed(sessions, staff, sessionId);
   const info = await ports.bookings.getSession(sessionId);
   if (!info?.release) throw notFound(`Session ${sessionId} has no fair release`);

@@ -30,7 +30,10 @@ const strip = <T>(i: Record<string, unknown>): T => {
 };
 
 export class DynamoDrawStore implements DrawStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async getRelease(sessionId: string): Promise<ReleaseRecord | undefined> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: meta(sessionId), ConsistentRead: true }));
@@ -50,7 +53,12 @@ export class DynamoDrawStore implements DrawStore {
 
   /** Photo-ID hashes of beneficiaries (the profile keeps the keyed hash only). */
   async photoIdHashes(beneficiaryIds: string[]): Promise<Map<string, string>> {
-    const items = await batchGetAll(this.db, this.table, beneficiaryIds.map((b) => ({ pk: `BEN#${b}`, sk: 'PROFILE' })), { consistent: true });
+    const items = await batchGetAll(
+      this.db,
+      this.table,
+      beneficiaryIds.map((b) => ({ pk: `BEN#${b}`, sk: 'PROFILE' })),
+      { consistent: true },
+    );
     return new Map(items.filter((i) => i.photoIdHash).map((i) => [String(i.beneficiaryId), String(i.photoIdHash)]));
   }
 
@@ -61,10 +69,23 @@ export class DynamoDrawStore implements DrawStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { ConditionCheck: { TableName: this.table, Key: meta(e.sessionId), ConditionExpression: '#s = :open', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':open': 'open' } } },
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: meta(e.sessionId),
+                ConditionExpression: '#s = :open',
+                ExpressionAttributeNames: { '#s': 'state' },
+                ExpressionAttributeValues: { ':open': 'open' },
+              },
+            },
             { Put: { TableName: this.table, Item: { ...entryKey(e.sessionId, e.entryId), ...e }, ConditionExpression: 'attribute_not_exists(pk)' } },
             ...locks.map((k) => ({
-              Put: { TableName: this.table, Item: { ...k, entryId: e.entryId, accountId: e.accountId }, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const },
+              Put: {
+                TableName: this.table,
+                Item: { ...k, entryId: e.entryId, accountId: e.accountId },
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+              },
             })),
           ],
         }),
@@ -99,7 +120,16 @@ export class DynamoDrawStore implements DrawStore {
       sets.push(`#a${i} = :a${i}`);
     });
     try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: meta(sessionId), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: '#s = :from', ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: meta(sessionId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#s = :from',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
       return true;
     } catch (e) {
       if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
@@ -113,7 +143,15 @@ export class DynamoDrawStore implements DrawStore {
       Array.from({ length: ENTRY_SHARDS }, async (_, k) => {
         let ExclusiveStartKey: Record<string, unknown> | undefined;
         do {
-          const r = await this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `DRAW#${sessionId}#${k}` }, ConsistentRead: true, ExclusiveStartKey }));
+          const r = await this.db.send(
+            new QueryCommand({
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': `DRAW#${sessionId}#${k}` },
+              ConsistentRead: true,
+              ExclusiveStartKey,
+            }),
+          );
           out.push(...(r.Items ?? []).map((i) => strip<EntryRecord>(i)));
           ExclusiveStartKey = r.LastEvaluatedKey;
         } while (ExclusiveStartKey);
@@ -142,7 +180,15 @@ export class DynamoDrawStore implements DrawStore {
   /** True the first time only: the SMS about an entry's outcome goes out once. */
   async claimNotification(sessionId: string, entryId: string): Promise<boolean> {
     try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, Key: entryKey(sessionId, entryId), UpdateExpression: 'SET notified = :t', ConditionExpression: 'attribute_not_exists(notified)', ExpressionAttributeValues: { ':t': true } }));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: entryKey(sessionId, entryId),
+          UpdateExpression: 'SET notified = :t',
+          ConditionExpression: 'attribute_not_exists(notified)',
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
       return true;
     } catch (e) {
       if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
@@ -150,5 +196,3 @@ export class DynamoDrawStore implements DrawStore {
     }
   }
 }
-
-

@@ -19,26 +19,41 @@ import type { Appointment, BookingStore } from './ports';
 export const ReleaseCodes = { notOpen: 'APPOIN0050', drawing: 'APPOIN0051', notEntered: 'APPOIN0052' } as const;
 
 /** Staff: a release for a session (the seed hash is published from now on). Idempotent. */
-export async function openRelease(store: DrawStore, sessionId: string, opensAt: string, windowSeconds = DEFAULT_FAIRNESS_WINDOW_SECONDS, seed = randomBytes(32).toString('hex')): Promise<ReleaseRecord> {
+export async function openRelease(
+  store: DrawStore,
+  sessionId: string,
+  opensAt: string,
+  windowSeconds = DEFAULT_FAIRNESS_WINDOW_SECONDS,
+  seed = randomBytes(32).toString('hex'),
+): Promise<ReleaseRecord> {
   const record: ReleaseRecord = { sessionId, opensAt: new Date(opensAt).toISOString(), windowSeconds, seed, seedHash: seedHash(seed), state: 'open' };
   if (!(await store.createRelease(record))) return (await store.getRelease(sessionId))!;
   return record;
 }
-
 
 const uuidFrom = (s: string) => {
   const h = createHash('sha256').update(s).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
-export interface EntryRequest { accountId: string; dose: number; slot: string; beneficiaries: Beneficiary[] }
+export interface EntryRequest {
+  accountId: string;
+  dose: number;
+  slot: string;
+  beneficiaries: Beneficiary[];
+}
 
 /**
  * Schedule on a session with a release: before it opens → 409 with the opening time; inside the
  * window → an entry (202); after the window and before the draw finished → 409; after the draw →
  * undefined (book what remains first come, first served).
  */
-export async function enterRelease(store: DrawStore, release: ReleaseRecord, req: EntryRequest, now: Date): Promise<{ entryId: string; duplicate: boolean } | undefined> {
+export async function enterRelease(
+  store: DrawStore,
+  release: ReleaseRecord,
+  req: EntryRequest,
+  now: Date,
+): Promise<{ entryId: string; duplicate: boolean } | undefined> {
   const phase = phaseOf(release, now);
   if (phase === 'before') throw new DomainError(ReleaseCodes.notOpen, `Booking for this session opens at ${release.opensAt}`, 'conflict');
   if (phase === 'after' || release.state !== 'open') {
@@ -49,7 +64,17 @@ export async function enterRelease(store: DrawStore, release: ReleaseRecord, req
   const hashes = await store.photoIdHashes(ids);
   // A retry of the same request gets the same entry id (and finds its locks).
   const entryId = uuidFrom(`entry:${release.sessionId}:${req.accountId}:${ids.join(',')}:${req.dose}`);
-  const entry: EntryRecord = { entryId, sessionId: release.sessionId, accountId: req.accountId, beneficiaryIds: ids, seats: ids.length, pool: req.dose === 1 ? 'd1' : 'd2', dose: req.dose, slot: req.slot, createdAt: now.getTime() };
+  const entry: EntryRecord = {
+    entryId,
+    sessionId: release.sessionId,
+    accountId: req.accountId,
+    beneficiaryIds: ids,
+    seats: ids.length,
+    pool: req.dose === 1 ? 'd1' : 'd2',
+    dose: req.dose,
+    slot: req.slot,
+    createdAt: now.getTime(),
+  };
   const out = await store.recordEntry(entry, [...new Set(hashes.values())]);
   switch (out.kind) {
     case 'recorded':
@@ -82,13 +107,18 @@ export async function runDraw(ports: DrawPorts, session: SessionInfo): Promise<R
   const sid = session.sessionId;
   let r = await ports.draws.getRelease(sid);
   if (!r) throw new Error(`no release for session ${sid}`);
-  if (r.state !== 'done' && phaseOf(r, ports.now()) !== 'after') throw new DomainError(ReleaseCodes.notOpen, `The fairness window closes at ${closesAt(r)}`, 'conflict');
+  if (r.state !== 'done' && phaseOf(r, ports.now()) !== 'after')
+    throw new DomainError(ReleaseCodes.notOpen, `The fairness window closes at ${closesAt(r)}`, 'conflict');
   if (r.state === 'open') await ports.draws.transition(sid, 'open', 'closing');
   r = (await ports.draws.getRelease(sid))!;
   if (r.state === 'closing') {
     const entries = await ports.draws.listEntries(sid);
     const left = remaining(await ports.bookings.readShards(sid, session.shards));
-    await ports.draws.transition(sid, 'closing', 'drawing', { entriesHash: entriesHash(entries), entryCount: entries.length, seats: { d1: Math.max(0, left.dose1), d2: Math.max(0, left.dose2) } });
+    await ports.draws.transition(sid, 'closing', 'drawing', {
+      entriesHash: entriesHash(entries),
+      entryCount: entries.length,
+      seats: { d1: Math.max(0, left.dose1), d2: Math.max(0, left.dose2) },
+    });
     r = (await ports.draws.getRelease(sid))!;
   }
   if (r.state === 'drawing') {
@@ -134,7 +164,19 @@ async function bookEntry(bookings: BookingStore, s: SessionInfo, e: EntryRecord,
     const seats: Record<string, number> = {};
     let i = 0;
     for (const { shard, take } of plan) for (let t = 0; t < take; t++) seats[e.beneficiaryIds[i++]] = shard;
-    const appt: Appointment = { appointmentId, accountId: e.accountId, sessionId: s.sessionId, centerId: s.centerId, date: s.date, slot: e.slot, dose: e.dose, seats, version: 1, createdAt: Math.floor(now.getTime() / 1000), center: s.center };
+    const appt: Appointment = {
+      appointmentId,
+      accountId: e.accountId,
+      sessionId: s.sessionId,
+      centerId: s.centerId,
+      date: s.date,
+      slot: e.slot,
+      dose: e.dose,
+      seats,
+      version: 1,
+      createdAt: Math.floor(now.getTime() / 1000),
+      center: s.center,
+    };
     const out = await bookings.book(appt, plan, { key: `draw-${e.entryId}`, ttl: appt.createdAt + 7 * 86_400 });
     if (out.ok) return appointmentId;
     if (out.reason === 'idempotent_replay') return out.appointmentId;
@@ -153,7 +195,10 @@ async function notify(ports: DrawPorts, s: SessionInfo): Promise<void> {
     if (!e.outcome || e.notified) continue;
     const mobile = await ports.mobileOf!(e.accountId);
     if (!mobile || !(await ports.draws.claimNotification(s.sessionId, e.entryId))) continue;
-    const message = e.outcome === 'won' ? renderSms('drawWon', { centre: s.center.name, date: s.date, slot: e.slot, appointmentId: e.appointmentId ?? '' }) : renderSms('drawLost', { centre: s.center.name, date: s.date });
+    const message =
+      e.outcome === 'won'
+        ? renderSms('drawWon', { centre: s.center.name, date: s.date, slot: e.slot, appointmentId: e.appointmentId ?? '' })
+        : renderSms('drawLost', { centre: s.center.name, date: s.date });
     await ports.sms!.send(`+91${mobile}`, message);
   }
 }

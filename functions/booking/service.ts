@@ -156,10 +156,11 @@ export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<s
     const outcome = await p.bookings.book(appt, plan, idem);
     if (outcome.ok) {
       const hint = hints.get(s.sessionId);
-      if (hint) for (const { shard, take } of plan) {
-        const h = hint.shards.find((x) => x.shard === shard);
-        if (h) h[poolOf(Math.min(req.dose, 3) as Dose)] -= take;
-      }
+      if (hint)
+        for (const { shard, take } of plan) {
+          const h = hint.shards.find((x) => x.shard === shard);
+          if (h) h[poolOf(Math.min(req.dose, 3) as Dose)] -= take;
+        }
       if (p.notify && req.mobile) await p.notify(appt, req.mobile);
       return appointmentId;
     }
@@ -170,7 +171,8 @@ export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<s
         // A retry of the same booking (same session and slot, one appointment) is answered with
         // the first result instead of an error: the natural key makes schedule idempotent.
         const ids = new Set(outcome.existing.map((x) => x.appointmentId));
-        const same = outcome.existing.length === bens.length && ids.size === 1 && outcome.existing.every((x) => x.sessionId === s.sessionId && x.slot === req.slot);
+        const same =
+          outcome.existing.length === bens.length && ids.size === 1 && outcome.existing.every((x) => x.sessionId === s.sessionId && x.slot === req.slot);
         if (same) return [...ids][0];
         const who = bens.find((b) => b.beneficiaryId === outcome.existing[0].beneficiaryId)?.name ?? outcome.existing[0].beneficiaryId;
         throw new DomainError(BookCodes.alreadyBooked, `${who} already has an appointment for dose ${req.dose}`, 'conflict');

@@ -19,10 +19,14 @@ const strip = <T>(i: Record<string, unknown>): T => Object.fromEntries(Object.en
  * centres group (which moves sessions) has gsi3 in its bundle and its role.
  */
 async function appointmentsOfSession(db: DynamoDBDocumentClient, table: string, sessionId: string): Promise<Appointment[]> {
-  const items = await queryAll(db, { TableName: table, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `SESSIONAPPTS#${sessionId}` } });
+  const items = await queryAll(db, {
+    TableName: table,
+    IndexName: 'gsi3',
+    KeyConditionExpression: 'gsi3pk = :pk',
+    ExpressionAttributeValues: { ':pk': `SESSIONAPPTS#${sessionId}` },
+  });
   return items.map(({ pk: _pk, sk: _sk, gsi3pk: _a, gsi3sk: _b, ...rest }) => rest as unknown as Appointment);
 }
-
 
 export function dynamoMovePorts(
   db: DynamoDBDocumentClient,
@@ -38,7 +42,11 @@ export function dynamoMovePorts(
       await db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'ok' as const;
     } catch (e) {
-      if (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) return 'conflict' as const;
+      if (
+        e instanceof TransactionCanceledException &&
+        (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')
+      )
+        return 'conflict' as const;
       throw e;
     }
   };
@@ -51,7 +59,15 @@ export function dynamoMovePorts(
     async startMove(s, plan) {
       const next = { ...s, status: 'closed' as const, version: s.version + 1, moving: plan };
       const ok = await transact([
-        { Put: { TableName: table, Item: sessionItem(next as Session), ConditionExpression: '#v = :v AND attribute_not_exists(moving)', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': s.version } } },
+        {
+          Put: {
+            TableName: table,
+            Item: sessionItem(next as Session),
+            ConditionExpression: '#v = :v AND attribute_not_exists(moving)',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':v': s.version },
+          },
+        },
       ]);
       return ok === 'ok';
     },
@@ -90,7 +106,12 @@ export function dynamoMovePorts(
           },
         })),
         ...c.release.map((b) => ({
-          Delete: { TableName: table, Key: { pk: `BEN#${b}`, sk: `APPT#${a.dose}` }, ConditionExpression: 'appointmentId = :a', ExpressionAttributeValues: { ':a': a.appointmentId } },
+          Delete: {
+            TableName: table,
+            Key: { pk: `BEN#${b}`, sk: `APPT#${a.dose}` },
+            ConditionExpression: 'appointmentId = :a',
+            ExpressionAttributeValues: { ':a': a.appointmentId },
+          },
         })),
         // A released seat goes back to the shard it came from (a cancelled session's seats too: the counts stay true).
         ...[...back].map(([shard, n]) => ({
@@ -120,7 +141,15 @@ export function dynamoMovePorts(
         updated_at: new Date().toISOString(),
       };
       try {
-        await db.send(new PutCommand({ TableName: table, Item: sessionItem(next), ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': cur.version } }));
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: sessionItem(next),
+            ConditionExpression: '#v = :v',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':v': cur.version },
+          }),
+        );
         return true;
       } catch (e) {
         if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;

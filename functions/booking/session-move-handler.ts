@@ -52,7 +52,16 @@ const ports = () => dynamoMovePorts(deps().db, tableName('main'), { settleMs: se
 export const moveHandlers = {
   moveSession: http({ params: SessionParam, body: MoveBody }, async ({ params, body, caller }) => ({
     statusCode: 200,
-    body: await moveSession(ports(), requireStaff(caller), params.session_id, 'move', { date: body.date, slots: body.slots, vaccine: body.vaccine }, body.reason, deps().now(), body.move_id),
+    body: await moveSession(
+      ports(),
+      requireStaff(caller),
+      params.session_id,
+      'move',
+      { date: body.date, slots: body.slots, vaccine: body.vaccine },
+      body.reason,
+      deps().now(),
+      body.move_id,
+    ),
   })),
   cancelSession: http({ params: SessionParam, body: CancelBody }, async ({ params, body, caller }) => ({
     statusCode: 200,

@@ -101,21 +101,34 @@ function eligible(b: Beneficiary, to: SessionInfo, dose: number): boolean {
   }
 }
 
-export async function moveSession(p: MovePorts, staff: Staff, sessionId: string, kind: 'move' | 'cancel', change: SessionChange, reason: string, now: Date, moveId: string = randomUUID()): Promise<MoveResult> {
+export async function moveSession(
+  p: MovePorts,
+  staff: Staff,
+  sessionId: string,
+  kind: 'move' | 'cancel',
+  change: SessionChange,
+  reason: string,
+  now: Date,
+  moveId: string = randomUUID(),
+): Promise<MoveResult> {
   let s = await p.getSession(sessionId);
   if (!s) throw notFound(`No session with id ${sessionId}`);
   const center = await p.getCenter(s.center_id);
   assertCanManageCenter(staff, center ?? { center_id: s.center_id, district_id: s.district_id });
   let plan: MovePlan;
   if (s.moving) {
-    if (s.moving.moveId !== moveId) throw new DomainError(MoveCodes.busy, 'This session is being moved or cancelled right now; retry with that move_id or wait', 'conflict');
+    if (s.moving.moveId !== moveId)
+      throw new DomainError(MoveCodes.busy, 'This session is being moved or cancelled right now; retry with that move_id or wait', 'conflict');
     plan = s.moving; // resume an interrupted move
   } else {
     if (s.status !== 'open') throw conflict(SessionCodes.closed, `Session ${sessionId} is closed`);
     if (kind === 'move') {
       if (change.date) checkSessionDate(change.date, now);
       if (s.date < todayIst(now)) throw invalid('Session date is in the past: it cannot change', SessionCodes.badDate);
-      const same = (!change.date || change.date === s.date) && (!change.vaccine || change.vaccine === s.vaccine) && (!change.slots || change.slots.join() === s.slots.join());
+      const same =
+        (!change.date || change.date === s.date) &&
+        (!change.vaccine || change.vaccine === s.vaccine) &&
+        (!change.slots || change.slots.join() === s.slots.join());
       if (same) throw new DomainError(MoveCodes.noChange, 'The move changes nothing: give a new date, slots or vaccine', 'invalid');
     }
     plan = { moveId, kind, change: kind === 'move' ? change : {}, reason };
@@ -161,5 +174,14 @@ export async function moveSession(p: MovePorts, staff: Staff, sessionId: string,
     s = await p.getSession(sessionId);
     if (s?.moving) throw new DomainError(MoveCodes.busy, 'The session changed while the move finished; retry with the same move_id', 'conflict');
   }
-  return { session_id: sessionId, move_id: plan.moveId, status: plan.kind === 'cancel' ? 'closed' : 'open', date: to.date, vaccine: to.vaccine, slots: to.slots, carried, released };
+  return {
+    session_id: sessionId,
+    move_id: plan.moveId,
+    status: plan.kind === 'cancel' ? 'closed' : 'open',
+    date: to.date,
+    vaccine: to.vaccine,
+    slots: to.slots,
+    carried,
+    released,
+  };
 }

@@ -29,7 +29,10 @@ async function textBookingCode(appt: Appointment, mobile: string): Promise<void>
   if (!appt.code) return;
   try {
     const language = await accountLanguage(appt.accountId);
-    await smsSender().send(toE164(mobile), renderSms('bookingCode', { code: appt.code, date: isoToApiDate(appt.date), slot: appt.slot, centre: appt.center.name.slice(0, 30) }, language));
+    await smsSender().send(
+      toE164(mobile),
+      renderSms('bookingCode', { code: appt.code, date: isoToApiDate(appt.date), slot: appt.slot, centre: appt.center.name.slice(0, 30) }, language),
+    );
   } catch (e) {
     logger.warn('booking code SMS not sent', { appointmentId: appt.appointmentId, error: (e as Error).name });
   }

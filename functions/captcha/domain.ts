@@ -16,7 +16,10 @@ export const CaptchaCodes = {
 } as const;
 
 /** What the store keeps: a keyed hash of the answer, bound to one token (jti). */
-export interface StoredCaptcha { hash: string; expiresAt: number }
+export interface StoredCaptcha {
+  hash: string;
+  expiresAt: number;
+}
 
 /** Keyed hash of an answer for one token: case and surrounding spaces do not matter (CoWIN's captcha was case-insensitive). */
 export function captchaHash(pepper: string, jti: string, text: string): string {
@@ -25,7 +28,8 @@ export function captchaHash(pepper: string, jti: string, text: string): string {
 
 /** Checks a consumed (already deleted: one-time) captcha against the answer. */
 export function checkCaptcha(stored: StoredCaptcha | undefined, answerHash: string, nowSeconds: number): void {
-  const ok = !!stored && stored.expiresAt > nowSeconds && stored.hash.length === answerHash.length && timingSafeEqual(Buffer.from(stored.hash), Buffer.from(answerHash));
+  const ok =
+    !!stored && stored.expiresAt > nowSeconds && stored.hash.length === answerHash.length && timingSafeEqual(Buffer.from(stored.hash), Buffer.from(answerHash));
   if (!ok) throw new DomainError(CaptchaCodes.invalid, 'Invalid captcha. Request a new one with getRecaptcha', 'invalid');
 }
 

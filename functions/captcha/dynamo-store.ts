@@ -4,11 +4,16 @@ import type { CaptchaStore, StoredCaptcha } from './domain';
 
 /** `CAPTCHA#<jti>` / `CAPTCHA` on the main table (docs/data-model.md), ttl = expiry. */
 export class DynamoCaptchaStore implements CaptchaStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async put(jti: string, c: StoredCaptcha): Promise<void> {
     // A new captcha replaces the token's previous one: only the latest can be answered.
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: `CAPTCHA#${jti}`, sk: 'CAPTCHA', hash: c.hash, expiresAt: c.expiresAt, ttl: c.expiresAt + 3600 } }));
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: `CAPTCHA#${jti}`, sk: 'CAPTCHA', hash: c.hash, expiresAt: c.expiresAt, ttl: c.expiresAt + 3600 } }),
+    );
   }
 
   async take(jti: string): Promise<StoredCaptcha | undefined> {
@@ -18,7 +23,12 @@ export class DynamoCaptchaStore implements CaptchaStore {
     let i: Record<string, unknown> | undefined;
     try {
       const res = await this.db.send(
-        new DeleteCommand({ TableName: this.table, Key: { pk: `CAPTCHA#${jti}`, sk: 'CAPTCHA' }, ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_OLD' }),
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: `CAPTCHA#${jti}`, sk: 'CAPTCHA' },
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
+        }),
       );
       i = res.Attributes;
     } catch (e) {

@@ -11,12 +11,16 @@ import { storeCaptcha } from './service';
 import { captchaPorts } from './wiring';
 import { authenticate } from '../auth/authenticate';
 
-export const handler = dispatcher('captcha', {
-  getRecaptcha: http({}, async ({ caller }) => {
-    const citizen = requireCitizen(caller);
-    // 5 characters from an alphabet without look-alikes (0/O, 1/l/I), curved paths, 3 noise lines.
-    const { text, data } = svgCaptcha.create({ size: 5, noise: 3, ignoreChars: '0oO1iIlL', color: false, background: '#ffffff', width: 150, height: 50 });
-    await storeCaptcha(captchaPorts(), citizen.jti, text);
-    return ok({ captcha: data });
-  }),
-}, { authenticate });
+export const handler = dispatcher(
+  'captcha',
+  {
+    getRecaptcha: http({}, async ({ caller }) => {
+      const citizen = requireCitizen(caller);
+      // 5 characters from an alphabet without look-alikes (0/O, 1/l/I), curved paths, 3 noise lines.
+      const { text, data } = svgCaptcha.create({ size: 5, noise: 3, ignoreChars: '0oO1iIlL', color: false, background: '#ffffff', width: 150, height: 50 });
+      await storeCaptcha(captchaPorts(), citizen.jti, text);
+      return ok({ captcha: data });
+    }),
+  },
+  { authenticate },
+);

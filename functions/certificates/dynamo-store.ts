@@ -45,11 +45,24 @@ export const CertKeys = {
 import type { BeneficiaryState, CertificateItem, CommitInput, HolderCorrection, Pointer, ProfileState } from './domain/state';
 import type { CertificateStore } from './ports';
 
-export { dataStateKey, stateKeyOf, type CertificateStatus, type RevocationReason, type HolderSnapshot, type CertificateItem, type ProfileState, type Pointer, type BeneficiaryState, type CommitInput, type HolderCorrection } from './domain/state';
+export {
+  dataStateKey,
+  stateKeyOf,
+  type CertificateStatus,
+  type RevocationReason,
+  type HolderSnapshot,
+  type CertificateItem,
+  type ProfileState,
+  type Pointer,
+  type BeneficiaryState,
+  type CommitInput,
+  type HolderCorrection,
+} from './domain/state';
 
 const isConditionFailure = (e: unknown): boolean =>
   (e as { name?: string }).name === 'ConditionalCheckFailedException' ||
-  (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
+  (e instanceof TransactionCanceledException &&
+    (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
 
 function toProfile(i: Record<string, unknown>): ProfileState {
   return {
@@ -96,12 +109,16 @@ export class DynamoCertificateStore implements CertificateStore {
     if (!profileItem) return undefined;
     const profile = toProfile(profileItem);
     const pointerItem = bySk.get('CERT');
-    const pointer = pointerItem ? { certificateId: String(pointerItem.certificateId), stateKey: String(pointerItem.stateKey), version: Number(pointerItem.version) } : undefined;
+    const pointer = pointerItem
+      ? { certificateId: String(pointerItem.certificateId), stateKey: String(pointerItem.stateKey), version: Number(pointerItem.version) }
+      : undefined;
     const passportEnvelope = bySk.get('PASSPORT')?.envelope as string | undefined;
     const dobEnvelope = bySk.get('PASSPORT')?.dobEnvelope as string | undefined;
     const eventIds = Object.values(profile.doseEvents);
     const [events, language] = await Promise.all([
-      eventIds.length ? this.batchGet(eventIds.map((id) => VacKeys.event(id))).then((items) => items.map(toEvent).sort((a, b) => a.dose - b.dose)) : Promise.resolve([]),
+      eventIds.length
+        ? this.batchGet(eventIds.map((id) => VacKeys.event(id))).then((items) => items.map(toEvent).sort((a, b) => a.dose - b.dose))
+        : Promise.resolve([]),
       this.accountLanguage(profile.accountId),
     ]);
     return { profile, pointer, passportEnvelope, ...(dobEnvelope ? { dobEnvelope } : {}), events, language };
@@ -115,7 +132,13 @@ export class DynamoCertificateStore implements CertificateStore {
   async accountLanguage(accountId: string): Promise<CertificateLanguage> {
     if (!accountId || accountId === 'undefined') return DEFAULT_CERTIFICATE_LANGUAGE;
     const res = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: CertKeys.account(accountId), ConsistentRead: true, ProjectionExpression: '#l', ExpressionAttributeNames: { '#l': 'language' } }),
+      new GetCommand({
+        TableName: this.table,
+        Key: CertKeys.account(accountId),
+        ConsistentRead: true,
+        ProjectionExpression: '#l',
+        ExpressionAttributeNames: { '#l': 'language' },
+      }),
     );
     return certificateLanguage(res.Item?.language);
   }
@@ -161,7 +184,12 @@ export class DynamoCertificateStore implements CertificateStore {
   /** Every certificate of a person, oldest first. */
   async history(beneficiaryId: string): Promise<CertificateItem[]> {
     const res = await this.db.send(
-      new QueryCommand({ TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': CertKeys.history(beneficiaryId) } }),
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': CertKeys.history(beneficiaryId) },
+      }),
     );
     return (res.Items ?? []).map(toCertificate);
   }
@@ -257,14 +285,27 @@ export class DynamoCertificateStore implements CertificateStore {
             : 'SET #s = :superseded, supersededBy = :by, supersededAt = :now',
           ConditionExpression: '#s = :current',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':current': 'current', ':by': c.certificateId, ':now': now, ...(revoke ? { ':revoked': 'revoked', ':why': previous.change } : { ':superseded': 'superseded' }) },
+          ExpressionAttributeValues: {
+            ':current': 'current',
+            ':by': c.certificateId,
+            ':now': now,
+            ...(revoke ? { ':revoked': 'revoked', ':why': previous.change } : { ':superseded': 'superseded' }),
+          },
         },
       });
       if (revoke) {
         items.push({
           Put: {
             TableName: this.table,
-            Item: { ...CertKeys.revoked(previous.certificateId), certificateId: previous.certificateId, entry: revocationEntry(previous.certificateId), reason: previous.change, revokedAt: now, replacedBy: c.certificateId, beneficiaryId: c.beneficiaryId },
+            Item: {
+              ...CertKeys.revoked(previous.certificateId),
+              certificateId: previous.certificateId,
+              entry: revocationEntry(previous.certificateId),
+              reason: previous.change,
+              revokedAt: now,
+              replacedBy: c.certificateId,
+              beneficiaryId: c.beneficiaryId,
+            },
           },
         });
       }
@@ -323,9 +364,9 @@ export class DynamoCertificateStore implements CertificateStore {
   async correctHolder(profile: ProfileState, change: HolderCorrection, reason: string | undefined, at: string): Promise<boolean> {
     const sets: string[] = ['certCorrections = :n', 'holderVersion = :hv'];
     const values: Record<string, unknown> = { ':n': profile.certCorrections + 1, ':hv': profile.holderVersion + 1, ':acc': profile.accountId };
-    if (change.name !== undefined) (sets.push('#name = :name'), (values[':name'] = change.name));
-    if (change.birthYear !== undefined) (sets.push('birthYear = :by'), (values[':by'] = change.birthYear));
-    if (change.genderId !== undefined) (sets.push('genderId = :g'), (values[':g'] = change.genderId));
+    if (change.name !== undefined) sets.push('#name = :name'), (values[':name'] = change.name);
+    if (change.birthYear !== undefined) sets.push('birthYear = :by'), (values[':by'] = change.birthYear);
+    if (change.genderId !== undefined) sets.push('genderId = :g'), (values[':g'] = change.genderId);
     const countGuard = profile.certCorrections === 0 ? 'attribute_not_exists(certCorrections)' : 'certCorrections = :was';
     if (profile.certCorrections !== 0) values[':was'] = profile.certCorrections;
     const holderGuard = profile.holderVersion === 0 ? 'attribute_not_exists(holderVersion)' : 'holderVersion = :hvWas';
@@ -375,10 +416,19 @@ export class DynamoCertificateStore implements CertificateStore {
                 Key: CertKeys.profile(profile.beneficiaryId),
                 UpdateExpression: 'SET holderVersion = :hv',
                 ConditionExpression: `accountId = :acc AND ${holderGuard}`,
-                ExpressionAttributeValues: { ':hv': profile.holderVersion + 1, ':acc': profile.accountId, ...(profile.holderVersion === 0 ? {} : { ':hvWas': profile.holderVersion }) },
+                ExpressionAttributeValues: {
+                  ':hv': profile.holderVersion + 1,
+                  ':acc': profile.accountId,
+                  ...(profile.holderVersion === 0 ? {} : { ':hvWas': profile.holderVersion }),
+                },
               },
             },
-            { Put: { TableName: this.table, Item: { ...CertKeys.passport(profile.beneficiaryId), envelope, ...(dobEnvelope ? { dobEnvelope } : {}), linkedAt: at } } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...CertKeys.passport(profile.beneficiaryId), envelope, ...(dobEnvelope ? { dobEnvelope } : {}), linkedAt: at },
+              },
+            },
           ],
         }),
       );
@@ -399,7 +449,11 @@ export class DynamoCertificateStore implements CertificateStore {
           Key: CertKeys.profile(profile.beneficiaryId),
           UpdateExpression: 'SET holderVersion = :hv',
           ConditionExpression: `accountId = :acc AND ${holderGuard}`,
-          ExpressionAttributeValues: { ':hv': profile.holderVersion + 1, ':acc': profile.accountId, ...(profile.holderVersion === 0 ? {} : { ':hvWas': profile.holderVersion }) },
+          ExpressionAttributeValues: {
+            ':hv': profile.holderVersion + 1,
+            ':acc': profile.accountId,
+            ...(profile.holderVersion === 0 ? {} : { ':hvWas': profile.holderVersion }),
+          },
         }),
       );
       return true;
@@ -411,7 +465,9 @@ export class DynamoCertificateStore implements CertificateStore {
 
   /** Is this certificate id revoked? (strongly consistent: the online verifier answers from the table itself). */
   async isRevoked(certificateId: string): Promise<boolean> {
-    const res = await this.db.send(new GetCommand({ TableName: this.table, Key: CertKeys.revoked(certificateId), ConsistentRead: true, ProjectionExpression: 'pk' }));
+    const res = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: CertKeys.revoked(certificateId), ConsistentRead: true, ProjectionExpression: 'pk' }),
+    );
     return Boolean(res.Item);
   }
 
@@ -429,5 +485,4 @@ export class DynamoCertificateStore implements CertificateStore {
   private batchGet(keys: Array<Record<string, unknown>>): Promise<Record<string, unknown>[]> {
     return batchGetAll(this.db, this.table, keys, { consistent: true });
   }
-
 }

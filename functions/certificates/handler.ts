@@ -17,16 +17,7 @@ import { isPdf } from './domain/verify';
 import { walkInPrintHandlers } from './walk-in-print-handler';
 import { requestHandlers } from '../requests/handler';
 import { authenticate } from '../auth/authenticate';
-import {
-  certificateLink,
-  certificatePdf,
-  correctHolder,
-  linkPassport,
-  PASSPORT_PATTERN,
-  revocationSnapshot,
-  trustBundle,
-  verifyOnline,
-} from './service';
+import { certificateLink, certificatePdf, correctHolder, linkPassport, PASSPORT_PATTERN, revocationSnapshot, trustBundle, verifyOnline } from './service';
 import { certificatePorts } from './wiring';
 
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');
@@ -61,14 +52,20 @@ const CorrectBody = z.object({
   reason: safeText(z.string().trim().max(500, `${CertCodes.invalidCorrection}: reason is longer than 500 characters`), 'reason').optional(),
 });
 
-const HC1Body = z.object({ hc1: z.string({ error: 'USRRES0001: Input parameter missing: hc1' }).min(1, 'USRRES0001: Input parameter missing: hc1').max(8192, `${CertCodes.unusableInput}: hc1 is too long`) });
+const HC1Body = z.object({
+  hc1: z
+    .string({ error: 'USRRES0001: Input parameter missing: hc1' })
+    .min(1, 'USRRES0001: Input parameter missing: hc1')
+    .max(8192, `${CertCodes.unusableInput}: hc1 is too long`),
+});
 
 const unusable = (message: string) => new DomainError(CertCodes.unusableInput, message, 'invalid');
 
 /** The verify body: JSON `{hc1}`, a bare HC1 string (text/plain), or a PDF (binary, or base64 text). */
 function verifyInput(event: APIGatewayProxyEvent, headers: Record<string, string>): string | Uint8Array {
   const raw = event.body;
-  if (raw === null || raw === undefined || raw === '') throw new DomainError(Codes.missingParameter, 'Request body is missing: send {"hc1":"HC1:..."} or the certificate PDF', 'invalid');
+  if (raw === null || raw === undefined || raw === '')
+    throw new DomainError(Codes.missingParameter, 'Request body is missing: send {"hc1":"HC1:..."} or the certificate PDF', 'invalid');
   const type = (headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (type === 'application/pdf' || type === 'application/octet-stream') {
@@ -87,7 +84,11 @@ function verifyInput(event: APIGatewayProxyEvent, headers: Record<string, string
     return text;
   }
   if (type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type)) {
-    throw new DomainError(Codes.unsupportedMedia, `Content-Type ${echo(type)} is not supported; send application/json {"hc1":...} or application/pdf`, 'unsupported_media');
+    throw new DomainError(
+      Codes.unsupportedMedia,
+      `Content-Type ${echo(type)} is not supported; send application/json {"hc1":...} or application/pdf`,
+      'unsupported_media',
+    );
   }
   let json: unknown;
   try {
@@ -112,46 +113,56 @@ const download = http({ query: ByBeneficiary }, async ({ query, caller }) => {
   return pdf(bytes, `certificate-${query.beneficiary_reference_id}.pdf`);
 });
 
-const dispatch = dispatcher('certificates', {
-  ...walkInPrintHandlers,
-  ...requestHandlers,
-  certificateDownload: download,
-  certificatePublicDownload: download,
-  certificateLink: http({ query: ByBeneficiary }, async ({ query, caller }) => {
-    const citizen = requireCitizen(caller);
-    return ok(await certificateLink(certificatePorts(), citizen.accountId, query.beneficiary_reference_id));
-  }),
-  certificatePassport: http({ body: PassportBody }, async ({ body, caller }) => {
-    const citizen = requireCitizen(caller);
-    return ok(await linkPassport(certificatePorts(), citizen.accountId, body.beneficiary_reference_id, body.passport_number, body.date_of_birth));
-  }),
-  certificateCorrect: http({ body: CorrectBody }, async ({ body, caller }) => {
-    const citizen = requireCitizen(caller);
-    if (body.name === undefined && body.birth_year === undefined && body.gender_id === undefined) {
-      throw new DomainError(Codes.missingParameter, 'Input parameter missing: name, birth_year or gender_id', 'invalid');
-    }
-    if (body.birth_year !== undefined) {
-      try {
-        checkBirthYear(body.birth_year, new Date());
-      } catch (e) {
-        throw new DomainError(CertCodes.invalidCorrection, (e as Error).message, 'invalid');
+const dispatch = dispatcher(
+  'certificates',
+  {
+    ...walkInPrintHandlers,
+    ...requestHandlers,
+    certificateDownload: download,
+    certificatePublicDownload: download,
+    certificateLink: http({ query: ByBeneficiary }, async ({ query, caller }) => {
+      const citizen = requireCitizen(caller);
+      return ok(await certificateLink(certificatePorts(), citizen.accountId, query.beneficiary_reference_id));
+    }),
+    certificatePassport: http({ body: PassportBody }, async ({ body, caller }) => {
+      const citizen = requireCitizen(caller);
+      return ok(await linkPassport(certificatePorts(), citizen.accountId, body.beneficiary_reference_id, body.passport_number, body.date_of_birth));
+    }),
+    certificateCorrect: http({ body: CorrectBody }, async ({ body, caller }) => {
+      const citizen = requireCitizen(caller);
+      if (body.name === undefined && body.birth_year === undefined && body.gender_id === undefined) {
+        throw new DomainError(Codes.missingParameter, 'Input parameter missing: name, birth_year or gender_id', 'invalid');
       }
-    }
-    if (body.gender_id !== undefined && !personReference.genders.some((g) => g.id === body.gender_id)) {
-      throw new DomainError(CertCodes.invalidCorrection, 'Invalid gender_id', 'invalid');
-    }
-    return ok(
-      await correctHolder(certificatePorts(), citizen.accountId, body.beneficiary_reference_id, { name: body.name, birthYear: body.birth_year, genderId: body.gender_id }, body.reason),
-    );
-  }),
-  certificateVerify: Object.assign(verifyRoute, { spec: { body: HC1Body } }),
-  certificateRevocations: http({}, async () => ok(await revocationSnapshot(certificatePorts()))),
-  certificateTrust: http({}, async () => ok(await trustBundle(certificatePorts()))),
-  // The platform JWKS: certificate keys plus the partner status assertion key (functions/partners/assertion-signer.ts).
-  certificateJwks: http({}, async () => {
-    const { jwks } = await trustBundle(certificatePorts());
-    return ok({ keys: [...jwks.keys, await assertionJwk()] }, { 'content-type': 'application/jwk-set+json' });
-  }),
-}, { authenticate });
+      if (body.birth_year !== undefined) {
+        try {
+          checkBirthYear(body.birth_year, new Date());
+        } catch (e) {
+          throw new DomainError(CertCodes.invalidCorrection, (e as Error).message, 'invalid');
+        }
+      }
+      if (body.gender_id !== undefined && !personReference.genders.some((g) => g.id === body.gender_id)) {
+        throw new DomainError(CertCodes.invalidCorrection, 'Invalid gender_id', 'invalid');
+      }
+      return ok(
+        await correctHolder(
+          certificatePorts(),
+          citizen.accountId,
+          body.beneficiary_reference_id,
+          { name: body.name, birthYear: body.birth_year, genderId: body.gender_id },
+          body.reason,
+        ),
+      );
+    }),
+    certificateVerify: Object.assign(verifyRoute, { spec: { body: HC1Body } }),
+    certificateRevocations: http({}, async () => ok(await revocationSnapshot(certificatePorts()))),
+    certificateTrust: http({}, async () => ok(await trustBundle(certificatePorts()))),
+    // The platform JWKS: certificate keys plus the partner status assertion key (functions/partners/assertion-signer.ts).
+    certificateJwks: http({}, async () => {
+      const { jwks } = await trustBundle(certificatePorts());
+      return ok({ keys: [...jwks.keys, await assertionJwk()] }, { 'content-type': 'application/jwk-set+json' });
+    }),
+  },
+  { authenticate },
+);
 
 export const handler = dispatch;

@@ -43,7 +43,6 @@ export interface CertificatePorts {
   leaseMs: number;
 }
 
-
 export const PASSPORT_PATTERN = /^[A-Z][1-9][0-9]{5}[1-9]$/;
 export const LINK_EXPIRES_SECONDS = 300;
 const MAX_ATTEMPTS = 8;
@@ -92,7 +91,8 @@ export async function ensureCurrentCertificate(p: CertificatePorts, beneficiaryI
     }
     if (!(await p.store.claim(beneficiaryId, stateKey, owner, Date.now(), p.leaseMs))) {
       // Someone else is issuing this very state: wait for their pointer, or their lease to lapse.
-      if (Date.now() > deadline) throw new DomainError(CertCodes.notReady, 'Your certificate is being generated. Please retry in a few seconds.', 'unavailable', 3);
+      if (Date.now() > deadline)
+        throw new DomainError(CertCodes.notReady, 'Your certificate is being generated. Please retry in a few seconds.', 'unavailable', 3);
       await sleep(100 + Math.random() * 100);
       continue;
     }
@@ -131,7 +131,13 @@ export async function ensureCurrentCertificate(p: CertificatePorts, beneficiaryI
       });
       if (committed) {
         await p.store.release(beneficiaryId, stateKey, owner).catch(() => undefined);
-        logger.info('certificate issued', { beneficiaryId, certificateId: certificate.certificateId, kind: certificate.kind, stateKey, replaced: previous?.certificateId });
+        logger.info('certificate issued', {
+          beneficiaryId,
+          certificateId: certificate.certificateId,
+          kind: certificate.kind,
+          stateKey,
+          replaced: previous?.certificateId,
+        });
         await notify(p, certificate, options);
         return { outcome: 'issued', certificate, pdf: issued.pdf };
       }
@@ -196,7 +202,11 @@ async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
       name: profile.name,
       birthYear: profile.birthYear,
       // The registered date of birth first; else the one given with the passport (when it falls in the registered year).
-      ...(profile.dateOfBirth ? { dateOfBirth: profile.dateOfBirth } : dateOfBirth && Number(dateOfBirth.slice(0, 4)) === profile.birthYear ? { dateOfBirth } : {}),
+      ...(profile.dateOfBirth
+        ? { dateOfBirth: profile.dateOfBirth }
+        : dateOfBirth && Number(dateOfBirth.slice(0, 4)) === profile.birthYear
+          ? { dateOfBirth }
+          : {}),
       gender: personReference.genders.find((g) => g.id === profile.genderId)?.gender ?? 'unknown',
       photoIdType: personReference.idTypes.find((t) => t.id === profile.photoIdType)?.type ?? (profile.photoIdCode || 'Photo ID'),
       photoIdNumber: profile.photoIdLast4,
@@ -251,7 +261,11 @@ async function ownProfile(p: CertificatePorts, accountId: string, beneficiaryId:
 }
 
 /** The current certificate (issued on demand when the worker has not got to it yet). */
-export async function currentCertificate(p: CertificatePorts, accountId: string, beneficiaryId: string): Promise<{ certificate: CertificateItem; pdf?: Buffer }> {
+export async function currentCertificate(
+  p: CertificatePorts,
+  accountId: string,
+  beneficiaryId: string,
+): Promise<{ certificate: CertificateItem; pdf?: Buffer }> {
   const profile = await ownProfile(p, accountId, beneficiaryId);
   if (!Object.keys(profile.doseEvents).length) throw noDose();
   const result = await ensureCurrentCertificate(p, beneficiaryId, { waitMs: 8_000 });
@@ -285,7 +299,11 @@ export async function linkPassport(p: CertificatePorts, accountId: string, benef
     if (!state || state.profile.accountId !== accountId) throw notFound();
     if (!state.events.length) throw noDose();
     if (dateOfBirth !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) || Number(dateOfBirth.slice(0, 4)) !== state.profile.birthYear)) {
-      throw new DomainError(CertCodes.invalidDateOfBirth, `date_of_birth must be a date (YYYY-MM-DD) in the registered birth year ${state.profile.birthYear}`, 'invalid');
+      throw new DomainError(
+        CertCodes.invalidDateOfBirth,
+        `date_of_birth must be a date (YYYY-MM-DD) in the registered birth year ${state.profile.birthYear}`,
+        'invalid',
+      );
     }
     const linked = state.passportEnvelope ? await p.encryptor.decrypt(state.passportEnvelope, passportContext(beneficiaryId)) : undefined;
     const linkedDob = state.dobEnvelope ? await p.encryptor.decrypt(state.dobEnvelope, dobContext(beneficiaryId)) : undefined;

@@ -16,7 +16,15 @@ import { certificatePorts } from './wiring';
 
 const Params = z.object({ beneficiary_reference_id: z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits') });
 const Query = z.object({
-  center_id: z.union([z.number(), z.string().regex(/^\d{1,12}$/, 'USRRES0002: center_id must be a number').transform(Number)]).pipe(z.number().int().positive()),
+  center_id: z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,12}$/, 'USRRES0002: center_id must be a number')
+        .transform(Number),
+    ])
+    .pipe(z.number().int().positive()),
 });
 
 export const walkInPrintHandlers = {
@@ -28,7 +36,14 @@ export const walkInPrintHandlers = {
     const store = walkInStore();
     const record = await printable(store, params.beneficiary_reference_id);
     const { pdf: bytes } = await certificatePdf(certificatePorts(), record.accountId, record.beneficiaryId);
-    await store.audit({ beneficiaryId: record.beneficiaryId, action: 'certificate_printed', actor: staff.staffId, role: staff.role, centerId: center.centerId, at: deps().now().toISOString() });
+    await store.audit({
+      beneficiaryId: record.beneficiaryId,
+      action: 'certificate_printed',
+      actor: staff.staffId,
+      role: staff.role,
+      centerId: center.centerId,
+      at: deps().now().toISOString(),
+    });
     return pdf(bytes, `certificate-${record.beneficiaryId}.pdf`);
   }),
 };

@@ -25,7 +25,10 @@ import { certificatePorts } from './wiring';
 const PARALLEL = Math.max(1, Number(process.env.CERTIFICATE_WORKER_PARALLEL ?? 2) || 2);
 
 /** Outcome per dose event id; `failed` are worth retrying. */
-export async function processDoseEvents(doseEventIds: readonly string[], p: CertificatePorts = certificatePorts()): Promise<{ failed: string[]; issued: number }> {
+export async function processDoseEvents(
+  doseEventIds: readonly string[],
+  p: CertificatePorts = certificatePorts(),
+): Promise<{ failed: string[]; issued: number }> {
   const failed: string[] = [];
   let issued = 0;
   // Dose event → beneficiary (an unknown id is acked: nothing to certify, retrying will not help).
@@ -52,7 +55,8 @@ export async function processDoseEvents(doseEventIds: readonly string[], p: Cert
       try {
         const result = await ensureCurrentCertificate(p, beneficiaryId, { waitMs: 20_000, strictNotify: true });
         if (result.outcome === 'issued') issued++;
-        if (result.outcome === 'not_found' || result.outcome === 'no_dose') logger.warn('certificate worker: nothing to certify', { beneficiaryId, outcome: result.outcome });
+        if (result.outcome === 'not_found' || result.outcome === 'no_dose')
+          logger.warn('certificate worker: nothing to certify', { beneficiaryId, outcome: result.outcome });
       } catch (e) {
         if (e instanceof DomainError && e.errorCode === CertCodes.nameNotLatin) {
           // Permanent until the holder corrects the name: ack (the download route explains it).

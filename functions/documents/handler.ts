@@ -9,24 +9,28 @@ import { DomainError } from '../platform/errors';
 import { renderSlip } from './slip';
 import { authenticate } from '../auth/authenticate';
 
-export const handler = dispatcher('documents', {
-  appointmentSlip: http({ query: z.object({ appointment_id: z.uuid('USRRES0002: appointment_id must be a UUID') }) }, async ({ query, caller }) => {
-    const citizen = requireCitizen(caller);
-    const p = await bookingPorts();
-    const appt = await p.bookings.getAppointment(query.appointment_id);
-    // Another account's appointment is answered exactly like a missing one.
-    if (!appt || appt.accountId !== citizen.accountId) throw new DomainError(BookCodes.appointmentNotFound, 'Appointment not found', 'not_found');
-    const [session, bens] = await Promise.all([p.bookings.getSession(appt.sessionId), p.beneficiaries.getMany(Object.keys(appt.seats))]);
-    const bytes = await renderSlip({
-      appointmentId: appt.appointmentId,
-      date: isoToCowinDate(appt.date),
-      slot: appt.slot,
-      dose: appt.dose,
-      code: appt.code,
-      vaccine: session?.vaccine,
-      center: appt.center,
-      beneficiaries: bens.map((b) => ({ name: b.name, referenceId: b.beneficiaryId, birthYear: b.birthYear, photoId: maskLast4(b.photoIdLast4) })),
-    });
-    return pdf(bytes, `appointment-${appt.appointmentId}.pdf`);
-  }),
-}, { authenticate });
+export const handler = dispatcher(
+  'documents',
+  {
+    appointmentSlip: http({ query: z.object({ appointment_id: z.uuid('USRRES0002: appointment_id must be a UUID') }) }, async ({ query, caller }) => {
+      const citizen = requireCitizen(caller);
+      const p = await bookingPorts();
+      const appt = await p.bookings.getAppointment(query.appointment_id);
+      // Another account's appointment is answered exactly like a missing one.
+      if (!appt || appt.accountId !== citizen.accountId) throw new DomainError(BookCodes.appointmentNotFound, 'Appointment not found', 'not_found');
+      const [session, bens] = await Promise.all([p.bookings.getSession(appt.sessionId), p.beneficiaries.getMany(Object.keys(appt.seats))]);
+      const bytes = await renderSlip({
+        appointmentId: appt.appointmentId,
+        date: isoToCowinDate(appt.date),
+        slot: appt.slot,
+        dose: appt.dose,
+        code: appt.code,
+        vaccine: session?.vaccine,
+        center: appt.center,
+        beneficiaries: bens.map((b) => ({ name: b.name, referenceId: b.beneficiaryId, birthYear: b.birthYear, photoId: maskLast4(b.photoIdLast4) })),
+      });
+      return pdf(bytes, `appointment-${appt.appointmentId}.pdf`);
+    }),
+  },
+  { authenticate },
+);

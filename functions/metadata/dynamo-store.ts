@@ -10,7 +10,10 @@ import { queryAll } from '../platform/dynamo/client';
  *   META / IDTYPE#<id>, META / GENDER#<id>
  */
 export class DynamoMetadataStore implements MetadataStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   private async queryAll<T>(pk: string, prefix: string): Promise<T[]> {
     const items = await queryAll(this.db, {
@@ -37,7 +40,11 @@ export function metadataItems(states: StateRef[], idTypes: IdTypeRef[], genders:
     for (const d of districts) {
       items.push({ pk: `META#STATE#${state.state_id}`, sk: `DISTRICT#${pad(d.district_id)}`, data: { ...d, state_id: state.state_id } });
       // Reverse lookup district → state, used when centres are created.
-      items.push({ pk: `META#DISTRICT#${d.district_id}`, sk: 'DISTRICT', data: { ...d, state_id: state.state_id, state_name: state.state_name, state_name_l: state.state_name_l } });
+      items.push({
+        pk: `META#DISTRICT#${d.district_id}`,
+        sk: 'DISTRICT',
+        data: { ...d, state_id: state.state_id, state_name: state.state_name, state_name_l: state.state_name_l },
+      });
     }
   }
   for (const t of idTypes) items.push({ pk: 'META', sk: `IDTYPE#${pad(t.id)}`, data: t });

@@ -13,7 +13,15 @@ import { base64url } from 'jose';
 import { localDataDir } from '../platform/deps';
 import { derToRaw } from '../platform/der';
 
-export interface AssertionJwk { kty: 'EC'; crv: 'P-256'; x: string; y: string; kid: string; use: 'sig'; alg: 'ES256' }
+export interface AssertionJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  kid: string;
+  use: 'sig';
+  alg: 'ES256';
+}
 
 interface AssertionSigner {
   jwk(): Promise<AssertionJwk>;
@@ -24,7 +32,15 @@ interface AssertionSigner {
 const jwkOf = (publicKey: KeyObject): AssertionJwk => {
   const j = publicKey.export({ format: 'jwk' });
   const spki = publicKey.export({ format: 'der', type: 'spki' });
-  return { kty: 'EC', crv: 'P-256', x: j.x!, y: j.y!, kid: `assertion-${createHash('sha256').update(spki).digest('base64url').slice(0, 16)}`, use: 'sig', alg: 'ES256' };
+  return {
+    kty: 'EC',
+    crv: 'P-256',
+    x: j.x!,
+    y: j.y!,
+    kid: `assertion-${createHash('sha256').update(spki).digest('base64url').slice(0, 16)}`,
+    use: 'sig',
+    alg: 'ES256',
+  };
 };
 
 class LocalAssertionSigner implements AssertionSigner {
@@ -53,9 +69,14 @@ class LocalAssertionSigner implements AssertionSigner {
 
 class KmsAssertionSigner implements AssertionSigner {
   private publicJwk?: Promise<AssertionJwk>;
-  constructor(private readonly keyId: string, private readonly client = new KMSClient({})) {}
+  constructor(
+    private readonly keyId: string,
+    private readonly client = new KMSClient({}),
+  ) {}
   jwk() {
-    this.publicJwk ??= this.client.send(new GetPublicKeyCommand({ KeyId: this.keyId })).then((r) => jwkOf(createPublicKey({ key: Buffer.from(r.PublicKey!), format: 'der', type: 'spki' })));
+    this.publicJwk ??= this.client
+      .send(new GetPublicKeyCommand({ KeyId: this.keyId }))
+      .then((r) => jwkOf(createPublicKey({ key: Buffer.from(r.PublicKey!), format: 'der', type: 'spki' })));
     return this.publicJwk;
   }
   async sign(input: Uint8Array) {

@@ -25,7 +25,11 @@ export const PartnerCodes = {
 } as const;
 
 /** Tier limits, from the CDK context `partnerTiers` (cdk.json): the usage plan's and the function's. */
-export interface TierLimits { rateLimit: number; burstLimit: number; quotaPerDay: number }
+export interface TierLimits {
+  rateLimit: number;
+  burstLimit: number;
+  quotaPerDay: number;
+}
 
 export interface Partner {
   partnerId: string;
@@ -47,7 +51,13 @@ export const newApiKey = (): string => `ocp_${randomBytes(30).toString('base64ur
 export const apiKeyHash = (key: string): string => createHash('sha256').update(`partner-key:${key}`).digest('hex');
 
 export const newPartnerId = (name: string): string =>
-  `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 'partner'}-${randomBytes(3).toString('hex')}`;
+  `${
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 24) || 'partner'
+  }-${randomBytes(3).toString('hex')}`;
 
 /** Seconds until the next UTC midnight: when API Gateway's DAY quota and our counter reset. */
 export const secondsToNextUtcDay = (nowMs: number): number => Math.max(1, Math.ceil((Math.floor(nowMs / 86_400_000 + 1) * 86_400_000 - nowMs) / 1000));
@@ -63,7 +73,7 @@ export const Purpose = z
   .trim()
   .min(3, 'USRRES0002: purpose must be 3-60 characters')
   .max(60, 'USRRES0002: purpose must be 3-60 characters')
-  .regex(/^[\p{L}\p{N} ,.'()/-]+$/u, 'USRRES0002: purpose may contain letters, digits, spaces and , . \' ( ) / -');
+  .regex(/^[\p{L}\p{N} ,.'()/-]+$/u, "USRRES0002: purpose may contain letters, digits, spaces and , . ' ( ) / -");
 
 export const CONSENT_OTP_SECONDS = 180;
 export const CONSENT_MAX_ATTEMPTS = 5;
@@ -98,7 +108,12 @@ export function matchName(given: string, registered: string): NameMatch {
   return short.every((t) => long.includes(t)) ? 'partial' : 'none';
 }
 
-export interface StatusSource { beneficiaryId: string; name: string; dosesGiven: number; seriesTotal?: number }
+export interface StatusSource {
+  beneficiaryId: string;
+  name: string;
+  dosesGiven: number;
+  seriesTotal?: number;
+}
 
 /** The best name match among the account's beneficiaries (exact over partial), or none. */
 export function bestMatch(given: string, people: readonly StatusSource[]): { match: NameMatch; person?: StatusSource } {
@@ -134,7 +149,15 @@ export interface AssertionClaims {
   exp: number;
 }
 
-export function assertionClaims(issuer: string, consentId: string, partnerId: string, purpose: string, match: NameMatch, person: Pick<StatusSource, 'dosesGiven' | 'seriesTotal'> | undefined, nowSeconds: number): AssertionClaims {
+export function assertionClaims(
+  issuer: string,
+  consentId: string,
+  partnerId: string,
+  purpose: string,
+  match: NameMatch,
+  person: Pick<StatusSource, 'dosesGiven' | 'seriesTotal'> | undefined,
+  nowSeconds: number,
+): AssertionClaims {
   const s = match !== 'none' && person ? statusOf(person) : undefined;
   return {
     iss: issuer,

@@ -19,28 +19,60 @@ let auditSeq = 0;
 const isConditional = (e: unknown) => e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException';
 
 export class DynamoPartnerStore implements ConsentStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   /** Partner record and its key (hash only) together, or neither. */
   async createPartner(p: Partner, keyHash: string): Promise<void> {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: this.table, Item: { pk: `PARTNER#${p.partnerId}`, sk: 'PROFILE', ...p, keyHash }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: this.table, Item: { pk: `APIKEY#${keyHash}`, sk: 'PARTNER', partnerId: p.partnerId, name: p.name, tier: p.tier, quotaPerDay: p.limits.quotaPerDay, active: p.active }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: this.table,
+              Item: { pk: `PARTNER#${p.partnerId}`, sk: 'PROFILE', ...p, keyHash },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: this.table,
+              Item: {
+                pk: `APIKEY#${keyHash}`,
+                sk: 'PARTNER',
+                partnerId: p.partnerId,
+                name: p.name,
+                tier: p.tier,
+                quotaPerDay: p.limits.quotaPerDay,
+                active: p.active,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
         ],
       }),
     );
   }
 
   async setAwsKeyId(partnerId: string, awsApiKeyId: string): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: { pk: `PARTNER#${partnerId}`, sk: 'PROFILE' }, UpdateExpression: 'SET awsApiKeyId = :k', ExpressionAttributeValues: { ':k': awsApiKeyId } }));
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `PARTNER#${partnerId}`, sk: 'PROFILE' },
+        UpdateExpression: 'SET awsApiKeyId = :k',
+        ExpressionAttributeValues: { ':k': awsApiKeyId },
+      }),
+    );
   }
 
   async partnerByKey(keyHash: string): Promise<{ partnerId: string; name: string; tier: string; quotaPerDay: number; active: boolean } | undefined> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `APIKEY#${keyHash}`, sk: 'PARTNER' } }));
     const i = r.Item;
-    return i ? { partnerId: String(i.partnerId), name: String(i.name), tier: String(i.tier), quotaPerDay: Number(i.quotaPerDay), active: i.active !== false } : undefined;
+    return i
+      ? { partnerId: String(i.partnerId), name: String(i.name), tier: String(i.tier), quotaPerDay: Number(i.quotaPerDay), active: i.active !== false }
+      : undefined;
   }
 
   async getPartner(partnerId: string): Promise<Partner | undefined> {
@@ -75,7 +107,12 @@ export class DynamoPartnerStore implements ConsentStore {
   }
 
   /** At most one consent SMS per partner and number per `cooldown` seconds (conditional: holds under concurrency). */
-  async reserveConsentSms(accountId: string, partnerId: string, nowSeconds: number, cooldown: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+  async reserveConsentSms(
+    accountId: string,
+    partnerId: string,
+    nowSeconds: number,
+    cooldown: number,
+  ): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -97,7 +134,13 @@ export class DynamoPartnerStore implements ConsentStore {
   }
 
   async createConsent(t: ConsentTxn): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: `CONSENT#${t.consentId}`, sk: 'TXN', ...t, ttl: t.expiresAt + DAY }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `CONSENT#${t.consentId}`, sk: 'TXN', ...t, ttl: t.expiresAt + DAY },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   /**
@@ -140,8 +183,14 @@ export class DynamoPartnerStore implements ConsentStore {
           ConditionExpression: 'used = :false',
           ExpressionAttributeNames: { '#s': 'status', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
-            ':true': true, ':false': false, ':granted': 'granted', ':now': nowSeconds, ':until': validUntil,
-            ':g': `CONSENTS#${t.accountId}`, ':gs': `${String(nowSeconds).padStart(12, '0')}#${t.consentId}`, ':ttl': validUntil + 365 * DAY,
+            ':true': true,
+            ':false': false,
+            ':granted': 'granted',
+            ':now': nowSeconds,
+            ':until': validUntil,
+            ':g': `CONSENTS#${t.accountId}`,
+            ':gs': `${String(nowSeconds).padStart(12, '0')}#${t.consentId}`,
+            ':ttl': validUntil + 365 * DAY,
           },
         }),
       );
@@ -158,7 +207,16 @@ export class DynamoPartnerStore implements ConsentStore {
   }
 
   async listConsents(accountId: string): Promise<ConsentTxn[]> {
-    const r = await this.db.send(new QueryCommand({ TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :g', ExpressionAttributeValues: { ':g': `CONSENTS#${accountId}` }, ScanIndexForward: false, Limit: 200 }));
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :g',
+        ExpressionAttributeValues: { ':g': `CONSENTS#${accountId}` },
+        ScanIndexForward: false,
+        Limit: 200,
+      }),
+    );
     return (r.Items ?? []) as ConsentTxn[];
   }
 
@@ -189,13 +247,27 @@ export class DynamoPartnerStore implements ConsentStore {
       new PutCommand({
         TableName: this.table,
         // Milliseconds + a per-container sequence keep the events of one second in the order they happened.
-        Item: { pk: `CONSENT#${consentId}`, sk: `AUDIT#${String(Date.now()).padStart(15, '0')}#${String(++auditSeq % 1e6).padStart(6, '0')}#${randomUUID()}`, consentId, ...entry, gsi2pk: `PARTNERAUDIT#${entry.partnerId}`, gsi2sk: `${String(entry.at).padStart(12, '0')}#${consentId}` },
+        Item: {
+          pk: `CONSENT#${consentId}`,
+          sk: `AUDIT#${String(Date.now()).padStart(15, '0')}#${String(++auditSeq % 1e6).padStart(6, '0')}#${randomUUID()}`,
+          consentId,
+          ...entry,
+          gsi2pk: `PARTNERAUDIT#${entry.partnerId}`,
+          gsi2sk: `${String(entry.at).padStart(12, '0')}#${consentId}`,
+        },
       }),
     );
   }
 
   async auditOf(consentId: string): Promise<AuditEntry[]> {
-    const r = await this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)', ExpressionAttributeValues: { ':pk': `CONSENT#${consentId}`, ':a': 'AUDIT#' }, ConsistentRead: true }));
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+        ExpressionAttributeValues: { ':pk': `CONSENT#${consentId}`, ':a': 'AUDIT#' },
+        ConsistentRead: true,
+      }),
+    );
     return (r.Items ?? []).map((i) => ({ event: i.event, at: i.at, partnerId: i.partnerId, details: i.details }) as AuditEntry);
   }
 }

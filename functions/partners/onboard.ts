@@ -17,14 +17,28 @@ export function partnerTiers(projectDir = process.cwd()): Record<string, TierLim
   return tiers;
 }
 
-export async function createPartner(input: { name: string; tier: string; tiers?: Record<string, TierLimits>; apiKey?: string; partnerId?: string; now?: Date }): Promise<{ partner: Partner; apiKey: string }> {
+export async function createPartner(input: {
+  name: string;
+  tier: string;
+  tiers?: Record<string, TierLimits>;
+  apiKey?: string;
+  partnerId?: string;
+  now?: Date;
+}): Promise<{ partner: Partner; apiKey: string }> {
   const name = input.name.trim();
-  if (!/^[\p{L}\p{N} &.'()-]{2,40}$/u.test(name)) throw new Error('partner name: 2-40 letters, digits, spaces or & . \' ( ) -');
+  if (!/^[\p{L}\p{N} &.'()-]{2,40}$/u.test(name)) throw new Error("partner name: 2-40 letters, digits, spaces or & . ' ( ) -");
   const tiers = input.tiers ?? partnerTiers();
   const limits = tiers[input.tier];
   if (!limits) throw new Error(`unknown tier ${input.tier}; tiers: ${Object.keys(tiers).join(', ')}`);
   const apiKey = input.apiKey ?? newApiKey();
-  const partner: Partner = { partnerId: input.partnerId ?? newPartnerId(name), name, tier: input.tier, limits, active: true, createdAt: (input.now ?? new Date()).toISOString() };
+  const partner: Partner = {
+    partnerId: input.partnerId ?? newPartnerId(name),
+    name,
+    tier: input.tier,
+    limits,
+    active: true,
+    createdAt: (input.now ?? new Date()).toISOString(),
+  };
   await partnerStore().createPartner(partner, apiKeyHash(apiKey));
   return { partner, apiKey };
 }

@@ -25,12 +25,22 @@ export interface ConsentTxn {
 
 export type AttemptOutcome = { ok: true; txn: ConsentTxn } | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'locked' };
 
-export interface AuditEntry { event: 'requested' | 'granted' | 'otp_failed' | 'answered' | 'refreshed' | 'revoked' | 'refused'; at: number; partnerId: string; details?: Record<string, unknown> }
+export interface AuditEntry {
+  event: 'requested' | 'granted' | 'otp_failed' | 'answered' | 'refreshed' | 'revoked' | 'refused';
+  at: number;
+  partnerId: string;
+  details?: Record<string, unknown>;
+}
 
 /** Consents, their OTP attempts and their audit trail: every limit is one conditional write. */
 export interface ConsentStore {
   /** At most one consent SMS per partner and number per `cooldown` seconds (conditional: holds under concurrency). */
-  reserveConsentSms(accountId: string, partnerId: string, nowSeconds: number, cooldown: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
+  reserveConsentSms(
+    accountId: string,
+    partnerId: string,
+    nowSeconds: number,
+    cooldown: number,
+  ): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
   createConsent(t: ConsentTxn): Promise<void>;
   /**
    * Reserves one OTP attempt BEFORE the comparison, in one conditional update (the attempt

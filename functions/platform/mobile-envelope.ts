@@ -30,5 +30,3 @@ export async function sealMobile(enc: Sealer, accountId: string, mobile: string)
 }
 
 export const openMobile = (enc: Sealer, accountId: string, envelope: string): Promise<string> => enc.decrypt(envelope, context(accountId));
-
-

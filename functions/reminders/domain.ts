@@ -6,7 +6,11 @@
 import { addDays } from '../platform/dates';
 import { doseInterval, vaccineByName } from '../vaccines/domain';
 
-export interface Due { dose: number; dueDate: string; precaution: boolean }
+export interface Due {
+  dose: number;
+  dueDate: string;
+  precaution: boolean;
+}
 
 export function nextDue(vaccine: string, doseGiven: number, givenDate: string): Due | undefined {
   const v = vaccineByName(vaccine);

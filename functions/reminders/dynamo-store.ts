@@ -11,7 +11,10 @@ import type { DueItem, ReminderProfile, ReminderStore } from './ports';
 export type { DueItem, ReminderProfile } from './ports';
 
 export class DynamoReminderStore implements ReminderStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   /** Idempotent: the same dose event seen twice writes the same item. */
   async putDue(beneficiaryId: string, due: Due): Promise<void> {
@@ -19,7 +22,14 @@ export class DynamoReminderStore implements ReminderStore {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: `REMINDUE#${due.dueDate}#${shard}`, sk: `${beneficiaryId}#${due.dose}`, beneficiaryId, dose: due.dose, dueDate: due.dueDate, ttl: Math.floor(Date.parse(due.dueDate) / 1000) + 60 * 86_400 },
+        Item: {
+          pk: `REMINDUE#${due.dueDate}#${shard}`,
+          sk: `${beneficiaryId}#${due.dose}`,
+          beneficiaryId,
+          dose: due.dose,
+          dueDate: due.dueDate,
+          ttl: Math.floor(Date.parse(due.dueDate) / 1000) + 60 * 86_400,
+        },
       }),
     );
   }
@@ -37,7 +47,14 @@ export class DynamoReminderStore implements ReminderStore {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `BEN#${beneficiaryId}`, sk: 'PROFILE' }, ConsistentRead: true }));
     const i = r.Item;
     if (!i) return undefined;
-    return { accountId: String(i.accountId), name: String(i.name ?? ''), vaccine: i.vaccine ? String(i.vaccine) : undefined, dosesGiven: Number(i.dosesGiven ?? 0), doseDates: (i.doseDates as Record<string, string>) ?? {}, optedOut: i.remindersOptOut === true };
+    return {
+      accountId: String(i.accountId),
+      name: String(i.name ?? ''),
+      vaccine: i.vaccine ? String(i.vaccine) : undefined,
+      dosesGiven: Number(i.dosesGiven ?? 0),
+      doseDates: (i.doseDates as Record<string, string>) ?? {},
+      optedOut: i.remindersOptOut === true,
+    };
   }
 
   /** The account's mobile and chosen SMS language (English by default). */
@@ -50,7 +67,13 @@ export class DynamoReminderStore implements ReminderStore {
   /** Exactly once per beneficiary and dose: a conditional put, taken before the SMS is sent. */
   async claim(beneficiaryId: string, dose: number, at: string): Promise<boolean> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: `BEN#${beneficiaryId}`, sk: `REMINDED#${dose}`, at }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `BEN#${beneficiaryId}`, sk: `REMINDED#${dose}`, at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException) return false;
@@ -60,7 +83,15 @@ export class DynamoReminderStore implements ReminderStore {
 
   /** A failed send gives the claim back, so the next run tries again. */
   async unclaim(beneficiaryId: string, dose: number, at: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: `BEN#${beneficiaryId}`, sk: `REMINDED#${dose}` }, ConditionExpression: '#at = :at', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':at': at } }));
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { pk: `BEN#${beneficiaryId}`, sk: `REMINDED#${dose}` },
+        ConditionExpression: '#at = :at',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
   }
 
   /** Opt out (or back in) of dose reminders; false when the beneficiary is not the account's. */
@@ -82,4 +113,3 @@ export class DynamoReminderStore implements ReminderStore {
     }
   }
 }
-

@@ -2,8 +2,19 @@
 import type { SmsLanguageCode } from '../platform/sms/languages';
 import type { Due } from './domain';
 
-export interface DueItem { beneficiaryId: string; dose: number; dueDate: string }
-export interface ReminderProfile { accountId: string; name: string; vaccine?: string; dosesGiven: number; doseDates: Record<string, string>; optedOut: boolean }
+export interface DueItem {
+  beneficiaryId: string;
+  dose: number;
+  dueDate: string;
+}
+export interface ReminderProfile {
+  accountId: string;
+  name: string;
+  vaccine?: string;
+  dosesGiven: number;
+  doseDates: Record<string, string>;
+  optedOut: boolean;
+}
 
 export interface ReminderStore {
   /** Writes the due item of a dose (idempotent). */

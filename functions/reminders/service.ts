@@ -14,9 +14,18 @@ import { renderSms } from '../platform/sms/catalogue';
 import { nextDue } from './domain';
 import type { ReminderStore } from './ports';
 
-export interface ReminderRun { checked: number; sent: number; skipped: number }
+export interface ReminderRun {
+  checked: number;
+  sent: number;
+  skipped: number;
+}
 
-export async function runReminders(store: ReminderStore, sms: SmsSender, now: Date, catchUpDays = Number(process.env.REMINDER_CATCHUP_DAYS ?? 7)): Promise<ReminderRun> {
+export async function runReminders(
+  store: ReminderStore,
+  sms: SmsSender,
+  now: Date,
+  catchUpDays = Number(process.env.REMINDER_CATCHUP_DAYS ?? 7),
+): Promise<ReminderRun> {
   const today = todayIst(now);
   const run: ReminderRun = { checked: 0, sent: 0, skipped: 0 };
   for (let d = catchUpDays; d >= 0; d--) {
@@ -42,7 +51,10 @@ export async function runReminders(store: ReminderStore, sms: SmsSender, now: Da
       }
       try {
         const first = p.name.trim().split(/\s+/)[0] ?? p.name;
-        await sms.send(toE164(mobile), renderSms(due.precaution ? 'precautionDue' : 'doseDue', { name: first, dose: item.dose, date: isoToApiDate(due.dueDate) }, language));
+        await sms.send(
+          toE164(mobile),
+          renderSms(due.precaution ? 'precautionDue' : 'doseDue', { name: first, dose: item.dose, date: isoToApiDate(due.dueDate) }, language),
+        );
         run.sent++;
       } catch (e) {
         logger.warn('reminder SMS not sent; the next run retries', { beneficiaryId: item.beneficiaryId.slice(-4), dose: item.dose, error: (e as Error).name });

@@ -71,12 +71,18 @@ export interface RequestRules {
  * Parses `kind=n,kind=n` (REQUEST_LIMITS, REQUEST_SLA_DAYS): unnamed kinds keep the default.
  * A malformed entry is a configuration error (thrown at start, not silently ignored).
  */
-export function parseKindNumbers(raw: string | undefined, defaults: Readonly<Record<RequestKind, number>>, name: string, min: number): Record<RequestKind, number> {
+export function parseKindNumbers(
+  raw: string | undefined,
+  defaults: Readonly<Record<RequestKind, number>>,
+  name: string,
+  min: number,
+): Record<RequestKind, number> {
   const out = { ...defaults };
   if (!raw?.trim()) return out;
   for (const part of raw.split(',')) {
     const m = /^\s*([a-z_]+)\s*=\s*(\d+)\s*$/.exec(part);
-    if (!m || !isRequestKind(m[1]) || Number(m[2]) < min) throw new Error(`${name}: "${part}" is not kind=number (kinds: ${REQUEST_KINDS.join(', ')}; at least ${min})`);
+    if (!m || !isRequestKind(m[1]) || Number(m[2]) < min)
+      throw new Error(`${name}: "${part}" is not kind=number (kinds: ${REQUEST_KINDS.join(', ')}; at least ${min})`);
     out[m[1]] = Number(m[2]);
   }
   return out;
@@ -128,25 +134,34 @@ export function checkDetails(kind: RequestKind, d: RequestDetails, now: Date): R
   const note = d.note !== undefined ? { note: d.note } : {};
   switch (kind) {
     case 'holder_correction': {
-      if (d.name === undefined && d.birthYear === undefined && d.genderId === undefined) throw invalid('holder_correction needs details.name, details.birth_year or details.gender_id');
+      if (d.name === undefined && d.birthYear === undefined && d.genderId === undefined)
+        throw invalid('holder_correction needs details.name, details.birth_year or details.gender_id');
       if (d.birthYear !== undefined && (d.birthYear < 1900 || d.birthYear > now.getUTCFullYear())) throw invalid('details.birth_year is out of range');
-      return { ...(d.name !== undefined ? { name: d.name } : {}), ...(d.birthYear !== undefined ? { birthYear: d.birthYear } : {}), ...(d.genderId !== undefined ? { genderId: d.genderId } : {}), ...note };
+      return {
+        ...(d.name !== undefined ? { name: d.name } : {}),
+        ...(d.birthYear !== undefined ? { birthYear: d.birthYear } : {}),
+        ...(d.genderId !== undefined ? { genderId: d.genderId } : {}),
+        ...note,
+      };
     }
     case 'dose_date': {
       if (d.dose === undefined || d.givenDate === undefined) throw invalid('dose_date needs details.dose and details.given_date (YYYY-MM-DD)');
       const t = Date.parse(`${d.givenDate}T00:00:00Z`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(d.givenDate) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d.givenDate) throw invalid('details.given_date must be a date YYYY-MM-DD');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(d.givenDate) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d.givenDate)
+        throw invalid('details.given_date must be a date YYYY-MM-DD');
       if (t > now.getTime()) throw invalid('details.given_date cannot be in the future');
       return { dose: d.dose, givenDate: d.givenDate, ...note };
     }
     case 'passport_details':
-      if (!d.passportNumber || !/^[A-Z][1-9][0-9]{5}[1-9]$/.test(d.passportNumber)) throw invalid('passport_details needs details.passport_number: one letter followed by 7 digits');
+      if (!d.passportNumber || !/^[A-Z][1-9][0-9]{5}[1-9]$/.test(d.passportNumber))
+        throw invalid('passport_details needs details.passport_number: one letter followed by 7 digits');
       return { passportNumber: d.passportNumber, ...note };
     case 'transfer_member':
       if (!d.targetMobileLast4 || !/^\d{4}$/.test(d.targetMobileLast4)) throw invalid('transfer_member needs details.target_mobile_last4 (4 digits)');
       return { targetMobileLast4: d.targetMobileLast4, ...note };
     case 'merge_certificates':
-      if (!d.otherBeneficiaryId || !/^\d{14}$/.test(d.otherBeneficiaryId)) throw invalid('merge_certificates needs details.other_beneficiary_reference_id (14 digits)');
+      if (!d.otherBeneficiaryId || !/^\d{14}$/.test(d.otherBeneficiaryId))
+        throw invalid('merge_certificates needs details.other_beneficiary_reference_id (14 digits)');
       return { otherBeneficiaryId: d.otherBeneficiaryId, ...note };
     case 'member_unknown':
     case 'regenerate_certificate':
@@ -174,7 +189,12 @@ export function sniffType(head: Uint8Array): EvidenceType | undefined {
 }
 
 /** An uploaded object is accepted as evidence iff its size is in range and its bytes are the type the form was issued for. */
-export function checkUploaded(declared: EvidenceType, size: number, head: Uint8Array, maxBytes: number): { ok: true } | { ok: false; code: string; message: string } {
+export function checkUploaded(
+  declared: EvidenceType,
+  size: number,
+  head: Uint8Array,
+  maxBytes: number,
+): { ok: true } | { ok: false; code: string; message: string } {
   if (size > maxBytes) return { ok: false, code: RequestCodes.evidenceTooLarge, message: `The file is ${size} bytes; at most ${maxBytes} are accepted` };
   if (size < 1) return { ok: false, code: RequestCodes.evidenceMissing, message: 'The file is empty' };
   const real = sniffType(head);

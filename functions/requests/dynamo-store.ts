@@ -26,7 +26,8 @@ const AUDIT_DAYS = 400;
 
 const isConditionFailure = (e: unknown): boolean =>
   (e as { name?: string }).name === 'ConditionalCheckFailedException' ||
-  (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
+  (e instanceof TransactionCanceledException &&
+    (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
 
 function toRequest(i: Record<string, unknown>): RequestItem {
   const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = i;
@@ -100,23 +101,31 @@ export class DynamoRequestStore implements RequestStore {
   }
 
   async ofAccount(accountId: string): Promise<RequestItem[]> {
-    const items = await queryAll(this.db, {
-      TableName: this.table,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': ReqKeys.account(accountId) },
-      ScanIndexForward: false,
-    }, 200);
+    const items = await queryAll(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': ReqKeys.account(accountId) },
+        ScanIndexForward: false,
+      },
+      200,
+    );
     return items.map(toRequest);
   }
 
   async openOfDistrict(districtId: number): Promise<RequestItem[]> {
-    const items = await queryAll(this.db, {
-      TableName: this.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': ReqKeys.open(districtId) },
-    }, 500);
+    const items = await queryAll(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': ReqKeys.open(districtId) },
+      },
+      500,
+    );
     return items.map(toRequest);
   }
 
@@ -167,7 +176,16 @@ export class DynamoRequestStore implements RequestStore {
     }
   }
 
-  async decide(r: RequestItem, from: RequestStatus, to: RequestStatus, decision: Decision, reason: string, staffId: string, at: string, audit: AuditEntry): Promise<DecideOutcome> {
+  async decide(
+    r: RequestItem,
+    from: RequestStatus,
+    to: RequestStatus,
+    decision: Decision,
+    reason: string,
+    staffId: string,
+    at: string,
+    audit: AuditEntry,
+  ): Promise<DecideOutcome> {
     const items: TransactItem[] = [
       {
         Update: {
@@ -203,14 +221,25 @@ export class DynamoRequestStore implements RequestStore {
     }
   }
 
-  async finishApply(requestId: string, status: 'applied' | 'apply_failed', at: string, outcome: { result?: Record<string, unknown>; error?: { code: string; message: string } }, audit: AuditEntry): Promise<void> {
+  async finishApply(
+    requestId: string,
+    status: 'applied' | 'apply_failed',
+    at: string,
+    outcome: { result?: Record<string, unknown>; error?: { code: string; message: string } },
+    audit: AuditEntry,
+  ): Promise<void> {
     await this.updateAudited(
       requestId,
       {
         UpdateExpression: outcome.error ? 'SET #s = :s, applyError = :e, appliedAt = :at' : 'SET #s = :s, applyResult = :r, appliedAt = :at REMOVE applyError',
         ConditionExpression: '#s = :accepted',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':s': status, ':at': at, ':accepted': 'accepted', ...(outcome.error ? { ':e': outcome.error } : { ':r': outcome.result ?? {} }) },
+        ExpressionAttributeValues: {
+          ':s': status,
+          ':at': at,
+          ':accepted': 'accepted',
+          ...(outcome.error ? { ':e': outcome.error } : { ':r': outcome.result ?? {} }),
+        },
       },
       audit,
     );
@@ -230,4 +259,3 @@ export class DynamoRequestStore implements RequestStore {
     return items.map(({ pk: _p, sk: _s, ttl: _t, ...rest }) => rest as unknown as AuditEntry);
   }
 }
-

@@ -50,7 +50,10 @@ export function requestPorts(): RequestPorts {
     beneficiary: async (beneficiaryId) => {
       const state = await certs.store.loadState(beneficiaryId);
       if (!state) return undefined;
-      return { accountId: state.profile.accountId, doses: state.events.map((e) => ({ dose: e.dose, eventId: e.eventId, districtId: e.districtId, givenDate: e.givenDate })) };
+      return {
+        accountId: state.profile.accountId,
+        doses: state.events.map((e) => ({ dose: e.dose, eventId: e.eventId, districtId: e.districtId, givenDate: e.givenDate })),
+      };
     },
     sealPassport: (requestId, number) => certs.encryptor.encrypt(number, passportRequestContext(requestId)),
     notify: async (accountId, r, decision) => {
@@ -58,7 +61,10 @@ export function requestPorts(): RequestPorts {
       if (!mobile) return false;
       try {
         const params = { issue: ISSUE_LABEL[r.kind], reference: r.requestId.slice(0, 8) };
-        await smsSender().send(`+91${mobile.replace(/^\+?91(?=\d{10}$)/, '')}`, renderSms(decision === 'accept' ? 'requestAccepted' : 'requestRejected', params));
+        await smsSender().send(
+          `+91${mobile.replace(/^\+?91(?=\d{10}$)/, '')}`,
+          renderSms(decision === 'accept' ? 'requestAccepted' : 'requestRejected', params),
+        );
         return true;
       } catch (e) {
         logger.warn('request decision SMS not sent', { requestId: r.requestId, error: e as Error });
@@ -67,7 +73,13 @@ export function requestPorts(): RequestPorts {
     },
     apply: {
       holderCorrection: (r) =>
-        correctHolder(certs, r.accountId, r.beneficiaryId, { name: r.details.name, birthYear: r.details.birthYear, genderId: r.details.genderId }, `request ${r.requestId}`),
+        correctHolder(
+          certs,
+          r.accountId,
+          r.beneficiaryId,
+          { name: r.details.name, birthYear: r.details.birthYear, genderId: r.details.genderId },
+          `request ${r.requestId}`,
+        ),
       passport: async (r) => {
         if (!r.details.passportEnvelope) throw new DomainError(RequestCodes.applyFailed, 'The request carries no passport number', 'conflict');
         const number = await certs.encryptor.decrypt(r.details.passportEnvelope, passportRequestContext(r.requestId));
@@ -77,7 +89,11 @@ export function requestPorts(): RequestPorts {
       removeMember: async (r) => {
         const outcome = await beneficiaryStore().remove(r.accountId, r.beneficiaryId);
         if (outcome === 'has_doses') {
-          throw new DomainError(RequestCodes.applyFailed, 'This member has a recorded vaccination and cannot simply be removed; the district office moves the record instead', 'conflict');
+          throw new DomainError(
+            RequestCodes.applyFailed,
+            'This member has a recorded vaccination and cannot simply be removed; the district office moves the record instead',
+            'conflict',
+          );
         }
         return { beneficiary_reference_id: r.beneficiaryId, removed: outcome === 'removed' };
       },
@@ -87,7 +103,11 @@ export function requestPorts(): RequestPorts {
         if (!old) throw new DomainError(RequestCodes.applyFailed, 'The dose record is no longer there', 'conflict');
         // The right day, the time of day as recorded (IST days: givenDate is the India date of givenAt).
         const shift = Date.parse(`${r.details.givenDate}T00:00:00Z`) - Date.parse(`${old.givenDate}T00:00:00Z`);
-        const event = await correctDose(vp, staff, { supersedes: eventId, givenAt: new Date(Date.parse(old.givenAt) + shift), reason: `request ${r.requestId}` });
+        const event = await correctDose(vp, staff, {
+          supersedes: eventId,
+          givenAt: new Date(Date.parse(old.givenAt) + shift),
+          reason: `request ${r.requestId}`,
+        });
         return { corrected_event_id: eventId, event_id: event.eventId, given_date: event.givenDate };
       },
     },
@@ -113,9 +133,15 @@ const Details = z
     gender_id: numberish('details.gender_id')
       .refine((g) => personReference.genders.some((x) => x.id === g), `${RequestCodes.invalid}: details.gender_id is not a gender id`)
       .optional(),
-    dose: numberish('details.dose').pipe(z.number().min(1, `${RequestCodes.invalid}: details.dose must be 1 to 4`).max(4, `${RequestCodes.invalid}: details.dose must be 1 to 4`)).optional(),
+    dose: numberish('details.dose')
+      .pipe(z.number().min(1, `${RequestCodes.invalid}: details.dose must be 1 to 4`).max(4, `${RequestCodes.invalid}: details.dose must be 1 to 4`))
+      .optional(),
     given_date: z.string().optional(),
-    passport_number: z.string().trim().transform((s) => s.toUpperCase()).optional(),
+    passport_number: z
+      .string()
+      .trim()
+      .transform((s) => s.toUpperCase())
+      .optional(),
     target_mobile_last4: z.string().optional(),
     other_beneficiary_reference_id: z.string().optional(),
     note: safeText(z.string().trim().max(500, `${RequestCodes.invalid}: details.note is longer than 500 characters`), 'details.note').optional(),
@@ -135,7 +161,10 @@ const EvidenceBody = z.object({ content_type: z.string().max(100) });
 const QueueQuery = z.object({ district_id: numberish('district_id').optional() });
 const DecideBody = z.object({
   decision: z.enum(['accept', 'reject'], { error: `${RequestCodes.invalid}: decision must be accept or reject` }),
-  reason: safeText(z.string().trim().min(1, `${RequestCodes.invalid}: reason cannot be empty`).max(500, `${RequestCodes.invalid}: reason is longer than 500 characters`), 'reason'),
+  reason: safeText(
+    z.string().trim().min(1, `${RequestCodes.invalid}: reason cannot be empty`).max(500, `${RequestCodes.invalid}: reason is longer than 500 characters`),
+    'reason',
+  ),
 });
 
 export const requestHandlers = {
@@ -174,7 +203,9 @@ export const requestHandlers = {
     if (!districtId) throw new DomainError('USRRES0001', 'Input parameter missing: district_id', 'invalid');
     return ok(await districtQueue(requestPorts(), staff, districtId));
   }),
-  requestDetail: http({ params: RequestParams }, async ({ params, caller }) => ok(await requestDetail(requestPorts(), requireStaff(caller), params.request_id))),
+  requestDetail: http({ params: RequestParams }, async ({ params, caller }) =>
+    ok(await requestDetail(requestPorts(), requireStaff(caller), params.request_id)),
+  ),
   requestDecide: http({ params: RequestParams, body: DecideBody }, async ({ params, body, caller }) =>
     ok(await decide(requestPorts(), requireStaff(caller), params.request_id, body.decision, body.reason)),
   ),

@@ -61,9 +61,24 @@ export interface RequestStore {
    * ONE conditional step: status `from` → `to` with the decision; a rejection gives the filing's
    * slot back to the counter in the same transaction. not_open when someone decided first.
    */
-  decide(r: RequestItem, from: RequestStatus, to: RequestStatus, decision: Decision, reason: string, staffId: string, at: string, audit: AuditEntry): Promise<DecideOutcome>;
+  decide(
+    r: RequestItem,
+    from: RequestStatus,
+    to: RequestStatus,
+    decision: Decision,
+    reason: string,
+    staffId: string,
+    at: string,
+    audit: AuditEntry,
+  ): Promise<DecideOutcome>;
   /** accepted → applied | apply_failed, with the outcome and its audit entry. */
-  finishApply(requestId: string, status: 'applied' | 'apply_failed', at: string, outcome: { result?: Record<string, unknown>; error?: { code: string; message: string } }, audit: AuditEntry): Promise<void>;
+  finishApply(
+    requestId: string,
+    status: 'applied' | 'apply_failed',
+    at: string,
+    outcome: { result?: Record<string, unknown>; error?: { code: string; message: string } },
+    audit: AuditEntry,
+  ): Promise<void>;
   audit(entry: AuditEntry): Promise<void>;
   trail(requestId: string): Promise<AuditEntry[]>;
 }

@@ -65,7 +65,14 @@ export function isOfficerOf(staff: Staff, districtId: number): boolean {
 }
 
 /** Kinds that are about a recorded vaccination (nothing to correct without a dose). */
-const NEEDS_DOSE: readonly RequestKind[] = ['holder_correction', 'merge_certificates', 'passport_details', 'dose_date', 'regenerate_certificate', 'revoke_status'];
+const NEEDS_DOSE: readonly RequestKind[] = [
+  'holder_correction',
+  'merge_certificates',
+  'passport_details',
+  'dose_date',
+  'regenerate_certificate',
+  'revoke_status',
+];
 
 export interface FileInput {
   kind: RequestKind;
@@ -89,12 +96,19 @@ export async function fileRequest(p: RequestPorts, accountId: string, input: Fil
   // The district whose office holds the records: where the latest dose was given; else the one the citizen names.
   const latest = [...ben.doses].sort((a, b) => b.dose - a.dose)[0];
   const districtId = latest?.districtId ?? input.districtId;
-  if (!districtId) throw new DomainError(Codes.missingParameter, 'Input parameter missing: district_id (no vaccination is recorded, so say which district should decide)', 'invalid');
+  if (!districtId)
+    throw new DomainError(
+      Codes.missingParameter,
+      'Input parameter missing: district_id (no vaccination is recorded, so say which district should decide)',
+      'invalid',
+    );
   const filedAt = now.toISOString();
   const requestId = randomUUID();
   // A passport number is kept only encrypted (and its last 4 for the officer's view).
   const { passportNumber, ...kept } = checked;
-  const details: RequestDetails = passportNumber ? { ...kept, passportEnvelope: await p.sealPassport(requestId, passportNumber), passportLast4: passportNumber.slice(-4) } : kept;
+  const details: RequestDetails = passportNumber
+    ? { ...kept, passportEnvelope: await p.sealPassport(requestId, passportNumber), passportLast4: passportNumber.slice(-4) }
+    : kept;
   const r: RequestItem = {
     requestId,
     kind: input.kind,
@@ -108,9 +122,20 @@ export async function fileRequest(p: RequestPorts, accountId: string, input: Fil
     evidence: [],
   };
   const limit = p.rules.limits[input.kind];
-  const outcome = await p.store.file(r, limit, { requestId: r.requestId, action: 'filed', actor: accountId, role: 'citizen', at: filedAt, detail: { kind: r.kind, districtId } });
+  const outcome = await p.store.file(r, limit, {
+    requestId: r.requestId,
+    action: 'filed',
+    actor: accountId,
+    role: 'citizen',
+    at: filedAt,
+    detail: { kind: r.kind, districtId },
+  });
   if (!outcome.ok) {
-    throw new DomainError(RequestCodes.limitReached, `A ${input.kind} request can be raised at most ${limit} time${limit === 1 ? '' : 's'} for a beneficiary`, 'conflict');
+    throw new DomainError(
+      RequestCodes.limitReached,
+      `A ${input.kind} request can be raised at most ${limit} time${limit === 1 ? '' : 's'} for a beneficiary`,
+      'conflict',
+    );
   }
   return citizenView(r, now);
 }
@@ -122,20 +147,35 @@ async function ownRequest(p: RequestPorts, accountId: string, requestId: string)
 }
 
 export async function evidenceForm(p: RequestPorts, accountId: string, requestId: string, contentType: string) {
-  if (!isEvidenceType(contentType)) throw new DomainError(RequestCodes.evidenceType, 'content_type must be application/pdf, image/jpeg or image/png', 'invalid');
+  if (!isEvidenceType(contentType))
+    throw new DomainError(RequestCodes.evidenceType, 'content_type must be application/pdf, image/jpeg or image/png', 'invalid');
   const r = await ownRequest(p, accountId, requestId);
   if (r.status !== 'open') throw new DomainError(RequestCodes.notOpen, 'Evidence can be added only while the request is open', 'conflict');
   const evidenceId = randomUUID();
   const ref = { evidenceId, key: `${evidencePrefix(requestId)}${evidenceId}`, contentType };
   const at = p.now().toISOString();
-  const added = await p.store.addEvidence(requestId, ref, MAX_EVIDENCE_PER_REQUEST, { requestId, action: 'evidence_form', actor: accountId, role: 'citizen', at, detail: { evidenceId, contentType } });
+  const added = await p.store.addEvidence(requestId, ref, MAX_EVIDENCE_PER_REQUEST, {
+    requestId,
+    action: 'evidence_form',
+    actor: accountId,
+    role: 'citizen',
+    at,
+    detail: { evidenceId, contentType },
+  });
   if (!added) {
     const again = await p.store.get(requestId);
     if (again?.status !== 'open') throw new DomainError(RequestCodes.notOpen, 'Evidence can be added only while the request is open', 'conflict');
     throw new DomainError(RequestCodes.evidenceLimit, `A request takes at most ${MAX_EVIDENCE_PER_REQUEST} evidence files`, 'conflict');
   }
   const upload = await p.uploads.form(ref.key, contentType, p.rules.evidenceMaxBytes, UPLOAD_FORM_SECONDS);
-  return { request_id: requestId, evidence_id: evidenceId, upload: { method: 'POST', url: upload.url, fields: upload.fields }, content_type: contentType, max_bytes: p.rules.evidenceMaxBytes, expires_in: UPLOAD_FORM_SECONDS };
+  return {
+    request_id: requestId,
+    evidence_id: evidenceId,
+    upload: { method: 'POST', url: upload.url, fields: upload.fields },
+    content_type: contentType,
+    max_bytes: p.rules.evidenceMaxBytes,
+    expires_in: UPLOAD_FORM_SECONDS,
+  };
 }
 
 /** After the browser's POST: checks what arrived (size, real type) and records it, or deletes it and says why. */
@@ -152,10 +192,28 @@ export async function confirmEvidence(p: RequestPorts, accountId: string, reques
   const at = p.now().toISOString();
   if (!check.ok) {
     await p.uploads.remove(ref.key);
-    await p.store.dropEvidence(requestId, index, evidenceId, { requestId, action: 'evidence_rejected', actor: accountId, role: 'citizen', at, detail: { evidenceId, code: check.code, size: object.size } });
-    throw new DomainError(check.code, check.message, check.code === RequestCodes.evidenceTooLarge ? 'too_large' : check.code === RequestCodes.evidenceType ? 'unsupported_media' : 'invalid');
+    await p.store.dropEvidence(requestId, index, evidenceId, {
+      requestId,
+      action: 'evidence_rejected',
+      actor: accountId,
+      role: 'citizen',
+      at,
+      detail: { evidenceId, code: check.code, size: object.size },
+    });
+    throw new DomainError(
+      check.code,
+      check.message,
+      check.code === RequestCodes.evidenceTooLarge ? 'too_large' : check.code === RequestCodes.evidenceType ? 'unsupported_media' : 'invalid',
+    );
   }
-  await p.store.markUploaded(requestId, index, evidenceId, object.size, at, { requestId, action: 'evidence_uploaded', actor: accountId, role: 'citizen', at, detail: { evidenceId, size: object.size, contentType: ref.contentType } });
+  await p.store.markUploaded(requestId, index, evidenceId, object.size, at, {
+    requestId,
+    action: 'evidence_uploaded',
+    actor: accountId,
+    role: 'citizen',
+    at,
+    detail: { evidenceId, size: object.size, contentType: ref.contentType },
+  });
   ref.size = object.size;
   return view();
 }
@@ -179,10 +237,16 @@ export async function requestDetail(p: RequestPorts, staff: Staff, requestId: st
   if (!r) throw notFound();
   if (!isOfficerOf(staff, r.districtId)) throw forbidden(`Your role (${staff.role}) cannot see requests of district ${r.districtId}`);
   const evidence = await Promise.all(
-    r.evidence.filter((e) => e.uploadedAt).map(async (e) => ({ evidence_id: e.evidenceId, content_type: e.contentType, size: e.size, url: await p.uploads.link(e.key, EVIDENCE_LINK_SECONDS) })),
+    r.evidence
+      .filter((e) => e.uploadedAt)
+      .map(async (e) => ({ evidence_id: e.evidenceId, content_type: e.contentType, size: e.size, url: await p.uploads.link(e.key, EVIDENCE_LINK_SECONDS) })),
   );
   const trail = await p.store.trail(requestId);
-  return { ...officerView(r, p.now()), evidence, audit: trail.sort((a, b) => a.at.localeCompare(b.at)).map((t) => ({ action: t.action, actor: t.actor, role: t.role, at: t.at })) };
+  return {
+    ...officerView(r, p.now()),
+    evidence,
+    audit: trail.sort((a, b) => a.at.localeCompare(b.at)).map((t) => ({ action: t.action, actor: t.actor, role: t.role, at: t.at })),
+  };
 }
 
 /**
@@ -200,19 +264,36 @@ export async function decide(p: RequestPorts, staff: Staff, requestId: string, d
   else throw new DomainError(RequestCodes.alreadyDecided, `This request was already decided (${r.status})`, 'conflict');
   const to = statusAfter(decision);
   const at = p.now().toISOString();
-  const outcome = await p.store.decide(r, from, to, decision, reason, staff.staffId, at, { requestId, action: 'decided', actor: staff.staffId, role: staff.role, at, detail: { decision, from } });
+  const outcome = await p.store.decide(r, from, to, decision, reason, staff.staffId, at, {
+    requestId,
+    action: 'decided',
+    actor: staff.staffId,
+    role: staff.role,
+    at,
+    detail: { decision, from },
+  });
   if (!outcome.ok) throw new DomainError(RequestCodes.alreadyDecided, 'This request was already decided by another officer', 'conflict');
   Object.assign(r, { status: to, decision, decisionReason: reason, decidedBy: staff.staffId, decidedAt: at });
   if (to === 'accepted' && isApplied(r.kind)) await applyAccepted(p, staff, r);
   if (from === 'open') {
     const sent = await p.notify(r.accountId, r, decision).catch(() => false);
-    if (sent) await p.store.audit({ requestId, action: 'notified', actor: 'system', role: 'system', at: p.now().toISOString(), detail: { decision } }).catch(() => undefined);
+    if (sent)
+      await p.store
+        .audit({ requestId, action: 'notified', actor: 'system', role: 'system', at: p.now().toISOString(), detail: { decision } })
+        .catch(() => undefined);
   }
   return officerView(r, p.now());
 }
 
 async function applyAccepted(p: RequestPorts, staff: Staff, r: RequestItem): Promise<void> {
-  const audit = (action: AuditEntry['action'], detail: Record<string, unknown>): AuditEntry => ({ requestId: r.requestId, action, actor: staff.staffId, role: staff.role, at: p.now().toISOString(), detail });
+  const audit = (action: AuditEntry['action'], detail: Record<string, unknown>): AuditEntry => ({
+    requestId: r.requestId,
+    action,
+    actor: staff.staffId,
+    role: staff.role,
+    at: p.now().toISOString(),
+    detail,
+  });
   try {
     const result = await applyOne(p, staff, r);
     const at = p.now().toISOString();
@@ -220,7 +301,9 @@ async function applyAccepted(p: RequestPorts, staff: Staff, r: RequestItem): Pro
     Object.assign(r, { status: 'applied', appliedAt: at, applyResult: result, applyError: undefined });
   } catch (e) {
     // Recorded either way, so the request can be accepted again (a retry) instead of hanging in `accepted`.
-    const error = isDomainError(e) ? { code: e.errorCode, message: e.message } : { code: Codes.internal, message: 'The change could not be applied; accept the request again to retry' };
+    const error = isDomainError(e)
+      ? { code: e.errorCode, message: e.message }
+      : { code: Codes.internal, message: 'The change could not be applied; accept the request again to retry' };
     const at = p.now().toISOString();
     await p.store.finishApply(r.requestId, 'apply_failed', at, { error }, audit('apply_failed', error));
     Object.assign(r, { status: 'apply_failed', appliedAt: at, applyError: error });

@@ -32,7 +32,12 @@ function ttlMs(cacheSeconds: number): number {
 }
 
 /** Answers a public route from the memo when fresh, else computes and keeps the answer. Protected routes always compute. */
-export async function cachedPublic<T>(ctx: Pick<RequestContext, 'route'>, query: Record<string, unknown>, hindi: boolean, compute: () => Promise<T>): Promise<T> {
+export async function cachedPublic<T>(
+  ctx: Pick<RequestContext, 'route'>,
+  query: Record<string, unknown>,
+  hindi: boolean,
+  compute: () => Promise<T>,
+): Promise<T> {
   const ttl = ctx.route.auth === 'none' && ctx.route.cacheSeconds ? ttlMs(ctx.route.cacheSeconds) : 0;
   if (ttl === 0) return compute();
   const key = publicCacheKey(ctx.route.id, query, hindi);

@@ -33,7 +33,11 @@ const strip = <T>(item: Record<string, unknown>): T => {
 };
 
 /** What a batch asks to refresh. */
-export interface Changes { sessions: Set<string>; centres: Set<number>; tombstones: Map<string, Set<string>> }
+export interface Changes {
+  sessions: Set<string>;
+  centres: Set<number>;
+  tombstones: Map<string, Set<string>>;
+}
 
 /** Stream records → the sessions and centres whose read-model entries must be refreshed. Pure. */
 export function changesOf(records: DynamoDBRecord[]): Changes {
@@ -59,13 +63,19 @@ export function changesOf(records: DynamoDBRecord[]): Changes {
 const weekOfPk = (pk: string) => pk.slice(pk.lastIndexOf('#') + 1);
 
 /** Reads the truth for the changes at time `t` and merges it into every read-model item concerned. */
-export async function refresh(changes: Changes, store: AvailabilityStore = availabilityStore(), now: () => number = Date.now): Promise<{ items: number; bytes: number }> {
+export async function refresh(
+  changes: Changes,
+  store: AvailabilityStore = availabilityStore(),
+  now: () => number = Date.now,
+): Promise<{ items: number; bytes: number }> {
   const db = deps().db;
   const main = tableName('main');
   // A centre's change (name, hours, closed) shows on all its future sessions.
   if (changes.centres.size) {
     const today = todayIst(new Date());
-    const lists = await Promise.all([...changes.centres].map((cid) => sessionStore().sessionsByCenter(cid, { fromIso: addDays(today, -1), toIso: addDays(today, MAX_DAYS_AHEAD + 1) })));
+    const lists = await Promise.all(
+      [...changes.centres].map((cid) => sessionStore().sessionsByCenter(cid, { fromIso: addDays(today, -1), toIso: addDays(today, MAX_DAYS_AHEAD + 1) })),
+    );
     for (const s of lists.flat()) changes.sessions.add(s.session_id);
   }
   // t is taken before the reads: a later read of the same item never sees an older state, so
@@ -73,7 +83,12 @@ export async function refresh(changes: Changes, store: AvailabilityStore = avail
   const t = now();
   const sessions = (await batchGetAll(db, main, [...changes.sessions].map(keys.session), { consistent: true })).map((i) => strip<Session>(i));
   const [shardItems, centreItems] = await Promise.all([
-    batchGetAll(db, main, sessions.flatMap((s) => Array.from({ length: s.shards }, (_, k) => keys.shard(s.session_id, k))), { consistent: true }),
+    batchGetAll(
+      db,
+      main,
+      sessions.flatMap((s) => Array.from({ length: s.shards }, (_, k) => keys.shard(s.session_id, k))),
+      { consistent: true },
+    ),
     batchGetAll(db, main, [...new Set(sessions.map((s) => s.center_id))].map(keys.center), { consistent: true }),
   ]);
   const shards = new Map<string, ShardSeats[]>();

@@ -14,11 +14,18 @@ const MAX_ATTEMPTS = 8;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class AvailabilityStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   /** The raw items behind these keys (missing items: no `z`), eventually consistent: one BatchGet. */
   async readRaw(pks: string[]): Promise<Array<{ pk: string; v: number; z?: Uint8Array }>> {
-    const items = await batchGetAll(this.db, this.table, pks.map((pk) => ({ pk, sk: 'AVAIL' })));
+    const items = await batchGetAll(
+      this.db,
+      this.table,
+      pks.map((pk) => ({ pk, sk: 'AVAIL' })),
+    );
     const byPk = new Map(items.map((i) => [String(i.pk), i]));
     return pks.map((pk) => ({ pk, v: Number(byPk.get(pk)?.v ?? 0), z: byPk.get(pk)?.z as Uint8Array | undefined }));
   }

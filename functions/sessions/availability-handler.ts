@@ -26,7 +26,11 @@ import { DomainError } from '../platform/errors';
 import { authenticate } from '../auth/authenticate';
 
 const Id = (name: string) =>
-  z.string().regex(/^\d{1,9}$/, `USRRES0002: ${name} must be a number`).transform(Number).refine((n) => n > 0, `USRRES0002: ${name} must be a number`);
+  z
+    .string()
+    .regex(/^\d{1,9}$/, `USRRES0002: ${name} must be a number`)
+    .transform(Number)
+    .refine((n) => n > 0, `USRRES0002: ${name} must be a number`);
 
 const ByPin = z.object({ pincode: Pincode, date: ApiDate, vaccine: VaccineField.optional() });
 const ByDistrict = z.object({ district_id: Id('district_id'), date: ApiDate, vaccine: VaccineField.optional() });
@@ -59,14 +63,18 @@ const hindi = (headers: Record<string, string>) => wantsHindi(headers['accept-la
 const findBy = <S extends typeof ByPin | typeof ByDistrict>(schema: S, scope: (q: z.output<S>) => Scope) =>
   http({ query: schema }, async (ctx) => {
     const q = ctx.query as z.output<S>;
-    const body = await cachedPublic(ctx, q, hindi(ctx.headers), async () => ({ sessions: flatSessions(await readModelSessions(scope(q), dayRange(q.date), q.vaccine), hindi(ctx.headers)) }));
+    const body = await cachedPublic(ctx, q, hindi(ctx.headers), async () => ({
+      sessions: flatSessions(await readModelSessions(scope(q), dayRange(q.date), q.vaccine), hindi(ctx.headers)),
+    }));
     return respond(ctx, body);
   });
 
 const calendarBy = <S extends typeof ByPin | typeof ByDistrict>(schema: S, scope: (q: z.output<S>) => Scope) =>
   http({ query: schema }, async (ctx) => {
     const q = ctx.query as z.output<S>;
-    const body = await cachedPublic(ctx, q, hindi(ctx.headers), async () => ({ centers: calendarCenters(await readModelSessions(scope(q), weekRange(q.date), q.vaccine), hindi(ctx.headers)) }));
+    const body = await cachedPublic(ctx, q, hindi(ctx.headers), async () => ({
+      centers: calendarCenters(await readModelSessions(scope(q), weekRange(q.date), q.vaccine), hindi(ctx.headers)),
+    }));
     return respond(ctx, body);
   });
 
@@ -93,20 +101,34 @@ const sessionRelease = http({ params: z.object({ session_id: z.uuid('USRRES0002:
   const now = deps().now();
   if (r.state !== 'done') return respond(ctx, publicRelease(r, now));
   const entries = await drawStore().listEntries(r.sessionId);
-  return respond(ctx, { ...publicRelease(r, now), ineligible: r.ineligible ?? [], entry_list: canonicalEntries(entries), winner_ids: entries.filter((e) => e.outcome === 'won').map((e) => e.entryId).sort() });
+  return respond(ctx, {
+    ...publicRelease(r, now),
+    ineligible: r.ineligible ?? [],
+    entry_list: canonicalEntries(entries),
+    winner_ids: entries
+      .filter((e) => e.outcome === 'won')
+      .map((e) => e.entryId)
+      .sort(),
+  });
 });
 
-export const handler = dispatcher('availability', {
-  sessionRelease,
-  publicFindByPin: findBy(ByPin, pin),
-  publicFindByDistrict: findBy(ByDistrict, district),
-  publicCalendarByPin: calendarBy(ByPin, pin),
-  publicCalendarByDistrict: calendarBy(ByDistrict, district),
-  publicCalendarByCenter: calendarByCenter,
-  findByLatLong: http({ query: ByLatLong }, async (ctx) => respond(ctx, { centers: await centersNear(sessionStore(), ctx.query.lat, ctx.query.long), ttl: 24 })),
-  findByPin: findBy(ByPin, pin),
-  findByDistrict: findBy(ByDistrict, district),
-  calendarByPin: calendarBy(ByPin, pin),
-  calendarByDistrict: calendarBy(ByDistrict, district),
-  calendarByCenter,
-}, { authenticate });
+export const handler = dispatcher(
+  'availability',
+  {
+    sessionRelease,
+    publicFindByPin: findBy(ByPin, pin),
+    publicFindByDistrict: findBy(ByDistrict, district),
+    publicCalendarByPin: calendarBy(ByPin, pin),
+    publicCalendarByDistrict: calendarBy(ByDistrict, district),
+    publicCalendarByCenter: calendarByCenter,
+    findByLatLong: http({ query: ByLatLong }, async (ctx) =>
+      respond(ctx, { centers: await centersNear(sessionStore(), ctx.query.lat, ctx.query.long), ttl: 24 }),
+    ),
+    findByPin: findBy(ByPin, pin),
+    findByDistrict: findBy(ByDistrict, district),
+    calendarByPin: calendarBy(ByPin, pin),
+    calendarByDistrict: calendarBy(ByDistrict, district),
+    calendarByCenter,
+  },
+  { authenticate },
+);

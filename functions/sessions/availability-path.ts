@@ -12,7 +12,16 @@ import type { Session } from './domain/session';
 /** Availability read path as the code implements it: what the capacity model (capacity/model.ts) charges per answer. */
 export type AvailabilityPath =
   | { kind: 'shards'; sessionItemBytes: number; centreItemBytes: number }
-  | { kind: 'readModel'; itemsPerCalendar: number; itemsPerDay: number; bytesPerSession: number; bytesPerCentre: number; itemOverheadBytes: number; memoMs: number; flushesPerSecondPerItem: number };
+  | {
+      kind: 'readModel';
+      itemsPerCalendar: number;
+      itemsPerDay: number;
+      bytesPerSession: number;
+      bytesPerCentre: number;
+      itemOverheadBytes: number;
+      memoMs: number;
+      flushesPerSecondPerItem: number;
+    };
 
 /** A district week as the read model stores it: `centres` centres × `days` sessions, realistic field sizes. */
 export function syntheticDistrictWeek(centres: number, days: number): ReadModel {
@@ -21,13 +30,39 @@ export function syntheticDistrictWeek(centres: number, days: number): ReadModel 
   for (let c = 0; c < centres; c++) {
     const centerId = 500_000 + c;
     const centre = {
-      center_id: centerId, name: `Urban Primary Health Centre ${c}`, address: `Ward ${c}, Main Road`, state_id: 16, state_name: 'Karnataka', district_id: 265, district_name: 'Bangalore Urban',
-      block_name: 'Bangalore North', pincode: 560_001 + (c % 90), lat: 12.9 + c / 1000, long: 77.5 + c / 1000, from: '09:00:00', to: '17:00:00', fee_type: 'Free', vaccine_fees: [], active: true, version: 1,
+      center_id: centerId,
+      name: `Urban Primary Health Centre ${c}`,
+      address: `Ward ${c}, Main Road`,
+      state_id: 16,
+      state_name: 'Karnataka',
+      district_id: 265,
+      district_name: 'Bangalore Urban',
+      block_name: 'Bangalore North',
+      pincode: 560_001 + (c % 90),
+      lat: 12.9 + c / 1000,
+      long: 77.5 + c / 1000,
+      from: '09:00:00',
+      to: '17:00:00',
+      fee_type: 'Free',
+      vaccine_fees: [],
+      active: true,
+      version: 1,
     } as unknown as Center;
     const sessions: Record<string, ReturnType<typeof sessionEntry>> = {};
     for (let d = 0; d < days; d++) {
       const id = randomUUID();
-      const s = { session_id: id, center_id: centerId, district_id: 265, pincode: centre.pincode, date: `2026-12-${String(7 + d).padStart(2, '0')}`, vaccine: 'COVISHIELD', min_age_limit: 18, allow_all_age: false, slots: ['09:00AM-11:00AM', '11:00AM-01:00PM', '01:00PM-03:00PM', '03:00PM-05:00PM'], status: 'open' } as unknown as Session;
+      const s = {
+        session_id: id,
+        center_id: centerId,
+        district_id: 265,
+        pincode: centre.pincode,
+        date: `2026-12-${String(7 + d).padStart(2, '0')}`,
+        vaccine: 'COVISHIELD',
+        min_age_limit: 18,
+        allow_all_age: false,
+        slots: ['09:00AM-11:00AM', '11:00AM-01:00PM', '01:00PM-03:00PM', '03:00PM-05:00PM'],
+        status: 'open',
+      } as unknown as Session;
       sessions[id] = sessionEntry(s, { dose1: (c * 7 + d) % 100, dose2: (c * 3 + d) % 50 }, t + c * 7 + d);
     }
     merge(m, { sessions, centres: { [centerId]: { centre, t } } });

@@ -17,7 +17,11 @@ import type { SessionRange } from './ports';
 export const MEMO_MS = 250;
 
 /** A decoded item: every listed session, sorted once per item version (decoding is the costly part). */
-interface Decoded { v: number; model: ReadModel; live: LiveSession[] }
+interface Decoded {
+  v: number;
+  model: ReadModel;
+  live: LiveSession[];
+}
 
 const memo = new Map<string, { at: number; item: Promise<Decoded> }>();
 const decoded = new Map<string, Decoded>();

@@ -65,7 +65,12 @@ export function demoCenters(states: StateRef[], nowIso: string): Center[] {
               from: v.from,
               to: v.to,
               fee_type: v.paid ? 'Paid' : 'Free',
-              vaccine_fees: v.paid ? [{ vaccine: 'COVISHIELD', fee: '780' }, { vaccine: 'COVAXIN', fee: '1410' }] : [],
+              vaccine_fees: v.paid
+                ? [
+                    { vaccine: 'COVISHIELD', fee: '780' },
+                    { vaccine: 'COVAXIN', fee: '1410' },
+                  ]
+                : [],
             },
             district,
             nowIso,
@@ -147,8 +152,16 @@ export async function seedDemo(db: DynamoDBDocumentClient, table: string, states
     const existing = new Set((await store.batchGet(planned.map((p) => keys.session(p.session.session_id)))).map((i) => i.session_id as string));
     const todo = planned.filter((p) => !existing.has(p.session.session_id));
     // Two passes: all shards, then all session items (see the module comment).
-    await batchWrite(db, table, todo.flatMap((p) => p.items.slice(0, -1)));
-    await batchWrite(db, table, todo.map((p) => p.items[p.items.length - 1]));
+    await batchWrite(
+      db,
+      table,
+      todo.flatMap((p) => p.items.slice(0, -1)),
+    );
+    await batchWrite(
+      db,
+      table,
+      todo.map((p) => p.items[p.items.length - 1]),
+    );
     if (!only) await batchWrite(db, table, [{ pk: MARKER_PK, sk: `DAY#${date}` }]);
     return todo.length;
   };

@@ -3,13 +3,7 @@
  * "Centres and sessions"). Every multi-item change is one TransactWriteItems; reads of many
  * keys are BatchGetItem in chunks of 100 with UnprocessedKeys retried.
  */
-import {
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, queryAll } from '../platform/dynamo/client';
 import type { ShardSeats } from './domain/capacity';
 import type { Center, DistrictInfo } from './domain/centre';
@@ -25,9 +19,6 @@ type Key = { pk: string; sk: string };
 /** Centre ids from the counter start above this, so they never meet the demo seeder's ids (district*10+k). */
 export const CENTER_ID_BASE = 100_000;
 
-
-
-
 const KEY_ATTRS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type'];
 const strip = <T>(item: Item): T => {
   const out: Item = { ...item };
@@ -41,14 +32,19 @@ const isConditionalCancel = (e: unknown, index?: number): boolean => {
   if (err?.name !== 'TransactionCanceledException' || !Array.isArray(err.CancellationReasons)) return false;
   const reasons = err.CancellationReasons;
   if (index !== undefined) return reasons[index]?.Code === 'ConditionalCheckFailed';
-  return reasons.some((r) => r.Code === 'ConditionalCheckFailed') && !reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded');
+  return (
+    reasons.some((r) => r.Code === 'ConditionalCheckFailed') && !reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')
+  );
 };
 
 /** Re-exported: the import and seeding code take it from here. */
 export { mapLimit } from '../platform/map-limit';
 
 export class DynamoSessionStore implements SessionStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   /** BatchGetItem for any number of keys (functions/platform/dynamo/client.ts batchGetAll). */
   async batchGet(keyList: Key[], consistent = false): Promise<Item[]> {
@@ -113,7 +109,13 @@ export class DynamoSessionStore implements SessionStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.table, Item: { ...keys.centerRef(center.center_ref), center_id: center.center_id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.centerRef(center.center_ref), center_id: center.center_id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
             { Put: put },
           ],
         }),
@@ -149,9 +151,7 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async centersInCells(cells: string[]): Promise<Center[]> {
-    const found = await Promise.all(
-      cells.map((cell) => this.queryAll('gsi3', '#pk = :pk AND begins_with(#sk, :c)', { ':pk': cell, ':c': 'C#' })),
-    );
+    const found = await Promise.all(cells.map((cell) => this.queryAll('gsi3', '#pk = :pk AND begins_with(#sk, :c)', { ':pk': cell, ':c': 'C#' })));
     return found.flat().map((i) => strip<Center>(i));
   }
 
@@ -217,7 +217,10 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async readShards(sessionId: string, shards: number): Promise<ShardSeats[]> {
-    const items = await this.batchGet(Array.from({ length: shards }, (_, k) => keys.shard(sessionId, k)), true);
+    const items = await this.batchGet(
+      Array.from({ length: shards }, (_, k) => keys.shard(sessionId, k)),
+      true,
+    );
     return items.map(toShard).sort((a, b) => a.shard - b.shard);
   }
 

@@ -31,26 +31,54 @@ const created = (body: unknown): HttpResult => ({ statusCode: 201, body });
 /** Body of `POST /api/v2/admin/sessions/{session_id}/release`. */
 const ReleaseBody = z.object({
   booking_opens_at: z.iso.datetime({ offset: true, message: 'USRRES0002: booking_opens_at must be an ISO 8601 date-time' }),
-  fairness_window_seconds: z.number().int().min(10, 'USRRES0002: fairness_window_seconds must be 10 to 3600').max(3600, 'USRRES0002: fairness_window_seconds must be 10 to 3600').optional(),
+  fairness_window_seconds: z
+    .number()
+    .int()
+    .min(10, 'USRRES0002: fairness_window_seconds must be 10 to 3600')
+    .max(3600, 'USRRES0002: fairness_window_seconds must be 10 to 3600')
+    .optional(),
 });
 const ok = (body: unknown): HttpResult => ({ statusCode: 200, body });
 
 /** A centre as staff see it (internal bookkeeping left out). */
 export function centerOut(c: Center) {
   return {
-    center_id: c.center_id, name: c.name, address: c.address, state_id: c.state_id, state_name: c.state_name, district_id: c.district_id,
-    district_name: c.district_name, block_name: c.block_name, pincode: c.pincode, lat: c.lat, long: c.long, from: c.from, to: c.to,
-    fee_type: c.fee_type, vaccine_fees: c.vaccine_fees, active: c.active, ...(c.center_ref ? { center_ref: c.center_ref } : {}),
+    center_id: c.center_id,
+    name: c.name,
+    address: c.address,
+    state_id: c.state_id,
+    state_name: c.state_name,
+    district_id: c.district_id,
+    district_name: c.district_name,
+    block_name: c.block_name,
+    pincode: c.pincode,
+    lat: c.lat,
+    long: c.long,
+    from: c.from,
+    to: c.to,
+    fee_type: c.fee_type,
+    vaccine_fees: c.vaccine_fees,
+    active: c.active,
+    ...(c.center_ref ? { center_ref: c.center_ref } : {}),
   };
 }
 
 export function sessionOut({ session: s, available }: SessionView) {
   return {
-    session_id: s.session_id, center_id: s.center_id, date: isoToApiDate(s.date), vaccine: s.vaccine,
-    capacity_dose1: s.capacity1, capacity_dose2: s.capacity2,
-    available_capacity: available.dose1 + available.dose2, available_capacity_dose1: available.dose1, available_capacity_dose2: available.dose2,
-    min_age_limit: s.min_age_limit, ...(s.max_age_limit !== undefined ? { max_age_limit: s.max_age_limit } : {}), allow_all_age: s.allow_all_age,
-    slots: s.slots, status: s.status,
+    session_id: s.session_id,
+    center_id: s.center_id,
+    date: isoToApiDate(s.date),
+    vaccine: s.vaccine,
+    capacity_dose1: s.capacity1,
+    capacity_dose2: s.capacity2,
+    available_capacity: available.dose1 + available.dose2,
+    available_capacity_dose1: available.dose1,
+    available_capacity_dose2: available.dose2,
+    min_age_limit: s.min_age_limit,
+    ...(s.max_age_limit !== undefined ? { max_age_limit: s.max_age_limit } : {}),
+    allow_all_age: s.allow_all_age,
+    slots: s.slots,
+    status: s.status,
   };
 }
 
@@ -74,48 +102,59 @@ function importBody(raw: string | null, base64: boolean, contentType: string | u
 
 const now = () => deps().now();
 
-export const handler = dispatcher('centres', {
-  ...moveHandlers,
-  createCenter: http({ body: CenterCreate }, async ({ body, caller }) =>
-    created(centerOut(await createCenter(sessionStore(), requireStaff(caller), body as CenterInput, now()))),
-  ),
-  updateCenter: http({ body: CenterUpdate, params: CenterParam }, async ({ body, params, caller }) =>
-    ok(centerOut(await updateCenter(sessionStore(), requireStaff(caller), params.center_id, body as Partial<CenterInput>, now()))),
-  ),
-  closeCenter: http({ params: CenterParam }, async ({ params, caller }) => ok(centerOut(await closeCenter(sessionStore(), requireStaff(caller), params.center_id, now())))),
-  createSession: http({ body: SessionCreate, params: CenterParam }, async ({ body, params, caller }) =>
-    created(sessionOut(await createSession(sessionStore(), requireStaff(caller), params.center_id, body, now()))),
-  ),
-  updateSession: http({ body: SessionUpdate, params: SessionParam }, async ({ body, params, caller }) =>
-    ok(sessionOut(await updateSession(sessionStore(), requireStaff(caller), params.session_id, body, now()))),
-  ),
-  closeSession: http({ params: SessionParam }, async ({ params, caller }) => {
-    const s = await closeSession(sessionStore(), requireStaff(caller), params.session_id, now());
-    return ok({ session_id: s.session_id, status: s.status });
-  }),
-  openRelease: http({ body: ReleaseBody, params: SessionParam }, async ({ body, params, caller }) =>
-    ok(publicRelease(await setRelease(sessionStore(), drawStore(), requireStaff(caller), params.session_id, body.booking_opens_at, body.fairness_window_seconds, now()), now())),
-  ),
-  runDraw: http({ params: SessionParam }, async ({ params, caller }) => {
-    const ports = { draws: drawStore(), bookings: bookingStore(), sms: smsSender(), mobileOf: async (id: string) => (await accountContact(id)).mobile, now };
-    return ok(publicRelease(await drawSession(sessionStore(), requireStaff(caller), ports, params.session_id), now()));
-  }),
-  importCenters: http({}, async ({ event, headers, caller }) => {
-    const staff = requireStaff(caller);
-    const rows = importBody(event.body, event.isBase64Encoded, headers['content-type']);
-    const result = await importRows(sessionStore(), staff, rows, now(), mapLimit);
-    if (!result.ok) {
-      const n = new Set(result.errors.map((e) => `${e.record}:${e.row}`)).size;
-      return {
-        statusCode: 400,
-        // CoWIN's shape, nothing else: the row errors are spelled out in the sentence (first 20).
-        body: { errorCode: SessionCodes.importInvalid, error: importErrorSentence(n, result.errors) },
-      };
-    }
-    const { ok: _ok, ...summary } = result;
-    return ok(summary);
-  }),
-}, { authenticate });
+export const handler = dispatcher(
+  'centres',
+  {
+    ...moveHandlers,
+    createCenter: http({ body: CenterCreate }, async ({ body, caller }) =>
+      created(centerOut(await createCenter(sessionStore(), requireStaff(caller), body as CenterInput, now()))),
+    ),
+    updateCenter: http({ body: CenterUpdate, params: CenterParam }, async ({ body, params, caller }) =>
+      ok(centerOut(await updateCenter(sessionStore(), requireStaff(caller), params.center_id, body as Partial<CenterInput>, now()))),
+    ),
+    closeCenter: http({ params: CenterParam }, async ({ params, caller }) =>
+      ok(centerOut(await closeCenter(sessionStore(), requireStaff(caller), params.center_id, now()))),
+    ),
+    createSession: http({ body: SessionCreate, params: CenterParam }, async ({ body, params, caller }) =>
+      created(sessionOut(await createSession(sessionStore(), requireStaff(caller), params.center_id, body, now()))),
+    ),
+    updateSession: http({ body: SessionUpdate, params: SessionParam }, async ({ body, params, caller }) =>
+      ok(sessionOut(await updateSession(sessionStore(), requireStaff(caller), params.session_id, body, now()))),
+    ),
+    closeSession: http({ params: SessionParam }, async ({ params, caller }) => {
+      const s = await closeSession(sessionStore(), requireStaff(caller), params.session_id, now());
+      return ok({ session_id: s.session_id, status: s.status });
+    }),
+    openRelease: http({ body: ReleaseBody, params: SessionParam }, async ({ body, params, caller }) =>
+      ok(
+        publicRelease(
+          await setRelease(sessionStore(), drawStore(), requireStaff(caller), params.session_id, body.booking_opens_at, body.fairness_window_seconds, now()),
+          now(),
+        ),
+      ),
+    ),
+    runDraw: http({ params: SessionParam }, async ({ params, caller }) => {
+      const ports = { draws: drawStore(), bookings: bookingStore(), sms: smsSender(), mobileOf: async (id: string) => (await accountContact(id)).mobile, now };
+      return ok(publicRelease(await drawSession(sessionStore(), requireStaff(caller), ports, params.session_id), now()));
+    }),
+    importCenters: http({}, async ({ event, headers, caller }) => {
+      const staff = requireStaff(caller);
+      const rows = importBody(event.body, event.isBase64Encoded, headers['content-type']);
+      const result = await importRows(sessionStore(), staff, rows, now(), mapLimit);
+      if (!result.ok) {
+        const n = new Set(result.errors.map((e) => `${e.record}:${e.row}`)).size;
+        return {
+          statusCode: 400,
+          // CoWIN's shape, nothing else: the row errors are spelled out in the sentence (first 20).
+          body: { errorCode: SessionCodes.importInvalid, error: importErrorSentence(n, result.errors) },
+        };
+      }
+      const { ok: _ok, ...summary } = result;
+      return ok(summary);
+    }),
+  },
+  { authenticate },
+);
 
 /** "2 row(s) are invalid; nothing was imported: center row 2 pincode: Invalid pincode; session row 6 date: …". */
 export function importErrorSentence(rows: number, errors: ReadonlyArray<{ row: number; record: string; field: string; error: string }>, max = 20): string {

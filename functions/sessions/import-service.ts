@@ -35,14 +35,46 @@ export const MAX_IMPORT_ROWS = 10_000;
 const WRITE_CONCURRENCY = 16;
 
 export const CSV_COLUMNS = [
-  'record', 'center_ref', 'center_id', 'name', 'address', 'district_id', 'block_name', 'pincode', 'lat', 'long', 'from', 'to',
-  'fee_type', 'vaccine_fees', 'session_ref', 'date', 'vaccine', 'capacity_dose1', 'capacity_dose2', 'min_age_limit',
-  'max_age_limit', 'allow_all_age', 'slots',
+  'record',
+  'center_ref',
+  'center_id',
+  'name',
+  'address',
+  'district_id',
+  'block_name',
+  'pincode',
+  'lat',
+  'long',
+  'from',
+  'to',
+  'fee_type',
+  'vaccine_fees',
+  'session_ref',
+  'date',
+  'vaccine',
+  'capacity_dose1',
+  'capacity_dose2',
+  'min_age_limit',
+  'max_age_limit',
+  'allow_all_age',
+  'slots',
 ] as const;
 
-export interface RowError { row: number; record: 'center' | 'session' | 'file'; field: string; error: string }
-export interface ImportRow { row: number; data: Record<string, unknown> }
-export interface ImportRows { centers: ImportRow[]; sessions: ImportRow[]; errors: RowError[] }
+export interface RowError {
+  row: number;
+  record: 'center' | 'session' | 'file';
+  field: string;
+  error: string;
+}
+export interface ImportRow {
+  row: number;
+  data: Record<string, unknown>;
+}
+export interface ImportRows {
+  centers: ImportRow[];
+  sessions: ImportRow[];
+  errors: RowError[];
+}
 
 const REF = /^[A-Za-z0-9._:\-/]{1,100}$/;
 
@@ -81,7 +113,11 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const list = (v: string) => v.split(';').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** CSV text → rows (cells converted to what the JSON form carries). */
 export function csvToRows(text: string): ImportRows {
@@ -92,7 +128,8 @@ export function csvToRows(text: string): ImportRows {
     return out;
   }
   const header = table[0].map((h) => h.trim());
-  for (const h of header) if (!(CSV_COLUMNS as readonly string[]).includes(h)) out.errors.push({ row: 1, record: 'file', field: h, error: `Unknown column ${h}` });
+  for (const h of header)
+    if (!(CSV_COLUMNS as readonly string[]).includes(h)) out.errors.push({ row: 1, record: 'file', field: h, error: `Unknown column ${h}` });
   if (!header.includes('record')) out.errors.push({ row: 1, record: 'file', field: 'record', error: 'The record column is required' });
   if (out.errors.length) return out;
   for (let r = 1; r < table.length; r++) {
@@ -127,7 +164,8 @@ const JsonImport = z.object({
 /** JSON body `{centers:[...], sessions:[...]}` → rows. */
 export function jsonToRows(body: unknown): ImportRows {
   const parsed = JsonImport.safeParse(body);
-  if (!parsed.success) return { centers: [], sessions: [], errors: [{ row: 0, record: 'file', field: 'body', error: 'Send {"centers":[...],"sessions":[...]}' }] };
+  if (!parsed.success)
+    return { centers: [], sessions: [], errors: [{ row: 0, record: 'file', field: 'body', error: 'Send {"centers":[...],"sessions":[...]}' }] };
   return {
     centers: parsed.data.centers.map((data, i) => ({ row: i + 1, data })),
     sessions: parsed.data.sessions.map((data, i) => ({ row: i + 1, data })),
@@ -148,15 +186,31 @@ const sentence = (m: string) => m.replace(/^[A-Z]{6}\d{4}: /, '');
 const issuesOf = (row: number, record: 'center' | 'session', e: z.ZodError): RowError[] =>
   e.issues.map((i) => ({ row, record, field: i.path.map(String).join('.') || 'row', error: sentence(i.message) }));
 
-interface ValidCenter { row: number; ref: string; input: CenterInput }
-interface ValidSession { row: number; ref: string; centerRef?: string; centerId?: number; input: SessionInput }
+interface ValidCenter {
+  row: number;
+  ref: string;
+  input: CenterInput;
+}
+interface ValidSession {
+  row: number;
+  ref: string;
+  centerRef?: string;
+  centerId?: number;
+  input: SessionInput;
+}
 
 export type ImportResult =
   | { ok: false; errors: RowError[] }
   | { ok: true; centers: { created: number; existing: number }; sessions: { created: number; existing: number }; center_ids: Record<string, number> };
 
 /** Validates every row, then (only if all are good) writes them idempotently. */
-export async function importRows(store: SessionStore, staff: Staff, rows: ImportRows, now: Date, mapLimit: <T, R>(items: T[], n: number, fn: (t: T) => Promise<R>) => Promise<R[]>): Promise<ImportResult> {
+export async function importRows(
+  store: SessionStore,
+  staff: Staff,
+  rows: ImportRows,
+  now: Date,
+  mapLimit: <T, R>(items: T[], n: number, fn: (t: T) => Promise<R>) => Promise<R[]>,
+): Promise<ImportResult> {
   assertAdmin(staff);
   const errors: RowError[] = [...rows.errors];
   const total = rows.centers.length + rows.sessions.length;
@@ -170,8 +224,10 @@ export async function importRows(store: SessionStore, staff: Staff, rows: Import
   const seenCenterRefs = new Map<string, number>();
   for (const { row, data } of rows.centers) {
     const ref = data.center_ref;
-    if (typeof ref !== 'string' || !REF.test(ref)) errors.push({ row, record: 'center', field: 'center_ref', error: 'center_ref is required (letters, digits, . _ : - /, up to 100)' });
-    else if (seenCenterRefs.has(ref)) errors.push({ row, record: 'center', field: 'center_ref', error: `center_ref ${ref} repeats row ${seenCenterRefs.get(ref)}` });
+    if (typeof ref !== 'string' || !REF.test(ref))
+      errors.push({ row, record: 'center', field: 'center_ref', error: 'center_ref is required (letters, digits, . _ : - /, up to 100)' });
+    else if (seenCenterRefs.has(ref))
+      errors.push({ row, record: 'center', field: 'center_ref', error: `center_ref ${ref} repeats row ${seenCenterRefs.get(ref)}` });
     else seenCenterRefs.set(ref, row);
     const parsed = CenterCreate.safeParse(data);
     if (!parsed.success) errors.push(...issuesOf(row, 'center', parsed.error));
@@ -182,7 +238,8 @@ export async function importRows(store: SessionStore, staff: Staff, rows: Import
     const ref = data.session_ref;
     const refOk = typeof ref === 'string' && REF.test(ref);
     if (!refOk) errors.push({ row, record: 'session', field: 'session_ref', error: 'session_ref is required (letters, digits, . _ : - /, up to 100)' });
-    else if (seenSessionRefs.has(ref)) errors.push({ row, record: 'session', field: 'session_ref', error: `session_ref ${ref} repeats row ${seenSessionRefs.get(ref)}` });
+    else if (seenSessionRefs.has(ref))
+      errors.push({ row, record: 'session', field: 'session_ref', error: `session_ref ${ref} repeats row ${seenSessionRefs.get(ref)}` });
     else seenSessionRefs.set(ref, row);
     const centerRef = typeof data.center_ref === 'string' && data.center_ref ? data.center_ref : undefined;
     const centerId = data.center_id !== undefined && /^\d+$/.test(String(data.center_id)) ? Number(data.center_id) : undefined;
@@ -205,8 +262,15 @@ export async function importRows(store: SessionStore, staff: Staff, rows: Import
   // 2. Against stored data: districts, referenced centres, roles.
   const districts = await store.districts([...new Set(centers.map((c) => c.input.district_id))]);
   for (const c of centers) {
-    if (!districts.has(c.input.district_id)) errors.push({ row: c.row, record: 'center', field: 'district_id', error: `Unknown district_id ${c.input.district_id}` });
-    else if (!canCreateCenterIn(staff, c.input.district_id)) errors.push({ row: c.row, record: 'center', field: 'district_id', error: `Your role (${staff.role}) cannot create centres in district ${c.input.district_id}` });
+    if (!districts.has(c.input.district_id))
+      errors.push({ row: c.row, record: 'center', field: 'district_id', error: `Unknown district_id ${c.input.district_id}` });
+    else if (!canCreateCenterIn(staff, c.input.district_id))
+      errors.push({
+        row: c.row,
+        record: 'center',
+        field: 'district_id',
+        error: `Your role (${staff.role}) cannot create centres in district ${c.input.district_id}`,
+      });
   }
   const fileCenters = new Map(centers.map((c) => [c.ref, c]));
   const outsideRefs = [...new Set(sessions.map((s) => s.centerRef).filter((r): r is string => !!r && !fileCenters.has(r)))];
@@ -223,7 +287,8 @@ export async function importRows(store: SessionStore, staff: Staff, rows: Import
     const field = s.centerRef ? 'center_ref' : 'center_id';
     if (!center) errors.push({ row: s.row, record: 'session', field, error: `No centre ${s.centerRef ?? s.centerId}` });
     else if (!center.active) errors.push({ row: s.row, record: 'session', field, error: `Centre ${center.center_id} is closed` });
-    else if (!canManageCenter(staff, center)) errors.push({ row: s.row, record: 'session', field, error: `Your role (${staff.role}) cannot manage centre ${center.center_id}` });
+    else if (!canManageCenter(staff, center))
+      errors.push({ row: s.row, record: 'session', field, error: `Your role (${staff.role}) cannot manage centre ${center.center_id}` });
   }
   if (errors.length) return { ok: false, errors: errors.sort((a, b) => a.record.localeCompare(b.record) || a.row - b.row) };
 

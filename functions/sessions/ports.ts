@@ -3,7 +3,10 @@ import type { Center, DistrictInfo } from './domain/centre';
 import type { Session, ShardDelta } from './domain/session';
 
 /** Session items of a query, in key order (date, centre, session). */
-export interface SessionRange { fromIso: string; toIso: string }
+export interface SessionRange {
+  fromIso: string;
+  toIso: string;
+}
 
 /**
  * The port of the centres/sessions context (docs/data-model.md "Centres and sessions").

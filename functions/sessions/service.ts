@@ -102,9 +102,19 @@ export async function closeCenter(store: SessionStore, staff: Staff, centerId: n
   return center;
 }
 
-export interface SessionView { session: Session; available: { dose1: number; dose2: number } }
+export interface SessionView {
+  session: Session;
+  available: { dose1: number; dose2: number };
+}
 
-export async function createSession(store: SessionStore, staff: Staff, centerId: number, input: SessionInput, now: Date, sessionId: string = randomUUID()): Promise<SessionView> {
+export async function createSession(
+  store: SessionStore,
+  staff: Staff,
+  centerId: number,
+  input: SessionInput,
+  now: Date,
+  sessionId: string = randomUUID(),
+): Promise<SessionView> {
   const center = await managedCenter(store, staff, centerId);
   if (!center.active) throw conflict(SessionCodes.closed, `Centre ${centerId} is closed`);
   checkSessionDate(input.date, now);

@@ -21,8 +21,7 @@ const MAX_ATTEMPTS = 8;
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(500, 10 * 2 ** attempt)));
 
 /** Lambda's stream image (AttributeValue JSON) → plain item. */
-export const imageOf = (image: unknown): Record<string, unknown> | undefined =>
-  image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
+export const imageOf = (image: unknown): Record<string, unknown> | undefined => (image ? unmarshall(image as Record<string, AttributeValue>) : undefined);
 
 export function statisticsConsumer(store: () => DynamoStatsStore = statsStore): StreamConsumer {
   return {

@@ -8,8 +8,15 @@
  */
 import type { DoseDims } from '../vaccination/domain/vaccination';
 
-export interface CounterDelta { pk: string; sk: string; add: Record<string, number> }
-export interface Contribution { id: string; deltas: CounterDelta[] }
+export interface CounterDelta {
+  pk: string;
+  sk: string;
+  add: Record<string, number>;
+}
+export interface Contribution {
+  id: string;
+  deltas: CounterDelta[];
+}
 
 const pad = (n: number) => String(n).padStart(5, '0');
 const IST_MS = 5.5 * 3600_000;
@@ -32,9 +39,13 @@ export function doseAttributes(d: Pick<DoseDims, 'vaccine' | 'dose'>, sign: numb
 /** The five counters a dose moves: national, state, district, day, day x district. */
 export function doseDeltas(d: DoseDims, sign: number): CounterDelta[] {
   const add = doseAttributes(d, sign);
-  return [StatKeys.total(), StatKeys.state(d.stateId), StatKeys.district(d.stateId, d.districtId), StatKeys.day(d.givenDate), StatKeys.districtDay(d.stateId, d.givenDate, d.districtId)].map(
-    (k) => ({ ...k, add: { ...add } }),
-  );
+  return [
+    StatKeys.total(),
+    StatKeys.state(d.stateId),
+    StatKeys.district(d.stateId, d.districtId),
+    StatKeys.day(d.givenDate),
+    StatKeys.districtDay(d.stateId, d.givenDate, d.districtId),
+  ].map((k) => ({ ...k, add: { ...add } }));
 }
 
 const dims = (i: Record<string, unknown>): DoseDims => ({
@@ -49,7 +60,11 @@ const dims = (i: Record<string, unknown>): DoseDims => ({
  * The contribution of one change of the main table, or undefined when statistics do not
  * care. `newImage`/`oldImage` are plain (unmarshalled) items.
  */
-export function contributionOf(eventName: string | undefined, newImage: Record<string, unknown> | undefined, oldImage: Record<string, unknown> | undefined): Contribution | undefined {
+export function contributionOf(
+  eventName: string | undefined,
+  newImage: Record<string, unknown> | undefined,
+  oldImage: Record<string, unknown> | undefined,
+): Contribution | undefined {
   const item = newImage ?? oldImage;
   if (!item) return undefined;
   const pk = String(item.pk ?? '');
@@ -68,7 +83,10 @@ export function contributionOf(eventName: string | undefined, newImage: Record<s
     const add = { aefi: 1, [`aefi#${String(newImage.severity)}`]: 1 };
     const s = Number(newImage.stateId);
     const d = Number(newImage.districtId);
-    return { id: `AEFI#${String(newImage.aefiId)}`, deltas: [StatKeys.total(), StatKeys.state(s), StatKeys.district(s, d)].map((k) => ({ ...k, add: { ...add } })) };
+    return {
+      id: `AEFI#${String(newImage.aefiId)}`,
+      deltas: [StatKeys.total(), StatKeys.state(s), StatKeys.district(s, d)].map((k) => ({ ...k, add: { ...add } })),
+    };
   }
 
   if (pk.startsWith('BEN#') && sk === 'PROFILE' && (eventName === 'INSERT' || eventName === 'REMOVE')) {

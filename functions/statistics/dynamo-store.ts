@@ -15,7 +15,11 @@ export type ApplyOutcome = 'applied' | 'retry' | 'throttled';
 
 /** Counter writes and reads of the stats table (functions/tables.ts `stats`). */
 export class DynamoStatsStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, readonly shards: number) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    readonly shards: number,
+  ) {}
 
   /** Ids (of these) whose marker exists: already counted. Strongly consistent. */
   async applied(ids: string[]): Promise<Set<string>> {
@@ -70,7 +74,10 @@ export class DynamoStatsStore {
 
   async query(pk: string, range?: { between?: [string, string]; beginsWith?: string }): Promise<Record<string, unknown>[]> {
     const input: Omit<QueryCommandInput, 'TableName'> = range?.between
-      ? { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b', ExpressionAttributeValues: { ':pk': pk, ':a': range.between[0], ':b': range.between[1] } }
+      ? {
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+          ExpressionAttributeValues: { ':pk': pk, ':a': range.between[0], ':b': range.between[1] },
+        }
       : range?.beginsWith
         ? { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': range.beginsWith } }
         : { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } };

@@ -13,7 +13,10 @@ import { statsStore } from './consumer';
 import { countersView, sumShards, type Counters } from './domain';
 import { ApiDate } from '../platform/http/schemas';
 
-const StateId = z.string().regex(/^\d{1,5}$/, 'USRRES0002: state_id must be a number').transform(Number);
+const StateId = z
+  .string()
+  .regex(/^\d{1,5}$/, 'USRRES0002: state_id must be a number')
+  .transform(Number);
 export const MAX_DAYS = 92;
 
 const idOf = (logicalSk: string) => Number(logicalSk.split('#')[1]);
@@ -33,11 +36,12 @@ export async function summary() {
 export async function stateReport(stateId: number, date?: string) {
   const s = statsStore();
   const pad = String(stateId).padStart(5, '0');
-  const [own, districts] = await Promise.all([s.query('STATES', { beginsWith: `STATE#${pad}#` }), s.query(date ? `STATE#${stateId}#DAY#${date}` : `STATE#${stateId}`)]);
+  const [own, districts] = await Promise.all([
+    s.query('STATES', { beginsWith: `STATE#${pad}#` }),
+    s.query(date ? `STATE#${stateId}#DAY#${date}` : `STATE#${stateId}`),
+  ]);
   const byDistrict = [...sumShards(districts)].map(([sk, c]) => ({ district_id: idOf(sk), ...countersView(c) })).sort((a, b) => a.district_id - b.district_id);
-  const totals = date
-    ? countersView(byDistrict.reduce<Counters>((acc, d) => sumInto(acc, d), {}))
-    : countersView(sumShards(own).get(`STATE#${pad}`));
+  const totals = date ? countersView(byDistrict.reduce<Counters>((acc, d) => sumInto(acc, d), {})) : countersView(sumShards(own).get(`STATE#${pad}`));
   return { state_id: stateId, date, totals, by_district: byDistrict };
 }
 

@@ -15,13 +15,7 @@ import { remindersConsumer } from '../reminders/consumer';
 import { logger } from '../platform/logger';
 import type { StreamConsumer } from '../platform/streams';
 
-export const consumers: StreamConsumer[] = [
-  statisticsConsumer(),
-  certificatesConsumer(),
-  availabilityConsumer(),
-  webhooksConsumer(),
-  remindersConsumer(),
-];
+export const consumers: StreamConsumer[] = [statisticsConsumer(), certificatesConsumer(), availabilityConsumer(), webhooksConsumer(), remindersConsumer()];
 
 /**
  * Runs the consumers on a batch. A record any consumer failed is reported in

@@ -86,8 +86,18 @@ export async function sendConsentOtp(p: ConsentPorts, staff: Staff, centerId: nu
       consentFor: { staffId: staff.staffId, centerId: centre.centerId },
     }),
   );
-  await sendOrRelease(signIn, mKey, () => p.sms.send(toE164(mobile), renderSms('staffConsentOtp', { otp, centre: centre.name, minutes: Math.round(p.rules.validitySeconds / 60) })));
-  await p.audit.record({ staffId: staff.staffId, role: staff.role, action: 'consentOtpSent', mobileKey: mKey, centerId: centre.centerId, consent: false, at: at(p) });
+  await sendOrRelease(signIn, mKey, () =>
+    p.sms.send(toE164(mobile), renderSms('staffConsentOtp', { otp, centre: centre.name, minutes: Math.round(p.rules.validitySeconds / 60) })),
+  );
+  await p.audit.record({
+    staffId: staff.staffId,
+    role: staff.role,
+    action: 'consentOtpSent',
+    mobileKey: mKey,
+    centerId: centre.centerId,
+    consent: false,
+    at: at(p),
+  });
   return { txnId };
 }
 
@@ -115,7 +125,12 @@ export async function confirmConsentOtp(p: ConsentPorts, staff: Staff, txnId: st
 }
 
 /** True when `token` is this staff member's valid consent for `mobile`'s account. */
-export async function hasConsent(p: Pick<ConsentPorts, 'secrets' | 'issuer' | 'nowSeconds'>, staff: Staff, mobile: string, token: string | undefined): Promise<boolean> {
+export async function hasConsent(
+  p: Pick<ConsentPorts, 'secrets' | 'issuer' | 'nowSeconds'>,
+  staff: Staff,
+  mobile: string,
+  token: string | undefined,
+): Promise<boolean> {
   if (!token) return false;
   try {
     const { payload } = await jwtVerify(token, key(p.secrets.jwtSecret), {
@@ -132,7 +147,8 @@ export async function hasConsent(p: Pick<ConsentPorts, 'secrets' | 'issuer' | 'n
   }
 }
 
-const invalidConsent = () => new DomainError(ConsentCodes.invalidConsent, 'The consent token is not valid for this mobile number: send a new consent OTP', 'forbidden');
+const invalidConsent = () =>
+  new DomainError(ConsentCodes.invalidConsent, 'The consent token is not valid for this mobile number: send a new consent OTP', 'forbidden');
 
 /**
  * Registers a walk-in at the staff member's centre. With the mobile owner's consent the person
@@ -158,7 +174,9 @@ export async function registerWalkIn(
     accountId = `walkin-${randomUUID()}`;
   }
   const who = { caller: `staff:${staff.staffId}`, ip: p.sourceIp ?? 'unknown', photoIdType: input.photo_id_type };
-  const id = p.conflicts ? await withPhotoConflictLimit(p.conflicts.counter, p.conflicts.limits, who, p.nowSeconds, () => register(bp, accountId, input)) : await register(bp, accountId, input);
+  const id = p.conflicts
+    ? await withPhotoConflictLimit(p.conflicts.counter, p.conflicts.limits, who, p.nowSeconds, () => register(bp, accountId, input))
+    : await register(bp, accountId, input);
   await p.audit.record({
     staffId: staff.staffId,
     role: staff.role,
@@ -192,7 +210,15 @@ export async function dayListForStaff(p: ConsentPorts, bp: BeneficiaryPorts, sta
     people.push(...all.filter((b) => booked.has(b.beneficiary_reference_id)));
   }
   people.sort((a, b) => (a.appointments[0]?.slot ?? '').localeCompare(b.appointments[0]?.slot ?? '') || a.name.localeCompare(b.name));
-  await p.audit.record({ staffId: staff.staffId, role: staff.role, action: 'dayList', centerId: centre.centerId, consent: false, returned: people.length, at: at(p) });
+  await p.audit.record({
+    staffId: staff.staffId,
+    role: staff.role,
+    action: 'dayList',
+    centerId: centre.centerId,
+    consent: false,
+    returned: people.length,
+    at: at(p),
+  });
   return people;
 }
 
@@ -218,7 +244,14 @@ export async function findByMobileForStaff(p: ConsentPorts, bp: BeneficiaryPorts
       if (flags.some(Boolean)) visible.push(b);
     }
   }
-  await p.audit.record({ staffId: staff.staffId, role: staff.role, action: 'findByMobile', mobileKey: mobileKey(p.secrets.pepper, mobile), consent, returned: visible.length, at: at(p) });
+  await p.audit.record({
+    staffId: staff.staffId,
+    role: staff.role,
+    action: 'findByMobile',
+    mobileKey: mobileKey(p.secrets.pepper, mobile),
+    consent,
+    returned: visible.length,
+    at: at(p),
+  });
   return visible;
 }
-

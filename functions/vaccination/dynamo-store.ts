@@ -11,7 +11,6 @@ export { eventItem, toEvent, VacKeys } from '../keys';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-
 export function aefiItem(a: Aefi): Record<string, unknown> {
   return {
     ...VacKeys.aefi(a.eventId, a.aefiId),
@@ -29,13 +28,15 @@ export function toAefi(item: Record<string, unknown>): Aefi {
   return rest as unknown as Aefi;
 }
 
-
 /** Centre metadata barely changes: each container keeps it a minute (a dose at a brand new centre waits at most that). */
 const centers = new Map<number, { at: number; value: CenterRef }>();
 const CENTER_MEMO_MS = 60_000;
 
 export class DynamoVaccinationStore implements VaccinationStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async getDoseState(beneficiaryId: string): Promise<DoseState | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.table, Key: VacKeys.profile(beneficiaryId), ConsistentRead: true }));
@@ -59,7 +60,9 @@ export class DynamoVaccinationStore implements VaccinationStore {
   async getOpenAppointment(beneficiaryId: string, dose: number): Promise<OpenAppointmentRef | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.table, Key: VacKeys.lock(beneficiaryId, dose), ConsistentRead: true }));
     const i = res.Item;
-    return i ? { appointmentId: String(i.appointmentId), centerId: Number(i.centerId), sessionId: String(i.sessionId), ...(i.code ? { code: String(i.code) } : {}) } : undefined;
+    return i
+      ? { appointmentId: String(i.appointmentId), centerId: Number(i.centerId), sessionId: String(i.sessionId), ...(i.code ? { code: String(i.code) } : {}) }
+      : undefined;
   }
 
   async reserveCodeAttempt(appointmentId: string, max: number): Promise<{ ok: true; used: number } | { ok: false }> {
@@ -163,7 +166,11 @@ export class DynamoVaccinationStore implements VaccinationStore {
             UpdateExpression: 'REMOVE seats.#b SET version = version + :one, completedSeats = list_append(if_not_exists(completedSeats, :empty), :done)',
             ConditionExpression: 'attribute_exists(seats.#b)',
             ExpressionAttributeNames: { '#b': event.beneficiaryId },
-            ExpressionAttributeValues: { ':one': 1, ':empty': [], ':done': [{ beneficiaryId: event.beneficiaryId, eventId: event.eventId, at: event.recordedAt }] },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':empty': [],
+              ':done': [{ beneficiaryId: event.beneficiaryId, eventId: event.eventId, at: event.recordedAt }],
+            },
           },
         },
       );
@@ -245,7 +252,11 @@ export class DynamoVaccinationStore implements VaccinationStore {
   }
 
   async eventsOfBeneficiary(beneficiaryId: string): Promise<DoseEvent[]> {
-    const items = await this.queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': VacKeys.benAudit(beneficiaryId) } });
+    const items = await this.queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': VacKeys.benAudit(beneficiaryId) },
+    });
     return items.map(toEvent);
   }
 
@@ -258,7 +269,13 @@ export class DynamoVaccinationStore implements VaccinationStore {
       ExpressionAttributeValues: { ':pk': `CENTER#${centerId}`, ':d': `S#${dateIso}#` },
     });
     const perSession = await Promise.all(
-      sessions.map((s) => this.queryAll({ IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `SESSIONAPPTS#${String(s.session_id)}` } })),
+      sessions.map((s) =>
+        this.queryAll({
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk',
+          ExpressionAttributeValues: { ':pk': `SESSIONAPPTS#${String(s.session_id)}` },
+        }),
+      ),
     );
     return perSession.flat().map((a) => ({
       appointmentId: String(a.appointmentId),
@@ -270,7 +287,11 @@ export class DynamoVaccinationStore implements VaccinationStore {
   }
 
   async centerDay(centerId: number, dateIso: string): Promise<{ events: DoseEvent[]; aefis: Aefi[] }> {
-    const items = await this.queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': VacKeys.centerDay(centerId, dateIso) } });
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': VacKeys.centerDay(centerId, dateIso) },
+    });
     return {
       events: items.filter((i) => String(i.gsi1sk).startsWith('EVENT#')).map(toEvent),
       aefis: items.filter((i) => String(i.gsi1sk).startsWith('AEFI#')).map(toAefi),
@@ -280,8 +301,17 @@ export class DynamoVaccinationStore implements VaccinationStore {
   async flagged(districtId: number, dateIso?: string): Promise<DoseEvent[]> {
     const items = await this.queryAll(
       dateIso
-        ? { IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :d)', ExpressionAttributeValues: { ':pk': VacKeys.flagged(districtId), ':d': `${dateIso}#` } }
-        : { IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': VacKeys.flagged(districtId) }, ScanIndexForward: false },
+        ? {
+            IndexName: 'gsi3',
+            KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :d)',
+            ExpressionAttributeValues: { ':pk': VacKeys.flagged(districtId), ':d': `${dateIso}#` },
+          }
+        : {
+            IndexName: 'gsi3',
+            KeyConditionExpression: 'gsi3pk = :pk',
+            ExpressionAttributeValues: { ':pk': VacKeys.flagged(districtId) },
+            ScanIndexForward: false,
+          },
       1000,
     );
     return items.map(toEvent);

@@ -30,7 +30,13 @@ const ports = vaccinationPorts;
 
 async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
   const d = deps();
-  return { store: beneficiaryStore(), pepper: (await d.secrets.get()).pepper, now: d.now(), idTypes: personReference.idTypes, genders: personReference.genders };
+  return {
+    store: beneficiaryStore(),
+    pepper: (await d.secrets.get()).pepper,
+    now: d.now(),
+    idTypes: personReference.idTypes,
+    genders: personReference.genders,
+  };
 }
 
 // --- Schemas (messages `CODE: sentence` pick CoWIN-style codes, functions/platform/http/zod-errors.ts) ---
@@ -38,13 +44,23 @@ async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');
 const Uuid = (field: string) => z.uuid(`USRRES0002: ${field} must be a UUID`);
 const PositiveId = (field: string) =>
-  z.union([z.number(), z.string().regex(/^\d{1,12}$/, `USRRES0002: ${field} must be a number`).transform(Number)]).pipe(z.number().int(`USRRES0002: ${field} must be a whole number`).positive(`USRRES0002: ${field} must be positive`));
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,12}$/, `USRRES0002: ${field} must be a number`)
+        .transform(Number),
+    ])
+    .pipe(z.number().int(`USRRES0002: ${field} must be a whole number`).positive(`USRRES0002: ${field} must be positive`));
 const Dose = z
   .union([z.number(), z.string().regex(/^\d$/, 'USRRES0002: dose must be 1 to 4').transform(Number)])
   .pipe(z.number().int('USRRES0002: dose must be 1 to 4').min(1, 'USRRES0002: dose must be 1 to 4').max(4, 'USRRES0002: dose must be 1 to 4'));
 /** An instant with its offset, e.g. 2021-06-21T10:15:00+05:30. */
-const Instant = (field: string) => z.iso.datetime({ offset: true, message: `USRRES0002: ${field} must be an ISO 8601 date-time with offset` }).transform((s) => new Date(s));
-const Text = (field: string, max: number) => safeText(z.string().trim().min(1, `USRRES0001: Input parameter missing: ${field}`).max(max, `USRRES0002: ${field} is longer than ${max} characters`), field);
+const Instant = (field: string) =>
+  z.iso.datetime({ offset: true, message: `USRRES0002: ${field} must be an ISO 8601 date-time with offset` }).transform((s) => new Date(s));
+const Text = (field: string, max: number) =>
+  safeText(z.string().trim().min(1, `USRRES0001: Input parameter missing: ${field}`).max(max, `USRRES0002: ${field} is longer than ${max} characters`), field);
 
 const VaccinateFields = {
   beneficiary_reference_id: ReferenceId,
@@ -57,7 +73,10 @@ const VaccinateFields = {
   given_at: Instant('given_at').optional(),
   appointment_id: Uuid('appointment_id').optional(),
   /** The 4-digit code of the person's appointment (slip, SMS): required when they have one for this dose. */
-  booking_code: z.string().regex(/^\d{4}$/, 'USRRES0002: booking_code must be 4 digits').optional(),
+  booking_code: z
+    .string()
+    .regex(/^\d{4}$/, 'USRRES0002: booking_code must be 4 digits')
+    .optional(),
   /** Walk-ins: the number on the photo ID shown, checked against the registered one. */
   photo_id_number: z.string().trim().min(1).max(40).optional(),
 };
@@ -82,7 +101,10 @@ const CorrectBody = z
     vaccinator_name: Text('vaccinator_name', 120).optional(),
     event_id: Uuid('event_id').optional(),
   })
-  .refine((b) => b.vaccine || b.vaccine_batch || b.given_at || b.vaccinator_name, 'VACREC0010: Say what to correct: vaccine, vaccine_batch, given_at or vaccinator_name');
+  .refine(
+    (b) => b.vaccine || b.vaccine_batch || b.given_at || b.vaccinator_name,
+    'VACREC0010: Say what to correct: vaccine, vaccine_batch, given_at or vaccinator_name',
+  );
 
 const AefiBody = z.object({
   severity: z.enum(['minor', 'severe', 'serious'], 'USRRES0002: severity must be minor, severe or serious'),
@@ -141,7 +163,10 @@ async function consentPorts(): Promise<ConsentPorts> {
   };
 }
 
-const ConsentOtpBody = z.object({ center_id: PositiveId('center_id'), mobile_number: z.string().min(1, 'USRRES0001: Input parameter missing: mobile_number').max(16) });
+const ConsentOtpBody = z.object({
+  center_id: PositiveId('center_id'),
+  mobile_number: z.string().min(1, 'USRRES0001: Input parameter missing: mobile_number').max(16),
+});
 const ConsentConfirmBody = z.object({
   otp: z.string().regex(/^[0-9a-fA-F]{64}$/, 'USRAUT0014: otp must be the SHA-256 hex of the OTP'),
   txnId: z.uuid('USRAUT0013: Invalid transaction id'),
@@ -152,102 +177,146 @@ const WalkInBody = RegisterBody.extend({
   consent_token: z.string().min(1).max(2048).optional(),
 });
 
-export const handler = dispatcher('vaccination', {
-  ...walkInHandlers,
-  vaccinatorFindByMobile: http({ query: z.object({ mobile_number: z.string().min(1) }) }, async ({ query, caller, headers }) => {
-    // Without the citizen's consent (x-consent-token from consent/confirmOTP) only those booked at the caller's centres.
-    const staff = requireStaff(caller);
-    return ok({ beneficiaries: await findByMobileForStaff(await consentPorts(), await beneficiaryPorts(), staff, query.mobile_number, headers['x-consent-token']) });
-  }),
+export const handler = dispatcher(
+  'vaccination',
+  {
+    ...walkInHandlers,
+    vaccinatorFindByMobile: http({ query: z.object({ mobile_number: z.string().min(1) }) }, async ({ query, caller, headers }) => {
+      // Without the citizen's consent (x-consent-token from consent/confirmOTP) only those booked at the caller's centres.
+      const staff = requireStaff(caller);
+      return ok({
+        beneficiaries: await findByMobileForStaff(await consentPorts(), await beneficiaryPorts(), staff, query.mobile_number, headers['x-consent-token']),
+      });
+    }),
 
-  vaccinatorConsentOtp: http({ body: ConsentOtpBody }, async ({ body, caller }) => ok(await sendConsentOtp(await consentPorts(), requireStaff(caller), body.center_id, body.mobile_number))),
+    vaccinatorConsentOtp: http({ body: ConsentOtpBody }, async ({ body, caller }) =>
+      ok(await sendConsentOtp(await consentPorts(), requireStaff(caller), body.center_id, body.mobile_number)),
+    ),
 
-  vaccinatorConsentConfirm: http({ body: ConsentConfirmBody }, async ({ body, caller }) => ok(await confirmConsentOtp(await consentPorts(), requireStaff(caller), body.txnId, body.otp))),
+    vaccinatorConsentConfirm: http({ body: ConsentConfirmBody }, async ({ body, caller }) =>
+      ok(await confirmConsentOtp(await consentPorts(), requireStaff(caller), body.txnId, body.otp)),
+    ),
 
-  vaccinatorDayList: http({ params: z.object({ center_id: PositiveId('center_id') }), query: z.object({ date: ApiDate('date').optional() }) }, async ({ params, query, caller }) => {
-    const cp = await consentPorts();
-    const date = query.date ?? todayIst(new Date(cp.nowSeconds * 1000));
-    return ok({ center_id: params.center_id, date: isoToApiDate(date), beneficiaries: await dayListForStaff(cp, await beneficiaryPorts(), requireStaff(caller), params.center_id, date) });
-  }),
+    vaccinatorDayList: http(
+      { params: z.object({ center_id: PositiveId('center_id') }), query: z.object({ date: ApiDate('date').optional() }) },
+      async ({ params, query, caller }) => {
+        const cp = await consentPorts();
+        const date = query.date ?? todayIst(new Date(cp.nowSeconds * 1000));
+        return ok({
+          center_id: params.center_id,
+          date: isoToApiDate(date),
+          beneficiaries: await dayListForStaff(cp, await beneficiaryPorts(), requireStaff(caller), params.center_id, date),
+        });
+      },
+    ),
 
-  vaccinatorFindByReference: http({ query: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ query, caller }) => {
-    const staff = requireStaff(caller);
-    const bp = await beneficiaryPorts();
-    const b = await bp.store.get(query.beneficiary_reference_id);
-    const cp = await consentPorts();
-    await cp.audit.record({ staffId: staff.staffId, role: staff.role, action: 'findByReference', beneficiaryId: query.beneficiary_reference_id, consent: false, returned: b ? 1 : 0, at: new Date(cp.nowSeconds * 1000).toISOString() });
-    if (!b) throw new DomainError(VacCodes.beneficiaryNotFound, 'Beneficiary not found', 'not_found');
-    const mobile = (await vaccinationStore().accountMobileMasked(b.accountId)) ?? '';
-    const all = await list(bp, b.accountId, mobile);
-    return ok({ beneficiaries: all.filter((x) => x.beneficiary_reference_id === b.beneficiaryId) });
-  }),
+    vaccinatorFindByReference: http({ query: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ query, caller }) => {
+      const staff = requireStaff(caller);
+      const bp = await beneficiaryPorts();
+      const b = await bp.store.get(query.beneficiary_reference_id);
+      const cp = await consentPorts();
+      await cp.audit.record({
+        staffId: staff.staffId,
+        role: staff.role,
+        action: 'findByReference',
+        beneficiaryId: query.beneficiary_reference_id,
+        consent: false,
+        returned: b ? 1 : 0,
+        at: new Date(cp.nowSeconds * 1000).toISOString(),
+      });
+      if (!b) throw new DomainError(VacCodes.beneficiaryNotFound, 'Beneficiary not found', 'not_found');
+      const mobile = (await vaccinationStore().accountMobileMasked(b.accountId)) ?? '';
+      const all = await list(bp, b.accountId, mobile);
+      return ok({ beneficiaries: all.filter((x) => x.beneficiary_reference_id === b.beneficiaryId) });
+    }),
 
-  vaccinatorRegister: http({ body: WalkInBody }, async ({ body, caller, event }) => {
-    // Walk-in at the caller's own centre (functions/vaccination/consent-service.ts): joins the mobile's
-    // account only with the owner's OTP consent, otherwise a record of its own; the same
-    // photo-ID uniqueness and per-account cap apply (beneficiaries service).
-    const cp = { ...(await consentPorts()), conflicts: { counter: new DynamoConflictCounter(deps().db, tableName('main')), limits: config.photoConflicts() }, sourceIp: event.requestContext?.identity?.sourceIp };
-    return ok(await registerWalkIn(cp, await beneficiaryPorts(), requireStaff(caller), body));
-  }),
+    vaccinatorRegister: http({ body: WalkInBody }, async ({ body, caller, event }) => {
+      // Walk-in at the caller's own centre (functions/vaccination/consent-service.ts): joins the mobile's
+      // account only with the owner's OTP consent, otherwise a record of its own; the same
+      // photo-ID uniqueness and per-account cap apply (beneficiaries service).
+      const cp = {
+        ...(await consentPorts()),
+        conflicts: { counter: new DynamoConflictCounter(deps().db, tableName('main')), limits: config.photoConflicts() },
+        sourceIp: event.requestContext?.identity?.sourceIp,
+      };
+      return ok(await registerWalkIn(cp, await beneficiaryPorts(), requireStaff(caller), body));
+    }),
 
-  vaccinate: http({ body: VaccinateBody }, async ({ body, caller }) => {
-    const staff = requireStaff(caller);
-    const r = await recordDose(await ports(), staff, toDoseInput(body, 'online'));
-    return ok(doseAnswer(r.status, r.event));
-  }),
+    vaccinate: http({ body: VaccinateBody }, async ({ body, caller }) => {
+      const staff = requireStaff(caller);
+      const r = await recordDose(await ports(), staff, toDoseInput(body, 'online'));
+      return ok(doseAnswer(r.status, r.event));
+    }),
 
-  vaccinateBatch: http({ body: BatchBody }, async ({ body, caller }) => {
-    const staff = requireStaff(caller);
-    // Each event is validated on its own: one malformed event is rejected, the others go on.
-    const events = body.events.map((raw, i) => {
-      const id = raw && typeof raw === 'object' && typeof (raw as { event_id?: unknown }).event_id === 'string' ? String((raw as { event_id: string }).event_id) : `#${i}`;
-      const parsed = OfflineEvent.safeParse(raw);
-      if (!parsed.success) return { eventId: id, invalid: { code: zodToCowin(parsed.error).errorCode, message: zodToCowin(parsed.error).error } };
-      return { eventId: parsed.data.event_id, input: toDoseInput(parsed.data, 'offline') };
-    });
-    const results = await recordBatch(await ports(), staff, events);
-    const count = (s: string) => results.filter((r) => r.status === s).length;
-    return ok({ recorded: count('recorded'), duplicate: count('duplicate'), rejected: count('rejected'), results });
-  }),
+    vaccinateBatch: http({ body: BatchBody }, async ({ body, caller }) => {
+      const staff = requireStaff(caller);
+      // Each event is validated on its own: one malformed event is rejected, the others go on.
+      const events = body.events.map((raw, i) => {
+        const id =
+          raw && typeof raw === 'object' && typeof (raw as { event_id?: unknown }).event_id === 'string'
+            ? String((raw as { event_id: string }).event_id)
+            : `#${i}`;
+        const parsed = OfflineEvent.safeParse(raw);
+        if (!parsed.success) return { eventId: id, invalid: { code: zodToCowin(parsed.error).errorCode, message: zodToCowin(parsed.error).error } };
+        return { eventId: parsed.data.event_id, input: toDoseInput(parsed.data, 'offline') };
+      });
+      const results = await recordBatch(await ports(), staff, events);
+      const count = (s: string) => results.filter((r) => r.status === s).length;
+      return ok({ recorded: count('recorded'), duplicate: count('duplicate'), rejected: count('rejected'), results });
+    }),
 
-  correctDose: http({ params: EventParams, body: CorrectBody }, async ({ params, body, caller }) => {
-    const staff = requireStaff(caller);
-    const e = await correctDose(await ports(), staff, {
-      supersedes: params.event_id,
-      eventId: body.event_id,
-      reason: body.reason,
-      vaccine: body.vaccine,
-      vaccineBatch: body.vaccine_batch,
-      givenAt: body.given_at,
-      vaccinatorName: body.vaccinator_name,
-    });
-    return ok(eventView(e));
-  }),
+    correctDose: http({ params: EventParams, body: CorrectBody }, async ({ params, body, caller }) => {
+      const staff = requireStaff(caller);
+      const e = await correctDose(await ports(), staff, {
+        supersedes: params.event_id,
+        eventId: body.event_id,
+        reason: body.reason,
+        vaccine: body.vaccine,
+        vaccineBatch: body.vaccine_batch,
+        givenAt: body.given_at,
+        vaccinatorName: body.vaccinator_name,
+      });
+      return ok(eventView(e));
+    }),
 
-  reportAefi: http({ params: EventParams, body: AefiBody }, async ({ params, body, caller }) => {
-    const staff = requireStaff(caller);
-    const a = await reportAefi(await ports(), staff, { eventId: params.event_id, aefiId: body.aefi_id, severity: body.severity, onsetAt: body.onset_at, notes: body.notes });
-    return ok(aefiView(a));
-  }),
+    reportAefi: http({ params: EventParams, body: AefiBody }, async ({ params, body, caller }) => {
+      const staff = requireStaff(caller);
+      const a = await reportAefi(await ports(), staff, {
+        eventId: params.event_id,
+        aefiId: body.aefi_id,
+        severity: body.severity,
+        onsetAt: body.onset_at,
+        notes: body.notes,
+      });
+      return ok(aefiView(a));
+    }),
 
-  auditBeneficiary: http({ params: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ params, caller }) => {
-    return ok(await auditBeneficiary(await ports(), requireStaff(caller), params.beneficiary_reference_id));
-  }),
+    auditBeneficiary: http({ params: z.object({ beneficiary_reference_id: ReferenceId }) }, async ({ params, caller }) => {
+      return ok(await auditBeneficiary(await ports(), requireStaff(caller), params.beneficiary_reference_id));
+    }),
 
-  auditCenterDay: http({ params: z.object({ center_id: PositiveId('center_id') }), query: z.object({ date: ApiDate('date').optional() }) }, async ({ params, query, caller }) => {
-    const p = await ports();
-    return ok(await auditCenterDay(p, requireStaff(caller), params.center_id, query.date ?? todayIst(p.now())));
-  }),
+    auditCenterDay: http(
+      { params: z.object({ center_id: PositiveId('center_id') }), query: z.object({ date: ApiDate('date').optional() }) },
+      async ({ params, query, caller }) => {
+        const p = await ports();
+        return ok(await auditCenterDay(p, requireStaff(caller), params.center_id, query.date ?? todayIst(p.now())));
+      },
+    ),
 
-  auditFlagged: http({ query: z.object({ district_id: PositiveId('district_id'), date: ApiDate('date').optional() }) }, async ({ query, caller }) => {
-    return ok(await auditFlagged(await ports(), requireStaff(caller), query.district_id, query.date));
-  }),
+    auditFlagged: http({ query: z.object({ district_id: PositiveId('district_id'), date: ApiDate('date').optional() }) }, async ({ query, caller }) => {
+      return ok(await auditFlagged(await ports(), requireStaff(caller), query.district_id, query.date));
+    }),
 
-  auditAefi: http({ query: z.object({ district_id: PositiveId('district_id'), from: ApiDate('from').optional(), to: ApiDate('to').optional() }) }, async ({ query, caller }) => {
-    const p = await ports();
-    const to = query.to ?? todayIst(p.now());
-    const from = query.from ?? '0000-01-01';
-    if (from > to) throw new DomainError('USRRES0002', 'from must not be after to', 'invalid');
-    return ok(await auditAefi(p, requireStaff(caller), query.district_id, from, to));
-  }),
-}, { authenticate });
+    auditAefi: http(
+      { query: z.object({ district_id: PositiveId('district_id'), from: ApiDate('from').optional(), to: ApiDate('to').optional() }) },
+      async ({ query, caller }) => {
+        const p = await ports();
+        const to = query.to ?? todayIst(p.now());
+        const from = query.from ?? '0000-01-01';
+        if (from > to) throw new DomainError('USRRES0002', 'from must not be after to', 'invalid');
+        return ok(await auditAefi(p, requireStaff(caller), query.district_id, from, to));
+      },
+    ),
+  },
+  { authenticate },
+);

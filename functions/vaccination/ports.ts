@@ -1,7 +1,12 @@
 import type { CenterRef } from './domain/access';
 import type { Aefi, DoseEvent, DoseState, ProfileAfter } from './domain/vaccination';
 
-export interface OpenAppointmentRef { appointmentId: string; centerId: number; sessionId: string; /** The 4-digit booking code (appointments booked before codes existed have none). */ code?: string }
+export interface OpenAppointmentRef {
+  appointmentId: string;
+  centerId: number;
+  sessionId: string /** The 4-digit booking code (appointments booked before codes existed have none). */;
+  code?: string;
+}
 
 /**
  * Outcome of one dose transaction:
@@ -41,7 +46,12 @@ export interface VaccinationStore {
    * ONE transaction: the correction event, the superseded event's `corrected_by` link (set once),
    * the dose slot's current event id, and the profile.
    */
-  recordCorrection(event: DoseEvent, superseded: DoseEvent, profile: ProfileAfter, expected: DoseState): Promise<RecordOutcome | { ok: false; reason: 'already_corrected' }>;
+  recordCorrection(
+    event: DoseEvent,
+    superseded: DoseEvent,
+    profile: ProfileAfter,
+    expected: DoseState,
+  ): Promise<RecordOutcome | { ok: false; reason: 'already_corrected' }>;
   getEvent(eventId: string, consistent?: boolean): Promise<DoseEvent | undefined>;
   /** false when the AEFI id already exists (idempotent retry). */
   putAefi(aefi: Aefi): Promise<boolean>;
@@ -68,4 +78,6 @@ export interface StaffAuditEntry {
   at: string;
 }
 
-export interface StaffAuditLog { record(entry: StaffAuditEntry): Promise<void> }
+export interface StaffAuditLog {
+  record(entry: StaffAuditEntry): Promise<void>;
+}

@@ -52,9 +52,7 @@ export interface DoseInput {
   source: DoseSource;
 }
 
-export type DoseResult =
-  | { status: 'recorded'; event: DoseEvent }
-  | { status: 'duplicate'; event: DoseEvent };
+export type DoseResult = { status: 'recorded'; event: DoseEvent } | { status: 'duplicate'; event: DoseEvent };
 
 const MAX_ATTEMPTS = 12;
 const jitter = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 3 * 2 ** attempt)));
@@ -141,7 +139,12 @@ export interface BatchItemResult {
  * down with it. Events of one beneficiary run in dose order, one after another (dose 1 before
  * dose 2 of the same sync); beneficiaries run in parallel, `concurrency` at a time.
  */
-export async function recordBatch(p: VaccinationPorts, staff: Staff, events: Array<{ eventId: string; input?: DoseInput; invalid?: { code: string; message: string } }>, concurrency = 16): Promise<BatchItemResult[]> {
+export async function recordBatch(
+  p: VaccinationPorts,
+  staff: Staff,
+  events: Array<{ eventId: string; input?: DoseInput; invalid?: { code: string; message: string } }>,
+  concurrency = 16,
+): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = new Array(events.length);
   const groups = new Map<string, number[]>();
   events.forEach((e, i) => {
@@ -198,14 +201,22 @@ export async function correctDose(p: VaccinationPorts, staff: Staff, input: Corr
     const vaccine = input.vaccine ?? old.vaccine;
     const vaccineBatch = input.vaccineBatch ?? old.vaccineBatch;
     const vaccinatorName = input.vaccinatorName ?? old.vaccinatorName;
-    if (givenAt.toISOString() === old.givenAt && vaccine.toLowerCase() === old.vaccine.toLowerCase() && vaccineBatch === old.vaccineBatch && vaccinatorName === old.vaccinatorName) {
+    if (
+      givenAt.toISOString() === old.givenAt &&
+      vaccine.toLowerCase() === old.vaccine.toLowerCase() &&
+      vaccineBatch === old.vaccineBatch &&
+      vaccinatorName === old.vaccinatorName
+    ) {
       throw new DomainError(VacCodes.noChange, 'The correction changes nothing', 'invalid');
     }
     const state = await p.store.getDoseState(old.beneficiaryId);
     if (!state) throw notFound(VacCodes.beneficiaryNotFound, `Beneficiary ${old.beneficiaryId} not found`);
     const now = p.now();
     // Assessed as if the superseded dose were not there; LATE_SYNC is about the original recording, kept from it.
-    const assessment = assessDose(withoutDose(state, old.dose), { dose: old.dose, vaccine, givenAt }, eventId, now, { ...p.rules, lateSyncHours: Number.POSITIVE_INFINITY });
+    const assessment = assessDose(withoutDose(state, old.dose), { dose: old.dose, vaccine, givenAt }, eventId, now, {
+      ...p.rules,
+      lateSyncHours: Number.POSITIVE_INFINITY,
+    });
     const keep = old.flags.filter((f) => f === 'LATE_SYNC' || f.startsWith('APPOINTMENT_')) as Flag[];
     const event: DoseEvent = {
       ...old,
@@ -237,7 +248,13 @@ export async function correctDose(p: VaccinationPorts, staff: Staff, input: Corr
   throw new DomainError(VacCodes.busy, 'This beneficiary is being updated right now. Please retry in a moment.', 'throttled', 1);
 }
 
-export interface AefiInput { aefiId?: string; eventId: string; severity: AefiSeverity; onsetAt: Date; notes: string }
+export interface AefiInput {
+  aefiId?: string;
+  eventId: string;
+  severity: AefiSeverity;
+  onsetAt: Date;
+  notes: string;
+}
 
 export async function reportAefi(p: VaccinationPorts, staff: Staff, input: AefiInput): Promise<Aefi> {
   const event = await p.store.getEvent(input.eventId);
@@ -312,4 +329,3 @@ export async function auditAefi(p: VaccinationPorts, staff: Staff, districtId: n
   const list = await p.store.aefisOfDistrict(districtId, fromIso, toIso);
   return { district_id: districtId, from: fromIso, to: toIso, aefi: list.map(aefiView) };
 }
-

@@ -14,7 +14,10 @@ const toRecord = (i: Record<string, unknown>): WalkInRecord => ({
 
 /** Walk-ins without a phone on the main table (docs/data-model.md; access log `BEN#<id>/ACCESS#<at>#<uuid>`). */
 export class DynamoWalkInStore implements WalkInStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async byPhotoIdHash(hash: string): Promise<WalkInRecord | undefined> {
     const uniq = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `PHOTOID#${hash}`, sk: 'UNIQ' }, ConsistentRead: true }));
@@ -88,4 +91,3 @@ export class DynamoWalkInStore implements WalkInStore {
     return (res.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as unknown as AccessEntry);
   }
 }
-

@@ -15,14 +15,27 @@ import { DynamoVaccinationStore } from './dynamo-store';
 import { findByPhotoId, newUnattachedAccount } from './walk-in-service';
 import { walkInStore } from './wiring';
 
-
 async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
   const d = deps();
-  return { store: beneficiaryStore(), pepper: (await d.secrets.get()).pepper, now: d.now(), idTypes: personReference.idTypes, genders: personReference.genders };
+  return {
+    store: beneficiaryStore(),
+    pepper: (await d.secrets.get()).pepper,
+    now: d.now(),
+    idTypes: personReference.idTypes,
+    genders: personReference.genders,
+  };
 }
 
 const PositiveId = (field: string) =>
-  z.union([z.number(), z.string().regex(/^\d{1,12}$/, `USRRES0002: ${field} must be a number`).transform(Number)]).pipe(z.number().int().positive(`USRRES0002: ${field} must be positive`));
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,12}$/, `USRRES0002: ${field} must be a number`)
+        .transform(Number),
+    ])
+    .pipe(z.number().int().positive(`USRRES0002: ${field} must be positive`));
 const numberish = (field: string) => z.union([z.number().int(), z.string().regex(/^\d+$/, `USRRES0002: ${field} must be a number`).transform(Number)]);
 
 /** Staff act for a centre they work at: the centre goes into the access log. */
@@ -54,7 +67,14 @@ export const walkInHandlers = {
     await atCentre(staff, body.center_id);
     const bp = await beneficiaryPorts();
     const id = await register(bp, newUnattachedAccount(), body);
-    await walkInStore().audit({ beneficiaryId: id, action: 'walk_in_registered', actor: staff.staffId, role: staff.role, centerId: body.center_id, at: bp.now.toISOString() });
+    await walkInStore().audit({
+      beneficiaryId: id,
+      action: 'walk_in_registered',
+      actor: staff.staffId,
+      role: staff.role,
+      centerId: body.center_id,
+      at: bp.now.toISOString(),
+    });
     return ok({ beneficiary_reference_id: id });
   }),
 
@@ -71,10 +91,16 @@ export const walkInHandlers = {
   }),
 
   /** Who looked up or printed a person's record (district admins, ops). */
-  auditBeneficiaryAccess: http({ params: z.object({ beneficiary_reference_id: z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits') }) }, async ({ params, caller }) => {
-    const staff = requireStaff(caller);
-    assertCanAuditBeneficiaries(staff);
-    const entries = await walkInStore().accessLog(params.beneficiary_reference_id);
-    return ok({ beneficiary_reference_id: params.beneficiary_reference_id, access: entries.map((e) => ({ action: e.action, actor: e.actor, role: e.role, center_id: e.centerId, at: e.at })) });
-  }),
+  auditBeneficiaryAccess: http(
+    { params: z.object({ beneficiary_reference_id: z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits') }) },
+    async ({ params, caller }) => {
+      const staff = requireStaff(caller);
+      assertCanAuditBeneficiaries(staff);
+      const entries = await walkInStore().accessLog(params.beneficiary_reference_id);
+      return ok({
+        beneficiary_reference_id: params.beneficiary_reference_id,
+        access: entries.map((e) => ({ action: e.action, actor: e.actor, role: e.role, center_id: e.centerId, at: e.at })),
+      });
+    },
+  ),
 };

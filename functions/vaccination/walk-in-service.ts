@@ -74,7 +74,15 @@ export async function printable(store: WalkInStore, beneficiaryId: string): Prom
 }
 
 /** Attaches an unattached record to the signed-in citizen's account (their OTP sign-in is the consent). */
-export async function attachToAccount(store: WalkInStore, accountId: string, beneficiaryId: string, hash: string, dateOfBirth: string, max: number, now: Date): Promise<void> {
+export async function attachToAccount(
+  store: WalkInStore,
+  accountId: string,
+  beneficiaryId: string,
+  hash: string,
+  dateOfBirth: string,
+  max: number,
+  now: Date,
+): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const r = await store.get(beneficiaryId);
     if (r && r.accountId === accountId) return; // a retry of the same attach

@@ -60,7 +60,8 @@ function catalogue(): { vaccines: Vaccine[]; precautionDays: number } {
     const intervals = { ...v.intervals };
     for (const [dose, interval] of Object.entries(o)) {
       const n = Number(dose);
-      if (!Number.isInteger(n) || n < 2 || n > v.doses || !(interval.minDays >= 0)) throw new Error(`VACCINE_INTERVALS: bad interval for ${v.name} dose ${dose}`);
+      if (!Number.isInteger(n) || n < 2 || n > v.doses || !(interval.minDays >= 0))
+        throw new Error(`VACCINE_INTERVALS: bad interval for ${v.name} dose ${dose}`);
       intervals[n] = interval;
     }
     return { ...v, intervals };

@@ -46,14 +46,28 @@ export async function announceSession(sessionId: string, nowMs = Date.now()): Pr
   const last = await store.announced(sessionId);
   const type = transitionOf(last.open, nowOpen);
   if (!type) return 0;
-  const subs = await store.forScopes([{ kind: 'district', districtId: session.district_id }, { kind: 'pincode', pincode: session.pincode }]);
+  const subs = await store.forScopes([
+    { kind: 'district', districtId: session.district_id },
+    { kind: 'pincode', pincode: session.pincode },
+  ]);
   const messages: DeliveryMessage[] = subs.map((s) => ({
     deliveryId: deliveryIdOf(s.subscriptionId, sessionId, last.transition + 1),
     subscriptionId: s.subscriptionId,
     event: {
-      type, session_id: sessionId, center_id: session.center_id, district_id: session.district_id, pincode: session.pincode, date: isoToApiDate(session.date), vaccine: session.vaccine,
-      min_age_limit: session.min_age_limit, ...(session.max_age_limit !== undefined ? { max_age_limit: session.max_age_limit } : {}), allow_all_age: session.allow_all_age,
-      available_capacity: d1 + d2, available_capacity_dose1: d1, available_capacity_dose2: d2, at: new Date(nowMs).toISOString(),
+      type,
+      session_id: sessionId,
+      center_id: session.center_id,
+      district_id: session.district_id,
+      pincode: session.pincode,
+      date: isoToApiDate(session.date),
+      vaccine: session.vaccine,
+      min_age_limit: session.min_age_limit,
+      ...(session.max_age_limit !== undefined ? { max_age_limit: session.max_age_limit } : {}),
+      allow_all_age: session.allow_all_age,
+      available_capacity: d1 + d2,
+      available_capacity_dose1: d1,
+      available_capacity_dose2: d2,
+      at: new Date(nowMs).toISOString(),
     },
   }));
   if (messages.length) await webhookQueue().enqueue(messages);

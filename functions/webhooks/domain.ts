@@ -48,7 +48,8 @@ export interface DeliveryMessage {
 
 export const MAX_ATTEMPTS = () => Number(process.env.WEBHOOK_MAX_ATTEMPTS ?? 6);
 /** Backoff before attempt n+1 (n = attempts so far): base × 2^(n-1), capped at 15 minutes (SQS's visibility limit is 12 h). */
-export const backoffMs = (attempt: number, baseMs = Number(process.env.WEBHOOK_RETRY_BASE_MS ?? 1000)) => Math.min(900_000, baseMs * 2 ** Math.max(0, attempt - 1));
+export const backoffMs = (attempt: number, baseMs = Number(process.env.WEBHOOK_RETRY_BASE_MS ?? 1000)) =>
+  Math.min(900_000, baseMs * 2 ** Math.max(0, attempt - 1));
 
 export const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
@@ -74,7 +75,12 @@ export function checkUrl(raw: string, allowInsecure: boolean): string | undefine
   if (allowInsecure) return u.protocol === 'https:' || u.protocol === 'http:' ? undefined : 'url must be http(s)';
   if (u.protocol !== 'https:') return 'url must be https';
   const h = u.hostname.replace(/^\[|\]$/g, '');
-  if (/^(localhost|.*\.local|.*\.internal)$/i.test(h) || /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(h) || /^(::1|f[cd]|fe80)/i.test(h)) return 'url must be a public host';
+  if (
+    /^(localhost|.*\.local|.*\.internal)$/i.test(h) ||
+    /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(h) ||
+    /^(::1|f[cd]|fe80)/i.test(h)
+  )
+    return 'url must be a public host';
   return undefined;
 }
 

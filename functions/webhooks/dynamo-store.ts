@@ -9,13 +9,24 @@ const scopeKey = (s: Scope) => (s.kind === 'district' ? `WEBHOOKSCOPE#D#${s.dist
 const isConditional = (e: unknown) => e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException';
 
 export class DynamoWebhookStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async subscribe(s: Subscription): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: `WEBHOOK#${s.subscriptionId}`, sk: 'SUB', ...s, gsi1pk: scopeKey(s.scope), gsi1sk: s.subscriptionId, gsi2pk: `PARTNERHOOKS#${s.partnerId}`, gsi2sk: s.createdAt },
+        Item: {
+          pk: `WEBHOOK#${s.subscriptionId}`,
+          sk: 'SUB',
+          ...s,
+          gsi1pk: scopeKey(s.scope),
+          gsi1sk: s.subscriptionId,
+          gsi2pk: `PARTNERHOOKS#${s.partnerId}`,
+          gsi2sk: s.createdAt,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -27,7 +38,14 @@ export class DynamoWebhookStore {
   }
 
   async ofPartner(partnerId: string): Promise<Subscription[]> {
-    const r = await this.db.send(new QueryCommand({ TableName: this.table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': `PARTNERHOOKS#${partnerId}` } }));
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': `PARTNERHOOKS#${partnerId}` },
+      }),
+    );
     return ((r.Items ?? []) as Subscription[]).filter((s) => s.active);
   }
 
@@ -37,7 +55,15 @@ export class DynamoWebhookStore {
     for (const scope of scopes) {
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
-        const r = await this.db.send(new QueryCommand({ TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :k', ExpressionAttributeValues: { ':k': scopeKey(scope) }, ExclusiveStartKey }));
+        const r = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :k',
+            ExpressionAttributeValues: { ':k': scopeKey(scope) },
+            ExclusiveStartKey,
+          }),
+        );
         out.push(...((r.Items ?? []) as Subscription[]).filter((s) => s.active));
         ExclusiveStartKey = r.LastEvaluatedKey;
       } while (ExclusiveStartKey);
@@ -95,14 +121,37 @@ export class DynamoWebhookStore {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: `WEBHOOK#${m.subscriptionId}`, sk: `PARKED#${m.deliveryId}`, deliveryId: m.deliveryId, subscriptionId: m.subscriptionId, event: m.event, attempts, lastError: lastError.slice(0, 300), parkedAt: new Date(nowMs).toISOString(), ttl: Math.floor(nowMs / 1000) + 30 * 86_400 },
+        Item: {
+          pk: `WEBHOOK#${m.subscriptionId}`,
+          sk: `PARKED#${m.deliveryId}`,
+          deliveryId: m.deliveryId,
+          subscriptionId: m.subscriptionId,
+          event: m.event,
+          attempts,
+          lastError: lastError.slice(0, 300),
+          parkedAt: new Date(nowMs).toISOString(),
+          ttl: Math.floor(nowMs / 1000) + 30 * 86_400,
+        },
       }),
     );
   }
 
   async parked(subscriptionId: string): Promise<Array<{ deliveryId: string; event: unknown; attempts: number; lastError: string; parkedAt: string }>> {
-    const r = await this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `WEBHOOK#${subscriptionId}`, ':p': 'PARKED#' }, ConsistentRead: true }));
-    return (r.Items ?? []).map((i) => ({ deliveryId: String(i.deliveryId), event: i.event, attempts: Number(i.attempts), lastError: String(i.lastError), parkedAt: String(i.parkedAt) }));
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': `WEBHOOK#${subscriptionId}`, ':p': 'PARKED#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (r.Items ?? []).map((i) => ({
+      deliveryId: String(i.deliveryId),
+      event: i.event,
+      attempts: Number(i.attempts),
+      lastError: String(i.lastError),
+      parkedAt: String(i.parkedAt),
+    }));
   }
 }
 

@@ -26,7 +26,8 @@ export const webhookRoutes = {
     const urlProblem = checkUrl(body.url, allowInsecure());
     if (urlProblem) throw new DomainError('PARTNR0009', urlProblem, 'invalid');
     const store = webhookStore();
-    if ((await store.ofPartner(p.partnerId)).length >= MAX_SUBSCRIPTIONS()) throw new DomainError('PARTNR0009', `At most ${MAX_SUBSCRIPTIONS()} subscriptions per partner`, 'conflict');
+    if ((await store.ofPartner(p.partnerId)).length >= MAX_SUBSCRIPTIONS())
+      throw new DomainError('PARTNR0009', `At most ${MAX_SUBSCRIPTIONS()} subscriptions per partner`, 'conflict');
     const sub: Subscription = {
       subscriptionId: randomUUID(),
       partnerId: p.partnerId,
@@ -42,7 +43,8 @@ export const webhookRoutes = {
   }),
   partnerSubscriptions: http({}, async ({ caller }) => ok({ subscriptions: (await webhookStore().ofPartner(requirePartner(caller).partnerId)).map(view) })),
   partnerUnsubscribe: http({ params: SubId }, async ({ params, caller }) => {
-    if (!(await webhookStore().unsubscribe(requirePartner(caller).partnerId, params.subscription_id))) throw new DomainError('PARTNR0009', 'No such subscription', 'not_found');
+    if (!(await webhookStore().unsubscribe(requirePartner(caller).partnerId, params.subscription_id)))
+      throw new DomainError('PARTNR0009', 'No such subscription', 'not_found');
     return noContent();
   }),
   partnerParkedDeliveries: http({ params: SubId }, async ({ params, caller }) => {
@@ -50,6 +52,9 @@ export const webhookRoutes = {
     const sub = await webhookStore().get(params.subscription_id);
     if (!sub || sub.partnerId !== p.partnerId) throw new DomainError('PARTNR0009', 'No such subscription', 'not_found');
     const parked = await webhookStore().parked(params.subscription_id);
-    return ok({ subscription_id: sub.subscriptionId, parked: parked.map((d) => ({ delivery_id: d.deliveryId, attempts: d.attempts, last_error: d.lastError, parked_at: d.parkedAt, event: d.event })) });
+    return ok({
+      subscription_id: sub.subscriptionId,
+      parked: parked.map((d) => ({ delivery_id: d.deliveryId, attempts: d.attempts, last_error: d.lastError, parked_at: d.parkedAt, event: d.event })),
+    });
   }),
 };

@@ -9,7 +9,9 @@ import { backoffMs, MAX_ATTEMPTS, type DeliveryMessage } from './domain';
 import { deliverOnce } from './deliver';
 import { webhookStore } from './dynamo-store';
 
-export interface WebhookQueue { enqueue(messages: DeliveryMessage[]): Promise<void> }
+export interface WebhookQueue {
+  enqueue(messages: DeliveryMessage[]): Promise<void>;
+}
 
 /**
  * One attempt of one delivery (both runtimes): 'done' when delivered, parked, or the
@@ -30,7 +32,10 @@ export async function processDelivery(m: DeliveryMessage, attempt: number): Prom
 }
 
 export class SqsWebhookQueue implements WebhookQueue {
-  constructor(private readonly url: string, private readonly client = new SQSClient({})) {}
+  constructor(
+    private readonly url: string,
+    private readonly client = new SQSClient({}),
+  ) {}
   async enqueue(messages: DeliveryMessage[]): Promise<void> {
     for (let i = 0; i < messages.length; i += 10) {
       let entries = messages.slice(i, i + 10).map((m, n) => ({ Id: `m${n}`, MessageBody: JSON.stringify(m) }));

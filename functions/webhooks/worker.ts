@@ -22,7 +22,9 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
         const outcome = await processDelivery(JSON.parse(r.body) as DeliveryMessage, attempt);
         if (outcome === 'done') return;
         const queueUrl = `https://sqs.${r.awsRegion}.amazonaws.com/${r.eventSourceARN.split(':')[4]}/${r.eventSourceARN.split(':')[5]}`;
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: r.receiptHandle, VisibilityTimeout: Math.ceil(backoffMs(attempt) / 1000) }));
+        await sqs.send(
+          new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: r.receiptHandle, VisibilityTimeout: Math.ceil(backoffMs(attempt) / 1000) }),
+        );
       } catch (e) {
         logger.error('webhook worker: attempt crashed', { messageId: r.messageId, error: e as Error });
       }

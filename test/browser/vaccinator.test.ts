@@ -40,14 +40,31 @@ beforeAll(async () => {
     { name: 'Sunita Kumari', photo_id_type: 4, photo_id_number: `M${randomInt(1, 10)}${String(randomInt(0, 100_000)).padStart(5, '0')}${randomInt(1, 10)}` },
   ];
   for (const p of people) {
-    const r = await web.stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body: { ...p, birth_year: 1980, gender_id: 2, comorbidity_ind: 'N', consent_version: 'V1' } });
+    const r = await web.stack.call('POST', '/api/v2/registration/beneficiary/new', {
+      token,
+      body: { ...p, birth_year: 1980, gender_id: 2, comorbidity_ind: 'N', consent_version: 'V1' },
+    });
     expect(r.status).toBe(200);
     family.push({ ref: r.body.beneficiary_reference_id, name: p.name, idNumber: p.photo_id_number });
   }
   const bookerToken = await web.stack.signIn(booked.mobile);
-  const b = await web.stack.call('POST', '/api/v2/registration/beneficiary/new', { token: bookerToken, body: { name: 'Kamla Bai', photo_id_type: 1, photo_id_number: booked.idNumber, birth_year: 1975, gender_id: 2, comorbidity_ind: 'N', consent_version: 'V1' } });
+  const b = await web.stack.call('POST', '/api/v2/registration/beneficiary/new', {
+    token: bookerToken,
+    body: {
+      name: 'Kamla Bai',
+      photo_id_type: 1,
+      photo_id_number: booked.idNumber,
+      birth_year: 1975,
+      gender_id: 2,
+      comorbidity_ind: 'N',
+      consent_version: 'V1',
+    },
+  });
   booked.ref = b.body.beneficiary_reference_id;
-  const appt = await web.stack.call('POST', '/api/v2/appointment/schedule', { token: bookerToken, body: { dose: 1, session_id: s.body.session_id, slot: s.body.slots[0], beneficiaries: [booked.ref] } });
+  const appt = await web.stack.call('POST', '/api/v2/appointment/schedule', {
+    token: bookerToken,
+    body: { dose: 1, session_id: s.body.session_id, slot: s.body.slots[0], beneficiaries: [booked.ref] },
+  });
   expect(appt.status).toBe(200);
   booked.code = /Your 4-digit code is (\d{4})/.exec(web.stack.sms(booked.mobile).join('\n'))![1]!;
   // The owner signed in just now to register the family (in life: days before the visit), so the

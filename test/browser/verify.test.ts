@@ -42,7 +42,15 @@ beforeAll(async () => {
   citizen = { token, ben: reg.body.beneficiary_reference_id };
   const dose = await web.stack.call('POST', '/api/v2/vaccinator/beneficiaries/vaccinate', {
     token: vaccinator,
-    body: { beneficiary_reference_id: citizen.ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: '4121Z005', dose: 1, vaccinator_name: 'Sister Mary', photo_id_number: holder.photo_id_number },
+    body: {
+      beneficiary_reference_id: citizen.ben,
+      center_id: centerId,
+      vaccine: 'COVISHIELD',
+      vaccine_batch: '4121Z005',
+      dose: 1,
+      vaccinator_name: 'Sister Mary',
+      photo_id_number: holder.photo_id_number,
+    },
   });
   expect(dose.status).toBe(200);
   await drained();
@@ -94,10 +102,11 @@ function qrVideo(text: string, path: string): void {
   const x0 = Math.floor((w - n * scale) / 2);
   const y0 = Math.floor((hgt - n * scale) / 2);
   const y = Buffer.alloc(w * hgt, 235); // white paper (video range)
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
-    if (!qr.modules.get(r, c)) continue;
-    for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
-  }
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < n; c++) {
+      if (!qr.modules.get(r, c)) continue;
+      for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
+    }
   const chroma = Buffer.alloc((w / 2) * (hgt / 2), 128);
   const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
   writeFileSync(path, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${hgt} F5:1 Ip A1:1 C420jpeg\n`), frame, frame]));
@@ -140,7 +149,10 @@ test('a tampered QR is invalid', async () => {
 });
 
 test('after a correction the old certificate is revoked', async () => {
-  const r = await web.stack.call('POST', '/api/v2/registration/certificate/correct', { token: citizen.token, body: { beneficiary_reference_id: citizen.ben, name: 'Meena Kumari Sharma', reason: 'spelling' } });
+  const r = await web.stack.call('POST', '/api/v2/registration/certificate/correct', {
+    token: citizen.token,
+    body: { beneficiary_reference_id: citizen.ben, name: 'Meena Kumari Sharma', reason: 'spelling' },
+  });
   expect(r.status).toBe(200);
   await drained();
   const snapshot = await web.stack.call('GET', '/api/v2/certificates/revocations');
@@ -155,10 +167,12 @@ test('after a correction the old certificate is revoked', async () => {
 });
 
 test('offline: the page loads from its service worker and verifies locally, sending nothing', async () => {
-  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null || false, WAIT).catch(async () => {
-    await page.reload();
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, WAIT);
-  });
+  await page
+    .waitForFunction(() => navigator.serviceWorker?.controller !== null || false, WAIT)
+    .catch(async () => {
+      await page.reload();
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, WAIT);
+    });
   const requests: string[] = [];
   page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
   await page.setOfflineMode(true);

@@ -27,7 +27,9 @@ interface MethodView {
 /** Every API method as CloudFormation renders it in its own (nested) stack, with its full path. */
 function methods(): MethodView[] {
   return stack.api.methods.map((m: apigw.Method) => {
-    const cfn = Stack.of(m).resolve((m.node.defaultChild as unknown as { _toCloudFormation(): object })._toCloudFormation()) as { Resources: Record<string, { Properties: Record<string, any> }> };
+    const cfn = Stack.of(m).resolve((m.node.defaultChild as unknown as { _toCloudFormation(): object })._toCloudFormation()) as {
+      Resources: Record<string, { Properties: Record<string, any> }>;
+    };
     const props = Object.values(cfn.Resources)[0]!.Properties;
     return { path: m.resource.path, method: m.httpMethod, stack: Stack.of(m).node.path, props };
   });
@@ -81,7 +83,8 @@ describe('REST API from the route table', () => {
   it('maps headers only from sources API Gateway documents (static values, request parameters, integration responses; never context.*)', () => {
     const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties as Record<string, any>);
     for (const r of responses) {
-      for (const v of Object.values(r.ResponseParameters as Record<string, string>)) expect(v).toMatch(/^'[^']*'$|^method\.request\.(header|querystring|path)\.[A-Za-z0-9-]+$/);
+      for (const v of Object.values(r.ResponseParameters as Record<string, string>))
+        expect(v).toMatch(/^'[^']*'$|^method\.request\.(header|querystring|path)\.[A-Za-z0-9-]+$/);
     }
     for (const m of methods().filter((x) => x.props.Integration.Type === 'MOCK')) {
       for (const ir of m.props.Integration.IntegrationResponses as Array<{ ResponseParameters: Record<string, string> }>) {
@@ -101,7 +104,12 @@ describe('REST API from the route table', () => {
     for (const r of all) {
       for (const path of [r.path, ...(r.alsoAt ?? [])]) {
         const s = setting(r, path);
-        expect(s).toMatchObject({ ThrottlingRateLimit: plan.get(r.id)!.rate, ThrottlingBurstLimit: plan.get(r.id)!.burst, LoggingLevel: 'ERROR', MetricsEnabled: true });
+        expect(s).toMatchObject({
+          ThrottlingRateLimit: plan.get(r.id)!.rate,
+          ThrottlingBurstLimit: plan.get(r.id)!.burst,
+          LoggingLevel: 'ERROR',
+          MetricsEnabled: true,
+        });
         rps += s!.ThrottlingRateLimit;
         burst += s!.ThrottlingBurstLimit;
       }
@@ -125,7 +133,11 @@ describe('REST API from the route table', () => {
     // A group share is split over its routes; Hyderabad's lower account limit scales every route.
     const hyd = throttlePlan({ accountRps: 2500, accountBurst: 1250, throttleShares: { availability: 0.5, default: 0.5 } });
     const availability = all.filter((r) => r.group === 'availability');
-    expect(hyd.get(availability[0]!.id)).toEqual({ key: 'availability', rate: Math.floor(1250 / availability.length), burst: Math.floor(625 / availability.length) });
+    expect(hyd.get(availability[0]!.id)).toEqual({
+      key: 'availability',
+      rate: Math.floor(1250 / availability.length),
+      burst: Math.floor(625 / availability.length),
+    });
     expect(() => buildStack({ stage: 'dev', throttleShares: { default: 1.5 } }, { bundle: false })).toThrow(/fraction/);
     // A stage pinned to Hyderabad starts from that region's lower account default.
     expect(throttlePlan({ region: 'ap-south-2' }).get('schedule')!.rate).toBe(Math.floor(0.2 * 2500));
@@ -135,7 +147,13 @@ describe('REST API from the route table', () => {
   it('writes JSON access logs (no headers or bodies) and keeps execution logs with a retention and the log key', () => {
     const stage = stageProps();
     const format = JSON.parse(stage.AccessLogSetting.Format as string) as Record<string, string>;
-    expect(format).toMatchObject({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', route: '$context.resourcePath', status: '$context.status', latencyMs: '$context.responseLatency' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      route: '$context.resourcePath',
+      status: '$context.status',
+      latencyMs: '$context.responseLatency',
+    });
     expect(stage.AccessLogSetting.Format).not.toMatch(/header|body|authorizer/i);
     const api = Object.keys(template.findResources('AWS::ApiGateway::RestApi'))[0]!;
     template.hasResourceProperties('AWS::Logs::LogGroup', {
@@ -148,18 +166,36 @@ describe('REST API from the route table', () => {
   it('answers gateway errors in CoWIN shape, with 429 + Retry-After when throttled', () => {
     const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties as Record<string, any>);
     const byType = new Map(responses.map((r) => [r.ResponseType as string, r]));
-    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'ACCESS_DENIED', 'INVALID_API_KEY', 'THROTTLED', 'QUOTA_EXCEEDED', 'MISSING_AUTHENTICATION_TOKEN', 'REQUEST_TOO_LARGE', 'BAD_REQUEST_BODY', 'INTEGRATION_TIMEOUT']) {
+    for (const type of [
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+      'UNAUTHORIZED',
+      'ACCESS_DENIED',
+      'INVALID_API_KEY',
+      'THROTTLED',
+      'QUOTA_EXCEEDED',
+      'MISSING_AUTHENTICATION_TOKEN',
+      'REQUEST_TOO_LARGE',
+      'BAD_REQUEST_BODY',
+      'INTEGRATION_TIMEOUT',
+    ]) {
       const r = byType.get(type);
       expect(r).toBeDefined();
       expect(r!.ResponseTemplates['application/json']).toMatch(/^\{"errorCode":"[A-Z]{6}\d{4}","error":.*"requestId":"\$context\.requestId"\}$/);
       expect(r!.ResponseParameters['gatewayresponse.header.x-correlation-id']).toBe('method.request.header.X-Correlation-Id');
     }
     expect(byType.get('THROTTLED')).toMatchObject({ StatusCode: '429', ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
-    expect(byType.get('QUOTA_EXCEEDED')).toMatchObject({ StatusCode: '429', ResponseParameters: { 'gatewayresponse.header.Retry-After': expect.stringMatching(/^'\d+'$/) } });
+    expect(byType.get('QUOTA_EXCEEDED')).toMatchObject({
+      StatusCode: '429',
+      ResponseParameters: { 'gatewayresponse.header.Retry-After': expect.stringMatching(/^'\d+'$/) },
+    });
     expect(byType.get('MISSING_AUTHENTICATION_TOKEN')!.StatusCode).toBe('404');
     expect(byType.get('INVALID_API_KEY')!.StatusCode).toBe('403');
     expect(byType.get('REQUEST_TOO_LARGE')!.StatusCode).toBe('413');
-    expect(byType.get('INTEGRATION_TIMEOUT')).toMatchObject({ StatusCode: '503', ResponseParameters: { 'gatewayresponse.header.Retry-After': expect.stringMatching(/^'\d+'$/) } });
+    expect(byType.get('INTEGRATION_TIMEOUT')).toMatchObject({
+      StatusCode: '503',
+      ResponseParameters: { 'gatewayresponse.header.Retry-After': expect.stringMatching(/^'\d+'$/) },
+    });
   });
 
   it('returns binary routes as bytes whatever the Accept header (every media type binary), and puts API-key routes in a usage plan', () => {
@@ -197,7 +233,11 @@ describe('functions', () => {
       expect(p.TracingConfig).toEqual({ Mode: 'Active' });
       expect(p.Layers).toBeUndefined(); // no region-bound extension layer
       expect(p.LoggingConfig.LogGroup).toBeDefined();
-      expect(p.Environment.Variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^open-cowin-/), POWERTOOLS_METRICS_NAMESPACE: 'OpenCowin/dev' });
+      expect(p.Environment.Variables).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^open-cowin-/),
+        POWERTOOLS_METRICS_NAMESPACE: 'OpenCowin/dev',
+      });
       const logGroupId = (p.LoggingConfig.LogGroup as { Ref: string }).Ref;
       expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
     }
@@ -210,7 +250,9 @@ describe('functions', () => {
         Description: Match.anyValue(),
         MemorySize: def.memoryMb ?? 512,
         Timeout: def.timeoutSeconds ?? 10,
-        Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: `open-cowin-${group}`, TABLE_MAIN: Match.anyValue(), DOCUMENTS_BUCKET: Match.anyValue() }) },
+        Environment: {
+          Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: `open-cowin-${group}`, TABLE_MAIN: Match.anyValue(), DOCUMENTS_BUCKET: Match.anyValue() }),
+        },
       });
     }
     expect(API_MAX_TIMEOUT_SECONDS).toBeLessThan(29);
@@ -219,7 +261,9 @@ describe('functions', () => {
   it('grants the metadata group read-only table access and only SMS senders sns:Publish', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const statementsOf = (fragment: string) =>
-      policies.filter(([id]) => id.includes(fragment)).flatMap(([, p]) => (p.Properties as any).PolicyDocument.Statement as Array<{ Action: string | string[] }>);
+      policies
+        .filter(([id]) => id.includes(fragment))
+        .flatMap(([, p]) => (p.Properties as any).PolicyDocument.Statement as Array<{ Action: string | string[] }>);
     const actions = (fragment: string) => statementsOf(fragment).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(actions('Fnmetadata')).toContain('dynamodb:Query');
     expect(actions('Fnmetadata').filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
@@ -239,7 +283,11 @@ describe('WAF', () => {
         Match.objectLike({
           Name: 'RateLimitPerIp',
           Statement: { RateBasedStatement: { Limit: 1500, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
-          Action: { Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'throttled', ResponseHeaders: [{ Name: 'Retry-After', Value: Match.anyValue() }] } } },
+          Action: {
+            Block: {
+              CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'throttled', ResponseHeaders: [{ Name: 'Retry-After', Value: Match.anyValue() }] },
+            },
+          },
         }),
         Match.objectLike({ Name: 'BodySize', Action: { Block: Match.anyValue() } }),
         Match.objectLike({ Statement: { ManagedRuleGroupStatement: Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet' }) } }),

@@ -43,7 +43,11 @@ describe('tables from functions/tables.ts', () => {
 describe('documents bucket and keys', () => {
   it('blocks public access, enforces TLS, encrypts with KMS (bucket key), versions and logs access', () => {
     dev.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() }, BucketKeyEnabled: true }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() }, BucketKeyEnabled: true },
+        ],
+      },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'documents/' },
@@ -66,8 +70,14 @@ describe('documents bucket and keys', () => {
   });
 
   it('generates the JWT secret and the pepper at deploy time, KMS-encrypted', () => {
-    dev.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'jwtSecret' }), KmsKeyId: Match.anyValue() });
-    dev.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'pepper' }), KmsKeyId: Match.anyValue() });
+    dev.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'jwtSecret' }),
+      KmsKeyId: Match.anyValue(),
+    });
+    dev.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'pepper' }),
+      KmsKeyId: Match.anyValue(),
+    });
   });
 
   it('sets transactional SMS, seeds reference data, and alarms to an encrypted topic', () => {
@@ -75,7 +85,8 @@ describe('documents bucket and keys', () => {
     dev.hasResourceProperties('Custom::ReferenceData', { dataHash: Match.stringLikeRegexp('^[0-9a-f]{16}$') });
     dev.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(dev.findResources('AWS::CloudWatch::Alarm')).map((a) => (a.Properties as { AlarmName: string }).AlarmName);
-    for (const name of ['Api5xxRate', 'ApiP99Latency', 'WafBlockedSpike', 'SmsDeliveryFailures', 'SmsSpend']) expect(alarms).toContain(`open-cowin-dev-${name}`);
+    for (const name of ['Api5xxRate', 'ApiP99Latency', 'WafBlockedSpike', 'SmsDeliveryFailures', 'SmsSpend'])
+      expect(alarms).toContain(`open-cowin-dev-${name}`);
     expect(alarms.filter((a) => a.includes('LambdaErrors')).length).toBeGreaterThan(0);
     expect(alarms.filter((a) => a.includes('DynamoThrottles')).length).toBe(tableList.length);
   });

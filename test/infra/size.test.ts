@@ -8,7 +8,7 @@ const CFN_MAX_RESOURCES = 500;
 const MAX_SHARE = 0.6;
 
 describe('stack size', () => {
-  it.each(['dev', 'prod'])('keeps every stack of stage %s at or below 60%% of CloudFormation\'s 500 resources', (stage) => {
+  it.each(['dev', 'prod'])("keeps every stack of stage %s at or below 60%% of CloudFormation's 500 resources", (stage) => {
     const { stack } = buildStack({ stage }, { bundle: false });
     const stacks = [stack, ...stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack)];
     const sizes = stacks.map((s) => ({ stack: s.node.path, resources: Object.keys(Template.fromStack(s as Stack).toJSON().Resources ?? {}).length }));

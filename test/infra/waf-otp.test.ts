@@ -8,7 +8,9 @@ import { buildStack } from './app';
 const otpRule = (limit: number) =>
   Match.objectLike({
     Name: 'OtpSendsPerIp',
-    Action: { Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'throttled', ResponseHeaders: [{ Name: 'Retry-After', Value: Match.anyValue() }] } } },
+    Action: {
+      Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'throttled', ResponseHeaders: [{ Name: 'Retry-After', Value: Match.anyValue() }] } },
+    },
     Statement: {
       RateBasedStatement: {
         Limit: limit,

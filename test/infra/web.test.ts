@@ -10,7 +10,11 @@ const { template } = buildStack({ stage: 'dev' }, { bundle: false });
 
 test('a private, KMS-encrypted, TLS-only bucket for the apps', () => {
   template.hasResourceProperties('AWS::S3::Bucket', {
-    BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() }, BucketKeyEnabled: true }] },
+    BucketEncryption: {
+      ServerSideEncryptionConfiguration: [
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() }, BucketKeyEnabled: true },
+      ],
+    },
     PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
     LoggingConfiguration: { LogFilePrefix: 'web-bucket/' },
   });
@@ -18,9 +22,19 @@ test('a private, KMS-encrypted, TLS-only bucket for the apps', () => {
 
 test('CloudFront reads the bucket through Origin Access Control, and may decrypt with its key', () => {
   template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
-  template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' } });
+  template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+    OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+  });
   template.hasResourceProperties('AWS::S3::BucketPolicy', {
-    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' }, Condition: { StringEquals: Match.objectLike({ 'AWS:SourceArn': Match.anyValue() }) } })]) },
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Action: 's3:GetObject',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Condition: { StringEquals: Match.objectLike({ 'AWS:SourceArn': Match.anyValue() }) },
+        }),
+      ]),
+    },
   });
   template.hasResourceProperties('AWS::KMS::Key', {
     KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 'kms:Decrypt' })]) },
@@ -52,7 +66,10 @@ test('security headers: the same CSP as the local runtime', () => {
   const { WEB_SECURITY_HEADERS } = jest.requireActual('../../functions/platform/http/web-headers');
   template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
     ResponseHeadersPolicyConfig: Match.objectLike({
-      SecurityHeadersConfig: Match.objectLike({ ContentSecurityPolicy: { ContentSecurityPolicy: WEB_SECURITY_HEADERS['content-security-policy'], Override: true }, FrameOptions: { FrameOption: 'DENY', Override: true } }),
+      SecurityHeadersConfig: Match.objectLike({
+        ContentSecurityPolicy: { ContentSecurityPolicy: WEB_SECURITY_HEADERS['content-security-policy'], Override: true },
+        FrameOptions: { FrameOption: 'DENY', Override: true },
+      }),
     }),
   });
 });
@@ -75,13 +92,16 @@ describe('the edge cache of the public API routes (issue 10 item 5)', () => {
     const order = dist().CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern);
     const patterns: string[] = cachedApiPatterns();
     expect(patterns.length).toBeGreaterThan(10);
-    for (const r of routes.filter((x: any) => cacheTtl(x))) for (const p of [r.path, ...(r.alsoAt ?? [])]) expect(patterns.some((g) => glob(g).test(concrete(p)))).toBe(true);
+    for (const r of routes.filter((x: any) => cacheTtl(x)))
+      for (const p of [r.path, ...(r.alsoAt ?? [])]) expect(patterns.some((g) => glob(g).test(concrete(p)))).toBe(true);
     for (const g of patterns) {
       expect(order.indexOf(g)).toBeGreaterThanOrEqual(0);
       if (g.startsWith('/api/')) expect(order.indexOf(g)).toBeLessThan(order.indexOf('/api/*'));
     }
     // A route that must not be cached (any method, any auth) is never under a cached pattern.
-    for (const r of routes.filter((x: any) => !cacheTtl(x))) for (const p of [r.path, ...(r.alsoAt ?? [])]) expect({ route: r.id, cached: patterns.some((g) => glob(g).test(concrete(p))) }).toEqual({ route: r.id, cached: false });
+    for (const r of routes.filter((x: any) => !cacheTtl(x)))
+      for (const p of [r.path, ...(r.alsoAt ?? [])])
+        expect({ route: r.id, cached: patterns.some((g) => glob(g).test(concrete(p))) }).toEqual({ route: r.id, cached: false });
     const policies = template.findResources('AWS::CloudFront::CachePolicy');
     const [policyId, policy] = Object.entries(policies).find(([, p]) => p.Properties.CachePolicyConfig.Comment.startsWith('Cached public API'))!;
     for (const g of patterns) {
@@ -110,13 +130,36 @@ describe('the edge cache of the public API routes (issue 10 item 5)', () => {
     const vm = jest.requireActual('node:vm');
     const ctx: { handler?: (e: unknown) => any } = {};
     vm.runInNewContext(`${API_EDGE_FUNCTION}; this.handler = handler;`, ctx);
-    const run = (value?: string) => ctx.handler!({ request: { headers: { ...(value === undefined ? {} : { 'accept-language': { value } }), 'if-none-match': { value: '"abc"' }, 'if-modified-since': { value: 'x' } } } }).headers;
-    for (const [given, want] of [['hi_IN', 'hi'], ['hi-IN,en;q=0.8', 'hi'], ['en-US,hi;q=0.5', 'hi'], ['en-GB', 'en'], ['', 'en'], [undefined, 'en'], ['ta-IN', 'en'], ['chi', 'en']] as const) {
+    const run = (value?: string) =>
+      ctx.handler!({
+        request: {
+          headers: {
+            ...(value === undefined ? {} : { 'accept-language': { value } }),
+            'if-none-match': { value: '"abc"' },
+            'if-modified-since': { value: 'x' },
+          },
+        },
+      }).headers;
+    for (const [given, want] of [
+      ['hi_IN', 'hi'],
+      ['hi-IN,en;q=0.8', 'hi'],
+      ['en-US,hi;q=0.5', 'hi'],
+      ['en-GB', 'en'],
+      ['', 'en'],
+      [undefined, 'en'],
+      ['ta-IN', 'en'],
+      ['chi', 'en'],
+    ] as const) {
       expect(run(given)['accept-language'].value).toBe(want);
     }
     expect(run('hi')['if-none-match']).toBeUndefined();
     expect(run('hi')['if-modified-since']).toBeUndefined();
-    const header = fc.oneof(fc.string(), fc.array(fc.constantFrom('hi', 'hi_IN', 'hi-in', 'en', 'en-US', 'ta', 'chi', 'hin', ';q=0.5', ',', ' '), { maxLength: 6 }).map((a: string[]) => a.join('')));
+    const header = fc.oneof(
+      fc.string(),
+      fc
+        .array(fc.constantFrom('hi', 'hi_IN', 'hi-in', 'en', 'en-US', 'ta', 'chi', 'hin', ';q=0.5', ',', ' '), { maxLength: 6 })
+        .map((a: string[]) => a.join('')),
+    );
     fc.assert(fc.property(header, (h: string) => wantsHindi(run(h)['accept-language'].value) === wantsHindi(h)));
   });
 
@@ -135,9 +178,16 @@ describe('the edge cache of the public API routes (issue 10 item 5)', () => {
     expect(edge({ date: '%E0%A4' }).date.value).toBe('%E0%A4'); // not decodable: left as is
     // Over random spellings and strings, the edge never changes what a date means to the functions.
     const n = (k: number) => fc.integer({ min: 0, max: k });
-    const spelled = fc.tuple(n(40), n(14), fc.integer({ min: 0, max: 2100 }), fc.constantFrom('-', '/'), fc.boolean(), fc.boolean()).map(([d, m, y, sep, padD, shortY]: [number, number, number, string, boolean, boolean]) =>
-      [padD ? String(d).padStart(2, '0') : String(d), String(m), shortY ? String(y % 100).padStart(2, '0') : String(y)].join(sep),
+    const spelled = fc
+      .tuple(n(40), n(14), fc.integer({ min: 0, max: 2100 }), fc.constantFrom('-', '/'), fc.boolean(), fc.boolean())
+      .map(([d, m, y, sep, padD, shortY]: [number, number, number, string, boolean, boolean]) =>
+        [padD ? String(d).padStart(2, '0') : String(d), String(m), shortY ? String(y % 100).padStart(2, '0') : String(y)].join(sep),
+      );
+    fc.assert(
+      fc.property(
+        fc.oneof(spelled, fc.string()),
+        (s: string) => cowinDateToIso(decodeURIComponent(edge({ date: encodeURIComponent(s) }).date.value)) === cowinDateToIso(s),
+      ),
     );
-    fc.assert(fc.property(fc.oneof(spelled, fc.string()), (s: string) => cowinDateToIso(decodeURIComponent(edge({ date: encodeURIComponent(s) }).date.value)) === cowinDateToIso(s)));
   });
 });

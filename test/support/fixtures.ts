@@ -18,10 +18,28 @@ export const cowinDate = (iso: string) => iso.split('-').reverse().join('-');
 
 let centerSeq = 900_000 + randomInt(0, 90_000);
 
-export interface SessionFixture { centerId: number; sessionId: string; date: string; slots: string[]; capacity1: number; capacity2: number }
+export interface SessionFixture {
+  centerId: number;
+  sessionId: string;
+  date: string;
+  slots: string[];
+  capacity1: number;
+  capacity2: number;
+}
 
 /** Writes a centre, a session and its capacity shards exactly as docs/data-model.md describes. */
-export async function createSession(opts: Partial<{ capacity1: number; capacity2: number; date: string; vaccine: string; minAge: number; maxAge: number; allowAllAge: boolean; centerId: number }> = {}): Promise<SessionFixture> {
+export async function createSession(
+  opts: Partial<{
+    capacity1: number;
+    capacity2: number;
+    date: string;
+    vaccine: string;
+    minAge: number;
+    maxAge: number;
+    allowAllAge: boolean;
+    centerId: number;
+  }> = {},
+): Promise<SessionFixture> {
   const db = deps().db;
   const table = tableName('main');
   const centerId = opts.centerId ?? centerSeq++;
@@ -33,13 +51,41 @@ export async function createSession(opts: Partial<{ capacity1: number; capacity2
   const shards = initialShards({ dose1: capacity1, dose2: capacity2 });
   const items: Record<string, unknown>[] = [
     {
-      pk: `CENTER#${centerId}`, sk: 'META', center_id: centerId, name: `Test Centre ${centerId}`, address: 'Main Road', state_id: 9, state_name: 'Delhi',
-      district_id: 140, district_name: 'New Delhi', block_name: 'Connaught Place', pincode: 110001, lat: 28.63, long: 77.22, from: '09:00:00', to: '17:00:00',
-      fee_type: 'Free', active: true,
+      pk: `CENTER#${centerId}`,
+      sk: 'META',
+      center_id: centerId,
+      name: `Test Centre ${centerId}`,
+      address: 'Main Road',
+      state_id: 9,
+      state_name: 'Delhi',
+      district_id: 140,
+      district_name: 'New Delhi',
+      block_name: 'Connaught Place',
+      pincode: 110001,
+      lat: 28.63,
+      long: 77.22,
+      from: '09:00:00',
+      to: '17:00:00',
+      fee_type: 'Free',
+      active: true,
     },
     {
-      pk: `SESSION#${sessionId}`, sk: 'META', session_id: sessionId, center_id: centerId, district_id: 140, pincode: 110001, date, vaccine: opts.vaccine ?? 'COVISHIELD',
-      min_age_limit: opts.minAge ?? 18, max_age_limit: opts.maxAge, allow_all_age: opts.allowAllAge ?? false, slots, capacity1, capacity2, shards: shards.length, status: 'open',
+      pk: `SESSION#${sessionId}`,
+      sk: 'META',
+      session_id: sessionId,
+      center_id: centerId,
+      district_id: 140,
+      pincode: 110001,
+      date,
+      vaccine: opts.vaccine ?? 'COVISHIELD',
+      min_age_limit: opts.minAge ?? 18,
+      max_age_limit: opts.maxAge,
+      allow_all_age: opts.allowAllAge ?? false,
+      slots,
+      capacity1,
+      capacity2,
+      shards: shards.length,
+      status: 'open',
     },
     ...shards.map((s) => ({ pk: `CAP#${sessionId}#${s.shard}`, sk: 'CAP', session_id: sessionId, shard: s.shard, d1: s.d1, d2: s.d2 })),
   ];
@@ -79,7 +125,10 @@ export async function citizenToken(mobile: string): Promise<{ token: string; acc
 export async function seatLedger(sessionId: string): Promise<{ available1: number; available2: number; booked1: number; booked2: number }> {
   const db = deps().db;
   const table = tableName('main');
-  let available1 = 0, available2 = 0, booked1 = 0, booked2 = 0;
+  let available1 = 0,
+    available2 = 0,
+    booked1 = 0,
+    booked2 = 0;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const res = await db.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey }));

@@ -7,7 +7,11 @@ import { startLocalStack, type LocalStack } from '../../dev/local/stack';
 import { tables } from '../../functions/tables';
 
 export interface TestStack extends LocalStack {
-  call(method: string, path: string, opts?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; bytes: Buffer }>;
+  call(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any; bytes: Buffer }>;
   /**
    * For test setup only: `call`, retrying an answer that says "retry" (429/503 + Retry-After) up to
    * 5 times, as a client would. Suites under load on 2 shared cores can make DynamoDB Local time out;

@@ -11,14 +11,48 @@ import { field, focusHeading, h, options, render, saveBlob, setFieldError } from
 import { acceptLanguage, applyLang, currentLang, setLang, t } from '../shared/i18n';
 import type { StringKey } from '../shared/strings';
 
-interface Appointment { appointment_id: string; center_id: number; name: string; district_name: string; dose: number; session_id: string; date: string; slot: string; from: string; to: string }
+interface Appointment {
+  appointment_id: string;
+  center_id: number;
+  name: string;
+  district_name: string;
+  dose: number;
+  session_id: string;
+  date: string;
+  slot: string;
+  from: string;
+  to: string;
+}
 interface Member {
-  beneficiary_reference_id: string; name: string; birth_year: string; gender: string; photo_id_type: string; photo_id_number: string;
-  vaccination_status: string; vaccine: string; dose1_date: string; dose2_date: string; appointments: Appointment[];
+  beneficiary_reference_id: string;
+  name: string;
+  birth_year: string;
+  gender: string;
+  photo_id_type: string;
+  photo_id_number: string;
+  vaccination_status: string;
+  vaccine: string;
+  dose1_date: string;
+  dose2_date: string;
+  appointments: Appointment[];
 }
 interface Session {
-  center_id: number; name: string; address: string; district_name: string; pincode: number; fee_type: string; fee?: string; session_id: string; date: string;
-  available_capacity_dose1: number; available_capacity_dose2: number; min_age_limit: number; max_age_limit?: number; allow_all_age?: boolean; vaccine: string; slots: string[];
+  center_id: number;
+  name: string;
+  address: string;
+  district_name: string;
+  pincode: number;
+  fee_type: string;
+  fee?: string;
+  session_id: string;
+  date: string;
+  available_capacity_dose1: number;
+  available_capacity_dose2: number;
+  min_age_limit: number;
+  max_age_limit?: number;
+  allow_all_age?: boolean;
+  vaccine: string;
+  slots: string[];
 }
 type Ref = { id: number; name: string };
 type Mode = { kind: 'book' } | { kind: 'reschedule'; appointment: Appointment };
@@ -44,7 +78,8 @@ function announce(message: string, kind: 'info' | 'error' = 'info'): void {
   el.textContent = message;
 }
 
-const errorText = (e: unknown): string => (e instanceof ApiError ? (e.offline ? t('offline') : `${e.message} (${e.errorCode})`) : String((e as Error).message ?? e));
+const errorText = (e: unknown): string =>
+  e instanceof ApiError ? (e.offline ? t('offline') : `${e.message} (${e.errorCode})`) : String((e as Error).message ?? e);
 
 async function call<T = any>(fn: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -73,7 +108,16 @@ function shell(): void {
       h(
         'nav',
         { 'aria-label': t('menu') },
-        h('button', { type: 'button', class: 'link', lang: currentLang() === 'en' ? 'hi' : 'en', onclick: () => (setLang(currentLang() === 'en' ? 'hi' : 'en'), void reloadRefs().then(show)) }, currentLang() === 'en' ? 'हिन्दी' : 'English'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            lang: currentLang() === 'en' ? 'hi' : 'en',
+            onclick: () => (setLang(currentLang() === 'en' ? 'hi' : 'en'), void reloadRefs().then(show)),
+          },
+          currentLang() === 'en' ? 'हिन्दी' : 'English',
+        ),
         state.token ? h('button', { type: 'button', class: 'link', onclick: () => void logout() }, t('signOut')) : null,
       ),
     ),
@@ -188,10 +232,14 @@ function homeView(): void {
       h(
         'dl',
         null,
-        h('dt', null, t('referenceId')), h('dd', null, m.beneficiary_reference_id),
-        h('dt', null, t('birthYear')), h('dd', null, m.birth_year),
-        h('dt', null, t('photoId')), h('dd', null, `${m.photo_id_type} ${m.photo_id_number}`),
-        h('dt', null, t('status')), h('dd', { class: 'member-status' }, t(statusKey[m.vaccination_status] ?? 'statusNone')),
+        h('dt', null, t('referenceId')),
+        h('dd', null, m.beneficiary_reference_id),
+        h('dt', null, t('birthYear')),
+        h('dd', null, m.birth_year),
+        h('dt', null, t('photoId')),
+        h('dd', null, `${m.photo_id_type} ${m.photo_id_number}`),
+        h('dt', null, t('status')),
+        h('dd', { class: 'member-status' }, t(statusKey[m.vaccination_status] ?? 'statusNone')),
         m.dose1_date ? [h('dt', null, t('dose1')), h('dd', null, `${m.vaccine} ${m.dose1_date}`)] : null,
         m.dose2_date ? [h('dt', null, t('dose2')), h('dd', null, `${m.vaccine} ${m.dose2_date}`)] : null,
       ),
@@ -200,7 +248,9 @@ function homeView(): void {
           'div',
           { class: 'appointment' },
           h('p', null, t('appointmentLine', { dose: a.dose, centre: a.name, date: a.date, slot: a.slot })),
-          h('div', { class: 'actions' },
+          h(
+            'div',
+            { class: 'actions' },
             h('button', { type: 'button', onclick: () => void downloadSlip(a) }, t('downloadSlip')),
             h('button', { type: 'button', onclick: () => go('search', { kind: 'reschedule', appointment: a }) }, t('reschedule')),
             h('button', { type: 'button', class: 'danger', onclick: () => void cancel(a, m) }, t('cancel')),
@@ -214,7 +264,9 @@ function homeView(): void {
     main(),
     h('h1', null, t('membersTitle')),
     state.members.length ? h('ul', { class: 'cards', 'aria-label': t('membersTitle') }, list) : h('p', null, t('noMembers')),
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'button', onclick: () => go('register'), disabled: state.members.length >= 4 }, t('addMember')),
       h('button', { type: 'button', onclick: () => go('search'), disabled: state.members.length === 0 }, t('bookTitle')),
     ),
@@ -222,7 +274,9 @@ function homeView(): void {
 }
 
 async function downloadSlip(a: Appointment): Promise<void> {
-  const blob = await call(() => api('GET', '/api/v2/appointment/appointmentslip/download', { query: { appointment_id: a.appointment_id } as never, token: state.token, as: 'blob' }));
+  const blob = await call(() =>
+    api('GET', '/api/v2/appointment/appointmentslip/download', { query: { appointment_id: a.appointment_id } as never, token: state.token, as: 'blob' }),
+  );
   if (blob) {
     saveBlob(blob, `appointment-slip-${a.appointment_id}.pdf`);
     announce(t('slipDownloaded'));
@@ -231,7 +285,12 @@ async function downloadSlip(a: Appointment): Promise<void> {
 
 async function cancel(a: Appointment, m: Member): Promise<void> {
   if (!window.confirm(t('cancelConfirm', { name: m.name }))) return;
-  const ok = await call(() => api('POST', '/api/v2/appointment/cancel', { token: state.token, body: { appointment_id: a.appointment_id, beneficiariesToCancel: [m.beneficiary_reference_id] } }).then(() => true));
+  const ok = await call(() =>
+    api('POST', '/api/v2/appointment/cancel', {
+      token: state.token,
+      body: { appointment_id: a.appointment_id, beneficiariesToCancel: [m.beneficiary_reference_id] },
+    }).then(() => true),
+  );
   if (!ok) return;
   announce(t('cancelled'));
   await loadMembers();
@@ -246,17 +305,40 @@ function certificateActions(m: Member): HTMLElement {
     'div',
     { class: 'certificate' },
     h('button', { type: 'button', onclick: () => void downloadCertificate(m) }, t('downloadCertificate')),
-    h('details', null, h('summary', null, t('linkPassport')),
-      h('form', { onsubmit: (e: Event) => void linkPassport(e, m, passport) }, field(t('passportNumber'), passport, t('passportHint')), h('button', { type: 'submit' }, t('save'))),
+    h(
+      'details',
+      null,
+      h('summary', null, t('linkPassport')),
+      h(
+        'form',
+        { onsubmit: (e: Event) => void linkPassport(e, m, passport) },
+        field(t('passportNumber'), passport, t('passportHint')),
+        h('button', { type: 'submit' }, t('save')),
+      ),
     ),
-    h('details', null, h('summary', null, t('requestCorrection')),
-      h('form', { onsubmit: (e: Event) => void correct(e, m, newName, reason) }, field(t('correctName'), newName), field(t('correctReason'), reason), h('button', { type: 'submit' }, t('submit'))),
+    h(
+      'details',
+      null,
+      h('summary', null, t('requestCorrection')),
+      h(
+        'form',
+        { onsubmit: (e: Event) => void correct(e, m, newName, reason) },
+        field(t('correctName'), newName),
+        field(t('correctReason'), reason),
+        h('button', { type: 'submit' }, t('submit')),
+      ),
     ),
   );
 }
 
 async function downloadCertificate(m: Member): Promise<void> {
-  const blob = await call(() => api('GET', '/api/v2/registration/certificate/download', { query: { beneficiary_reference_id: m.beneficiary_reference_id }, token: state.token, as: 'blob' }));
+  const blob = await call(() =>
+    api('GET', '/api/v2/registration/certificate/download', {
+      query: { beneficiary_reference_id: m.beneficiary_reference_id },
+      token: state.token,
+      as: 'blob',
+    }),
+  );
   if (blob) {
     saveBlob(blob, `certificate-${m.beneficiary_reference_id}.pdf`);
     announce(t('certificateDownloaded'));
@@ -268,7 +350,12 @@ async function linkPassport(e: Event, m: Member, input: HTMLInputElement): Promi
   const n = input.value.trim().toUpperCase();
   if (!ID_RULES.PASSPORT!.valid(n)) return setFieldError(input, t('passportHint'));
   setFieldError(input, '');
-  const r = await call(() => api('POST', '/api/v2/registration/certificate/passport', { token: state.token, body: { beneficiary_reference_id: m.beneficiary_reference_id, passport_number: n } }));
+  const r = await call(() =>
+    api('POST', '/api/v2/registration/certificate/passport', {
+      token: state.token,
+      body: { beneficiary_reference_id: m.beneficiary_reference_id, passport_number: n },
+    }),
+  );
   if (r) announce(t('passportLinked'));
 }
 
@@ -276,7 +363,12 @@ async function correct(e: Event, m: Member, name: HTMLInputElement, reason: HTML
   e.preventDefault();
   if (!name.value.trim()) return setFieldError(name, t('required'));
   setFieldError(name, '');
-  const r = await call(() => api('POST', '/api/v2/registration/certificate/correct', { token: state.token, body: { beneficiary_reference_id: m.beneficiary_reference_id, name: name.value.trim(), reason: reason.value.trim() || undefined } }));
+  const r = await call(() =>
+    api('POST', '/api/v2/registration/certificate/correct', {
+      token: state.token,
+      body: { beneficiary_reference_id: m.beneficiary_reference_id, name: name.value.trim(), reason: reason.value.trim() || undefined },
+    }),
+  );
   if (r) announce(t('correctionDone'));
 }
 
@@ -300,7 +392,12 @@ function registerView(): void {
     field(t('photoIdNumber'), idNumber, t('photoIdHint')),
     h('div', { class: 'check' }, comorbid, h('label', { for: (comorbid.id = 'comorbid') }, t('comorbidity'))),
     h('div', { class: 'check' }, consent, h('label', { for: (consent.id = 'consent') }, t('consent'))),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('register')), h('button', { type: 'button', class: 'secondary', onclick: () => go('home') }, t('back'))),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit' }, t('register')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => go('home') }, t('back')),
+    ),
   );
   async function submit(e: Event) {
     e.preventDefault();
@@ -326,7 +423,15 @@ function registerView(): void {
     const r = await call(() =>
       api('POST', '/api/v2/registration/beneficiary/new', {
         token: state.token,
-        body: { name: name.value.trim(), birth_year: year.value, gender_id: Number(gender.value), photo_id_type: Number(idType.value), photo_id_number: number, comorbidity_ind: comorbid.checked ? 'Y' : 'N', consent_version: 'V1' } as never,
+        body: {
+          name: name.value.trim(),
+          birth_year: year.value,
+          gender_id: Number(gender.value),
+          photo_id_type: Number(idType.value),
+          photo_id_number: number,
+          comorbidity_ind: comorbid.checked ? 'Y' : 'N',
+          consent_version: 'V1',
+        } as never,
       }),
     );
     if (!r) return;
@@ -341,15 +446,51 @@ function registerView(): void {
 
 function searchView(): void {
   const mode = state.mode;
-  const by = h('select', { name: 'by' }, options([{ value: 'pin', label: t('byPin') }, { value: 'district', label: t('byDistrict') }, { value: 'near', label: t('nearMe') }]));
+  const by = h(
+    'select',
+    { name: 'by' },
+    options([
+      { value: 'pin', label: t('byPin') },
+      { value: 'district', label: t('byDistrict') },
+      { value: 'near', label: t('nearMe') },
+    ]),
+  );
   const pin = h('input', { type: 'text', inputmode: 'numeric', maxlength: '6', name: 'pincode', autocomplete: 'postal-code' });
   const st = h('select', { name: 'state' }, options([{ value: '', label: t('choose') }, ...state.states.map((s) => ({ value: s.id, label: s.name }))]));
   const district = h('select', { name: 'district' }, options([{ value: '', label: t('choose') }]));
   const date = h('input', { type: 'date', name: 'date', value: isoDate(1), min: isoDate(0), required: true });
-  const vaccine = h('select', { name: 'vaccine' }, options([{ value: '', label: t('any') }, ...['COVISHIELD', 'COVAXIN', 'SPUTNIK V', 'ZYCOV-D', 'CORBEVAX', 'COVOVAX'].map((v) => ({ value: v, label: v }))]));
-  const dose = h('select', { name: 'dose' }, options([1, 2, 3].map((d) => ({ value: d, label: t(d === 3 ? 'precaution' : 'doseN', { n: d }) })), mode.kind === 'reschedule' ? mode.appointment.dose : 1));
-  const age = h('select', { name: 'age' }, options([{ value: '', label: t('any') }, { value: '18', label: '18+' }, { value: '45', label: '45+' }, { value: '60', label: '60+' }]));
-  const fee = h('select', { name: 'fee' }, options([{ value: '', label: t('any') }, { value: 'Free', label: t('free') }, { value: 'Paid', label: t('paid') }]));
+  const vaccine = h(
+    'select',
+    { name: 'vaccine' },
+    options([{ value: '', label: t('any') }, ...['COVISHIELD', 'COVAXIN', 'SPUTNIK V', 'ZYCOV-D', 'CORBEVAX', 'COVOVAX'].map((v) => ({ value: v, label: v }))]),
+  );
+  const dose = h(
+    'select',
+    { name: 'dose' },
+    options(
+      [1, 2, 3].map((d) => ({ value: d, label: t(d === 3 ? 'precaution' : 'doseN', { n: d }) })),
+      mode.kind === 'reschedule' ? mode.appointment.dose : 1,
+    ),
+  );
+  const age = h(
+    'select',
+    { name: 'age' },
+    options([
+      { value: '', label: t('any') },
+      { value: '18', label: '18+' },
+      { value: '45', label: '45+' },
+      { value: '60', label: '60+' },
+    ]),
+  );
+  const fee = h(
+    'select',
+    { name: 'fee' },
+    options([
+      { value: '', label: t('any') },
+      { value: 'Free', label: t('free') },
+      { value: 'Paid', label: t('paid') },
+    ]),
+  );
   if (mode.kind === 'reschedule') dose.disabled = true;
   const pinField = field(t('pincode'), pin);
   const stField = field(t('state'), st);
@@ -363,8 +504,16 @@ function searchView(): void {
   by.addEventListener('change', sync);
   st.addEventListener('change', async () => {
     if (!st.value) return;
-    const r = await call(() => api('GET', '/api/v2/admin/location/districts/{state_id}', { params: { state_id: st.value }, headers: { 'accept-language': acceptLanguage() } }));
-    if (r) district.replaceChildren(...options([{ value: '', label: t('choose') }, ...r.districts.map((d: { district_id: number; district_name: string }) => ({ value: d.district_id, label: d.district_name }))]));
+    const r = await call(() =>
+      api('GET', '/api/v2/admin/location/districts/{state_id}', { params: { state_id: st.value }, headers: { 'accept-language': acceptLanguage() } }),
+    );
+    if (r)
+      district.replaceChildren(
+        ...options([
+          { value: '', label: t('choose') },
+          ...r.districts.map((d: { district_id: number; district_name: string }) => ({ value: d.district_id, label: d.district_name })),
+        ]),
+      );
   });
   [vaccine, dose, age, fee].forEach((el) => el.addEventListener('change', () => renderResults()));
   sync();
@@ -372,9 +521,18 @@ function searchView(): void {
   const form = h(
     'form',
     { class: 'card search', onsubmit: (e: Event) => void search(e) },
-    field(t('searchBy'), by), pinField, stField, districtField, field(t('date'), date),
+    field(t('searchBy'), by),
+    pinField,
+    stField,
+    districtField,
+    field(t('date'), date),
     h('fieldset', null, h('legend', null, t('filters')), field(t('vaccine'), vaccine), field(t('dose'), dose), field(t('ageGroup'), age), field(t('fee'), fee)),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('search')), h('button', { type: 'button', class: 'secondary', onclick: () => go('home') }, t('back'))),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit' }, t('search')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => go('home') }, t('back')),
+    ),
   );
 
   async function search(e?: Event) {
@@ -401,14 +559,24 @@ function searchView(): void {
 
   async function nearMe(d: string): Promise<{ sessions: Session[] } | undefined> {
     if (!('geolocation' in navigator)) return void announce(t('noGeolocation'), 'error');
-    const pos = await new Promise<GeolocationPosition | undefined>((resolve) => navigator.geolocation.getCurrentPosition(resolve, () => resolve(undefined), { timeout: 15000, maximumAge: 600000 }));
+    const pos = await new Promise<GeolocationPosition | undefined>((resolve) =>
+      navigator.geolocation.getCurrentPosition(resolve, () => resolve(undefined), { timeout: 15000, maximumAge: 600000 }),
+    );
     if (!pos) return void announce(t('noGeolocation'), 'error');
-    const near = await call(() => api('GET', '/api/v2/appointment/centers/public/findByLatLong', { query: { lat: pos.coords.latitude.toFixed(4), long: pos.coords.longitude.toFixed(4) } as never }));
+    const near = await call(() =>
+      api('GET', '/api/v2/appointment/centers/public/findByLatLong', {
+        query: { lat: pos.coords.latitude.toFixed(4), long: pos.coords.longitude.toFixed(4) } as never,
+      }),
+    );
     if (!near) return undefined;
     const centres = near.centers as { center_id: number; pincode: number | string }[];
     const order = new Map(centres.map((c, i) => [c.center_id, i]));
     const pins = [...new Set(centres.map((c) => String(c.pincode)))].slice(0, 5);
-    const found = await Promise.all(pins.map((p) => api('GET', '/api/v2/appointment/sessions/findByPin', { token: state.token, query: { pincode: p, date: d } }).catch(() => ({ sessions: [] }))));
+    const found = await Promise.all(
+      pins.map((p) =>
+        api('GET', '/api/v2/appointment/sessions/findByPin', { token: state.token, query: { pincode: p, date: d } }).catch(() => ({ sessions: [] })),
+      ),
+    );
     const all = found.flatMap((f: { sessions: Session[] }) => f.sessions).filter((s) => order.has(s.center_id));
     return { sessions: all.sort((a, b) => order.get(a.center_id)! - order.get(b.center_id)!) };
   }
@@ -417,19 +585,29 @@ function searchView(): void {
     const n = Number(dose.value);
     const seats = (s: Session) => (n === 1 ? s.available_capacity_dose1 : s.available_capacity_dose2);
     const shown = sessions.filter(
-      (s) => (!vaccine.value || s.vaccine === vaccine.value) && (!fee.value || s.fee_type === fee.value) && (!age.value || s.allow_all_age || s.min_age_limit === Number(age.value)) && seats(s) > 0,
+      (s) =>
+        (!vaccine.value || s.vaccine === vaccine.value) &&
+        (!fee.value || s.fee_type === fee.value) &&
+        (!age.value || s.allow_all_age || s.min_age_limit === Number(age.value)) &&
+        seats(s) > 0,
     );
     render(
       results,
       h('h2', null, t('resultsCount', { n: shown.length })),
-      h('ul', { class: 'cards' }, shown.map((s) => sessionCard(s, seats(s), n))),
+      h(
+        'ul',
+        { class: 'cards' },
+        shown.map((s) => sessionCard(s, seats(s), n)),
+      ),
     );
   }
 
   function sessionCard(s: Session, seatsLeft: number, n: number): HTMLElement {
     const slot = h('select', { name: 'slot' }, options(s.slots.map((x) => ({ value: x, label: x }))));
     const eligible = state.members.filter((m) => !m.appointments.some((a) => a.dose === n));
-    const picks = eligible.map((m) => h('input', { type: 'checkbox', value: m.beneficiary_reference_id, id: `pick-${s.session_id}-${m.beneficiary_reference_id}` }));
+    const picks = eligible.map((m) =>
+      h('input', { type: 'checkbox', value: m.beneficiary_reference_id, id: `pick-${s.session_id}-${m.beneficiary_reference_id}` }),
+    );
     return h(
       'li',
       { class: 'card session', 'data-session': s.session_id },
@@ -439,9 +617,20 @@ function searchView(): void {
       h('p', { class: 'seats' }, t('seatsLeft', { n: seatsLeft })),
       field(t('slot'), slot),
       mode.kind === 'book'
-        ? h('fieldset', null, h('legend', null, t('whoToBook')), eligible.length ? picks.map((p, i) => h('div', { class: 'check' }, p, h('label', { for: p.id }, eligible[i]!.name))) : h('p', null, t('nobodyToBook')))
+        ? h(
+            'fieldset',
+            null,
+            h('legend', null, t('whoToBook')),
+            eligible.length
+              ? picks.map((p, i) => h('div', { class: 'check' }, p, h('label', { for: p.id }, eligible[i]!.name)))
+              : h('p', null, t('nobodyToBook')),
+          )
         : null,
-      h('button', { type: 'button', onclick: () => void (mode.kind === 'book' ? book(s, slot.value, n, picks) : reschedule(mode.appointment, s, slot.value)) }, mode.kind === 'book' ? t('book') : t('confirmReschedule')),
+      h(
+        'button',
+        { type: 'button', onclick: () => void (mode.kind === 'book' ? book(s, slot.value, n, picks) : reschedule(mode.appointment, s, slot.value)) },
+        mode.kind === 'book' ? t('book') : t('confirmReschedule'),
+      ),
     );
   }
 
@@ -449,7 +638,13 @@ function searchView(): void {
     const chosen = picks.filter((p) => p.checked).map((p) => p.value);
     if (!chosen.length) return announce(t('pickSomeone'), 'error');
     const key = crypto.randomUUID();
-    const r = await call(() => api('POST', '/api/v2/appointment/schedule', { token: state.token, headers: { 'idempotency-key': key }, body: { dose: n, session_id: s.session_id, slot, beneficiaries: chosen } as never }));
+    const r = await call(() =>
+      api('POST', '/api/v2/appointment/schedule', {
+        token: state.token,
+        headers: { 'idempotency-key': key },
+        body: { dose: n, session_id: s.session_id, slot, beneficiaries: chosen } as never,
+      }),
+    );
     if (!r) return search();
     announce(t('booked', { id: r.appointment_confirmation_no }));
     await loadMembers();
@@ -457,7 +652,11 @@ function searchView(): void {
   }
 
   async function reschedule(a: Appointment, s: Session, slot: string) {
-    const ok = await call(() => api('POST', '/api/v2/appointment/reschedule', { token: state.token, body: { appointment_id: a.appointment_id, session_id: s.session_id, slot } }).then(() => true));
+    const ok = await call(() =>
+      api('POST', '/api/v2/appointment/reschedule', { token: state.token, body: { appointment_id: a.appointment_id, session_id: s.session_id, slot } }).then(
+        () => true,
+      ),
+    );
     if (!ok) return search();
     announce(t('rescheduled'));
     await loadMembers();
@@ -467,7 +666,13 @@ function searchView(): void {
   render(
     main(),
     h('h1', null, mode.kind === 'book' ? t('bookTitle') : t('rescheduleTitle')),
-    mode.kind === 'reschedule' ? h('p', null, t('appointmentLine', { dose: mode.appointment.dose, centre: mode.appointment.name, date: mode.appointment.date, slot: mode.appointment.slot })) : null,
+    mode.kind === 'reschedule'
+      ? h(
+          'p',
+          null,
+          t('appointmentLine', { dose: mode.appointment.dose, centre: mode.appointment.name, date: mode.appointment.date, slot: mode.appointment.slot }),
+        )
+      : null,
     form,
     results,
   );

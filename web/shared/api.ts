@@ -7,9 +7,13 @@
 import type { ApiPaths } from './api.gen';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-type Op<P extends keyof ApiPaths, M extends keyof ApiPaths[P]> = ApiPaths[P][M] extends { query: infer Q; params: infer PP; body: infer B } ? { query: Q; params: PP; body: B } : never;
+type Op<P extends keyof ApiPaths, M extends keyof ApiPaths[P]> = ApiPaths[P][M] extends { query: infer Q; params: infer PP; body: infer B }
+  ? { query: Q; params: PP; body: B }
+  : never;
 
-export type Request<P extends keyof ApiPaths, M extends keyof ApiPaths[P]> = ([Op<P, M>['query']] extends [never] ? { query?: undefined } : { query: Op<P, M>['query'] }) &
+export type Request<P extends keyof ApiPaths, M extends keyof ApiPaths[P]> = ([Op<P, M>['query']] extends [never]
+  ? { query?: undefined }
+  : { query: Op<P, M>['query'] }) &
   ([Op<P, M>['params']] extends [never] ? { params?: undefined } : { params: Op<P, M>['params'] }) &
   ([Op<P, M>['body']] extends [never] ? { body?: undefined } : { body: Op<P, M>['body'] }) & {
     token?: string;
@@ -19,7 +23,11 @@ export type Request<P extends keyof ApiPaths, M extends keyof ApiPaths[P]> = ([O
 
 /** A CoWIN error body, or a network failure (`offline`). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly errorCode: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+  ) {
     super(message);
   }
   get offline(): boolean {
@@ -32,7 +40,11 @@ export const setApiBase = (base: string) => {
   apiBase = base;
 };
 
-export async function api<P extends keyof ApiPaths, M extends keyof ApiPaths[P] & Method>(method: M, path: P, req: Request<P, M> = {} as Request<P, M>): Promise<any> {
+export async function api<P extends keyof ApiPaths, M extends keyof ApiPaths[P] & Method>(
+  method: M,
+  path: P,
+  req: Request<P, M> = {} as Request<P, M>,
+): Promise<any> {
   let url = String(path).replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(String((req.params as Record<string, unknown>)[k])));
   if (req.query) {
     const q = new URLSearchParams();

@@ -107,7 +107,8 @@ const en = {
   booked: 'Booked. Confirmation number {id}.',
   rescheduled: 'Appointment rescheduled.',
   verifyTitle: 'Verify a vaccination certificate',
-  verifyIntro: 'Upload the certificate PDF or a photo of its QR code, or scan the QR code with the camera. The check runs on this device: the certificate is not sent anywhere.',
+  verifyIntro:
+    'Upload the certificate PDF or a photo of its QR code, or scan the QR code with the camera. The check runs on this device: the certificate is not sent anywhere.',
   trustTitle: 'Trust list on this device',
   online: 'Online: lists are refreshed automatically.',
   offlineMode: 'Offline: checking against the lists saved on this device.',

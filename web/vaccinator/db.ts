@@ -5,19 +5,40 @@
  * outbox through the offline batch API, which records each event id at most once.
  */
 export interface Person {
-  beneficiary_reference_id: string; name: string; birth_year: string; gender: string; photo_id_type: string; photo_id_number: string;
-  vaccination_status: string; vaccine: string; dose1_date: string; dose2_date: string; mobile_number?: string;
+  beneficiary_reference_id: string;
+  name: string;
+  birth_year: string;
+  gender: string;
+  photo_id_type: string;
+  photo_id_number: string;
+  vaccination_status: string;
+  vaccine: string;
+  dose1_date: string;
+  dose2_date: string;
+  mobile_number?: string;
   appointments: { appointment_id: string; center_id: number; dose: number; date: string; slot: string; session_id: string }[];
   day: string;
 }
 
 export interface DoseEvent {
-  event_id: string; client_timestamp: string; given_at: string; beneficiary_reference_id: string; center_id: number; vaccine: string; vaccine_batch: string; dose: number;
-  vaccinator_name: string; appointment_id?: string;
+  event_id: string;
+  client_timestamp: string;
+  given_at: string;
+  beneficiary_reference_id: string;
+  center_id: number;
+  vaccine: string;
+  vaccine_batch: string;
+  dose: number;
+  vaccinator_name: string;
+  appointment_id?: string;
   /** The presence check the API asks for: the slip's code for a booked person, the photo ID number shown for a walk-in. Removed once synced. */
-  booking_code?: string; photo_id_number?: string;
+  booking_code?: string;
+  photo_id_number?: string;
   /** Local bookkeeping, not sent. */
-  name: string; state: 'waiting' | 'recorded' | 'duplicate' | 'rejected'; reason?: string; day: string;
+  name: string;
+  state: 'waiting' | 'recorded' | 'duplicate' | 'rejected';
+  reason?: string;
+  day: string;
 }
 
 const DB = 'cowin-vaccinator';

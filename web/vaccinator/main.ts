@@ -14,8 +14,19 @@ import { field, focusHeading, h, options, render, setFieldError } from '../share
 import { applyLang, currentLang, setLang, t } from '../shared/i18n';
 import { allEvents, allPeople, clearAll, getKv, putEvent, putPerson, setKv, type DoseEvent, type Person } from './db';
 
-interface Staff { token: string; name: string; centers: number[]; exp: number }
-interface DaySession { session_id: string; vaccine: string; date: string; available_capacity: number; slots: string[] }
+interface Staff {
+  token: string;
+  name: string;
+  centers: number[];
+  exp: number;
+}
+interface DaySession {
+  session_id: string;
+  vaccine: string;
+  date: string;
+  available_capacity: number;
+  slots: string[];
+}
 
 const app = document.getElementById('app')!;
 const today = () => apiDate(0);
@@ -40,7 +51,10 @@ const masked = (mobile: string) => `XXXXXX${mobile.slice(-4)}`;
 function decodeStaff(token: string): Staff | undefined {
   try {
     const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
-    const centers = String(payload['custom:centers'] ?? '').split(',').map(Number).filter((n) => n > 0);
+    const centers = String(payload['custom:centers'] ?? '')
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0);
     return { token, name: String(payload.name ?? ''), centers, exp: Number(payload.exp ?? 0) };
   } catch {
     return undefined;
@@ -71,14 +85,24 @@ function signInView(): void {
     field(t('centreId'), center),
     h('button', { type: 'submit' }, t('signIn')),
   );
-  const paste = h('form', { class: 'card', onsubmit: (e: Event) => void useToken(e) }, h('h2', null, t('tokenSignIn')), field(t('idToken'), token, t('idTokenHint')), h('button', { type: 'submit', class: 'secondary' }, t('signIn')));
+  const paste = h(
+    'form',
+    { class: 'card', onsubmit: (e: Event) => void useToken(e) },
+    h('h2', null, t('tokenSignIn')),
+    field(t('idToken'), token, t('idTokenHint')),
+    h('button', { type: 'submit', class: 'secondary' }, t('signIn')),
+  );
   async function devSignIn(e: Event) {
     e.preventDefault();
     if (!name.value.trim()) return setFieldError(name, t('required'));
     if (!/^\d+$/.test(center.value.trim())) return setFieldError(center, t('required'));
     let res: Response;
     try {
-      res = await fetch('/_local/staff-signin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'vaccinator', name: name.value.trim(), center: Number(center.value) }) });
+      res = await fetch('/_local/staff-signin', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'vaccinator', name: name.value.trim(), center: Number(center.value) }),
+      });
     } catch {
       return announce(t('offline'), 'error');
     }
@@ -122,10 +146,23 @@ function shell(): void {
   render(
     app,
     h('a', { class: 'skip', href: '#main' }, t('skipToContent')),
-    h('header', { class: 'bar' },
+    h(
+      'header',
+      { class: 'bar' },
       h('span', { class: 'brand' }, t('vaccinatorTitle')),
-      h('nav', { 'aria-label': t('menu') },
-        h('button', { type: 'button', class: 'link', lang: currentLang() === 'en' ? 'hi' : 'en', onclick: () => (setLang(currentLang() === 'en' ? 'hi' : 'en'), void show()) }, currentLang() === 'en' ? 'हिन्दी' : 'English'),
+      h(
+        'nav',
+        { 'aria-label': t('menu') },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            lang: currentLang() === 'en' ? 'hi' : 'en',
+            onclick: () => (setLang(currentLang() === 'en' ? 'hi' : 'en'), void show()),
+          },
+          currentLang() === 'en' ? 'हिन्दी' : 'English',
+        ),
         staff ? h('button', { type: 'button', class: 'link', onclick: () => void signOut() }, t('signOut')) : null,
       ),
     ),
@@ -145,7 +182,9 @@ async function show(): Promise<void> {
   render(
     main(),
     h('h1', null, t('dayTitle', { centre: centreName || String(centre()), date: today() })),
-    h('section', { class: 'card', 'aria-labelledby': 'sync-h' },
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'sync-h' },
       h('h2', { id: 'sync-h' }, t('syncTitle')),
       h('p', { class: 'net', id: 'net' }, reachable ? t('online') : t('offlineMode')),
       h('p', { id: 'waiting' }, t('waitingCount', { n: waiting })),
@@ -154,9 +193,17 @@ async function show(): Promise<void> {
     sessionsView(),
     findView(),
     consentView(),
-    h('section', { 'aria-labelledby': 'list-h' },
+    h(
+      'section',
+      { 'aria-labelledby': 'list-h' },
       h('h2', { id: 'list-h' }, t('todayList')),
-      people.length ? h('ul', { class: 'cards' }, people.map((p) => personCard(p, events))) : h('p', null, t('emptyList')),
+      people.length
+        ? h(
+            'ul',
+            { class: 'cards' },
+            people.map((p) => personCard(p, events)),
+          )
+        : h('p', null, t('emptyList')),
     ),
     outboxView(events),
     walkInView(),
@@ -165,9 +212,17 @@ async function show(): Promise<void> {
 }
 
 function sessionsView(): HTMLElement {
-  return h('section', { class: 'card', 'aria-labelledby': 'sessions-h' },
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'sessions-h' },
     h('h2', { id: 'sessions-h' }, t('sessionsToday')),
-    sessions.length ? h('ul', null, sessions.map((s) => h('li', null, t('sessionLine', { vaccine: s.vaccine, n: s.available_capacity })))) : h('p', null, t('noSessions')),
+    sessions.length
+      ? h(
+          'ul',
+          null,
+          sessions.map((s) => h('li', null, t('sessionLine', { vaccine: s.vaccine, n: s.available_capacity }))),
+        )
+      : h('p', null, t('noSessions')),
   );
 }
 
@@ -175,7 +230,13 @@ function sessionsView(): HTMLElement {
 
 function findView(): HTMLElement {
   const q = h('input', { type: 'text', inputmode: 'numeric', name: 'find', maxlength: '14', autocomplete: 'off' });
-  return h('form', { class: 'card', onsubmit: (e: Event) => void find(e, q) }, h('h2', null, t('findTitle')), field(t('findLabel'), q, t('findHint')), h('button', { type: 'submit' }, t('find')));
+  return h(
+    'form',
+    { class: 'card', onsubmit: (e: Event) => void find(e, q) },
+    h('h2', null, t('findTitle')),
+    field(t('findLabel'), q, t('findHint')),
+    h('button', { type: 'submit' }, t('find')),
+  );
 }
 
 async function find(e: Event, q: HTMLInputElement): Promise<void> {
@@ -191,7 +252,11 @@ async function lookUp(v: string, byMobile: boolean): Promise<void> {
   try {
     const consent = byMobile ? consentFor(v) : undefined;
     const r = byMobile
-      ? await api('GET', '/api/v2/vaccinator/beneficiaries/findByMobile', { token: staff!.token, query: { mobile_number: v }, headers: consent ? { 'x-consent-token': consent } : {} })
+      ? await api('GET', '/api/v2/vaccinator/beneficiaries/findByMobile', {
+          token: staff!.token,
+          query: { mobile_number: v },
+          headers: consent ? { 'x-consent-token': consent } : {},
+        })
       : await api('GET', '/api/v2/vaccinator/beneficiaries/findByReference', { token: staff!.token, query: { beneficiary_reference_id: v } });
     reachable = true;
     const found = r.beneficiaries as Person[];
@@ -229,7 +294,10 @@ function consentView(): HTMLElement | null {
     if (!/^\d{6}$/.test(otp.value.trim())) return setFieldError(otp, t('otpInvalid'));
     setFieldError(otp, '');
     try {
-      const r = await api('POST', '/api/v2/vaccinator/consent/confirmOTP', { token: staff!.token, body: { txnId: c!.txnId!, otp: await sha256Hex(otp.value.trim()) } });
+      const r = await api('POST', '/api/v2/vaccinator/consent/confirmOTP', {
+        token: staff!.token,
+        body: { txnId: c!.txnId!, otp: await sha256Hex(otp.value.trim()) },
+      });
       consents.set(c!.mobile, { token: r.consent_token as string, until: Date.now() + Number(r.expires_in) * 1000 - 5_000 });
       pendingConsent = undefined;
       announce(t('consentGiven', { mobile: masked(c!.mobile) }));
@@ -239,11 +307,18 @@ function consentView(): HTMLElement | null {
       otp.focus();
     }
   }
-  return h('section', { class: 'card', id: 'consent', 'aria-labelledby': 'consent-h' },
+  return h(
+    'section',
+    { class: 'card', id: 'consent', 'aria-labelledby': 'consent-h' },
     h('h2', { id: 'consent-h' }, t('consentTitle')),
     h('p', null, t('consentIntro', { mobile: masked(c.mobile) })),
     c.txnId
-      ? h('form', { onsubmit: (e: Event) => void confirm(e) }, field(t('consentOtpLabel'), otp, t('otpHint')), h('button', { type: 'submit' }, t('confirmConsent')))
+      ? h(
+          'form',
+          { onsubmit: (e: Event) => void confirm(e) },
+          field(t('consentOtpLabel'), otp, t('otpHint')),
+          h('button', { type: 'submit' }, t('confirmConsent')),
+        )
       : h('button', { type: 'button', onclick: () => void send() }, t('sendConsentOtp', { mobile: masked(c.mobile) })),
     h('button', { type: 'button', class: 'link', onclick: () => ((pendingConsent = undefined), void show()) }, t('consentCancel')),
   );
@@ -267,11 +342,21 @@ function personCard(p: Person, events: DoseEvent[]): HTMLElement {
   const vaccines = [...new Set([p.vaccine, ...sessions.map((s) => s.vaccine)].filter(Boolean))];
   const vaccine = h('select', { name: 'vaccine' }, options((vaccines.length ? vaccines : ['COVISHIELD', 'COVAXIN']).map((v) => ({ value: v, label: v }))));
   const batch = h('input', { type: 'text', name: 'batch', maxlength: '60', autocomplete: 'off', value: localStorage.getItem('cowin.batch') ?? '' });
-  const dose = h('select', { name: 'dose' }, options([1, 2, 3].map((d) => ({ value: d, label: t('doseN', { n: d }) })), Math.min(nextDose, 3)));
+  const dose = h(
+    'select',
+    { name: 'dose' },
+    options(
+      [1, 2, 3].map((d) => ({ value: d, label: t('doseN', { n: d }) })),
+      Math.min(nextDose, 3),
+    ),
+  );
   const form = h(
     'form',
     { class: 'dose-form', onsubmit: (e: Event) => void record(e) },
-    h('fieldset', null, h('legend', null, t('identityCheck')),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('identityCheck')),
       field(t('idNumberLabel'), idNumber, t('idNumberHint', { type: p.photo_id_type })),
       booked ? field(t('bookingCodeLabel'), code, t('bookingCodeHint')) : null,
       h('div', { class: 'check' }, seen, h('label', { for: seen.id }, t('photoMatches'))),
@@ -294,10 +379,21 @@ function personCard(p: Person, events: DoseEvent[]): HTMLElement {
     localStorage.setItem('cowin.batch', batch.value.trim());
     const now = new Date().toISOString();
     await putEvent({
-      event_id: crypto.randomUUID(), client_timestamp: now, given_at: now, beneficiary_reference_id: p.beneficiary_reference_id, center_id: centre(), vaccine: vaccine.value,
-      vaccine_batch: batch.value.trim(), dose: Number(dose.value), vaccinator_name: staff!.name || 'Vaccinator', ...(appt ? { appointment_id: appt.appointment_id } : {}),
-      photo_id_number: typed, ...(booked ? { booking_code: code.value.trim() } : {}),
-      name: p.name, state: 'waiting', day: today(),
+      event_id: crypto.randomUUID(),
+      client_timestamp: now,
+      given_at: now,
+      beneficiary_reference_id: p.beneficiary_reference_id,
+      center_id: centre(),
+      vaccine: vaccine.value,
+      vaccine_batch: batch.value.trim(),
+      dose: Number(dose.value),
+      vaccinator_name: staff!.name || 'Vaccinator',
+      ...(appt ? { appointment_id: appt.appointment_id } : {}),
+      photo_id_number: typed,
+      ...(booked ? { booking_code: code.value.trim() } : {}),
+      name: p.name,
+      state: 'waiting',
+      day: today(),
     });
     announce(t('doseSaved', { name: p.name }));
     await show();
@@ -308,15 +404,24 @@ function personCard(p: Person, events: DoseEvent[]): HTMLElement {
     'li',
     { class: 'card person', 'data-ref': p.beneficiary_reference_id },
     h('h3', null, p.name),
-    h('dl', null,
-      h('dt', null, t('referenceId')), h('dd', null, p.beneficiary_reference_id),
-      h('dt', null, t('birthYear')), h('dd', null, p.birth_year),
-      h('dt', null, t('gender')), h('dd', null, p.gender),
-      h('dt', null, t('photoId')), h('dd', null, `${p.photo_id_type} ${p.photo_id_number}`),
-      h('dt', null, t('status')), h('dd', null, p.vaccination_status),
+    h(
+      'dl',
+      null,
+      h('dt', null, t('referenceId')),
+      h('dd', null, p.beneficiary_reference_id),
+      h('dt', null, t('birthYear')),
+      h('dd', null, p.birth_year),
+      h('dt', null, t('gender')),
+      h('dd', null, p.gender),
+      h('dt', null, t('photoId')),
+      h('dd', null, `${p.photo_id_type} ${p.photo_id_number}`),
+      h('dt', null, t('status')),
+      h('dd', null, p.vaccination_status),
       appt ? [h('dt', null, t('appointment')), h('dd', null, `${t('doseN', { n: appt.dose })}, ${appt.slot}`)] : null,
     ),
-    recorded ? h('p', null, h('span', { class: `badge ${recorded.state}`, 'data-event': recorded.event_id }, stateLabel(recorded))) : h('details', null, h('summary', null, t('vaccinate')), form),
+    recorded
+      ? h('p', null, h('span', { class: `badge ${recorded.state}`, 'data-event': recorded.event_id }, stateLabel(recorded)))
+      : h('details', null, h('summary', null, t('vaccinate')), form),
   );
 }
 
@@ -328,12 +433,40 @@ function stateLabel(e: DoseEvent): string {
 }
 
 function outboxView(events: DoseEvent[]): HTMLElement {
-  return h('section', { class: 'card', id: 'outbox', 'aria-labelledby': 'outbox-h' },
+  return h(
+    'section',
+    { class: 'card', id: 'outbox', 'aria-labelledby': 'outbox-h' },
     h('h2', { id: 'outbox-h' }, t('dosesToday')),
     events.length
-      ? h('table', null,
-          h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('holder')), h('th', { scope: 'col' }, t('dose')), h('th', { scope: 'col' }, t('vaccine')), h('th', { scope: 'col' }, t('status')))),
-          h('tbody', null, events.map((e) => h('tr', { 'data-event': e.event_id, 'data-state': e.state }, h('td', null, e.name), h('td', null, String(e.dose)), h('td', null, e.vaccine), h('td', null, h('span', { class: `badge ${e.state}` }, stateLabel(e)))))),
+      ? h(
+          'table',
+          null,
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'col' }, t('holder')),
+              h('th', { scope: 'col' }, t('dose')),
+              h('th', { scope: 'col' }, t('vaccine')),
+              h('th', { scope: 'col' }, t('status')),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            events.map((e) =>
+              h(
+                'tr',
+                { 'data-event': e.event_id, 'data-state': e.state },
+                h('td', null, e.name),
+                h('td', null, String(e.dose)),
+                h('td', null, e.vaccine),
+                h('td', null, h('span', { class: `badge ${e.state}` }, stateLabel(e))),
+              ),
+            ),
+          ),
         )
       : h('p', null, t('noDoses')),
   );
@@ -399,7 +532,11 @@ async function sync(onDemand: boolean): Promise<void> {
 function walkInView(): HTMLElement {
   const name = h('input', { type: 'text', name: 'walkin_name', maxlength: '100', autocomplete: 'off' });
   const year = h('input', { type: 'text', name: 'walkin_year', inputmode: 'numeric', maxlength: '4', autocomplete: 'off' });
-  const gender = h('select', { name: 'walkin_gender' }, options(genderRows.map((g) => ({ value: g.id, label: currentLang() === 'hi' ? (g as { gender_l?: string }).gender_l ?? g.gender : g.gender }))));
+  const gender = h(
+    'select',
+    { name: 'walkin_gender' },
+    options(genderRows.map((g) => ({ value: g.id, label: currentLang() === 'hi' ? ((g as { gender_l?: string }).gender_l ?? g.gender) : g.gender }))),
+  );
   const idType = h('select', { name: 'walkin_id_type' }, options(idTypeCodes.map((x) => ({ value: x.id, label: currentLang() === 'hi' ? x.type_l : x.type }))));
   const idNumber = h('input', { type: 'text', name: 'walkin_id_number', maxlength: '24', autocomplete: 'off' });
   const mobile = h('input', { type: 'tel', name: 'walkin_mobile', inputmode: 'numeric', maxlength: '10', autocomplete: 'off' });
@@ -422,11 +559,22 @@ function walkInView(): HTMLElement {
         token: staff!.token,
         // Joins the mobile's account only with its owner's consent (found above); else a record of its own.
         body: {
-          name: name.value.trim(), birth_year: year.value, gender_id: Number(gender.value), photo_id_type: Number(idType.value), photo_id_number: number, comorbidity_ind: 'N', consent_version: 'V1',
-          center_id: centre(), mobile_number: mobile.value, ...(consentFor(mobile.value) ? { consent_token: consentFor(mobile.value) } : {}),
+          name: name.value.trim(),
+          birth_year: year.value,
+          gender_id: Number(gender.value),
+          photo_id_type: Number(idType.value),
+          photo_id_number: number,
+          comorbidity_ind: 'N',
+          consent_version: 'V1',
+          center_id: centre(),
+          mobile_number: mobile.value,
+          ...(consentFor(mobile.value) ? { consent_token: consentFor(mobile.value) } : {}),
         },
       });
-      const found = await api('GET', '/api/v2/vaccinator/beneficiaries/findByReference', { token: staff!.token, query: { beneficiary_reference_id: r.beneficiary_reference_id } });
+      const found = await api('GET', '/api/v2/vaccinator/beneficiaries/findByReference', {
+        token: staff!.token,
+        query: { beneficiary_reference_id: r.beneficiary_reference_id },
+      });
       for (const p of found.beneficiaries as Person[]) await putPerson({ ...p, day: today() });
       announce(t('registered', { name: name.value.trim(), id: r.beneficiary_reference_id }));
       await show();
@@ -434,8 +582,21 @@ function walkInView(): HTMLElement {
       announce(err instanceof ApiError && err.offline ? t('walkInOffline') : errorText(err), 'error');
     }
   }
-  return h('details', { class: 'card' }, h('summary', null, t('walkIn')),
-    h('form', { onsubmit: (e: Event) => void submit(e) }, field(t('fullName'), name), field(t('birthYear'), year), field(t('gender'), gender), field(t('photoIdType'), idType), field(t('photoIdNumber'), idNumber), field(t('mobileLabel'), mobile), h('button', { type: 'submit' }, t('register'))),
+  return h(
+    'details',
+    { class: 'card' },
+    h('summary', null, t('walkIn')),
+    h(
+      'form',
+      { onsubmit: (e: Event) => void submit(e) },
+      field(t('fullName'), name),
+      field(t('birthYear'), year),
+      field(t('gender'), gender),
+      field(t('photoIdType'), idType),
+      field(t('photoIdNumber'), idNumber),
+      field(t('mobileLabel'), mobile),
+      h('button', { type: 'submit' }, t('register')),
+    ),
   );
 }
 
@@ -457,10 +618,15 @@ async function loadDay(): Promise<void> {
   }
   // The day's appointments at this centre, kept on the device: the list works offline all day.
   try {
-    const d = await api('GET', '/api/v2/vaccinator/centers/{center_id}/appointments', { token: staff.token, params: { center_id: String(centre()) }, query: {} });
+    const d = await api('GET', '/api/v2/vaccinator/centers/{center_id}/appointments', {
+      token: staff.token,
+      params: { center_id: String(centre()) },
+      query: {},
+    });
     for (const p of d.beneficiaries as Person[]) await putPerson({ ...p, day: today() });
   } catch (e) {
-    if (e instanceof ApiError && e.offline) reachable = false; // offline: the list already on the device stands
+    if (e instanceof ApiError && e.offline)
+      reachable = false; // offline: the list already on the device stands
     else if (e instanceof ApiError && e.status !== 401) announce(errorText(e), 'error');
   }
 }

@@ -8,12 +8,36 @@
 
 export type Failure = 'BAD_PREFIX' | 'BAD_BASE45' | 'BAD_COMPRESSION' | 'BAD_COSE' | 'UNKNOWN_KID' | 'BAD_SIGNATURE' | 'EXPIRED' | 'SCHEMA';
 
-export interface Dose { dn: number; sd: number; dt: string; mp: string; ci: string; co?: string; is?: string }
-export interface Holder { name: string; dob: string; doses: Dose[]; certificateId: string; expiresAt?: string; issuedAt?: string }
+export interface Dose {
+  dn: number;
+  sd: number;
+  dt: string;
+  mp: string;
+  ci: string;
+  co?: string;
+  is?: string;
+}
+export interface Holder {
+  name: string;
+  dob: string;
+  doses: Dose[];
+  certificateId: string;
+  expiresAt?: string;
+  issuedAt?: string;
+}
 export type Verdict = ({ status: 'valid' | 'revoked' } & Holder) | { status: 'invalid'; reason: Failure; detail: string };
 
-export interface TrustBundle { version: 1; generatedAt: string; certificates: { kid: string; use: 'qr' | 'pdf'; certificatePem: string }[]; jwks: { keys: { kid: string; kty: string; crv?: string; x?: string; y?: string; x5c?: string[] }[] } }
-export interface RevocationSnapshot { hashType: string; generatedAt: string; entries: string[] }
+export interface TrustBundle {
+  version: 1;
+  generatedAt: string;
+  certificates: { kid: string; use: 'qr' | 'pdf'; certificatePem: string }[];
+  jwks: { keys: { kid: string; kty: string; crv?: string; x?: string; y?: string; x5c?: string[] }[] };
+}
+export interface RevocationSnapshot {
+  hashType: string;
+  generatedAt: string;
+  entries: string[];
+}
 
 const BASE45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 
@@ -62,7 +86,10 @@ async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
 // --- Minimal CBOR (RFC 8949): what COSE_Sign1 and a DCC use -----------------------------
 
 export class Tagged {
-  constructor(readonly tag: number, readonly value: unknown) {}
+  constructor(
+    readonly tag: number,
+    readonly value: unknown,
+  ) {}
 }
 
 export function cborDecode(bytes: Uint8Array): unknown {
@@ -88,20 +115,65 @@ export function cborDecode(bytes: Uint8Array): unknown {
     const major = b >> 5;
     const info = b & 31;
     switch (major) {
-      case 0: return uint(info);
-      case 1: return -1 - uint(info);
-      case 2: { const n = uint(info); need(n); const v = bytes.slice(p, p + n); p += n; return v; }
-      case 3: { const n = uint(info); need(n); const v = new TextDecoder().decode(bytes.subarray(p, p + n)); p += n; return v; }
-      case 4: { const n = uint(info); const a: unknown[] = []; for (let i = 0; i < n; i++) a.push(item(depth + 1)); return a; }
-      case 5: { const n = uint(info); const m = new Map<unknown, unknown>(); for (let i = 0; i < n; i++) { const k = item(depth + 1); m.set(k, item(depth + 1)); } return m; }
-      case 6: { const tag = uint(info); return new Tagged(tag, item(depth + 1)); }
+      case 0:
+        return uint(info);
+      case 1:
+        return -1 - uint(info);
+      case 2: {
+        const n = uint(info);
+        need(n);
+        const v = bytes.slice(p, p + n);
+        p += n;
+        return v;
+      }
+      case 3: {
+        const n = uint(info);
+        need(n);
+        const v = new TextDecoder().decode(bytes.subarray(p, p + n));
+        p += n;
+        return v;
+      }
+      case 4: {
+        const n = uint(info);
+        const a: unknown[] = [];
+        for (let i = 0; i < n; i++) a.push(item(depth + 1));
+        return a;
+      }
+      case 5: {
+        const n = uint(info);
+        const m = new Map<unknown, unknown>();
+        for (let i = 0; i < n; i++) {
+          const k = item(depth + 1);
+          m.set(k, item(depth + 1));
+        }
+        return m;
+      }
+      case 6: {
+        const tag = uint(info);
+        return new Tagged(tag, item(depth + 1));
+      }
       default: {
         if (info === 20) return false;
         if (info === 21) return true;
         if (info === 22 || info === 23) return null;
-        if (info === 25) { need(2); const h = view.getUint16(p); p += 2; return half(h); }
-        if (info === 26) { need(4); const f = view.getFloat32(p); p += 4; return f; }
-        if (info === 27) { need(8); const f = view.getFloat64(p); p += 8; return f; }
+        if (info === 25) {
+          need(2);
+          const h = view.getUint16(p);
+          p += 2;
+          return half(h);
+        }
+        if (info === 26) {
+          need(4);
+          const f = view.getFloat32(p);
+          p += 4;
+          return f;
+        }
+        if (info === 27) {
+          need(8);
+          const f = view.getFloat64(p);
+          p += 8;
+          return f;
+        }
         throw new Error('CBOR: unsupported simple value');
       }
     }
@@ -129,7 +201,16 @@ function head(major: number, n: number): number[] {
 /** COSE Sig_structure for COSE_Sign1, empty external AAD (RFC 9052 §4.4). */
 function sigStructure(protectedHeader: Uint8Array, payload: Uint8Array): Uint8Array {
   const context = new TextEncoder().encode('Signature1');
-  const parts = [head(4, 4), head(3, context.length), [...context], head(2, protectedHeader.length), [...protectedHeader], head(2, 0), head(2, payload.length), [...payload]];
+  const parts = [
+    head(4, 4),
+    head(3, context.length),
+    [...context],
+    head(2, protectedHeader.length),
+    [...protectedHeader],
+    head(2, 0),
+    head(2, payload.length),
+    [...payload],
+  ];
   return new Uint8Array(parts.flat());
 }
 
@@ -152,7 +233,13 @@ export async function qrKeys(bundle: TrustBundle): Promise<Map<string, CryptoKey
     if (!qrKids.has(jwk.kid) || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x5c?.[0]) continue;
     const kid = b64((await sha256(fromB64(jwk.x5c[0]))).subarray(0, 8));
     if (kid !== jwk.kid) continue; // a kid that does not match its certificate is not trusted
-    const key = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    const key = await crypto.subtle.importKey(
+      'jwk',
+      { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true },
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
     keys.set(kid, [...(keys.get(kid) ?? []), key]);
   }
   return keys;
@@ -188,7 +275,8 @@ export async function verifyHc1(text: string, keys: Map<string, CryptoKey[]>, re
   }
   if (!Array.isArray(cose) || cose.length !== 4) return fail('BAD_COSE', 'not a COSE_Sign1 array of 4');
   const [protectedHeader, unprotected, payload, signature] = cose as [unknown, unknown, unknown, unknown];
-  if (!(protectedHeader instanceof Uint8Array) || !(payload instanceof Uint8Array) || !(signature instanceof Uint8Array)) return fail('BAD_COSE', 'COSE_Sign1 members have the wrong types');
+  if (!(protectedHeader instanceof Uint8Array) || !(payload instanceof Uint8Array) || !(signature instanceof Uint8Array))
+    return fail('BAD_COSE', 'COSE_Sign1 members have the wrong types');
   let headers: unknown;
   try {
     headers = protectedHeader.length ? cborDecode(protectedHeader) : new Map();
@@ -205,7 +293,8 @@ export async function verifyHc1(text: string, keys: Map<string, CryptoKey[]>, re
   const signed = sigStructure(protectedHeader, payload);
   let ok = false;
   for (const key of candidates) {
-    if (signature.length === 64 && (await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature as BufferSource, signed as BufferSource))) ok = true;
+    if (signature.length === 64 && (await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature as BufferSource, signed as BufferSource)))
+      ok = true;
   }
   if (!ok) return fail('BAD_SIGNATURE', `signature does not verify with kid ${kid}`);
   let claims: unknown;
@@ -223,7 +312,8 @@ export async function verifyHc1(text: string, keys: Map<string, CryptoKey[]>, re
   const hcert = claims.get(-260);
   const dcc = hcert instanceof Map ? plain(hcert.get(1)) : undefined;
   const d = dcc as { nam?: { fn?: string; gn?: string; fnt?: string }; dob?: string; v?: Dose[] } | undefined;
-  if (!d || typeof d.dob !== 'string' || !d.nam || !Array.isArray(d.v) || !d.v.length || typeof d.v[0]?.ci !== 'string') return fail('SCHEMA', 'not a vaccination certificate payload');
+  if (!d || typeof d.dob !== 'string' || !d.nam || !Array.isArray(d.v) || !d.v.length || typeof d.v[0]?.ci !== 'string')
+    return fail('SCHEMA', 'not a vaccination certificate payload');
   const certificateId = d.v[0].ci;
   const holder: Holder = {
     name: [d.nam.gn, d.nam.fn].filter(Boolean).join(' ') || d.nam.fnt || '',

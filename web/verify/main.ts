@@ -10,7 +10,10 @@ import { field, h, render } from '../shared/h';
 import { applyLang, currentLang, setLang, t } from '../shared/i18n';
 import { hc1FromPdf, qrKeys, verifyHc1, type RevocationSnapshot, type TrustBundle, type Verdict } from './hc1';
 
-interface Cached<T> { value: T; fetchedAt: string }
+interface Cached<T> {
+  value: T;
+  fetchedAt: string;
+}
 const TRUST = 'cowin.verify.trust';
 const REVOCATIONS = 'cowin.verify.revocations';
 
@@ -63,24 +66,58 @@ function page(): void {
   result.setAttribute('aria-label', t('result'));
   render(
     app,
-    h('header', { class: 'bar' }, h('span', { class: 'brand' }, t('portalTitle')), h('nav', { 'aria-label': t('menu') },
-      h('button', { type: 'button', class: 'link', lang: currentLang() === 'en' ? 'hi' : 'en', onclick: () => (setLang(currentLang() === 'en' ? 'hi' : 'en'), page()) }, currentLang() === 'en' ? 'हिन्दी' : 'English'))),
+    h(
+      'header',
+      { class: 'bar' },
+      h('span', { class: 'brand' }, t('portalTitle')),
+      h(
+        'nav',
+        { 'aria-label': t('menu') },
+        h(
+          'button',
+          { type: 'button', class: 'link', lang: currentLang() === 'en' ? 'hi' : 'en', onclick: () => (setLang(currentLang() === 'en' ? 'hi' : 'en'), page()) },
+          currentLang() === 'en' ? 'हिन्दी' : 'English',
+        ),
+      ),
+    ),
     h(
       'main',
       { id: 'main', tabindex: '-1' },
       h('h1', null, t('verifyTitle')),
       h('p', null, t('verifyIntro')),
-      h('section', { class: 'card', id: 'trust', 'aria-labelledby': 'trust-h' },
+      h(
+        'section',
+        { class: 'card', id: 'trust', 'aria-labelledby': 'trust-h' },
         h('h2', { id: 'trust-h' }, t('trustTitle')),
         h('p', { class: 'net' }, reachable && navigator.onLine ? t('online') : t('offlineMode')),
-        h('dl', null,
-          h('dt', null, t('trustList')), h('dd', { id: 'trust-age' }, trust ? t('trustLine', { n: trust.value.certificates.filter((c) => c.use === 'qr').length, age: age(trust.fetchedAt) }) : t('never')),
-          h('dt', null, t('revocationList')), h('dd', { id: 'revocations-age' }, revocations ? t('revocationLine', { n: revocations.value.entries.length, age: age(revocations.fetchedAt), generated: new Date(revocations.value.generatedAt).toLocaleString() }) : t('never')),
+        h(
+          'dl',
+          null,
+          h('dt', null, t('trustList')),
+          h(
+            'dd',
+            { id: 'trust-age' },
+            trust ? t('trustLine', { n: trust.value.certificates.filter((c) => c.use === 'qr').length, age: age(trust.fetchedAt) }) : t('never'),
+          ),
+          h('dt', null, t('revocationList')),
+          h(
+            'dd',
+            { id: 'revocations-age' },
+            revocations
+              ? t('revocationLine', {
+                  n: revocations.value.entries.length,
+                  age: age(revocations.fetchedAt),
+                  generated: new Date(revocations.value.generatedAt).toLocaleString(),
+                })
+              : t('never'),
+          ),
         ),
         refreshError && (trust || revocations) ? h('p', { class: 'error' }, t('refreshFailed')) : null,
         h('button', { type: 'button', class: 'secondary', onclick: () => void refresh().then(page) }, t('updateNow')),
       ),
-      h('section', { class: 'card', 'aria-labelledby': 'scan-h' },
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'scan-h' },
         h('h2', { id: 'scan-h' }, t('checkTitle')),
         field(t('uploadLabel'), file, t('uploadHint')),
         h('button', { type: 'button', onclick: () => void scan() }, t('scanCamera')),
@@ -110,7 +147,9 @@ async function check(hc1: string): Promise<Verdict> {
   return verifyHc1(hc1, await qrKeys(trust.value), revoked);
 }
 
-interface Detector { detect(source: ImageBitmapSource): Promise<{ rawValue: string }[]> }
+interface Detector {
+  detect(source: ImageBitmapSource): Promise<{ rawValue: string }[]>;
+}
 const detector = (): Detector | undefined => {
   const BD = (window as unknown as { BarcodeDetector?: new (o: { formats: string[] }) => Detector }).BarcodeDetector;
   return BD ? new BD({ formats: ['qr_code'] }) : undefined;
@@ -165,7 +204,16 @@ async function scan(): Promise<void> {
   void tick();
 }
 
-const reasonKey = { BAD_PREFIX: 'reasonFormat', BAD_BASE45: 'reasonFormat', BAD_COMPRESSION: 'reasonFormat', BAD_COSE: 'reasonFormat', SCHEMA: 'reasonFormat', UNKNOWN_KID: 'reasonUnknownKey', BAD_SIGNATURE: 'reasonSignature', EXPIRED: 'reasonExpired' } as const;
+const reasonKey = {
+  BAD_PREFIX: 'reasonFormat',
+  BAD_BASE45: 'reasonFormat',
+  BAD_COMPRESSION: 'reasonFormat',
+  BAD_COSE: 'reasonFormat',
+  SCHEMA: 'reasonFormat',
+  UNKNOWN_KID: 'reasonUnknownKey',
+  BAD_SIGNATURE: 'reasonSignature',
+  EXPIRED: 'reasonExpired',
+} as const;
 
 function show(v: Verdict, from: 'pdf' | 'qr'): void {
   const label = v.status === 'valid' ? t('valid') : v.status === 'revoked' ? t('revoked') : t('invalid');
@@ -177,11 +225,17 @@ function show(v: Verdict, from: 'pdf' | 'qr'): void {
       ? h('p', { class: 'reason' }, `${t(reasonKey[v.reason])} (${v.reason}: ${v.detail})`)
       : [
           v.status === 'revoked' ? h('p', { class: 'reason' }, t('reasonRevoked')) : null,
-          h('dl', null,
-            h('dt', null, t('holder')), h('dd', { class: 'holder' }, v.name),
-            h('dt', null, t('dob')), h('dd', { class: 'dob' }, v.dob),
-            h('dt', null, t('doses')), h('dd', { class: 'doses' }, v.doses.map((d) => t('doseLine', { dn: d.dn, sd: d.sd, date: d.dt })).join('; ')),
-            h('dt', null, t('certificateId')), h('dd', null, v.certificateId),
+          h(
+            'dl',
+            null,
+            h('dt', null, t('holder')),
+            h('dd', { class: 'holder' }, v.name),
+            h('dt', null, t('dob')),
+            h('dd', { class: 'dob' }, v.dob),
+            h('dt', null, t('doses')),
+            h('dd', { class: 'doses' }, v.doses.map((d) => t('doseLine', { dn: d.dn, sd: d.sd, date: d.dt })).join('; ')),
+            h('dt', null, t('certificateId')),
+            h('dd', null, v.certificateId),
             v.expiresAt ? [h('dt', null, t('validUntil')), h('dd', null, v.expiresAt.slice(0, 10))] : null,
           ),
           from === 'pdf' ? h('p', { class: 'hint' }, t('pdfNote')) : null,

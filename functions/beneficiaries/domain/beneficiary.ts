@@ -23,8 +23,7 @@ export const maxBeneficiaries = (): number => {
   return n;
 };
 
-const numberish = (code: string, what: string) =>
-  z.union([z.number().int(), z.string().regex(/^\d+$/, `${code}: ${what} must be a number`).transform(Number)]);
+const numberish = (code: string, what: string) => z.union([z.number().int(), z.string().regex(/^\d+$/, `${code}: ${what} must be a number`).transform(Number)]);
 
 export const RegisterBody = z.object({
   name: z
@@ -32,7 +31,7 @@ export const RegisterBody = z.object({
     .trim()
     .min(1, 'USRRES0001: Input parameter missing: name')
     .max(100)
-    .regex(/^[\p{L}\p{M} .'-]+$/u, 'USRRES0002: name may contain only letters, spaces and . \' -'),
+    .regex(/^[\p{L}\p{M} .'-]+$/u, "USRRES0002: name may contain only letters, spaces and . ' -"),
   /** CoWIN's field; optional when date_of_birth is given (then it must match, or is derived from it). */
   birth_year: numberish('USRRES0002', 'birth_year').optional(),
   /** Full date of birth (DD-MM-YYYY or YYYY-MM-DD): required for minors; drives age on the session date. */
@@ -69,7 +68,8 @@ export function checkBirthYear(year: number, now: Date): void {
 }
 
 /** 14-digit beneficiary reference id (first digit non-zero); uniqueness is enforced on write. */
-export const newReferenceId = (): string => String(randomInt(1, 10)) + String(randomInt(0, 10 ** 6)).padStart(6, '0') + String(randomInt(0, 10 ** 7)).padStart(7, '0');
+export const newReferenceId = (): string =>
+  String(randomInt(1, 10)) + String(randomInt(0, 10 ** 6)).padStart(6, '0') + String(randomInt(0, 10 ** 7)).padStart(7, '0');
 
 export type VaccinationStatus = 'Not Vaccinated' | 'Partially Vaccinated' | 'Vaccinated';
 

@@ -8,15 +8,26 @@ import { DomainError } from '../../platform/errors';
 
 // Verhoeff tables (dihedral group D5): multiplication, permutation.
 const D = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+  [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+  [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+  [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+  [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+  [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
   [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
 ];
 const P = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 3, 1, 2, 6, 8, 7, 0], [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
-  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+  [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+  [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+  [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+  [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
 ];
 
 /** True when the digit string (check digit last) passes the Verhoeff check. */
@@ -33,7 +44,12 @@ export function verhoeffDigit(digits: string): number {
   throw new Error('unreachable');
 }
 
-export interface IdTypeRule { code: string; normalise: (raw: string) => string; valid: (n: string) => boolean; hint: string }
+export interface IdTypeRule {
+  code: string;
+  normalise: (raw: string) => string;
+  valid: (n: string) => boolean;
+  hint: string;
+}
 
 const upperNoSpace = (s: string) => s.toUpperCase().replace(/[\s-]/g, '');
 
@@ -83,7 +99,11 @@ export const ID_RULES: Record<string, IdTypeRule> = {
   },
 };
 
-export interface CheckedPhotoId { code: string; hash: string; last4: string }
+export interface CheckedPhotoId {
+  code: string;
+  hash: string;
+  last4: string;
+}
 
 export function checkPhotoId(pepper: string, code: string, raw: string): CheckedPhotoId {
   const rule = Object.hasOwn(ID_RULES, code) ? ID_RULES[code] : undefined; // not Object.prototype's members

@@ -87,7 +87,11 @@ export function checkDose(b: Beneficiary, s: SessionInfo, dose: number, policyOf
   const { minDays, maxDays } = policy.interval(dose);
   const gap = daysBetween(previous, s.date);
   if (gap < minDays) {
-    throw new DomainError(BookCodes.tooEarly, `Dose ${dose} for ${b.name} is due from ${addDays(previous, minDays)} (${minDays} days after dose ${dose - 1})`, 'invalid');
+    throw new DomainError(
+      BookCodes.tooEarly,
+      `Dose ${dose} for ${b.name} is due from ${addDays(previous, minDays)} (${minDays} days after dose ${dose - 1})`,
+      'invalid',
+    );
   }
   if (maxDays !== undefined && gap > maxDays) {
     throw new DomainError(BookCodes.tooLate, `Dose ${dose} for ${b.name} had to be taken within ${maxDays} days of dose ${dose - 1}`, 'invalid');

@@ -15,7 +15,10 @@ import { createHash, createHmac } from 'node:crypto';
 /** Seconds a release window stays open when staff do not say. */
 export const DEFAULT_FAIRNESS_WINDOW_SECONDS = 120;
 
-export interface Release { opensAt: string; windowSeconds: number }
+export interface Release {
+  opensAt: string;
+  windowSeconds: number;
+}
 
 export type ReleasePhase = 'before' | 'window' | 'after';
 
@@ -28,14 +31,21 @@ export function phaseOf(r: Release, now: Date): ReleasePhase {
 export const closesAt = (r: Release): string => new Date(Date.parse(r.opensAt) + r.windowSeconds * 1000).toISOString();
 
 /** What the draw needs of an entry (the published list carries exactly this, no personal data). */
-export interface DrawEntry { entryId: string; seats: number; pool: 'd1' | 'd2' }
+export interface DrawEntry {
+  entryId: string;
+  seats: number;
+  pool: 'd1' | 'd2';
+}
 
 export const sha256 = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
 export const seedHash = (seedHex: string): string => sha256(Buffer.from(seedHex, 'hex'));
 
 /** Canonical entry list: one line `entryId seats pool` per entry, sorted by entry id. */
 export const canonicalEntries = (entries: DrawEntry[]): string =>
-  [...entries].sort((a, b) => (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0)).map((e) => `${e.entryId} ${e.seats} ${e.pool}`).join('\n');
+  [...entries]
+    .sort((a, b) => (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0))
+    .map((e) => `${e.entryId} ${e.seats} ${e.pool}`)
+    .join('\n');
 
 export const entriesHash = (entries: DrawEntry[]): string => sha256(canonicalEntries(entries));
 
@@ -43,7 +53,9 @@ export const entriesHash = (entries: DrawEntry[]): string => sha256(canonicalEnt
 export function drawOrder(seedHex: string, entries: DrawEntry[]): DrawEntry[] {
   const key = Buffer.from(seedHex, 'hex');
   const rank = new Map(entries.map((e) => [e.entryId, createHmac('sha256', key).update(e.entryId).digest('hex')]));
-  return [...entries].sort((a, b) => (rank.get(a.entryId)! < rank.get(b.entryId)! ? -1 : rank.get(a.entryId)! > rank.get(b.entryId)! ? 1 : a.entryId < b.entryId ? -1 : 1));
+  return [...entries].sort((a, b) =>
+    rank.get(a.entryId)! < rank.get(b.entryId)! ? -1 : rank.get(a.entryId)! > rank.get(b.entryId)! ? 1 : a.entryId < b.entryId ? -1 : 1,
+  );
 }
 
 /**
@@ -51,7 +63,12 @@ export function drawOrder(seedHex: string, entries: DrawEntry[]): DrawEntry[] {
  * fit (all or none), else it is passed over and the next one is tried. `skip` lists entries the
  * draw found ineligible when booking them (their seats go to the next entries).
  */
-export function allocate(seedHex: string, entries: DrawEntry[], seats: { d1: number; d2: number }, skip: ReadonlySet<string> = new Set()): { winners: string[]; losers: string[] } {
+export function allocate(
+  seedHex: string,
+  entries: DrawEntry[],
+  seats: { d1: number; d2: number },
+  skip: ReadonlySet<string> = new Set(),
+): { winners: string[]; losers: string[] } {
   const left = { ...seats };
   const winners: string[] = [];
   const losers: string[] = [];
@@ -76,7 +93,10 @@ export function binomialTwoSided(k: number, n: number, p = 0.5): number {
 
 function lgamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0.
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
   x -= 1;
   let a = c[0];

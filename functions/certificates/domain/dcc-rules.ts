@@ -22,7 +22,17 @@ export const VALUE_SETS = {
   /** disease-agent-targeted: COVID-19. */
   'disease-agent-targeted': ['840539006'],
   /** vaccine-prophylaxis (SNOMED CT and ATC). */
-  'vaccine-prophylaxis': ['1119305005', '1119349007', 'J07BX03', '1162643001', '1157024006', '29061000087103', '28531000087107', '30141000087107', '1187593009'],
+  'vaccine-prophylaxis': [
+    '1119305005',
+    '1119349007',
+    'J07BX03',
+    '1162643001',
+    '1157024006',
+    '29061000087103',
+    '28531000087107',
+    '30141000087107',
+    '1187593009',
+  ],
   /** test-type: NAAT (LP6464-4), rapid antigen test (LP217198-3). */
   'test-type': ['LP6464-4', 'LP217198-3'],
   /** test-result: not detected (260415000), detected (260373001). */
@@ -37,7 +47,9 @@ export type ValueSetName = keyof typeof VALUE_SETS;
 
 const ICAO = /^[A-Z<]*$/;
 /** Dates of vaccination / recovery: issuers of schema 1.0–1.3 also wrote them as date-times (the schema's "format" is an annotation). */
-const eventDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'expected a date YYYY-MM-DD');
+const eventDate = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'expected a date YYYY-MM-DD');
 /** JSON schema "format: date-time" (RFC 3339; seconds and offset as issuers write them). */
 const dateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, 'expected a date-time with offset');
 /** Value-set coded members: the schema only says string; membership is the value-set step. */
@@ -122,7 +134,9 @@ export function dccType(dcc: Dcc): DccType {
 /** The type of a payload that failed the schema, when it still has exactly one group. */
 export function rawDccType(value: unknown): DccType | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  const groups = (['v', 't', 'r'] as const).filter((key) => (value as Record<string, unknown>)[key] !== undefined && (value as Record<string, unknown>)[key] !== null);
+  const groups = (['v', 't', 'r'] as const).filter(
+    (key) => (value as Record<string, unknown>)[key] !== undefined && (value as Record<string, unknown>)[key] !== null,
+  );
   return groups.length === 1 ? groups[0] : undefined;
 }
 

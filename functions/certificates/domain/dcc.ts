@@ -125,7 +125,10 @@ export const COWIN_VACCINES: Readonly<Record<string, VaccineCatalogueEntry>> = O
 
 /** Catalogue entry for a CoWIN vaccine name (case and spacing insensitive: "Sputnik V", "SPUTNIK_V"). */
 export function vaccineCatalogueEntry(name: string): VaccineCatalogueEntry | undefined {
-  const key = name.trim().toUpperCase().replace(/[\s_]+/g, ' ');
+  const key = name
+    .trim()
+    .toUpperCase()
+    .replace(/[\s_]+/g, ' ');
   return COWIN_VACCINES[key];
 }
 

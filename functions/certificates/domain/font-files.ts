@@ -3,7 +3,19 @@
  * and the bundler (lib/bundling.ts prunes each @fontsource package to these files) can use it.
  * All @fontsource 5.3.0 (SIL OFL), WOFF 1, regular and bold.
  */
-export type FaceId = 'latin' | 'latinExt' | 'devanagari' | 'bengali' | 'gurmukhi' | 'gujarati' | 'oriya' | 'tamil' | 'telugu' | 'kannada' | 'malayalam' | 'arabic';
+export type FaceId =
+  | 'latin'
+  | 'latinExt'
+  | 'devanagari'
+  | 'bengali'
+  | 'gurmukhi'
+  | 'gujarati'
+  | 'oriya'
+  | 'tamil'
+  | 'telugu'
+  | 'kannada'
+  | 'malayalam'
+  | 'arabic';
 export type FontWeight = 400 | 700;
 
 /** Package and file name prefix of each face (`<prefix>-<weight>-normal.woff` in `<pkg>/files`). */

@@ -45,7 +45,12 @@ interface FaceDef {
 }
 
 /** A face of font-files.ts for a script. */
-const face = (id: FaceId, script: RegExp | undefined, scale = 1): FaceDef => ({ pkg: FACE_FILES[id].pkg, file: (w) => fontFileName(id, w), ...(script ? { script } : {}), scale });
+const face = (id: FaceId, script: RegExp | undefined, scale = 1): FaceDef => ({
+  pkg: FACE_FILES[id].pkg,
+  file: (w) => fontFileName(id, w),
+  ...(script ? { script } : {}),
+  scale,
+});
 
 /**
  * In lookup order: the first face whose script matches, else the first that has the glyph.
@@ -329,7 +334,14 @@ export function visualRuns(text: string, weight: FontWeight, rtl: boolean): Font
     const neutral = (until: number) => {
       // Right-to-left neutrals: reversed character by character, brackets mirrored.
       const part = run.text.slice(at, until);
-      if (part) pieces.push({ face: run.face, text: [...part].reverse().map((c) => MIRRORED[c] ?? c).join('') });
+      if (part)
+        pieces.push({
+          face: run.face,
+          text: [...part]
+            .reverse()
+            .map((c) => MIRRORED[c] ?? c)
+            .join(''),
+        });
     };
     for (const island of run.text.matchAll(LTR_ISLAND)) {
       neutral(island.index);

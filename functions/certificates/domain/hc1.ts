@@ -94,7 +94,12 @@ export async function encodeHc1(payload: DccPayload, options: Hc1EncodeOptions):
   // Validate, and drop undefined members: CBOR would encode them as `undefined` (0xf7).
   const dcc = stripUndefined(DccPayloadSchema.parse(payload));
   const kid = options.kid ?? kidFromCertificate(await options.signer.certificateDer());
-  const protectedHeader = cbor.encode(new Map<number, unknown>([[HEADER_ALG, ALG_ES256], [HEADER_KID, Buffer.from(kid)]]));
+  const protectedHeader = cbor.encode(
+    new Map<number, unknown>([
+      [HEADER_ALG, ALG_ES256],
+      [HEADER_KID, Buffer.from(kid)],
+    ]),
+  );
   const claims = cbor.encode(
     new Map<number, unknown>([
       [CLAIM_ISS, options.issuerCountry ?? 'IN'],
@@ -386,7 +391,11 @@ function toPlain(value: unknown): unknown {
 function stripUndefined<T>(value: T): T {
   if (Array.isArray(value)) return value.map(stripUndefined) as T;
   if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, stripUndefined(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, stripUndefined(v)]),
+    ) as T;
   }
   return value;
 }

@@ -136,15 +136,16 @@ export async function buildCadesSignature(signer: Signer, digest: Uint8Array): P
   signedAttrs[0] = 0xa0;
 
   const signature = rawToDer(await signer.sign(toBeSigned));
-  const signerInfo = tlv(0x30, CONSTANT.version1, parts.sid, CONSTANT.sha256, signedAttrs, CONSTANT.ecdsaWithSha256, der(new asn1js.OctetString({ valueHex: signature })));
-  const signedData = tlv(
+  const signerInfo = tlv(
     0x30,
     CONSTANT.version1,
-    tlv(0x31, CONSTANT.sha256),
-    CONSTANT.dataContentInfo,
-    tlv(0xa0, parts.certificate),
-    tlv(0x31, signerInfo),
+    parts.sid,
+    CONSTANT.sha256,
+    signedAttrs,
+    CONSTANT.ecdsaWithSha256,
+    der(new asn1js.OctetString({ valueHex: signature })),
   );
+  const signedData = tlv(0x30, CONSTANT.version1, tlv(0x31, CONSTANT.sha256), CONSTANT.dataContentInfo, tlv(0xa0, parts.certificate), tlv(0x31, signerInfo));
   return new Uint8Array(tlv(0x30, CONSTANT.signedDataOid, tlv(0xa0, signedData)));
 }
 
@@ -219,7 +220,10 @@ export function verifyPdfSignature(pdf: Uint8Array, trust: TrustList): PdfVerify
     // intact, but the file shown is not what was signed.
     return invalid('BYTES_APPENDED', `${pdf.length - start2 - length2} bytes after the signed byte range (appended or an incremental update)`);
   }
-  const digest = createHash('sha256').update(pdf.subarray(0, length1)).update(pdf.subarray(start2, start2 + length2)).digest();
+  const digest = createHash('sha256')
+    .update(pdf.subarray(0, length1))
+    .update(pdf.subarray(start2, start2 + length2))
+    .digest();
 
   let cms: ParsedCms;
   try {
@@ -263,7 +267,10 @@ export function verifyPdfSignature(pdf: Uint8Array, trust: TrustList): PdfVerify
   if (!verified) return invalid('BAD_SIGNATURE', 'the CMS signature does not verify with the embedded certificate');
 
   if (!trusted) {
-    return invalid('UNKNOWN_SIGNER', `the signer certificate (kid ${Buffer.from(kidFromCertificate(certificateDer)).toString('base64')}) is not in the trust list`);
+    return invalid(
+      'UNKNOWN_SIGNER',
+      `the signer certificate (kid ${Buffer.from(kidFromCertificate(certificateDer)).toString('base64')}) is not in the trust list`,
+    );
   }
   const signingTime = signatureTime(pdf, parts.byteRange);
   return { status: 'valid', signer: { subject: trusted.subject, kid: trusted.kid }, ...(signingTime ? { signingTime } : {}) };

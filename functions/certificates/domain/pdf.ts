@@ -119,10 +119,16 @@ class CertificateLayout {
     const latest = latestDose(record);
     const rows: [(typeof LABELS)[keyof typeof LABELS], string][] = [
       [LABELS.name, holder.name],
-      [fullDob ? LABELS.dateOfBirth : LABELS.yearOfBirth, `${fullDob ? formatDate(holder.dateOfBirth) : holder.dateOfBirth}   (age ${ageOn(holder.dateOfBirth, issuedAt)})`],
+      [
+        fullDob ? LABELS.dateOfBirth : LABELS.yearOfBirth,
+        `${fullDob ? formatDate(holder.dateOfBirth) : holder.dateOfBirth}   (age ${ageOn(holder.dateOfBirth, issuedAt)})`,
+      ],
       [LABELS.gender, GENDERS[holder.gender]],
       // The passport, when it is also the photo ID, is printed once, in full, below: never masked here and whole there.
-      [LABELS.photoId, passportIsPhotoId ? `${holder.photoId.type} (number below)` : `${holder.photoId.type} # ${maskedPhotoId(holder.photoId.last4, holder.photoId.length)}`],
+      [
+        LABELS.photoId,
+        passportIsPhotoId ? `${holder.photoId.type} (number below)` : `${holder.photoId.type} # ${maskedPhotoId(holder.photoId.last4, holder.photoId.length)}`,
+      ],
       [LABELS.reference, holder.beneficiaryReferenceId],
     ];
     if (holder.passportNumber) rows.push([LABELS.passport, holder.passportNumber]);

@@ -139,8 +139,24 @@ export function ageOn(dateOfBirth: string, on: Date): number {
 
 /** ICAO 9303 Part 3 §6 letters that do not reduce to their base letter. */
 const ICAO_SPECIAL: Record<string, string> = {
-  Ä: 'AE', Å: 'AA', Æ: 'AE', Ö: 'OE', Ø: 'OE', Œ: 'OE', Ü: 'UE', ß: 'SS', Þ: 'TH', Ĳ: 'IJ',
-  Ð: 'D', Đ: 'D', Ħ: 'H', Ł: 'L', Ŀ: 'L', Ŧ: 'T', Ŋ: 'N', ı: 'I',
+  Ä: 'AE',
+  Å: 'AA',
+  Æ: 'AE',
+  Ö: 'OE',
+  Ø: 'OE',
+  Œ: 'OE',
+  Ü: 'UE',
+  ß: 'SS',
+  Þ: 'TH',
+  Ĳ: 'IJ',
+  Ð: 'D',
+  Đ: 'D',
+  Ħ: 'H',
+  Ł: 'L',
+  Ŀ: 'L',
+  Ŧ: 'T',
+  Ŋ: 'N',
+  ı: 'I',
 };
 
 /**
@@ -301,10 +317,7 @@ export function buildCertificateRecord(input: BuildCertificateInput): Certificat
   const parsed = CertificateRecordSchema.safeParse(candidate);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
-    throw new CertificateInputError(
-      `invalid certificate input: ${issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`,
-      issues,
-    );
+    throw new CertificateInputError(`invalid certificate input: ${issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ')}`, issues);
   }
   return parsed.data;
 }

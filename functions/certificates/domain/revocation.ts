@@ -35,7 +35,11 @@ export function revocationEntry(certificateId: string): string {
 /** How long a snapshot stays usable offline (default 24 h; env REVOCATION_SNAPSHOT_VALIDITY_HOURS). */
 export const DEFAULT_SNAPSHOT_VALIDITY_HOURS = 24;
 
-export function buildRevocationSnapshot(revokedCertificateIds: Iterable<string>, generatedAt: Date, validityHours = DEFAULT_SNAPSHOT_VALIDITY_HOURS): RevocationSnapshot {
+export function buildRevocationSnapshot(
+  revokedCertificateIds: Iterable<string>,
+  generatedAt: Date,
+  validityHours = DEFAULT_SNAPSHOT_VALIDITY_HOURS,
+): RevocationSnapshot {
   const entries = [...new Set([...revokedCertificateIds].map(revocationEntry))].sort();
   const validUntil = new Date(generatedAt.getTime() + validityHours * 3_600_000);
   return { hashType: REVOCATION_HASH_TYPE, generatedAt: generatedAt.toISOString(), validUntil: validUntil.toISOString(), entries };

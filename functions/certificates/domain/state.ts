@@ -44,7 +44,10 @@ export interface CertificateItem {
 
 /** The beneficiary's identity fields (functions/beneficiaries/domain/beneficiary.ts) plus what issuance tracks. */
 export interface ProfileState
-  extends Pick<Beneficiary, 'beneficiaryId' | 'accountId' | 'name' | 'birthYear' | 'dateOfBirth' | 'genderId' | 'photoIdType' | 'photoIdCode' | 'photoIdLast4' | 'vaccine'> {
+  extends Pick<
+    Beneficiary,
+    'beneficiaryId' | 'accountId' | 'name' | 'birthYear' | 'dateOfBirth' | 'genderId' | 'photoIdType' | 'photoIdCode' | 'photoIdLast4' | 'vaccine'
+  > {
   doseEvents: Record<string, string>;
   doseVersion: number;
   holderVersion: number;

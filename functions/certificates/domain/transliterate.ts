@@ -37,25 +37,93 @@ const SCRIPTS: readonly ScriptInfo[] = [
 
 /** Offsets within a block (Devanagari values). */
 const CONSONANTS: Record<number, string> = {
-  21: 'k', 22: 'kh', 23: 'g', 24: 'gh', 25: 'n',
-  26: 'ch', 27: 'chh', 28: 'j', 29: 'jh', 30: 'n',
-  31: 't', 32: 'th', 33: 'd', 34: 'dh', 35: 'n',
-  36: 't', 37: 'th', 38: 'd', 39: 'dh', 40: 'n', 41: 'n',
-  42: 'p', 43: 'ph', 44: 'b', 45: 'bh', 46: 'm',
-  47: 'y', 48: 'r', 49: 'r', 50: 'l', 51: 'l', 52: 'zh', 53: 'v',
-  54: 'sh', 55: 'sh', 56: 's', 57: 'h',
+  21: 'k',
+  22: 'kh',
+  23: 'g',
+  24: 'gh',
+  25: 'n',
+  26: 'ch',
+  27: 'chh',
+  28: 'j',
+  29: 'jh',
+  30: 'n',
+  31: 't',
+  32: 'th',
+  33: 'd',
+  34: 'dh',
+  35: 'n',
+  36: 't',
+  37: 'th',
+  38: 'd',
+  39: 'dh',
+  40: 'n',
+  41: 'n',
+  42: 'p',
+  43: 'ph',
+  44: 'b',
+  45: 'bh',
+  46: 'm',
+  47: 'y',
+  48: 'r',
+  49: 'r',
+  50: 'l',
+  51: 'l',
+  52: 'zh',
+  53: 'v',
+  54: 'sh',
+  55: 'sh',
+  56: 's',
+  57: 'h',
   // Devanagari nukta letters (precomposed) क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़
-  88: 'q', 89: 'kh', 90: 'gh', 91: 'z', 92: 'r', 93: 'rh', 94: 'f', 95: 'y',
+  88: 'q',
+  89: 'kh',
+  90: 'gh',
+  91: 'z',
+  92: 'r',
+  93: 'rh',
+  94: 'f',
+  95: 'y',
 };
 /** Independent vowels. */
 const VOWELS: Record<number, string> = {
-  5: 'a', 6: 'a', 7: 'i', 8: 'i', 9: 'u', 10: 'u', 11: 'ri', 12: 'li',
-  13: 'e', 14: 'e', 15: 'e', 16: 'ai', 17: 'o', 18: 'o', 19: 'o', 20: 'au', 96: 'ri', 97: 'li',
+  5: 'a',
+  6: 'a',
+  7: 'i',
+  8: 'i',
+  9: 'u',
+  10: 'u',
+  11: 'ri',
+  12: 'li',
+  13: 'e',
+  14: 'e',
+  15: 'e',
+  16: 'ai',
+  17: 'o',
+  18: 'o',
+  19: 'o',
+  20: 'au',
+  96: 'ri',
+  97: 'li',
 };
 /** Dependent vowel signs (matras). */
 const MATRAS: Record<number, string> = {
-  62: 'a', 63: 'i', 64: 'i', 65: 'u', 66: 'u', 67: 'ri', 68: 'ri', 69: 'e', 70: 'e', 71: 'e',
-  72: 'ai', 73: 'o', 74: 'o', 75: 'o', 76: 'au', 98: 'li', 99: 'li',
+  62: 'a',
+  63: 'i',
+  64: 'i',
+  65: 'u',
+  66: 'u',
+  67: 'ri',
+  68: 'ri',
+  69: 'e',
+  70: 'e',
+  71: 'e',
+  72: 'ai',
+  73: 'o',
+  74: 'o',
+  75: 'o',
+  76: 'au',
+  98: 'li',
+  99: 'li',
 };
 const VIRAMA = 0x4d;
 const NUKTA = 0x3c;
@@ -96,7 +164,7 @@ function romaniseWord(word: string, script: ScriptInfo): string {
     const offset = cp - own.start;
     const previous = units[units.length - 1];
     if (CONSONANTS[offset] !== undefined) {
-      const afterVirama = i > 0 && (chars[i - 1]!.codePointAt(0)! - own.start) === VIRAMA;
+      const afterVirama = i > 0 && chars[i - 1]!.codePointAt(0)! - own.start === VIRAMA;
       units.push({ kind: 'consonant', latin: CONSONANTS[offset]!, vowel: null, inherent: true, cluster: afterVirama });
     } else if (offset === NUKTA && previous?.kind === 'consonant') {
       previous.latin = NUKTA_FORMS[previous.latin] ?? previous.latin;
@@ -139,7 +207,10 @@ function romaniseWord(word: string, script: ScriptInfo): string {
       const next = k + 1;
       const nextUnit = units[next];
       // the next consonant carries a vowel, or starts a conjunct (गुरप्रीत → gurprit)
-      const nextOpens = nextUnit?.kind === 'consonant' && !nextUnit.cluster && (hasVowelAfter(next) || (nextUnit.vowel === null && !nextUnit.inherent && next + 1 < units.length));
+      const nextOpens =
+        nextUnit?.kind === 'consonant' &&
+        !nextUnit.cluster &&
+        (hasVowelAfter(next) || (nextUnit.vowel === null && !nextUnit.inherent && next + 1 < units.length));
       if (previousVoiced && isConsonant(next) && nextOpens) keepsA[k] = false;
     }
   }

@@ -62,7 +62,9 @@ export function kidFromCertificate(certificateDer: Uint8Array): Uint8Array {
 }
 
 export function certificateToPem(der: Uint8Array): string {
-  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der)
+    .toString('base64')
+    .replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
 }
 
 export function certificateFromPem(pem: string): Uint8Array {
@@ -82,16 +84,18 @@ export function buildTrustBundle(entries: readonly { use: TrustUse; certificateD
   const keys = entries.flatMap(({ use, certificateDer }, i): Jwk[] => {
     if (use === 'ca') return [];
     const jwk = new X509Certificate(certificateDer).publicKey.export({ format: 'jwk' });
-    return [{
-      kty: jwk.kty ?? 'EC',
-      crv: jwk.crv,
-      x: jwk.x,
-      y: jwk.y,
-      kid: certificates[i]?.kid ?? '',
-      use: 'sig',
-      alg: 'ES256',
-      x5c: [Buffer.from(certificateDer).toString('base64')],
-    }];
+    return [
+      {
+        kty: jwk.kty ?? 'EC',
+        crv: jwk.crv,
+        x: jwk.x,
+        y: jwk.y,
+        kid: certificates[i]?.kid ?? '',
+        use: 'sig',
+        alg: 'ES256',
+        x5c: [Buffer.from(certificateDer).toString('base64')],
+      },
+    ];
   });
   return { version: 1, generatedAt: generatedAt.toISOString(), certificates, jwks: { keys } };
 }
@@ -134,7 +138,9 @@ export class TrustList {
   static fromSignedBundle(bundle: unknown, anchorDer?: Uint8Array): { trust: TrustList; signerDer: Uint8Array; pinned: boolean } {
     const trust = TrustList.fromBundle(bundle);
     const accept = (signer: Uint8Array): boolean =>
-      anchorDer ? Buffer.from(signer).equals(Buffer.from(anchorDer)) : trust.entries.some((e) => e.use === 'qr' && Buffer.from(e.certificateDer).equals(Buffer.from(signer)));
+      anchorDer
+        ? Buffer.from(signer).equals(Buffer.from(anchorDer))
+        : trust.entries.some((e) => e.use === 'qr' && Buffer.from(e.certificateDer).equals(Buffer.from(signer)));
     const check = verifyDocumentSignature(bundle, accept);
     if (!check.ok) throw new Error(`trust bundle: ${check.detail}`);
     return { trust, signerDer: check.signerDer, pinned: anchorDer !== undefined };

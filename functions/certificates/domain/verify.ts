@@ -43,7 +43,12 @@ export function verifyCertificateArtifact(input: Uint8Array | string, options: V
   if (!snapshot) return { ...result, revocation: 'not checked' };
   if (snapshot.validUntil && options.now.getTime() > snapshot.validUntil.getTime()) {
     // A stale snapshot may miss revocations: refuse rather than answer "valid".
-    return { ...result, status: result.status === 'valid' ? 'invalid' : result.status, ...(result.status === 'valid' ? { reason: 'REVOCATION_STALE' as const } : {}), revocation: 'stale' };
+    return {
+      ...result,
+      status: result.status === 'valid' ? 'invalid' : result.status,
+      ...(result.status === 'valid' ? { reason: 'REVOCATION_STALE' as const } : {}),
+      revocation: 'stale',
+    };
   }
   return { ...result, revocation: 'checked' };
 }

@@ -29,7 +29,9 @@ export class SqsCertificateQueue implements CertificateQueue {
   async enqueue(doseEventIds: readonly string[]): Promise<void> {
     const unique = [...new Set(doseEventIds)];
     for (let i = 0; i < unique.length; i += MAX_BATCH) {
-      let entries = unique.slice(i, i + MAX_BATCH).map((doseEventId, n) => ({ Id: `m${n}`, MessageBody: JSON.stringify({ doseEventId } satisfies CertificateMessage) }));
+      let entries = unique
+        .slice(i, i + MAX_BATCH)
+        .map((doseEventId, n) => ({ Id: `m${n}`, MessageBody: JSON.stringify({ doseEventId } satisfies CertificateMessage) }));
       for (let attempt = 0; entries.length; attempt++) {
         const res = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
         const failed = new Set((res.Failed ?? []).map((f) => f.Id));
@@ -76,7 +78,10 @@ export class InProcessCertificateQueue implements CertificateQueue {
       const job = this.waiting.shift()!;
       this.running++;
       this.run([job.id])
-        .then(({ failed }) => failed.length > 0, () => true)
+        .then(
+          ({ failed }) => failed.length > 0,
+          () => true,
+        )
         .then((failed) => {
           if (!failed) return;
           if (job.attempt >= this.maxAttempts) {

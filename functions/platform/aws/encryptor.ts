@@ -124,6 +124,8 @@ let defaultEncryptor: Encryptor | undefined;
 export function encryptor(): Encryptor {
   const override = deps().encryptor;
   if (override) return override;
-  defaultEncryptor ??= process.env.ENCRYPTION_KEY_ID ? new KmsEncryptor(process.env.ENCRYPTION_KEY_ID) : new LocalEncryptor(join(localDataDir(), 'encryption.key'));
+  defaultEncryptor ??= process.env.ENCRYPTION_KEY_ID
+    ? new KmsEncryptor(process.env.ENCRYPTION_KEY_ID)
+    : new LocalEncryptor(join(localDataDir(), 'encryption.key'));
   return defaultEncryptor;
 }

@@ -17,7 +17,11 @@ export const SECRETS_MAX_AGE_SECONDS = 300;
 export class SecretsManagerSecrets implements SecretsProvider {
   private readonly secretIds: string[];
   private readonly provider: PowertoolsSecretsProvider;
-  constructor(secretIds: string | readonly string[], client: SecretsManagerClient = new SecretsManagerClient({}), private readonly maxAge = SECRETS_MAX_AGE_SECONDS) {
+  constructor(
+    secretIds: string | readonly string[],
+    client: SecretsManagerClient = new SecretsManagerClient({}),
+    private readonly maxAge = SECRETS_MAX_AGE_SECONDS,
+  ) {
     this.secretIds = (typeof secretIds === 'string' ? [secretIds] : [...secretIds]).filter(Boolean);
     this.provider = new PowertoolsSecretsProvider({ awsSdkV3Client: client });
   }

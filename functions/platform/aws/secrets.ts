@@ -10,7 +10,9 @@ export interface AppSecrets {
   pepper: string;
 }
 
-export interface SecretsProvider { get(): Promise<AppSecrets> }
+export interface SecretsProvider {
+  get(): Promise<AppSecrets>;
+}
 
 /** Local secrets file, created on first use with fresh random values (kept under .local/). */
 export class FileSecrets implements SecretsProvider {

@@ -48,7 +48,10 @@ export class SnsSmsSender implements SmsSender {
 
 /** Local stand-in: one JSON line per SMS in an outbox file, plus a console line a developer can read. */
 export class OutboxSmsSender implements SmsSender {
-  constructor(private readonly path: string, private readonly echo = true) {}
+  constructor(
+    private readonly path: string,
+    private readonly echo = true,
+  ) {}
   async send(to: string, message: SmsMessage): Promise<void> {
     const { kind, text } = message;
     const line = JSON.stringify({ at: new Date().toISOString(), to, kind, text });
@@ -60,7 +63,8 @@ export class OutboxSmsSender implements SmsSender {
 }
 
 /** +91XXXXXX3210: the last 4 digits only, for anything printed. */
-export const maskE164 = (to: string): string => to.replace(/^(\+91)?(\d*)(\d{4})$/, (_m, cc: string | undefined, mid: string, last: string) => `${cc ?? ''}${'X'.repeat(mid.length)}${last}`);
+export const maskE164 = (to: string): string =>
+  to.replace(/^(\+91)?(\d*)(\d{4})$/, (_m, cc: string | undefined, mid: string, last: string) => `${cc ?? ''}${'X'.repeat(mid.length)}${last}`);
 
 let defaultSender: SmsSender | undefined;
 

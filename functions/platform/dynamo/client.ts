@@ -15,19 +15,17 @@ export function documentClient(): DynamoDBDocumentClient {
   // DynamoDB Local (one JVM, lock timeouts under more parallel transactions) working; only the
   // SDK's warning about the queue is switched off there.
   const local = Boolean(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL);
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3, ...(local ? { requestHandler: { socketAcquisitionWarningTimeout: 600_000 } } : {}) }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  client ??= DynamoDBDocumentClient.from(
+    new DynamoDBClient({ maxAttempts: 3, ...(local ? { requestHandler: { socketAcquisitionWarningTimeout: 600_000 } } : {}) }),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  );
   return client;
 }
 
 /** Error names DynamoDB uses when asked to go slower: these become 429 + Retry-After, never 500. */
-export const THROTTLING_ERRORS = new Set([
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'LimitExceededException',
-]);
+export const THROTTLING_ERRORS = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'LimitExceededException']);
 
 export function isThrottling(e: unknown): boolean {
   if (!e || typeof e !== 'object') return false;

@@ -58,7 +58,8 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
   for (const route of routesOf(group)) {
     const handler = (handlers as Record<string, RouteHandler>)[route.id];
     if (!handler) throw new Error(`route ${route.id} has no handler in group ${group}`);
-    if (route.auth !== 'none' && route.auth !== 'partner' && !options.authenticate) throw new Error(`route ${route.id} needs an authenticator in group ${group}`);
+    if (route.auth !== 'none' && route.auth !== 'partner' && !options.authenticate)
+      throw new Error(`route ${route.id} needs an authenticator in group ${group}`);
     if (route.auth === 'partner' && !options.authenticatePartner) throw new Error(`route ${route.id} needs a partner authenticator in group ${group}`);
     for (const path of [route.path, ...(route.alsoAt ?? [])]) table.set(`${route.method} ${path}`, { route, handler });
   }
@@ -79,7 +80,12 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
       if (size > (route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) {
         throw new DomainError(Codes.tooLarge, `Request body is larger than ${route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes`, 'too_large');
       }
-      const caller = route.auth === 'none' ? undefined : route.auth === 'partner' ? await (options.authenticatePartner ?? noPartnerAuth)(headers['x-api-key'], route.id) : await (options.authenticate ?? noAuth)(route.auth, headers.authorization);
+      const caller =
+        route.auth === 'none'
+          ? undefined
+          : route.auth === 'partner'
+            ? await (options.authenticatePartner ?? noPartnerAuth)(headers['x-api-key'], route.id)
+            : await (options.authenticate ?? noAuth)(route.auth, headers.authorization);
       result = await handler(event, { headers, caller, correlationId, route, event });
       if (route.cacheSeconds && result.statusCode === 200) {
         result.headers = { 'cache-control': `public, max-age=${route.cacheSeconds}`, vary: 'Accept-Language', ...result.headers };
@@ -115,7 +121,15 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
 const capMessage = (m: string): string => (m.length > MAX_ERROR_MESSAGE_CHARS ? `${m.slice(0, MAX_ERROR_MESSAGE_CHARS)}…` : m);
 
 /** AWS SDK errors that mean "the service was not able to answer now" (after its own retries), not a bug. */
-const TRANSIENT_ERRORS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'InternalServerError', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException']);
+const TRANSIENT_ERRORS = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
 export function isTransient(e: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   const { name, $retryable, code } = e as { name?: string; $retryable?: unknown; code?: string };

@@ -14,11 +14,10 @@ type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
  * Defines a route handler: parses body, query and path parameters with zod, then calls `fn`.
  * Auth, error mapping, logging and the correlation id are the dispatcher's job.
  */
-export function http<
-  B extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
->(spec: Spec<B, Q, P>, fn: (ctx: RequestContext<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>): RouteHandler {
+export function http<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
+  spec: Spec<B, Q, P>,
+  fn: (ctx: RequestContext<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>,
+): RouteHandler {
   const handler: RouteHandler = async (event, base) => {
     const body = spec.body ? parse(spec.body, parseJsonBody(event.body, event.isBase64Encoded, base.headers)) : undefined;
     const query = spec.query ? parse(spec.query, ownEntries(event.queryStringParameters)) : undefined;

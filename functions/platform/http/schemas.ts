@@ -26,4 +26,6 @@ export const isSafeText = (v: string): boolean => !UNSAFE_TEXT.test(v);
  * overrides (a centre named "Centre \u202eLATIGSOH" would display as "Centre HOSPITAL").
  */
 export const safeText = <S extends z.ZodType<string>>(schema: S, field: string) =>
-  schema.refine(isSafeText, { message: `USRRES0002: ${field} must not contain control characters (such as NUL, CR or LF) or bidirectional-override characters` });
+  schema.refine(isSafeText, {
+    message: `USRRES0002: ${field} must not contain control characters (such as NUL, CR or LF) or bidirectional-override characters`,
+  });

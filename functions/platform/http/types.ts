@@ -9,7 +9,6 @@ export type Caller =
   | { kind: 'citizen'; accountId: string; mobile: string; jti: string; exp: number }
   | { kind: 'staff'; staffId: string; name: string; role: StaffRole; centers: number[]; districts: number[]; jti: string; exp: number };
 
-
 /** Longest life of a staff token we mint or accept from the development IdP: Cognito's ID token default (lib/identity.ts). */
 export const STAFF_TOKEN_MAX_SECONDS = 3600;
 /** A partner app on an `auth: 'partner'` route (functions/partners/authenticate.ts). */

@@ -37,7 +37,9 @@ export const smsCatalogue = {
   }),
   drawWon: template<{ centre: string; date: string; slot: string; appointmentId: string }>({
     purpose: 'fair release: the draw gave this entry its seats (appointment confirmed)',
-    text: { en: ({ centre, date, slot, appointmentId }) => `Your entry won the CoWIN draw: appointment ${appointmentId} at ${centre} on ${date}, ${slot}. - CoWIN` },
+    text: {
+      en: ({ centre, date, slot, appointmentId }) => `Your entry won the CoWIN draw: appointment ${appointmentId} at ${centre} on ${date}, ${slot}. - CoWIN`,
+    },
   }),
   drawLost: template<{ centre: string; date: string }>({
     purpose: 'fair release: the draw did not give this entry seats; remaining seats can be booked',
@@ -56,10 +58,14 @@ export const smsCatalogue = {
   }),
   bookingCode: template<{ code: string; date: string; slot: string; centre: string }>({
     purpose: 'appointment booked: the 4-digit code the vaccinator asks for (issue #14)',
-    text: { en: ({ code, date, slot, centre }) => `Your vaccination is booked for ${date}, ${slot} at ${centre}. Your 4-digit code is ${code}. Tell it to the vaccinator only at the centre. - CoWIN`, ...bookingCodeTexts },
+    text: {
+      en: ({ code, date, slot, centre }) =>
+        `Your vaccination is booked for ${date}, ${slot} at ${centre}. Your 4-digit code is ${code}. Tell it to the vaccinator only at the centre. - CoWIN`,
+      ...bookingCodeTexts,
+    },
   }),
   partnerConsentOtp: template<{ partner: string; purpose: string; otp: string; minutes: number }>({
-    purpose: 'a partner asks for the citizen\'s vaccination status: the OTP is the consent (functions/partners)',
+    purpose: "a partner asks for the citizen's vaccination status: the OTP is the consent (functions/partners)",
     text: {
       en: ({ partner, purpose, otp, minutes }) =>
         `${partner} asks to see your vaccination status for: ${purpose}. If you agree, your OTP to allow it is ${otp}. It will be valid for ${minutes} minutes. Ignore this SMS if you do not agree. - CoWIN`,
@@ -67,27 +73,45 @@ export const smsCatalogue = {
   }),
   sessionMoved: template<{ date: string; slot: string; centre: string; vaccine: string }>({
     purpose: 'staff moved a booked session (date, time or vaccine): the booking moved with it',
-    text: { en: ({ date, slot, centre, vaccine }) => `Your vaccination appointment at ${centre} has moved to ${date}, ${slot} (${vaccine}). Your booking code is unchanged. - CoWIN`, ...sessionMovedTexts },
+    text: {
+      en: ({ date, slot, centre, vaccine }) =>
+        `Your vaccination appointment at ${centre} has moved to ${date}, ${slot} (${vaccine}). Your booking code is unchanged. - CoWIN`,
+      ...sessionMovedTexts,
+    },
   }),
   doseDue: template<{ name: string; dose: number; date: string }>({
     purpose: 'reminder: the next dose of the primary series falls due (catalogue interval)',
-    text: { en: ({ name, dose, date }) => `Dose ${dose} for ${name} is due from ${date}. Book it on CoWIN. Reminders can be turned off in the app. - CoWIN`, ...doseDueTexts },
+    text: {
+      en: ({ name, dose, date }) => `Dose ${dose} for ${name} is due from ${date}. Book it on CoWIN. Reminders can be turned off in the app. - CoWIN`,
+      ...doseDueTexts,
+    },
   }),
   precautionDue: template<{ name: string; dose: number; date: string }>({
     purpose: 'reminder: the precaution dose falls due',
-    text: { en: ({ name, date }) => `The precaution dose for ${name} is due from ${date}. Book it on CoWIN. Reminders can be turned off in the app. - CoWIN`, ...precautionDueTexts },
+    text: {
+      en: ({ name, date }) => `The precaution dose for ${name} is due from ${date}. Book it on CoWIN. Reminders can be turned off in the app. - CoWIN`,
+      ...precautionDueTexts,
+    },
   }),
   sessionCancelled: template<{ date: string; centre: string }>({
     purpose: 'staff cancelled a booked session, or a move made the person ineligible: the booking was released',
-    text: { en: ({ date, centre }) => `Your vaccination appointment on ${date} at ${centre} was cancelled by the centre. Please book another slot on CoWIN. - CoWIN`, ...sessionCancelledTexts },
+    text: {
+      en: ({ date, centre }) => `Your vaccination appointment on ${date} at ${centre} was cancelled by the centre. Please book another slot on CoWIN. - CoWIN`,
+      ...sessionCancelledTexts,
+    },
   }),
   requestAccepted: template<{ issue: string; reference: string }>({
     purpose: 'raise an issue: the district officer accepted the request (functions/requests)',
-    text: { en: ({ issue, reference }) => `Your CoWIN request (${issue}, ref ${reference}) was accepted by the district office. See the app for the details. - CoWIN` },
+    text: {
+      en: ({ issue, reference }) => `Your CoWIN request (${issue}, ref ${reference}) was accepted by the district office. See the app for the details. - CoWIN`,
+    },
   }),
   requestRejected: template<{ issue: string; reference: string }>({
     purpose: 'raise an issue: the district officer rejected the request, with a reason shown in the app (functions/requests)',
-    text: { en: ({ issue, reference }) => `Your CoWIN request (${issue}, ref ${reference}) was not accepted by the district office. See the reason in the app. - CoWIN` },
+    text: {
+      en: ({ issue, reference }) =>
+        `Your CoWIN request (${issue}, ref ${reference}) was not accepted by the district office. See the reason in the app. - CoWIN`,
+    },
   }),
 };
 

@@ -11,17 +11,27 @@ type Other = Exclude<SmsLanguageCode, 'en'>;
 type Texts<P> = Record<Other, (p: P) => string>;
 
 export const bookingCodeTexts: Texts<{ code: string; date: string; slot: string; centre: string }> = {
-  hi: ({ code, date, slot, centre }) => `आपका टीकाकरण ${date}, ${slot} को ${centre} पर बुक है। आपका 4 अंकों का कोड ${code} है। यह कोड केवल केंद्र पर टीकाकर्मी को बताएं। - CoWIN`,
-  bn: ({ code, date, slot, centre }) => `আপনার টিকাকরণ ${date}, ${slot}-এ ${centre}-এ বুক করা হয়েছে। আপনার ৪-সংখ্যার কোড ${code}। কোডটি শুধু কেন্দ্রে টিকাকর্মীকে বলুন। - CoWIN`,
+  hi: ({ code, date, slot, centre }) =>
+    `आपका टीकाकरण ${date}, ${slot} को ${centre} पर बुक है। आपका 4 अंकों का कोड ${code} है। यह कोड केवल केंद्र पर टीकाकर्मी को बताएं। - CoWIN`,
+  bn: ({ code, date, slot, centre }) =>
+    `আপনার টিকাকরণ ${date}, ${slot}-এ ${centre}-এ বুক করা হয়েছে। আপনার ৪-সংখ্যার কোড ${code}। কোডটি শুধু কেন্দ্রে টিকাকর্মীকে বলুন। - CoWIN`,
   te: ({ code, date, slot, centre }) => `మీ టీకా ${date}, ${slot}కి ${centre}లో బుక్ అయింది. మీ 4 అంకెల కోడ్ ${code}. ఈ కోడ్‌ను కేంద్రంలో టీకా సిబ్బందికి మాత్రమే చెప్పండి. - CoWIN`,
-  mr: ({ code, date, slot, centre }) => `तुमचे लसीकरण ${date}, ${slot} रोजी ${centre} येथे बुक झाले आहे. तुमचा 4 अंकी कोड ${code} आहे. हा कोड फक्त केंद्रावर लसीकरण कर्मचाऱ्याला सांगा. - CoWIN`,
-  ta: ({ code, date, slot, centre }) => `உங்கள் தடுப்பூசி ${date}, ${slot} அன்று ${centre} இல் பதிவு செய்யப்பட்டது. உங்கள் 4 இலக்க குறியீடு ${code}. இதை மையத்தில் தடுப்பூசி போடுபவரிடம் மட்டும் சொல்லுங்கள். - CoWIN`,
-  ur: ({ code, date, slot, centre }) => `آپ کی ویکسینیشن ${date}، ${slot} کو ${centre} پر بک ہے۔ آپ کا 4 ہندسوں کا کوڈ ${code} ہے۔ یہ کوڈ صرف مرکز پر ویکسین لگانے والے کو بتائیں۔ - CoWIN`,
-  gu: ({ code, date, slot, centre }) => `તમારું રસીકરણ ${date}, ${slot} એ ${centre} ખાતે બુક થયું છે. તમારો 4 અંકનો કોડ ${code} છે. આ કોડ ફક્ત કેન્દ્ર પર રસી આપનારને જ કહો. - CoWIN`,
-  kn: ({ code, date, slot, centre }) => `ನಿಮ್ಮ ಲಸಿಕೆ ${date}, ${slot} ರಂದು ${centre} ನಲ್ಲಿ ಬುಕ್ ಆಗಿದೆ. ನಿಮ್ಮ 4 ಅಂಕಿಯ ಕೋಡ್ ${code}. ಈ ಕೋಡ್ ಅನ್ನು ಕೇಂದ್ರದಲ್ಲಿ ಲಸಿಕೆ ನೀಡುವವರಿಗೆ ಮಾತ್ರ ತಿಳಿಸಿ. - CoWIN`,
-  ml: ({ code, date, slot, centre }) => `നിങ്ങളുടെ വാക്സിനേഷൻ ${date}, ${slot} ന് ${centre} ൽ ബുക്ക് ചെയ്തു. നിങ്ങളുടെ 4 അക്ക കോഡ് ${code} ആണ്. ഈ കോഡ് കേന്ദ്രത്തിൽ വാക്സിൻ നൽകുന്നയാളോട് മാത്രം പറയുക. - CoWIN`,
-  or: ({ code, date, slot, centre }) => `ଆପଣଙ୍କ ଟିକାକରଣ ${date}, ${slot} ରେ ${centre} ରେ ବୁକ୍ ହୋଇଛି। ଆପଣଙ୍କ 4 ଅଙ୍କ ବିଶିଷ୍ଟ କୋଡ୍ ${code}। ଏହି କୋଡ୍ କେବଳ କେନ୍ଦ୍ରରେ ଟିକାକର୍ମୀଙ୍କୁ କୁହନ୍ତୁ। - CoWIN`,
-  pa: ({ code, date, slot, centre }) => `ਤੁਹਾਡਾ ਟੀਕਾਕਰਨ ${date}, ${slot} ਨੂੰ ${centre} ਵਿਖੇ ਬੁੱਕ ਹੈ। ਤੁਹਾਡਾ 4 ਅੰਕਾਂ ਦਾ ਕੋਡ ${code} ਹੈ। ਇਹ ਕੋਡ ਸਿਰਫ਼ ਕੇਂਦਰ ਵਿੱਚ ਟੀਕਾ ਲਗਾਉਣ ਵਾਲੇ ਨੂੰ ਦੱਸੋ। - CoWIN`,
+  mr: ({ code, date, slot, centre }) =>
+    `तुमचे लसीकरण ${date}, ${slot} रोजी ${centre} येथे बुक झाले आहे. तुमचा 4 अंकी कोड ${code} आहे. हा कोड फक्त केंद्रावर लसीकरण कर्मचाऱ्याला सांगा. - CoWIN`,
+  ta: ({ code, date, slot, centre }) =>
+    `உங்கள் தடுப்பூசி ${date}, ${slot} அன்று ${centre} இல் பதிவு செய்யப்பட்டது. உங்கள் 4 இலக்க குறியீடு ${code}. இதை மையத்தில் தடுப்பூசி போடுபவரிடம் மட்டும் சொல்லுங்கள். - CoWIN`,
+  ur: ({ code, date, slot, centre }) =>
+    `آپ کی ویکسینیشن ${date}، ${slot} کو ${centre} پر بک ہے۔ آپ کا 4 ہندسوں کا کوڈ ${code} ہے۔ یہ کوڈ صرف مرکز پر ویکسین لگانے والے کو بتائیں۔ - CoWIN`,
+  gu: ({ code, date, slot, centre }) =>
+    `તમારું રસીકરણ ${date}, ${slot} એ ${centre} ખાતે બુક થયું છે. તમારો 4 અંકનો કોડ ${code} છે. આ કોડ ફક્ત કેન્દ્ર પર રસી આપનારને જ કહો. - CoWIN`,
+  kn: ({ code, date, slot, centre }) =>
+    `ನಿಮ್ಮ ಲಸಿಕೆ ${date}, ${slot} ರಂದು ${centre} ನಲ್ಲಿ ಬುಕ್ ಆಗಿದೆ. ನಿಮ್ಮ 4 ಅಂಕಿಯ ಕೋಡ್ ${code}. ಈ ಕೋಡ್ ಅನ್ನು ಕೇಂದ್ರದಲ್ಲಿ ಲಸಿಕೆ ನೀಡುವವರಿಗೆ ಮಾತ್ರ ತಿಳಿಸಿ. - CoWIN`,
+  ml: ({ code, date, slot, centre }) =>
+    `നിങ്ങളുടെ വാക്സിനേഷൻ ${date}, ${slot} ന് ${centre} ൽ ബുക്ക് ചെയ്തു. നിങ്ങളുടെ 4 അക്ക കോഡ് ${code} ആണ്. ഈ കോഡ് കേന്ദ്രത്തിൽ വാക്സിൻ നൽകുന്നയാളോട് മാത്രം പറയുക. - CoWIN`,
+  or: ({ code, date, slot, centre }) =>
+    `ଆପଣଙ୍କ ଟିକାକରଣ ${date}, ${slot} ରେ ${centre} ରେ ବୁକ୍ ହୋଇଛି। ଆପଣଙ୍କ 4 ଅଙ୍କ ବିଶିଷ୍ଟ କୋଡ୍ ${code}। ଏହି କୋଡ୍ କେବଳ କେନ୍ଦ୍ରରେ ଟିକାକର୍ମୀଙ୍କୁ କୁହନ୍ତୁ। - CoWIN`,
+  pa: ({ code, date, slot, centre }) =>
+    `ਤੁਹਾਡਾ ਟੀਕਾਕਰਨ ${date}, ${slot} ਨੂੰ ${centre} ਵਿਖੇ ਬੁੱਕ ਹੈ। ਤੁਹਾਡਾ 4 ਅੰਕਾਂ ਦਾ ਕੋਡ ${code} ਹੈ। ਇਹ ਕੋਡ ਸਿਰਫ਼ ਕੇਂਦਰ ਵਿੱਚ ਟੀਕਾ ਲਗਾਉਣ ਵਾਲੇ ਨੂੰ ਦੱਸੋ। - CoWIN`,
 };
 
 export const sessionMovedTexts: Texts<{ date: string; slot: string; centre: string; vaccine: string }> = {
@@ -29,11 +39,13 @@ export const sessionMovedTexts: Texts<{ date: string; slot: string; centre: stri
   bn: ({ date, slot, centre, vaccine }) => `${centre}-এ আপনার টিকাকরণের অ্যাপয়েন্টমেন্ট ${date}, ${slot} (${vaccine})-এ সরানো হয়েছে। আপনার বুকিং কোড একই আছে। - CoWIN`,
   te: ({ date, slot, centre, vaccine }) => `${centre}లో మీ టీకా అపాయింట్‌మెంట్ ${date}, ${slot} (${vaccine})కి మార్చబడింది. మీ బుకింగ్ కోడ్ మారలేదు. - CoWIN`,
   mr: ({ date, slot, centre, vaccine }) => `${centre} येथील तुमची लसीकरण भेट आता ${date}, ${slot} (${vaccine}) रोजी आहे. तुमचा बुकिंग कोड तोच आहे. - CoWIN`,
-  ta: ({ date, slot, centre, vaccine }) => `${centre} இல் உங்கள் தடுப்பூசி சந்திப்பு ${date}, ${slot} (${vaccine}) க்கு மாற்றப்பட்டது. உங்கள் பதிவு குறியீடு மாறவில்லை. - CoWIN`,
+  ta: ({ date, slot, centre, vaccine }) =>
+    `${centre} இல் உங்கள் தடுப்பூசி சந்திப்பு ${date}, ${slot} (${vaccine}) க்கு மாற்றப்பட்டது. உங்கள் பதிவு குறியீடு மாறவில்லை. - CoWIN`,
   ur: ({ date, slot, centre, vaccine }) => `${centre} پر آپ کی ویکسینیشن اپائنٹمنٹ اب ${date}، ${slot} (${vaccine}) کو ہے۔ آپ کا بکنگ کوڈ وہی ہے۔ - CoWIN`,
   gu: ({ date, slot, centre, vaccine }) => `${centre} ખાતે તમારી રસીકરણ એપોઇન્ટમેન્ટ હવે ${date}, ${slot} (${vaccine}) એ છે. તમારો બુકિંગ કોડ એ જ છે. - CoWIN`,
   kn: ({ date, slot, centre, vaccine }) => `${centre} ನಲ್ಲಿ ನಿಮ್ಮ ಲಸಿಕೆ ಅಪಾಯಿಂಟ್‌ಮೆಂಟ್ ${date}, ${slot} (${vaccine}) ಕ್ಕೆ ಬದಲಾಗಿದೆ. ನಿಮ್ಮ ಬುಕಿಂಗ್ ಕೋಡ್ ಬದಲಾಗಿಲ್ಲ. - CoWIN`,
-  ml: ({ date, slot, centre, vaccine }) => `${centre} ലെ നിങ്ങളുടെ വാക്സിനേഷൻ അപ്പോയിന്റ്മെന്റ് ${date}, ${slot} (${vaccine}) ലേക്ക് മാറ്റി. നിങ്ങളുടെ ബുക്കിംഗ് കോഡ് മാറിയിട്ടില്ല. - CoWIN`,
+  ml: ({ date, slot, centre, vaccine }) =>
+    `${centre} ലെ നിങ്ങളുടെ വാക്സിനേഷൻ അപ്പോയിന്റ്മെന്റ് ${date}, ${slot} (${vaccine}) ലേക്ക് മാറ്റി. നിങ്ങളുടെ ബുക്കിംഗ് കോഡ് മാറിയിട്ടില്ല. - CoWIN`,
   or: ({ date, slot, centre, vaccine }) => `${centre} ରେ ଆପଣଙ୍କ ଟିକାକରଣ ଆପଏଣ୍ଟମେଣ୍ଟ ${date}, ${slot} (${vaccine}) କୁ ଘୁଞ୍ଚାଯାଇଛି। ଆପଣଙ୍କ ବୁକିଂ କୋଡ୍ ବଦଳିନାହିଁ। - CoWIN`,
   pa: ({ date, slot, centre, vaccine }) => `${centre} ਵਿਖੇ ਤੁਹਾਡੀ ਟੀਕਾਕਰਨ ਮੁਲਾਕਾਤ ਹੁਣ ${date}, ${slot} (${vaccine}) ਨੂੰ ਹੈ। ਤੁਹਾਡਾ ਬੁਕਿੰਗ ਕੋਡ ਉਹੀ ਹੈ। - CoWIN`,
 };

@@ -32,9 +32,15 @@ export interface SessionEntry {
   t: number;
   gone?: boolean;
 }
-export interface CentreEntry { centre: Center; t: number }
+export interface CentreEntry {
+  centre: Center;
+  t: number;
+}
 
-export interface ReadModel { sessions: Record<string, SessionEntry>; centres: Record<string, CentreEntry> }
+export interface ReadModel {
+  sessions: Record<string, SessionEntry>;
+  centres: Record<string, CentreEntry>;
+}
 
 export const emptyModel = (): ReadModel => ({ sessions: {}, centres: {} });
 
@@ -57,11 +63,16 @@ export const scopeId = (scope: Scope): ScopeId =>
   scope.kind === 'district' ? `D${scope.districtId}` : scope.kind === 'pincode' ? `P${scope.pincode}` : `C${scope.centerId}`;
 
 /** The three scopes a session is listed under. */
-export const scopesOfSession = (s: Pick<Session, 'district_id' | 'pincode' | 'center_id'>): ScopeId[] => [`D${s.district_id}`, `P${s.pincode}`, `C${s.center_id}`];
+export const scopesOfSession = (s: Pick<Session, 'district_id' | 'pincode' | 'center_id'>): ScopeId[] => [
+  `D${s.district_id}`,
+  `P${s.pincode}`,
+  `C${s.center_id}`,
+];
 
 export const itemKey = (scope: ScopeId, week: string) => ({ pk: `AVAIL#${scope}#${week}`, sk: 'AVAIL' });
 /** Item keys a session's entry lives in. */
-export const itemKeysOfSession = (s: Pick<Session, 'district_id' | 'pincode' | 'center_id' | 'date'>) => scopesOfSession(s).map((sc) => itemKey(sc, weekOf(s.date)).pk);
+export const itemKeysOfSession = (s: Pick<Session, 'district_id' | 'pincode' | 'center_id' | 'date'>) =>
+  scopesOfSession(s).map((sc) => itemKey(sc, weekOf(s.date)).pk);
 
 /** A read-model item expires a week after its bucket ends (the `ttl` attribute of the table). */
 export const expiryOf = (week: string) => Math.floor(Date.parse(`${addDays(week, 14)}T00:00:00Z`) / 1000);
@@ -92,7 +103,11 @@ export function merge(model: ReadModel, update: { sessions?: Record<string, Sess
     // Tombstones older than a minute have done their job (no delivery is that late); drop them to keep items small.
     const newest = Math.max(0, ...Object.values(model.sessions).map((s) => s.t));
     for (const [id, s] of Object.entries(model.sessions)) if (s.gone && s.t < newest - 60_000) delete model.sessions[id];
-    const used = new Set(Object.values(model.sessions).filter((s) => !s.gone).map((s) => String(s.session.center_id)));
+    const used = new Set(
+      Object.values(model.sessions)
+        .filter((s) => !s.gone)
+        .map((s) => String(s.session.center_id)),
+    );
     for (const id of Object.keys(model.centres)) if (!used.has(id)) delete model.centres[id];
   }
   return changed;

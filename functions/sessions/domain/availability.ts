@@ -12,7 +12,12 @@ import type { SessionRange, SessionStore } from '../ports';
 
 export type Scope = { kind: 'pincode'; pincode: number } | { kind: 'district'; districtId: number } | { kind: 'center'; centerId: number };
 
-export interface LiveSession { session: Session; center: Center; dose1: number; dose2: number }
+export interface LiveSession {
+  session: Session;
+  center: Center;
+  dose1: number;
+  dose2: number;
+}
 
 /** Open sessions at active centres in scope, with live seats. */
 export async function liveSessions(store: SessionStore, scope: Scope, range: SessionRange, vaccine?: string): Promise<LiveSession[]> {
@@ -33,7 +38,10 @@ export async function liveSessions(store: SessionStore, scope: Scope, range: Ses
     out.push({ session, center, dose1: Math.max(0, left.dose1), dose2: Math.max(0, left.dose2) });
   }
   // Key order is date, centre, session already for district/pincode; make it so for all scopes.
-  return out.sort((a, b) => a.session.date.localeCompare(b.session.date) || a.center.center_id - b.center.center_id || a.session.session_id.localeCompare(b.session.session_id));
+  return out.sort(
+    (a, b) =>
+      a.session.date.localeCompare(b.session.date) || a.center.center_id - b.center.center_id || a.session.session_id.localeCompare(b.session.session_id),
+  );
 }
 
 /** Keeps `*_l` (Hindi) fields only when asked for. */
@@ -73,7 +81,10 @@ function sessionFields(l: LiveSession) {
     slots: s.slots,
     // Fair release (functions/booking/domain/release.ts): when booking opens and when its draw window closes.
     ...(s.booking_opens_at
-      ? { booking_opens_at: s.booking_opens_at, fairness_window_closes_at: new Date(Date.parse(s.booking_opens_at) + (s.fairness_window_seconds ?? 120) * 1000).toISOString() }
+      ? {
+          booking_opens_at: s.booking_opens_at,
+          fairness_window_closes_at: new Date(Date.parse(s.booking_opens_at) + (s.fairness_window_seconds ?? 120) * 1000).toISOString(),
+        }
       : {}),
   };
 }

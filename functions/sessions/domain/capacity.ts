@@ -13,7 +13,10 @@ export const MAX_SHARDS = 20;
 
 export type Dose = 1 | 2 | 3;
 
-export interface SessionCapacity { dose1: number; dose2: number }
+export interface SessionCapacity {
+  dose1: number;
+  dose2: number;
+}
 
 /** Shard count for a session: enough that each shard holds about SEATS_PER_SHARD seats. */
 export function shardCount(capacity: SessionCapacity): number {
@@ -27,7 +30,11 @@ export function split(total: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => base + (i < total % n ? 1 : 0));
 }
 
-export interface ShardSeats { shard: number; d1: number; d2: number }
+export interface ShardSeats {
+  shard: number;
+  d1: number;
+  d2: number;
+}
 
 /** Initial shard contents for a new session. */
 export function initialShards(capacity: SessionCapacity): ShardSeats[] {

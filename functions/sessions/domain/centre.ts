@@ -8,7 +8,10 @@ import * as z from 'zod';
 import { VACCINE_NAMES, vaccineByName, type VaccineName } from '../../vaccines/domain';
 
 export type FeeType = 'Free' | 'Paid';
-export interface VaccineFee { vaccine: VaccineName; fee: string }
+export interface VaccineFee {
+  vaccine: VaccineName;
+  fee: string;
+}
 
 /** A centre as stored (item `CENTER#<id>` / `META`, see docs/data-model.md). */
 export interface Center {
@@ -65,7 +68,10 @@ const coord = (name: 'lat' | 'long') =>
     (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
     z
       .number()
-      .refine((n) => Number.isFinite(n) && n >= INDIA[name][0] && n <= INDIA[name][1], `USRRES0002: ${name} must be within India (${INDIA[name][0]} to ${INDIA[name][1]})`),
+      .refine(
+        (n) => Number.isFinite(n) && n >= INDIA[name][0] && n <= INDIA[name][1],
+        `USRRES0002: ${name} must be within India (${INDIA[name][0]} to ${INDIA[name][1]})`,
+      ),
   );
 export const Lat = coord('lat');
 export const Long = coord('long');
@@ -82,13 +88,16 @@ export const VaccineField = z.string().transform((v, ctx) => {
   return hit.name;
 });
 
-const Fee = z.preprocess(toStr, z.string().trim().regex(/^\d{1,5}$/, 'USRRES0002: fee must be a whole number of rupees'));
+const Fee = z.preprocess(
+  toStr,
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,5}$/, 'USRRES0002: fee must be a whole number of rupees'),
+);
 export const VaccineFeeSchema = z.object({ vaccine: VaccineField, fee: Fee });
 
-const PositiveInt = z.preprocess(
-  (v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v),
-  z.number().int().positive(),
-);
+const PositiveInt = z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v), z.number().int().positive());
 
 const centerFields = {
   name: safeText(z.string().trim().min(3).max(200), 'name'),
@@ -105,8 +114,17 @@ const centerFields = {
 };
 
 export type CenterInput = {
-  name: string; address: string; district_id: number; block_name: string; pincode: number; lat: number; long: number;
-  from: string; to: string; fee_type: FeeType; vaccine_fees: VaccineFee[];
+  name: string;
+  address: string;
+  district_id: number;
+  block_name: string;
+  pincode: number;
+  lat: number;
+  long: number;
+  from: string;
+  to: string;
+  fee_type: FeeType;
+  vaccine_fees: VaccineFee[];
 };
 
 /** Rules that span fields: opening hours in order; Paid centres say what each vaccine costs. */
@@ -114,7 +132,8 @@ export function centerRuleIssues(c: Pick<CenterInput, 'from' | 'to' | 'fee_type'
   const issues: Array<{ path: string; message: string }> = [];
   if (c.from >= c.to) issues.push({ path: 'to', message: 'USRRES0002: to must be later than from' });
   if (c.fee_type === 'Paid' && c.vaccine_fees.length === 0) issues.push({ path: 'vaccine_fees', message: 'USRRES0002: a Paid centre needs vaccine_fees' });
-  if (c.fee_type === 'Free' && c.vaccine_fees.some((f) => f.fee !== '0')) issues.push({ path: 'vaccine_fees', message: 'USRRES0002: a Free centre cannot charge a fee' });
+  if (c.fee_type === 'Free' && c.vaccine_fees.some((f) => f.fee !== '0'))
+    issues.push({ path: 'vaccine_fees', message: 'USRRES0002: a Free centre cannot charge a fee' });
   const names = c.vaccine_fees.map((f) => f.vaccine);
   if (new Set(names).size !== names.length) issues.push({ path: 'vaccine_fees', message: 'USRRES0002: one fee per vaccine' });
   return issues;
@@ -131,7 +150,11 @@ export const CenterCreate = z
 
 /** Body of `PUT /api/v2/admin/centers/{center_id}`: any subset of the fields (unknown keys refused). */
 export const CenterUpdate = z
-  .object(Object.fromEntries(Object.entries(centerFields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof centerFields]: z.ZodOptional<(typeof centerFields)[K]> })
+  .object(
+    Object.fromEntries(Object.entries(centerFields).map(([k, v]) => [k, v.optional()])) as {
+      [K in keyof typeof centerFields]: z.ZodOptional<(typeof centerFields)[K]>;
+    },
+  )
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'USRRES0001: nothing to update');
 
@@ -172,12 +195,21 @@ export function newCenter(centerId: number, input: CenterInput, district: Distri
 }
 
 /** Applies a patch; re-checks the cross-field rules on the result. Returns issues or the centre. */
-export function patchCenter(center: Center, patch: CenterPatch, district: DistrictInfo | undefined, nowIso: string): { center: Center } | { issues: Array<{ path: string; message: string }> } {
+export function patchCenter(
+  center: Center,
+  patch: CenterPatch,
+  district: DistrictInfo | undefined,
+  nowIso: string,
+): { center: Center } | { issues: Array<{ path: string; message: string }> } {
   const next: Center = { ...center, ...patch, updated_at: nowIso, version: center.version + 1 } as Center;
   if (district) {
     Object.assign(next, {
-      district_id: district.district_id, district_name: district.district_name, district_name_l: district.district_name_l,
-      state_id: district.state_id, state_name: district.state_name, state_name_l: district.state_name_l,
+      district_id: district.district_id,
+      district_name: district.district_name,
+      district_name_l: district.district_name_l,
+      state_id: district.state_id,
+      state_name: district.state_name,
+      state_name_l: district.state_name_l,
     });
   }
   if (next.fee_type === 'Free') next.vaccine_fees = patch.vaccine_fees?.length ? patch.vaccine_fees : [];

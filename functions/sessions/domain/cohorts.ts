@@ -4,7 +4,11 @@
  * Bots filter on them (a default "18-44" filter matches `min_age_limit: 18, max_age_limit: 44`),
  * so the demo data has each of them. Pure.
  */
-export interface Cohort { min_age_limit: number; max_age_limit?: number; allow_all_age: boolean }
+export interface Cohort {
+  min_age_limit: number;
+  max_age_limit?: number;
+  allow_all_age: boolean;
+}
 
 export const COHORTS = {
   '18-44': { min_age_limit: 18, max_age_limit: 44, allow_all_age: false },

@@ -87,15 +87,9 @@ const Seats = z.preprocess(
   (v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v),
   z.number().int('USRRES0002: capacity must be a whole number').min(0, 'USRRES0002: capacity cannot be negative').max(10_000),
 );
-const Age = z.preprocess(
-  (v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v),
-  z.number().int().min(0).max(120),
-);
+const Age = z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v), z.number().int().min(0).max(120));
 const Bool = z.preprocess((v) => (v === 'true' || v === 'Y' ? true : v === 'false' || v === 'N' ? false : v), z.boolean());
-const Slots = z
-  .array(z.string().refine(isValidSlot, 'USRRES0002: slots look like 09:00AM-11:00AM'))
-  .min(1)
-  .max(24);
+const Slots = z.array(z.string().refine(isValidSlot, 'USRRES0002: slots look like 09:00AM-11:00AM')).min(1).max(24);
 
 const sessionFields = {
   date: ApiDate,
@@ -166,7 +160,11 @@ export function newSession(
 }
 
 /** Per-shard change of free seats: positive adds seats, negative takes free seats (conditionally). */
-export interface ShardDelta { shard: number; d1: number; d2: number }
+export interface ShardDelta {
+  shard: number;
+  d1: number;
+  d2: number;
+}
 
 /**
  * Plans a capacity change from the shards as read. Increases are spread over all shards;

@@ -12,7 +12,13 @@ import type { Caller } from '../../platform/http/types';
 import { Codes, DomainError } from '../../platform/errors';
 
 export type Staff = Extract<Caller, { kind: 'staff' }>;
-export interface CenterRef { centerId: number; districtId: number; stateId: number; name: string; active: boolean }
+export interface CenterRef {
+  centerId: number;
+  districtId: number;
+  stateId: number;
+  name: string;
+  active: boolean;
+}
 
 const forbidden = (message: string) => new DomainError(Codes.forbidden, message, 'forbidden');
 

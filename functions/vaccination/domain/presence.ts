@@ -46,16 +46,23 @@ export async function checkPresence(
   person: { photoIdCode?: string; photoIdHash?: string },
 ): Promise<'booking_code' | 'photo_id'> {
   if (open?.code) {
-    if (!input.bookingCode) throw new DomainError(PresenceCodes.codeRequired, 'This person has an appointment: enter the 4-digit booking code from their slip or SMS', 'invalid');
+    if (!input.bookingCode)
+      throw new DomainError(PresenceCodes.codeRequired, 'This person has an appointment: enter the 4-digit booking code from their slip or SMS', 'invalid');
     const attempt = await p.reserveCodeAttempt(open.appointmentId, p.maxCodeAttempts);
-    if (!attempt.ok) throw new DomainError(PresenceCodes.codeLocked, 'Too many wrong booking codes for this appointment: the citizen must cancel it and book again', 'invalid');
+    if (!attempt.ok)
+      throw new DomainError(
+        PresenceCodes.codeLocked,
+        'Too many wrong booking codes for this appointment: the citizen must cancel it and book again',
+        'invalid',
+      );
     if (!sameText(input.bookingCode, open.code)) {
       const left = p.maxCodeAttempts - attempt.used;
       throw new DomainError(PresenceCodes.codeWrong, `Wrong booking code; ${left} attempt${left === 1 ? '' : 's'} left`, 'invalid');
     }
     return 'booking_code';
   }
-  if (!input.photoIdNumber) throw new DomainError(PresenceCodes.identityRequired, 'Walk-in: enter the number of the photo ID the person shows (identity check)', 'invalid');
+  if (!input.photoIdNumber)
+    throw new DomainError(PresenceCodes.identityRequired, 'Walk-in: enter the number of the photo ID the person shows (identity check)', 'invalid');
   const hash = person.photoIdCode ? p.photoIdHash(person.photoIdCode, input.photoIdNumber) : undefined;
   if (!hash || !person.photoIdHash || !sameText(hash, person.photoIdHash)) {
     throw new DomainError(PresenceCodes.identityMismatch, 'The photo ID number does not match the one registered for this beneficiary', 'invalid');

@@ -19,7 +19,13 @@ export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'docs', 'screenshot
 /** Waits are generous: two cores shared by many test workers. */
 export const WAIT = { timeout: 45_000 };
 
-export interface WebStack { stack: TestStack; browser: Browser; downloads: string; pageErrors: string[]; stop(): Promise<void> }
+export interface WebStack {
+  stack: TestStack;
+  browser: Browser;
+  downloads: string;
+  pageErrors: string[];
+  stop(): Promise<void>;
+}
 
 /** Builds the apps into a folder of this test file's own, starts the stack and Chromium. */
 export async function startWebStack(): Promise<WebStack> {
@@ -82,7 +88,11 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact?: 
   // Evaluated through the DevTools protocol: the apps' CSP (script-src 'self') does not apply.
   await page.evaluate(source);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   });
@@ -128,11 +138,20 @@ export async function waitForText(page: Page, selector: string, text: string | R
 }
 
 /** A centre and a session for tomorrow created through the staff API (so every index is written as in production). */
-export async function webSession(stack: TestStack, opts: { pincode?: number; capacity1?: number; capacity2?: number } = {}): Promise<{ centerId: number; sessionId: string; slots: string[]; vaccine: string }> {
+export async function webSession(
+  stack: TestStack,
+  opts: { pincode?: number; capacity1?: number; capacity2?: number } = {},
+): Promise<{ centerId: number; sessionId: string; slots: string[]; vaccine: string }> {
   const ops = await staffToken('ops');
-  const c = await stack.call('POST', '/api/v2/admin/centers', { token: ops, body: centreBody({ pincode: opts.pincode ?? 110001, name: `Web Test Centre ${opts.pincode ?? 110001}` }) });
+  const c = await stack.call('POST', '/api/v2/admin/centers', {
+    token: ops,
+    body: centreBody({ pincode: opts.pincode ?? 110001, name: `Web Test Centre ${opts.pincode ?? 110001}` }),
+  });
   if (c.status !== 201) throw new Error(`createCenter ${c.status} ${JSON.stringify(c.body)}`);
-  const s = await stack.call('POST', `/api/v2/admin/centers/${c.body.center_id}/sessions`, { token: ops, body: sessionBody({ capacity_dose1: opts.capacity1 ?? 20, capacity_dose2: opts.capacity2 ?? 10 }) });
+  const s = await stack.call('POST', `/api/v2/admin/centers/${c.body.center_id}/sessions`, {
+    token: ops,
+    body: sessionBody({ capacity_dose1: opts.capacity1 ?? 20, capacity_dose2: opts.capacity2 ?? 10 }),
+  });
   if (s.status !== 201) throw new Error(`createSession ${s.status} ${JSON.stringify(s.body)}`);
   // Availability is answered from the read model the stream keeps: let it catch up (≤ 2 s in AWS).
   await streamPoller?.drained();

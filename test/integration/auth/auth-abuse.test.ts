@@ -18,12 +18,23 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 /** A request from a chosen loopback source address (127.0.0.0/8 is all local on Linux): one "client IP" per test. */
-function postFrom(localAddress: string, path: string, body: unknown): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> {
+function postFrom(
+  localAddress: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> {
   const url = new URL(stack.url + path);
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -43,7 +54,9 @@ const withEnv = async <T>(env: Record<string, string>, fn: () => Promise<T>): Pr
   try {
     return await fn();
   } finally {
-    for (const [k, v] of Object.entries(old)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(old))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 };
 
@@ -120,9 +133,7 @@ describe('SMS pumping (defect 2)', () => {
     await withEnv({ OTP_SENDS_PER_IP: '' }, async () => {
       const mobiles = Array.from({ length: 40 }, () => uniqueMobile());
       const paths = ['/api/v2/auth/public/generateOTP', '/api/v2/auth/generateMobileOTP'];
-      const results = await Promise.all(
-        mobiles.map((mobile, i) => postFrom('127.0.0.2', paths[i % 2], i % 2 ? { mobile, secret: 'U2FsdGVkX1' } : { mobile })),
-      );
+      const results = await Promise.all(mobiles.map((mobile, i) => postFrom('127.0.0.2', paths[i % 2], i % 2 ? { mobile, secret: 'U2FsdGVkX1' } : { mobile })));
       expect(results.filter((r) => r.status === 200)).toHaveLength(20);
       const refused = results.filter((r) => r.status === 429);
       expect(refused).toHaveLength(20);
@@ -135,7 +146,9 @@ describe('SMS pumping (defect 2)', () => {
       expect(mobiles.filter((m) => stack.sms(m).length > 0)).toHaveLength(20);
       // Another client is not affected, and sign-in's other routes are not OTP sends.
       expect((await postFrom('127.0.0.3', paths[0], { mobile: uniqueMobile() })).status).toBe(200);
-      expect((await postFrom('127.0.0.2', '/api/v2/auth/public/confirmOTP', { txnId: '4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b', otp: sha256('1') })).body.errorCode).toBe('USRAUT0013');
+      expect(
+        (await postFrom('127.0.0.2', '/api/v2/auth/public/confirmOTP', { txnId: '4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b', otp: sha256('1') })).body.errorCode,
+      ).toBe('USRAUT0013');
     });
   });
 

@@ -161,7 +161,9 @@ describe('tokens on protected routes', () => {
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${s}`;
     const foreign = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(40)));
     const secret = (await deps().secrets.get()).jwtSecret;
-    const staff = (await issueStaffToken(secret, config.issuer(), { staffId: 's1', name: 'V', role: 'vaccinator', centers: [1], districts: [] }, Math.floor(now / 1000), 900)).token;
+    const staff = (
+      await issueStaffToken(secret, config.issuer(), { staffId: 's1', name: 'V', role: 'vaccinator', centers: [1], districts: [] }, Math.floor(now / 1000), 900)
+    ).token;
     for (const bad of [tampered, foreign, staff, 'not-a-jwt', '']) {
       const r = await stack.call('GET', '/api/v2/auth/logout', { token: bad || undefined });
       expect(r.status).toBe(401);
@@ -173,16 +175,37 @@ describe('tokens on protected routes', () => {
 
 describe('bad input gets a CoWIN-shaped 4xx, never a 5xx', () => {
   const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
-    ['malformed JSON', () => stack.call('POST', '/api/v2/auth/public/generateOTP', { raw: '{"mobile":', headers: { 'content-type': 'application/json' } }), 400, 'USRRES0002'],
+    [
+      'malformed JSON',
+      () => stack.call('POST', '/api/v2/auth/public/generateOTP', { raw: '{"mobile":', headers: { 'content-type': 'application/json' } }),
+      400,
+      'USRRES0002',
+    ],
     ['missing body', () => stack.call('POST', '/api/v2/auth/public/generateOTP'), 400, 'USRRES0001'],
     ['missing field', () => stack.call('POST', '/api/v2/auth/public/generateOTP', { body: {} }), 400, 'USRRES0001'],
     ['wrong type', () => stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile: 9876543210 } }), 400, 'USRRES0002'],
     ['invalid mobile', () => stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile: '12345' } }), 400, 'USRAUT0020'],
     ['JSON array body', () => stack.call('POST', '/api/v2/auth/public/generateOTP', { body: [] }), 400, 'USRRES0002'],
-    ['otp not a SHA-256', () => stack.call('POST', '/api/v2/auth/public/confirmOTP', { body: { txnId: '4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b', otp: '123456' } }), 400, 'USRAUT0014'],
-    ['unknown txnId', () => stack.call('POST', '/api/v2/auth/public/confirmOTP', { body: { txnId: '4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b', otp: sha256('123456') } }), 400, 'USRAUT0013'],
+    [
+      'otp not a SHA-256',
+      () => stack.call('POST', '/api/v2/auth/public/confirmOTP', { body: { txnId: '4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b', otp: '123456' } }),
+      400,
+      'USRAUT0014',
+    ],
+    [
+      'unknown txnId',
+      () => stack.call('POST', '/api/v2/auth/public/confirmOTP', { body: { txnId: '4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b', otp: sha256('123456') } }),
+      400,
+      'USRAUT0013',
+    ],
     ['bad txnId', () => stack.call('POST', '/api/v2/auth/public/confirmOTP', { body: { txnId: "' OR 1=1", otp: sha256('123456') } }), 400, 'USRAUT0013'],
-    ['unsupported content type', () => stack.call('POST', '/api/v2/auth/public/generateOTP', { raw: 'mobile=9876543210', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'USRRES0415'],
+    [
+      'unsupported content type',
+      () =>
+        stack.call('POST', '/api/v2/auth/public/generateOTP', { raw: 'mobile=9876543210', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      415,
+      'USRRES0415',
+    ],
     ['oversized body', () => stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile: '9'.repeat(20_000) } }), 413, 'USRRES0413'],
     ['unknown route', () => stack.call('GET', '/api/v2/nothing/here'), 404, 'USRRES0404'],
     ['wrong method', () => stack.call('GET', '/api/v2/auth/public/generateOTP'), 405, 'USRRES0405'],

@@ -6,7 +6,14 @@ beforeAll(async () => (stack = await startTestStack()));
 afterAll(() => stack.stop());
 
 const person = (over: Record<string, unknown> = {}) => ({
-  name: 'Asha Devi', birth_year: '1980', gender_id: 2, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1', ...over,
+  name: 'Asha Devi',
+  birth_year: '1980',
+  gender_id: 2,
+  photo_id_type: 1,
+  photo_id_number: aadhaar(),
+  comorbidity_ind: 'N',
+  consent_version: 'V1',
+  ...over,
 });
 const register = (token: string, body: unknown) => stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body });
 
@@ -107,7 +114,10 @@ describe('beneficiaries', () => {
     const id = aadhaar();
     const ben = (await register(token, person({ photo_id_number: id }))).body.beneficiary_reference_id;
     const s = await createSession({ capacity1: 3 });
-    const booked = await stack.call('POST', '/api/v2/appointment/schedule', { token, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [ben] } });
+    const booked = await stack.call('POST', '/api/v2/appointment/schedule', {
+      token,
+      body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [ben] },
+    });
     expect(booked.status).toBe(200);
     const del = await stack.call('POST', '/api/v2/registration/beneficiary/delete', { token, body: { beneficiary_reference_id: ben } });
     expect(del.status).toBe(204);

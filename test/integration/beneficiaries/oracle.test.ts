@@ -12,14 +12,29 @@ let stack: TestStack;
 beforeAll(async () => (stack = await startTestStack()));
 afterAll(() => stack.stop());
 
-const person = (photo: string) => ({ name: 'Ravi Kumar', birth_year: '1980', gender_id: 1, photo_id_type: 1, photo_id_number: photo, comorbidity_ind: 'N', consent_version: 'V1' });
+const person = (photo: string) => ({
+  name: 'Ravi Kumar',
+  birth_year: '1980',
+  gender_id: 1,
+  photo_id_type: 1,
+  photo_id_number: photo,
+  comorbidity_ind: 'N',
+  consent_version: 'V1',
+});
 
 function register(localAddress: string, token: string, body: unknown): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
   const url = new URL(stack.url + '/api/v2/registration/beneficiary/new');
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

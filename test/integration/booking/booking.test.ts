@@ -6,13 +6,25 @@ let stack: TestStack;
 beforeAll(async () => (stack = await startTestStack()));
 afterAll(() => stack.stop());
 
-interface Account { token: string; bens: string[] }
+interface Account {
+  token: string;
+  bens: string[];
+}
 
 async function account(n = 1, over: Record<string, unknown> = {}): Promise<Account> {
   const { token } = await citizenToken(uniqueMobile());
   const bens: string[] = [];
   for (let i = 0; i < n; i++) {
-    const body = { name: `Person ${'ABCDEFGH'[i]}`, birth_year: 1985, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1', ...over };
+    const body = {
+      name: `Person ${'ABCDEFGH'[i]}`,
+      birth_year: 1985,
+      gender_id: 1,
+      photo_id_type: 1,
+      photo_id_number: aadhaar(),
+      comorbidity_ind: 'N',
+      consent_version: 'V1',
+      ...over,
+    };
     const r = await stack.callRetrying('POST', '/api/v2/registration/beneficiary/new', { token, body });
     if (r.status !== 200) throw new Error(JSON.stringify(r.body));
     bens.push(r.body.beneficiary_reference_id);
@@ -21,7 +33,11 @@ async function account(n = 1, over: Record<string, unknown> = {}): Promise<Accou
 }
 
 const schedule = (a: Account, s: SessionFixture, bens = a.bens, extra: Record<string, unknown> = {}, headers?: Record<string, string>) =>
-  stack.call('POST', '/api/v2/appointment/schedule', { token: a.token, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: bens, ...extra }, headers });
+  stack.call('POST', '/api/v2/appointment/schedule', {
+    token: a.token,
+    body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: bens, ...extra },
+    headers,
+  });
 const cancel = (a: Account, appointment_id: string, beneficiariesToCancel = a.bens) =>
   stack.call('POST', '/api/v2/appointment/cancel', { token: a.token, body: { appointment_id, beneficiariesToCancel } });
 const reschedule = (a: Account, appointment_id: string, s: SessionFixture, slot = s.slots[1]) =>
@@ -37,7 +53,15 @@ describe('schedule', () => {
     const list = (await stack.call('GET', '/api/v2/appointment/beneficiaries', { token: a.token })).body.beneficiaries;
     for (const b of list) {
       expect(b.appointments).toEqual([
-        expect.objectContaining({ appointment_id: r.body.appointment_confirmation_no, session_id: s.sessionId, dose: 1, slot: s.slots[0], date: cowinDate(s.date), center_id: s.centerId, name: expect.stringContaining('Test Centre') }),
+        expect.objectContaining({
+          appointment_id: r.body.appointment_confirmation_no,
+          session_id: s.sessionId,
+          dose: 1,
+          slot: s.slots[0],
+          date: cowinDate(s.date),
+          center_id: s.centerId,
+          name: expect.stringContaining('Test Centre'),
+        }),
       ]);
     }
     expect(await seatLedger(s.sessionId)).toMatchObject({ available1: 3, booked1: 2 });
@@ -221,7 +245,11 @@ describe('appointment slip', () => {
 describe('bad input on booking routes', () => {
   it.each([
     ['/api/v2/appointment/schedule', {}, 'USRRES0001'],
-    ['/api/v2/appointment/schedule', { dose: 9, session_id: '00000000-0000-4000-8000-000000000000', slot: 'x', beneficiaries: ['12345678901234'] }, 'USRRES0002'],
+    [
+      '/api/v2/appointment/schedule',
+      { dose: 9, session_id: '00000000-0000-4000-8000-000000000000', slot: 'x', beneficiaries: ['12345678901234'] },
+      'USRRES0002',
+    ],
     ['/api/v2/appointment/schedule', { dose: 1, session_id: 'nope', slot: 'x', beneficiaries: ['12345678901234'] }, 'USRRES0002'],
     ['/api/v2/appointment/schedule', { dose: 1, session_id: '00000000-0000-4000-8000-000000000000', slot: 'x', beneficiaries: [] }, 'USRRES0001'],
     ['/api/v2/appointment/schedule', { dose: 1, session_id: '00000000-0000-4000-8000-000000000000', slot: 'x', beneficiaries: ['12'] }, 'USRRES0002'],

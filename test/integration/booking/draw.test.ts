@@ -41,26 +41,48 @@ describe('fair release', () => {
     expect(publicRelease(release, at(-1000))).toMatchObject({ draw_state: 'scheduled', seed_sha256: sha256(Buffer.from(seedFor('rules'), 'hex')) });
     expect(publicRelease(release, at(-1000))).not.toHaveProperty('seed');
     const family = [ben(nextBen(), 'acc-f'), ben(nextBen(), 'acc-f')];
-    await expect(enterRelease(draws, release, { accountId: 'acc-f', dose: 1, slot: s.slots[0], beneficiaries: family }, at(-1))).rejects.toMatchObject({ errorCode: 'APPOIN0050' });
+    await expect(enterRelease(draws, release, { accountId: 'acc-f', dose: 1, slot: s.slots[0], beneficiaries: family }, at(-1))).rejects.toMatchObject({
+      errorCode: 'APPOIN0050',
+    });
 
     // Ten concurrent retries of one family request: one entry, the same id for all.
-    const tries = await Promise.all(Array.from({ length: 10 }, () => enterRelease(draws, release, { accountId: 'acc-f', dose: 1, slot: s.slots[0], beneficiaries: family }, at(5_000)).catch((e) => e)));
+    const tries = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        enterRelease(draws, release, { accountId: 'acc-f', dose: 1, slot: s.slots[0], beneficiaries: family }, at(5_000)).catch((e) => e),
+      ),
+    );
     const ids = new Set(tries.map((t) => (t as { entryId?: string }).entryId));
     expect(ids.size).toBe(1);
     expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
     // A family entry is all or none: one member already entered → the whole request is refused.
-    await expect(enterRelease(draws, release, { accountId: 'acc-f', dose: 1, slot: s.slots[0], beneficiaries: [family[0], ben(nextBen(), 'acc-f')] }, at(6_000))).rejects.toMatchObject({ errorCode: 'APPOIN0052' });
+    await expect(
+      enterRelease(draws, release, { accountId: 'acc-f', dose: 1, slot: s.slots[0], beneficiaries: [family[0], ben(nextBen(), 'acc-f')] }, at(6_000)),
+    ).rejects.toMatchObject({ errorCode: 'APPOIN0052' });
     // One entry per photo ID: two profiles with the same keyed photo-ID hash.
     const [a, b] = [nextBen(), nextBen()];
-    for (const [id, acc] of [[a, 'acc-a'], [b, 'acc-b']]) {
-      await deps().db.send(new PutCommand({ TableName: tableName('main'), Item: { pk: `BEN#${id}`, sk: 'PROFILE', beneficiaryId: id, accountId: acc, photoIdHash: 'same-photo-id' } }));
+    for (const [id, acc] of [
+      [a, 'acc-a'],
+      [b, 'acc-b'],
+    ]) {
+      await deps().db.send(
+        new PutCommand({
+          TableName: tableName('main'),
+          Item: { pk: `BEN#${id}`, sk: 'PROFILE', beneficiaryId: id, accountId: acc, photoIdHash: 'same-photo-id' },
+        }),
+      );
     }
-    expect(await enterRelease(draws, release, { accountId: 'acc-a', dose: 1, slot: s.slots[0], beneficiaries: [ben(a, 'acc-a')] }, at(7_000))).toMatchObject({ duplicate: false });
-    await expect(enterRelease(draws, release, { accountId: 'acc-b', dose: 1, slot: s.slots[0], beneficiaries: [ben(b, 'acc-b')] }, at(8_000))).rejects.toMatchObject({ errorCode: 'APPOIN0052' });
+    expect(await enterRelease(draws, release, { accountId: 'acc-a', dose: 1, slot: s.slots[0], beneficiaries: [ben(a, 'acc-a')] }, at(7_000))).toMatchObject({
+      duplicate: false,
+    });
+    await expect(
+      enterRelease(draws, release, { accountId: 'acc-b', dose: 1, slot: s.slots[0], beneficiaries: [ben(b, 'acc-b')] }, at(8_000)),
+    ).rejects.toMatchObject({ errorCode: 'APPOIN0052' });
     const entries = await draws.listEntries(s.sessionId);
     expect(entries.map((e) => e.seats).sort()).toEqual([1, 2]);
     // After the window: no more entries until the draw is done.
-    await expect(enterRelease(draws, release, { accountId: 'acc-z', dose: 1, slot: s.slots[0], beneficiaries: [ben(nextBen(), 'acc-z')] }, at(121_000))).rejects.toMatchObject({ errorCode: 'APPOIN0051' });
+    await expect(
+      enterRelease(draws, release, { accountId: 'acc-z', dose: 1, slot: s.slots[0], beneficiaries: [ben(nextBen(), 'acc-z')] }, at(121_000)),
+    ).rejects.toMatchObject({ errorCode: 'APPOIN0051' });
   });
 
   it('gives 100 seats among 2,000 entries without regard to arrival: the fast half wins about half', async () => {
@@ -95,11 +117,15 @@ describe('fair release', () => {
     const { draws, bookings } = stores();
     const s = await createSession({ capacity1: 40, capacity2: 0 });
     const release = await openRelease(draws, s.sessionId, at(0).toISOString(), 120, seedFor('crash'));
-    await mapLimit(Array.from({ length: 150 }, (_, i) => i), 16, async (i) => {
-      const acc = `acc-crash-${s.sessionId}-${i}`;
-      const family = Array.from({ length: 1 + (i % 3) }, () => ben(nextBen(), acc));
-      await enterRelease(draws, release, { accountId: acc, dose: 1, slot: s.slots[0], beneficiaries: family }, at(10_000 + i));
-    });
+    await mapLimit(
+      Array.from({ length: 150 }, (_, i) => i),
+      16,
+      async (i) => {
+        const acc = `acc-crash-${s.sessionId}-${i}`;
+        const family = Array.from({ length: 1 + (i % 3) }, () => ben(nextBen(), acc));
+        await enterRelease(draws, release, { accountId: acc, dose: 1, slot: s.slots[0], beneficiaries: family }, at(10_000 + i));
+      },
+    );
     const info = (await bookings.getSession(s.sessionId))!;
     // The process dies right after the 7th booking transaction, before recording its outcome.
     let outcomes = 0;
@@ -135,22 +161,50 @@ describe('fair release over HTTP', () => {
     const { uniqueMobile } = await import('../../support/stack');
     const ops = await staffToken('ops');
     const centre = (await stack.call('POST', '/api/v2/admin/centers', { token: ops, body: centreBody({ pincode: 110002 }) })).body;
-    const made = (await stack.call('POST', `/api/v2/admin/centers/${centre.center_id}/sessions`, { token: ops, body: sessionBody({ capacity_dose1: 2, capacity_dose2: 0 }) })).body;
-    const s = { sessionId: made.session_id as string, centerId: centre.center_id as number, slots: made.slots as string[], date: String(made.date).split('-').reverse().join('-') };
+    const made = (
+      await stack.call('POST', `/api/v2/admin/centers/${centre.center_id}/sessions`, {
+        token: ops,
+        body: sessionBody({ capacity_dose1: 2, capacity_dose2: 0 }),
+      })
+    ).body;
+    const s = {
+      sessionId: made.session_id as string,
+      centerId: centre.center_id as number,
+      slots: made.slots as string[],
+      date: String(made.date).split('-').reverse().join('-'),
+    };
     const start = Date.now();
     overrideDeps({ now: () => new Date(start) });
     const opens = new Date(start + 60_000).toISOString();
-    const set = await stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/release`, { token: ops, body: { booking_opens_at: opens, fairness_window_seconds: 60 } });
+    const set = await stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/release`, {
+      token: ops,
+      body: { booking_opens_at: opens, fairness_window_seconds: 60 },
+    });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ booking_opens_at: opens, draw_state: 'scheduled', seed_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const people = await Promise.all(
       Array.from({ length: 4 }, async () => {
         const { token } = await citizenToken(uniqueMobile());
-        const r = await stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body: { name: 'Draw Person', birth_year: 1985, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1' } });
+        const r = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
+          token,
+          body: {
+            name: 'Draw Person',
+            birth_year: 1985,
+            gender_id: 1,
+            photo_id_type: 1,
+            photo_id_number: aadhaar(),
+            comorbidity_ind: 'N',
+            consent_version: 'V1',
+          },
+        });
         return { token, ben: r.body.beneficiary_reference_id as string };
       }),
     );
-    const book = (p: { token: string; ben: string }) => stack.call('POST', '/api/v2/appointment/schedule', { token: p.token, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [p.ben] } });
+    const book = (p: { token: string; ben: string }) =>
+      stack.call('POST', '/api/v2/appointment/schedule', {
+        token: p.token,
+        body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [p.ben] },
+      });
     const early = await book(people[0]);
     expect(early.status).toBe(409);
     expect(early.body).toEqual({ errorCode: 'APPOIN0050', error: `Booking for this session opens at ${opens}` });
@@ -172,7 +226,9 @@ describe('fair release over HTTP', () => {
     const pub = await stack.call('GET', `/api/v2/appointment/sessions/${s.sessionId}/release`);
     expect(sha256(Buffer.from(pub.body.seed, 'hex'))).toBe(set.body.seed_sha256);
     expect(sha256(pub.body.entry_list)).toBe(pub.body.entries_sha256);
-    const entries = (pub.body.entry_list as string).split('\n').map((l) => ({ entryId: l.split(' ')[0], seats: Number(l.split(' ')[1]), pool: l.split(' ')[2] as 'd1' }));
+    const entries = (pub.body.entry_list as string)
+      .split('\n')
+      .map((l) => ({ entryId: l.split(' ')[0], seats: Number(l.split(' ')[1]), pool: l.split(' ')[2] as 'd1' }));
     expect(allocate(pub.body.seed, entries, pub.body.seats, new Set(pub.body.ineligible)).winners.sort()).toEqual(pub.body.winner_ids);
     expect(await seatLedger(s.sessionId)).toMatchObject({ available1: 0, booked1: 2 });
     // After the draw: first come, first served on what is left (nothing here).

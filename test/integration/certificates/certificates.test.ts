@@ -40,7 +40,11 @@ const VERIFY = '/api/v2/certificates/verify';
 const READY_SMS = (first: string) => `Your vaccination certificate for ${first} is ready. Download it from CoWIN.`;
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
 
-interface Citizen { mobile: string; token: string; ben: string }
+interface Citizen {
+  mobile: string;
+  token: string;
+  ben: string;
+}
 
 /** A citizen signed in through public generateOTP/confirmOTP, with one registered beneficiary. */
 async function citizen(over: Record<string, unknown> = {}): Promise<Citizen> {
@@ -56,7 +60,16 @@ async function citizen(over: Record<string, unknown> = {}): Promise<Citizen> {
 async function vaccinate(ben: string, dose: number, givenAt: string): Promise<string> {
   const r = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/vaccinate', {
     token: vaccinator,
-    body: { beneficiary_reference_id: ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: `4121Z0${dose}5`, dose, vaccinator_name: 'Sister Mary', given_at: givenAt, photo_id_number: photoIdOf(ben) },
+    body: {
+      beneficiary_reference_id: ben,
+      center_id: centerId,
+      vaccine: 'COVISHIELD',
+      vaccine_batch: `4121Z0${dose}5`,
+      dose,
+      vaccinator_name: 'Sister Mary',
+      given_at: givenAt,
+      photo_id_number: photoIdOf(ben),
+    },
   });
   if (r.status !== 200) throw new Error(`vaccinate ${r.status} ${JSON.stringify(r.body)}`);
   return (r.body.event_id ?? r.body.event?.event_id) as string;
@@ -138,9 +151,18 @@ describe('issuance driven by the stream', () => {
     expect(results.every((r) => r.batchItemFailures.length === 0)).toBe(true);
     expect(await store().history(c.ben)).toHaveLength(1);
     expect(readySms(c)).toEqual([READY_SMS('Ravi')]);
-    const objects = (await deps().db.send(new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
-      TableName: tableName('main'), KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)', ExpressionAttributeValues: { ':pk': `BEN#${c.ben}`, ':c': 'CERTCLAIM#' },
-    }))).Items ?? [];
+    const objects =
+      (
+        await deps().db.send(
+          new (
+            await import('@aws-sdk/lib-dynamodb')
+          ).QueryCommand({
+            TableName: tableName('main'),
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+            ExpressionAttributeValues: { ':pk': `BEN#${c.ben}`, ':c': 'CERTCLAIM#' },
+          }),
+        )
+      ).Items ?? [];
     expect(objects).toHaveLength(0); // leases released
   });
 });
@@ -237,7 +259,10 @@ describe("the account's language", () => {
     const again = await stack.call('GET', `${DOWNLOAD}?beneficiary_reference_id=${c.ben}`, { token: c.token });
     expect(extractHc1FromPdf(again.bytes)).toBe(extractHc1FromPdf(tamil.bytes));
     let history = await store().history(c.ben);
-    expect(history.map((h) => [h.status, h.language ?? 'hi'])).toEqual([['superseded', 'hi'], ['current', 'ta']]);
+    expect(history.map((h) => [h.status, h.language ?? 'hi'])).toEqual([
+      ['superseded', 'hi'],
+      ['current', 'ta'],
+    ]);
 
     await setLanguage(c, 'ur');
     const urdu = await stack.call('GET', `${DOWNLOAD}?beneficiary_reference_id=${c.ben}`, { token: c.token });
@@ -261,15 +286,24 @@ describe('travel and corrections', () => {
     await drained();
     const before = await stack.call('GET', `${DOWNLOAD}?beneficiary_reference_id=${c.ben}`, { token: c.token });
     expect(pdfText(before.bytes)).not.toContain('Passport');
-    const bad = await stack.call('POST', '/api/v2/registration/certificate/passport', { token: c.token, body: { beneficiary_reference_id: c.ben, passport_number: 'T0829301' } });
+    const bad = await stack.call('POST', '/api/v2/registration/certificate/passport', {
+      token: c.token,
+      body: { beneficiary_reference_id: c.ben, passport_number: 'T0829301' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errorCode).toBe('CERTIF0004');
-    const r = await stack.call('POST', '/api/v2/registration/certificate/passport', { token: c.token, body: { beneficiary_reference_id: c.ben, passport_number: 't4829301' } });
+    const r = await stack.call('POST', '/api/v2/registration/certificate/passport', {
+      token: c.token,
+      body: { beneficiary_reference_id: c.ben, passport_number: 't4829301' },
+    });
     expect(r.status).toBe(200);
     const after = await stack.call('GET', `${DOWNLOAD}?beneficiary_reference_id=${c.ben}`, { token: c.token });
     expect(pdfText(after.bytes)).toContain('T4829301');
     const history = await store().history(c.ben);
-    expect(history.map((h) => [h.status, h.passportLinked])).toEqual([['superseded', false], ['current', true]]);
+    expect(history.map((h) => [h.status, h.passportLinked])).toEqual([
+      ['superseded', false],
+      ['current', true],
+    ]);
     // Never in clear in the table.
     const items = await scanMain();
     expect(JSON.stringify(items.filter((i) => String(i.pk) === `BEN#${c.ben}` || String(i.pk).startsWith('CERT')))).not.toContain('T4829301');
@@ -284,7 +318,10 @@ describe('travel and corrections', () => {
     const firstHc1 = extractHc1FromPdf(firstPdf)!;
     expect((await stack.call('POST', VERIFY, { body: { hc1: firstHc1 } })).body.status).toBe('valid');
 
-    const fix = await stack.call('POST', '/api/v2/registration/certificate/correct', { token: c.token, body: { beneficiary_reference_id: c.ben, name: 'Sunil Kumar Sharma', reason: 'surname missing' } });
+    const fix = await stack.call('POST', '/api/v2/registration/certificate/correct', {
+      token: c.token,
+      body: { beneficiary_reference_id: c.ben, name: 'Sunil Kumar Sharma', reason: 'surname missing' },
+    });
     expect(fix.status).toBe(200);
     expect(fix.body).toMatchObject({ corrections_remaining: 1, certificate_id: expect.stringMatching(/^URN:UVCI:01:IN:/) });
     expect(fix.body.certificate_id).not.toBe(first.certificateId);
@@ -297,7 +334,7 @@ describe('travel and corrections', () => {
     expect(snapshot.headers.get('cache-control')).toMatch(/max-age=([1-5]?\d|60)\b/);
     expect(snapshot.body.entries).toContain(revocationEntry(first.certificateId));
     expect(RevocationList.fromSnapshot(snapshot.body).isRevoked(first.certificateId)).toBe(true);
-    expect((await store().getCertificate(first.certificateId))).toMatchObject({ status: 'revoked', revocationReason: 'HOLDER_CORRECTED' });
+    expect(await store().getCertificate(first.certificateId)).toMatchObject({ status: 'revoked', revocationReason: 'HOLDER_CORRECTED' });
 
     // Offline verifier, against files downloaded from the routes: the old PDF is revoked, the new one valid.
     const dir = mkdtempSync(join(tmpdir(), 'cert-offline-'));
@@ -317,25 +354,37 @@ describe('travel and corrections', () => {
     }
     expect(pdfText(fresh.bytes)).toContain('Sunil Kumar Sharma');
 
-    const second = await stack.call('POST', '/api/v2/registration/certificate/correct', { token: c.token, body: { beneficiary_reference_id: c.ben, birth_year: 1981 } });
+    const second = await stack.call('POST', '/api/v2/registration/certificate/correct', {
+      token: c.token,
+      body: { beneficiary_reference_id: c.ben, birth_year: 1981 },
+    });
     expect(second.status).toBe(200);
     expect(second.body.corrections_remaining).toBe(0);
-    const third = await stack.call('POST', '/api/v2/registration/certificate/correct', { token: c.token, body: { beneficiary_reference_id: c.ben, gender_id: 2 } });
+    const third = await stack.call('POST', '/api/v2/registration/certificate/correct', {
+      token: c.token,
+      body: { beneficiary_reference_id: c.ben, gender_id: 2 },
+    });
     expect(third.status).toBe(409);
     expect(third.body.errorCode).toBe('CERTIF0005');
-    const same = await stack.call('POST', '/api/v2/registration/certificate/correct', { token: c.token, body: { beneficiary_reference_id: c.ben, birth_year: 1981 } });
+    const same = await stack.call('POST', '/api/v2/registration/certificate/correct', {
+      token: c.token,
+      body: { beneficiary_reference_id: c.ben, birth_year: 1981 },
+    });
     expect(same.status).toBe(400);
     expect(same.body.errorCode).toBe('CERTIF0006');
     const history = await store().history(c.ben);
     expect(history.map((h) => h.status)).toEqual(['revoked', 'revoked', 'current']);
   });
 
-  it("revokes when the vaccinator corrects a dose on the certificate", async () => {
+  it('revokes when the vaccinator corrects a dose on the certificate', async () => {
     const c = await citizen();
     const eventId = await vaccinate(c.ben, 1, daysAgo(5));
     await drained();
     const first = (await store().history(c.ben))[0]!;
-    const r = await stack.call('POST', `/api/v2/vaccinator/doses/${eventId}/correct`, { token: vaccinator, body: { vaccine_batch: '4121Z999', reason: 'batch mistyped' } });
+    const r = await stack.call('POST', `/api/v2/vaccinator/doses/${eventId}/correct`, {
+      token: vaccinator,
+      body: { vaccine_batch: '4121Z999', reason: 'batch mistyped' },
+    });
     expect(r.status).toBe(200);
     await drained();
     const history = await store().history(c.ben);
@@ -403,7 +452,10 @@ describe('verification input', () => {
     const j = await stack.call('GET', '/api/.well-known/jwks.json');
     expect(j.status).toBe(200);
     // Plus the partner status assertion key (its own kid, no certificate): issue #12.
-    expect(j.body.keys).toEqual([...t.body.jwks.keys, expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.stringMatching(/^assertion-/) })]);
+    expect(j.body.keys).toEqual([
+      ...t.body.jwks.keys,
+      expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.stringMatching(/^assertion-/) }),
+    ]);
     expect(j.body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', kid: expect.any(String), use: 'sig', alg: 'ES256' });
   });
 });
@@ -423,7 +475,8 @@ describe('bad input on every citizen route', () => {
       expect((await stack.call('POST', path, { token: c.token, body: {} })).status).toBe(400);
       expect((await stack.call('POST', path, { token: c.token, raw: 'x', headers: { 'content-type': 'text/csv' } })).status).toBe(415);
     }
-    const corr = (body: Record<string, unknown>) => stack.call('POST', '/api/v2/registration/certificate/correct', { token: c.token, body: { beneficiary_reference_id: c.ben, ...body } });
+    const corr = (body: Record<string, unknown>) =>
+      stack.call('POST', '/api/v2/registration/certificate/correct', { token: c.token, body: { beneficiary_reference_id: c.ben, ...body } });
     expect((await corr({})).status).toBe(400);
     expect((await corr({ name: 'R2D2' })).body.errorCode).toBe('CERTIF0009');
     expect((await corr({ birth_year: 1800 })).body.errorCode).toBe('CERTIF0009');

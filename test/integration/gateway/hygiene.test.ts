@@ -42,9 +42,17 @@ describe("the gateway's own answers carry x-correlation-id (defect 9)", () => {
   it('403 (partner route without key), 405, 413 and 404', async () => {
     const forbidden = await stack.call('POST', '/api/v2/auth/generateOTP', { body: { mobile: '9876543210' } });
     const wrongMethod = await stack.call('DELETE', '/api/v2/admin/location/states');
-    const tooLarge = await stack.call('POST', '/api/v2/auth/public/generateOTP', { raw: 'x'.repeat(11 * 1024 * 1024), headers: { 'content-type': 'application/json' } });
+    const tooLarge = await stack.call('POST', '/api/v2/auth/public/generateOTP', {
+      raw: 'x'.repeat(11 * 1024 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
     const unknown = await stack.call('GET', '/api/v2/no/such/route');
-    for (const [r, status] of [[forbidden, 403], [wrongMethod, 405], [tooLarge, 413], [unknown, 404]] as const) {
+    for (const [r, status] of [
+      [forbidden, 403],
+      [wrongMethod, 405],
+      [tooLarge, 413],
+      [unknown, 404],
+    ] as const) {
       expect(r.status).toBe(status);
       expect(r.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(typeof r.body.errorCode).toBe('string');

@@ -25,12 +25,25 @@ describe('stored free text refuses control and bidi-override characters', () => 
   it('vaccinator names, correction reasons and AEFI notes too; plain Unicode text is fine', async () => {
     const vaccinate = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/vaccinate', {
       token: ops,
-      body: { beneficiary_reference_id: '12345678901234', center_id: 1, vaccine: 'COVISHIELD', vaccine_batch: '4121Z005', dose: 1, vaccinator_name: 'Nurse \u202eanee' },
+      body: {
+        beneficiary_reference_id: '12345678901234',
+        center_id: 1,
+        vaccine: 'COVISHIELD',
+        vaccine_batch: '4121Z005',
+        dose: 1,
+        vaccinator_name: 'Nurse \u202eanee',
+      },
     });
     expect([vaccinate.status, vaccinate.body.errorCode]).toEqual([400, 'USRRES0002']);
-    const correct = await stack.call('POST', '/api/v2/vaccinator/doses/4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b/correct', { token: ops, body: { reason: 'typo\r\nInjected: yes', vaccine_batch: 'X' } });
+    const correct = await stack.call('POST', '/api/v2/vaccinator/doses/4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b/correct', {
+      token: ops,
+      body: { reason: 'typo\r\nInjected: yes', vaccine_batch: 'X' },
+    });
     expect([correct.status, correct.body.errorCode]).toEqual([400, 'USRRES0002']);
-    const aefi = await stack.call('POST', '/api/v2/vaccinator/doses/4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b/aefi', { token: ops, body: { severity: 'minor', onset_at: new Date().toISOString(), notes: 'fever\u0000' } });
+    const aefi = await stack.call('POST', '/api/v2/vaccinator/doses/4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b/aefi', {
+      token: ops,
+      body: { severity: 'minor', onset_at: new Date().toISOString(), notes: 'fever\u0000' },
+    });
     expect([aefi.status, aefi.body.errorCode]).toEqual([400, 'USRRES0002']);
     const fine = await stack.call('POST', '/api/v2/admin/centers', { token: ops, body: centreBody({ name: 'प्राथमिक स्वास्थ्य केंद्र — St. Mary’s' }) });
     expect(fine.status).toBe(201);

@@ -24,16 +24,26 @@ async function booked() {
   const { token } = await citizenToken(mobile);
   const photo = aadhaar();
   const reg = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
-    token, body: { name: 'Kavya Rao', birth_year: 1990, gender_id: 2, photo_id_type: 1, photo_id_number: photo, comorbidity_ind: 'N', consent_version: 'V1' },
+    token,
+    body: { name: 'Kavya Rao', birth_year: 1990, gender_id: 2, photo_id_type: 1, photo_id_number: photo, comorbidity_ind: 'N', consent_version: 'V1' },
   });
   const ben = reg.body.beneficiary_reference_id as string;
-  const b = await stack.call('POST', '/api/v2/appointment/schedule', { token, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [ben] } });
+  const b = await stack.call('POST', '/api/v2/appointment/schedule', {
+    token,
+    body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [ben] },
+  });
   expect(b.status).toBe(200);
   const vaccinator = await staffToken('vaccinator', { centers: [s.centerId] });
   return { s, mobile, token, ben, photo, appointment: b.body.appointment_confirmation_no as string, vaccinator };
 }
 const dose = (c: Awaited<ReturnType<typeof booked>>, over: Record<string, unknown> = {}) => ({
-  beneficiary_reference_id: c.ben, center_id: c.s.centerId, vaccine: 'COVISHIELD', vaccine_batch: '4121Z025', dose: 1, vaccinator_name: 'Sister Mary', ...over,
+  beneficiary_reference_id: c.ben,
+  center_id: c.s.centerId,
+  vaccine: 'COVISHIELD',
+  vaccine_batch: '4121Z025',
+  dose: 1,
+  vaccinator_name: 'Sister Mary',
+  ...over,
 });
 
 describe('booking code', () => {
@@ -76,8 +86,14 @@ describe('booking code', () => {
     expect(right.body.errorCode).toBe('VACREC0032');
     expect((await scanMain()).filter((i) => i.sk === 'EVENT' && i.beneficiaryId === c.ben)).toHaveLength(0);
     // The citizen cancels and books again: a new appointment, a new code, a fresh count.
-    expect((await stack.call('POST', '/api/v2/appointment/cancel', { token: c.token, body: { appointment_id: c.appointment, beneficiariesToCancel: [c.ben] } })).status).toBe(204);
-    const again = await stack.call('POST', '/api/v2/appointment/schedule', { token: c.token, body: { dose: 1, session_id: c.s.sessionId, slot: c.s.slots[1], beneficiaries: [c.ben] } });
+    expect(
+      (await stack.call('POST', '/api/v2/appointment/cancel', { token: c.token, body: { appointment_id: c.appointment, beneficiariesToCancel: [c.ben] } }))
+        .status,
+    ).toBe(204);
+    const again = await stack.call('POST', '/api/v2/appointment/schedule', {
+      token: c.token,
+      body: { dose: 1, session_id: c.s.sessionId, slot: c.s.slots[1], beneficiaries: [c.ben] },
+    });
     expect(again.status).toBe(200);
     const r = await stack.call('POST', VACCINATE, { token: c.vaccinator, body: dose(c, { booking_code: bookingCodeFrom(stack, c.mobile) }) });
     expect(r.status).toBe(200);
@@ -86,7 +102,14 @@ describe('booking code', () => {
   it('stays with the appointment when it is rescheduled', async () => {
     const c = await booked();
     const code = bookingCodeFrom(stack, c.mobile);
-    expect((await stack.call('POST', '/api/v2/appointment/reschedule', { token: c.token, body: { appointment_id: c.appointment, session_id: c.s.sessionId, slot: c.s.slots[2] } })).status).toBe(204);
+    expect(
+      (
+        await stack.call('POST', '/api/v2/appointment/reschedule', {
+          token: c.token,
+          body: { appointment_id: c.appointment, session_id: c.s.sessionId, slot: c.s.slots[2] },
+        })
+      ).status,
+    ).toBe(204);
     expect((await stack.call('POST', VACCINATE, { token: c.vaccinator, body: dose(c, { booking_code: code }) })).status).toBe(200);
   });
 });

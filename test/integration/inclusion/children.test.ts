@@ -7,10 +7,24 @@ beforeAll(async () => (stack = await startTestStack()));
 afterAll(() => stack.stop());
 
 const register = (token: string, body: unknown) => stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body });
-const adult = () => ({ name: 'Sunita Sharma', birth_year: 1986, gender_id: 2, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1' });
+const adult = () => ({
+  name: 'Sunita Sharma',
+  birth_year: 1986,
+  gender_id: 2,
+  photo_id_type: 1,
+  photo_id_number: aadhaar(),
+  comorbidity_ind: 'N',
+  consent_version: 'V1',
+});
 let roll = 1000;
 const child = (over: Record<string, unknown> = {}) => ({
-  name: 'Aarav Sharma', gender_id: 1, photo_id_type: 10, photo_id_number: `KV/2024/${roll++}`, comorbidity_ind: 'N', consent_version: 'V1', ...over,
+  name: 'Aarav Sharma',
+  gender_id: 1,
+  photo_id_type: 10,
+  photo_id_number: `KV/2024/${roll++}`,
+  comorbidity_ind: 'N',
+  consent_version: 'V1',
+  ...over,
 });
 const yearsBefore = (iso: string, years: number) => `${Number(iso.slice(0, 4)) - years}${iso.slice(4)}`;
 
@@ -21,12 +35,23 @@ describe('a guardian registers a child', () => {
     expect((await register(token, adult())).status).toBe(200);
     const student = await register(token, child({ date_of_birth: '2010-06-15' }));
     expect(student.status).toBe(200);
-    const baby = await register(token, child({ name: 'Diya Sharma', gender_id: 2, photo_id_type: 11, photo_id_number: 'B-2014:07-90103-000123', date_of_birth: '2014-03-01' }));
+    const baby = await register(
+      token,
+      child({ name: 'Diya Sharma', gender_id: 2, photo_id_type: 11, photo_id_number: 'B-2014:07-90103-000123', date_of_birth: '2014-03-01' }),
+    );
     expect(baby.status).toBe(200);
     const list = (await stack.call('GET', '/api/v2/appointment/beneficiaries', { token })).body.beneficiaries;
     const kid = list.find((b: any) => b.beneficiary_reference_id === student.body.beneficiary_reference_id);
-    expect(kid).toMatchObject({ is_minor: true, photo_id_type: 'Student Photo ID Card', date_of_birth: '15-06-2010', mobile_number: `XXXXXX${mobile.slice(-4)}` });
-    expect(list.find((b: any) => b.beneficiary_reference_id === baby.body.beneficiary_reference_id)).toMatchObject({ is_minor: true, photo_id_type: 'Birth Certificate' });
+    expect(kid).toMatchObject({
+      is_minor: true,
+      photo_id_type: 'Student Photo ID Card',
+      date_of_birth: '15-06-2010',
+      mobile_number: `XXXXXX${mobile.slice(-4)}`,
+    });
+    expect(list.find((b: any) => b.beneficiary_reference_id === baby.body.beneficiary_reference_id)).toMatchObject({
+      is_minor: true,
+      photo_id_type: 'Birth Certificate',
+    });
     expect(list.find((b: any) => b.name === 'Sunita Sharma')).toMatchObject({ is_minor: false });
   });
 
@@ -48,7 +73,10 @@ describe('a guardian registers a child', () => {
     const mobile = uniqueMobile();
     const token = await stack.signIn(mobile);
     const kid = (await register(token, child({ date_of_birth: yearsBefore(s.date, 16) }))).body.beneficiary_reference_id;
-    const b = await stack.call('POST', '/api/v2/appointment/schedule', { token, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [kid] } });
+    const b = await stack.call('POST', '/api/v2/appointment/schedule', {
+      token,
+      body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [kid] },
+    });
     expect(b.status).toBe(200);
     expect(stack.sms(mobile).filter((t) => /Your 4-digit code is \d{4}/.test(t))).toHaveLength(1);
   });

@@ -7,7 +7,13 @@ beforeAll(async () => (stack = await startTestStack()));
 afterAll(() => stack.stop());
 
 const person = (over: Record<string, unknown> = {}) => ({
-  name: 'Meera Kumari', gender_id: 2, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1', ...over,
+  name: 'Meera Kumari',
+  gender_id: 2,
+  photo_id_type: 1,
+  photo_id_number: aadhaar(),
+  comorbidity_ind: 'N',
+  consent_version: 'V1',
+  ...over,
 });
 const register = (token: string, body: unknown) => stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body });
 /** ISO date `years` before `iso`, plus `days`. */

@@ -14,9 +14,21 @@ describe('account language', () => {
     expect((await stack.call('POST', '/api/v2/registration/account/language', { token, body: { language: 'ta' } })).status).toBe(204);
     const s = await createSession();
     const reg = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
-      token, body: { name: 'Kavitha Raman', birth_year: 1988, gender_id: 2, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1' },
+      token,
+      body: {
+        name: 'Kavitha Raman',
+        birth_year: 1988,
+        gender_id: 2,
+        photo_id_type: 1,
+        photo_id_number: aadhaar(),
+        comorbidity_ind: 'N',
+        consent_version: 'V1',
+      },
     });
-    const b = await stack.call('POST', '/api/v2/appointment/schedule', { token, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [reg.body.beneficiary_reference_id] } });
+    const b = await stack.call('POST', '/api/v2/appointment/schedule', {
+      token,
+      body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [reg.body.beneficiary_reference_id] },
+    });
     expect(b.status).toBe(200);
     const texts = stack.sms(mobile);
     const code = texts[texts.length - 1];
@@ -24,11 +36,18 @@ describe('account language', () => {
     expect(code).toMatch(/குறியீடு \d{4}\./);
     // Back to Hindi: the next SMS follows the new choice.
     expect((await stack.call('POST', '/api/v2/registration/account/language', { token, body: { language: 'hi' } })).status).toBe(204);
-    await stack.call('POST', '/api/v2/appointment/reschedule', { token, body: { appointment_id: b.body.appointment_confirmation_no, session_id: s.sessionId, slot: s.slots[1] } });
-    const reg2 = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
-      token, body: { name: 'Arun Raman', birth_year: 1985, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1' },
+    await stack.call('POST', '/api/v2/appointment/reschedule', {
+      token,
+      body: { appointment_id: b.body.appointment_confirmation_no, session_id: s.sessionId, slot: s.slots[1] },
     });
-    await stack.call('POST', '/api/v2/appointment/schedule', { token, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [reg2.body.beneficiary_reference_id] } });
+    const reg2 = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
+      token,
+      body: { name: 'Arun Raman', birth_year: 1985, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1' },
+    });
+    await stack.call('POST', '/api/v2/appointment/schedule', {
+      token,
+      body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [reg2.body.beneficiary_reference_id] },
+    });
     const after = stack.sms(mobile);
     expect(after[after.length - 1]).toMatch(/\p{Script=Devanagari}/u);
   });

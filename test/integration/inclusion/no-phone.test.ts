@@ -14,7 +14,14 @@ const NEW = '/api/v2/vaccinator/beneficiaries/new/no-phone';
 const FIND = '/api/v2/vaccinator/beneficiaries/findByPhotoId';
 const ATTACH = '/api/v2/registration/beneficiary/attach';
 const neighbour = (photo: string, centerId: number) => ({
-  name: 'Ramesh Yadav', date_of_birth: '14-08-1950', gender_id: 1, photo_id_type: 1, photo_id_number: photo, comorbidity_ind: 'Y', consent_version: 'V1', center_id: centerId,
+  name: 'Ramesh Yadav',
+  date_of_birth: '14-08-1950',
+  gender_id: 1,
+  photo_id_type: 1,
+  photo_id_number: photo,
+  comorbidity_ind: 'Y',
+  consent_version: 'V1',
+  center_id: centerId,
 });
 
 async function setUp() {
@@ -31,9 +38,20 @@ describe('a person without any phone', () => {
     const w = await setUp();
     // Another centre finds the record; the photo ID may be typed with spaces.
     const spaced = w.photo.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3');
-    const found = await stack.call('POST', FIND, { token: w.atOther, body: { photo_id_type: 1, photo_id_number: spaced, date_of_birth: '1950-08-14', center_id: w.other } });
+    const found = await stack.call('POST', FIND, {
+      token: w.atOther,
+      body: { photo_id_type: 1, photo_id_number: spaced, date_of_birth: '1950-08-14', center_id: w.other },
+    });
     expect(found.status).toBe(200);
-    expect(found.body.beneficiaries).toEqual([expect.objectContaining({ beneficiary_reference_id: w.ben, name: 'Ramesh Yadav', date_of_birth: '14-08-1950', mobile_number: '', vaccination_status: 'Not Vaccinated' })]);
+    expect(found.body.beneficiaries).toEqual([
+      expect.objectContaining({
+        beneficiary_reference_id: w.ben,
+        name: 'Ramesh Yadav',
+        date_of_birth: '14-08-1950',
+        mobile_number: '',
+        vaccination_status: 'Not Vaccinated',
+      }),
+    ]);
     // The wrong date of birth, or an unknown ID, answer the same 404.
     for (const body of [
       { photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '15-08-1950', center_id: w.other },
@@ -44,11 +62,26 @@ describe('a person without any phone', () => {
       expect(miss.body.errorCode).toBe('BENREG0006');
     }
     // Staff act only for a centre they work at.
-    expect((await stack.call('POST', FIND, { token: w.atOther, body: { photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '14-08-1950', center_id: w.home } })).status).toBe(403);
+    expect(
+      (
+        await stack.call('POST', FIND, {
+          token: w.atOther,
+          body: { photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '14-08-1950', center_id: w.home },
+        })
+      ).status,
+    ).toBe(403);
 
     const dose = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/vaccinate', {
       token: w.atOther,
-      body: { beneficiary_reference_id: w.ben, center_id: w.other, vaccine: 'COVISHIELD', vaccine_batch: '4121Z025', dose: 1, vaccinator_name: 'Sister Mary', photo_id_number: w.photo },
+      body: {
+        beneficiary_reference_id: w.ben,
+        center_id: w.other,
+        vaccine: 'COVISHIELD',
+        vaccine_batch: '4121Z025',
+        dose: 1,
+        vaccinator_name: 'Sister Mary',
+        photo_id_number: w.photo,
+      },
     });
     expect(dose.status).toBe(200);
 
@@ -83,23 +116,50 @@ describe('a person without any phone', () => {
     expect(again.body.errorCode).toBe('BENREG0002');
   });
 
-  it('is attached later to a mobile account with that mobile\'s OTP, then leaves the staff paths', async () => {
+  it("is attached later to a mobile account with that mobile's OTP, then leaves the staff paths", async () => {
     const w = await setUp();
     const mobile = uniqueMobile();
     const token = await stack.signIn(mobile); // the OTP to that mobile
-    const wrong = await stack.call('POST', ATTACH, { token, body: { beneficiary_reference_id: w.ben, photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '01-01-1950' } });
+    const wrong = await stack.call('POST', ATTACH, {
+      token,
+      body: { beneficiary_reference_id: w.ben, photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '01-01-1950' },
+    });
     expect(wrong.status).toBe(404);
-    const ok = await stack.call('POST', ATTACH, { token, body: { beneficiary_reference_id: w.ben, photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '14-08-1950' } });
+    const ok = await stack.call('POST', ATTACH, {
+      token,
+      body: { beneficiary_reference_id: w.ben, photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '14-08-1950' },
+    });
     expect(ok.status).toBe(204);
     const list = await stack.call('GET', '/api/v2/appointment/beneficiaries', { token });
     expect(list.body.beneficiaries).toEqual([expect.objectContaining({ beneficiary_reference_id: w.ben, mobile_number: `XXXXXX${mobile.slice(-4)}` })]);
     // Now an account holder's record: not found by photo ID, not printable by staff.
-    expect((await stack.call('POST', FIND, { token: w.atOther, body: { photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '14-08-1950', center_id: w.other } })).status).toBe(404);
+    expect(
+      (
+        await stack.call('POST', FIND, {
+          token: w.atOther,
+          body: { photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '14-08-1950', center_id: w.other },
+        })
+      ).status,
+    ).toBe(404);
     expect((await stack.call('GET', `/api/v2/vaccinator/beneficiaries/${w.ben}/certificate?center_id=${w.other}`, { token: w.atOther })).status).toBe(404);
     // Retrying is harmless; another account cannot take it.
-    expect((await stack.call('POST', ATTACH, { token, body: { beneficiary_reference_id: w.ben, photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '14-08-1950' } })).status).toBe(204);
+    expect(
+      (
+        await stack.call('POST', ATTACH, {
+          token,
+          body: { beneficiary_reference_id: w.ben, photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '14-08-1950' },
+        })
+      ).status,
+    ).toBe(204);
     const other = (await citizenToken(uniqueMobile())).token;
-    expect((await stack.call('POST', ATTACH, { token: other, body: { beneficiary_reference_id: w.ben, photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '14-08-1950' } })).body.errorCode).toBe('BENREG0007');
+    expect(
+      (
+        await stack.call('POST', ATTACH, {
+          token: other,
+          body: { beneficiary_reference_id: w.ben, photo_id_type: 1, photo_id_number: w.photo, date_of_birth: '14-08-1950' },
+        })
+      ).body.errorCode,
+    ).toBe('BENREG0007');
   });
 
   it('is attached to exactly one account when 8 accounts try at once', async () => {
@@ -109,7 +169,9 @@ describe('a person without any phone', () => {
     const results = await Promise.all(accounts.map(({ token }) => stack.call('POST', ATTACH, { token, body })));
     expect(results.filter((r) => r.status === 204)).toHaveLength(1);
     expect(results.filter((r) => r.status !== 204).every((r) => r.status === 409 || r.status === 429)).toBe(true);
-    const owners = await Promise.all(accounts.map(async ({ token }) => (await stack.call('GET', '/api/v2/appointment/beneficiaries', { token })).body.beneficiaries.length));
+    const owners = await Promise.all(
+      accounts.map(async ({ token }) => (await stack.call('GET', '/api/v2/appointment/beneficiaries', { token })).body.beneficiaries.length),
+    );
     expect(owners.reduce((a, b) => a + b, 0)).toBe(1);
   });
 });

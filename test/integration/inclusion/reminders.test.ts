@@ -25,13 +25,23 @@ async function vaccinatedPerson(doses: Array<{ vaccine: string; daysAgo: number 
   const token = await stack.signIn(mobile);
   const photo = aadhaar();
   const reg = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
-    token, body: { name: 'Farida Khan', birth_year: 1970, gender_id: 2, photo_id_type: 1, photo_id_number: photo, comorbidity_ind: 'N', consent_version: 'V1' },
+    token,
+    body: { name: 'Farida Khan', birth_year: 1970, gender_id: 2, photo_id_type: 1, photo_id_number: photo, comorbidity_ind: 'N', consent_version: 'V1' },
   });
   const ben = reg.body.beneficiary_reference_id as string;
   for (const [i, d] of doses.entries()) {
     const r = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/vaccinate', {
       token: vaccinator,
-      body: { beneficiary_reference_id: ben, center_id: centerId, vaccine: d.vaccine, vaccine_batch: 'B1', dose: i + 1, vaccinator_name: 'Sister Mary', given_at: daysAgo(d.daysAgo), photo_id_number: photo },
+      body: {
+        beneficiary_reference_id: ben,
+        center_id: centerId,
+        vaccine: d.vaccine,
+        vaccine_batch: 'B1',
+        dose: i + 1,
+        vaccinator_name: 'Sister Mary',
+        given_at: daysAgo(d.daysAgo),
+        photo_id_number: photo,
+      },
     });
     expect(r.status).toBe(200);
   }
@@ -55,13 +65,19 @@ describe('dose reminders', () => {
     // 18 days later (28 days after dose 1) it falls due.
     await run(new Date(Date.now() + 18 * 86_400_000));
     expect(reminders(p.mobile)).toHaveLength(1);
-    const done = await vaccinatedPerson([{ vaccine: 'COVAXIN', daysAgo: 60 }, { vaccine: 'COVAXIN', daysAgo: 1 }]);
+    const done = await vaccinatedPerson([
+      { vaccine: 'COVAXIN', daysAgo: 60 },
+      { vaccine: 'COVAXIN', daysAgo: 1 },
+    ]);
     await run();
     expect(reminders(done.mobile)).toHaveLength(0); // dose 2 taken; the precaution dose is 273 days away
   });
 
   it('reminds of the precaution dose after the series', async () => {
-    const p = await vaccinatedPerson([{ vaccine: 'COVAXIN', daysAgo: 310 }, { vaccine: 'COVAXIN', daysAgo: 278 }]);
+    const p = await vaccinatedPerson([
+      { vaccine: 'COVAXIN', daysAgo: 310 },
+      { vaccine: 'COVAXIN', daysAgo: 278 },
+    ]);
     await run();
     expect(reminders(p.mobile)).toEqual([expect.stringMatching(/^The precaution dose for Farida is due from /)]);
   });
@@ -69,13 +85,29 @@ describe('dose reminders', () => {
   it('honours the opt-out (through the API), and only for the account that owns the person', async () => {
     const p = await vaccinatedPerson([{ vaccine: 'COVISHIELD', daysAgo: 90 }]);
     const other = await stack.signIn(uniqueMobile());
-    expect((await stack.call('POST', '/api/v2/registration/beneficiary/reminders', { token: other, body: { beneficiary_reference_id: p.ben, reminders: 'off' } })).status).toBe(404);
-    expect((await stack.call('POST', '/api/v2/registration/beneficiary/reminders', { token: p.token, body: { beneficiary_reference_id: p.ben, reminders: 'off' } })).status).toBe(204);
+    expect(
+      (await stack.call('POST', '/api/v2/registration/beneficiary/reminders', { token: other, body: { beneficiary_reference_id: p.ben, reminders: 'off' } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await stack.call('POST', '/api/v2/registration/beneficiary/reminders', { token: p.token, body: { beneficiary_reference_id: p.ben, reminders: 'off' } }))
+        .status,
+    ).toBe(204);
     await run();
     expect(reminders(p.mobile)).toHaveLength(0);
-    expect((await stack.call('POST', '/api/v2/registration/beneficiary/reminders', { token: p.token, body: { beneficiary_reference_id: p.ben, reminders: 'on' } })).status).toBe(204);
+    expect(
+      (await stack.call('POST', '/api/v2/registration/beneficiary/reminders', { token: p.token, body: { beneficiary_reference_id: p.ben, reminders: 'on' } }))
+        .status,
+    ).toBe(204);
     await run();
     expect(reminders(p.mobile)).toHaveLength(1);
-    expect((await stack.call('POST', '/api/v2/registration/beneficiary/reminders', { token: p.token, body: { beneficiary_reference_id: p.ben, reminders: 'maybe' } })).status).toBe(400);
+    expect(
+      (
+        await stack.call('POST', '/api/v2/registration/beneficiary/reminders', {
+          token: p.token,
+          body: { beneficiary_reference_id: p.ben, reminders: 'maybe' },
+        })
+      ).status,
+    ).toBe(400);
   });
 });

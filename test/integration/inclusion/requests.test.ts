@@ -35,7 +35,11 @@ const decidePath = (id: string) => `/api/v2/admin/requests/${id}/decide`;
 const PDF = (n = 300) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(n, 0x20), Buffer.from('\n%%EOF\n')]);
 const cowinError = (code: string) => ({ errorCode: code, error: expect.any(String) });
 
-interface Citizen { mobile: string; token: string; ben: string }
+interface Citizen {
+  mobile: string;
+  token: string;
+  ben: string;
+}
 
 async function citizen(): Promise<Citizen> {
   const mobile = uniqueMobile();
@@ -50,7 +54,16 @@ async function citizen(): Promise<Citizen> {
 async function vaccinate(ben: string, dose = 1, givenAt = new Date(Date.now() - 10 * 86_400_000).toISOString()): Promise<string> {
   const r = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/vaccinate', {
     token: vaccinator,
-    body: { beneficiary_reference_id: ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: `4121Z0${dose}5`, dose, vaccinator_name: 'Sister Mary', given_at: givenAt, photo_id_number: photoIdOf(ben) },
+    body: {
+      beneficiary_reference_id: ben,
+      center_id: centerId,
+      vaccine: 'COVISHIELD',
+      vaccine_batch: `4121Z0${dose}5`,
+      dose,
+      vaccinator_name: 'Sister Mary',
+      given_at: givenAt,
+      photo_id_number: photoIdOf(ben),
+    },
   });
   if (r.status !== 200) throw new Error(`vaccinate ${r.status} ${JSON.stringify(r.body)}`);
   return (r.body.event_id ?? r.body.event?.event_id) as string;
@@ -79,14 +92,24 @@ describe('filing and evidence', () => {
     const c = await vaccinated();
     const filed = await file(c, 'holder_correction', { name: 'Sunil Kumar Sharma', note: 'surname missing' });
     expect(filed.status).toBe(200);
-    expect(filed.body).toMatchObject({ kind: 'holder_correction', status: 'open', district_id: DISTRICT, overdue: false, details: { name: 'Sunil Kumar Sharma' } });
+    expect(filed.body).toMatchObject({
+      kind: 'holder_correction',
+      status: 'open',
+      district_id: DISTRICT,
+      overdue: false,
+      details: { name: 'Sunil Kumar Sharma' },
+    });
     // SLA of a holder correction: 7 days.
     expect(Date.parse(filed.body.due_at) - Date.parse(filed.body.filed_at)).toBe(7 * 86_400_000);
     const id = filed.body.request_id as string;
 
     const form = await stack.call('POST', evidencePath(id), { token: c.token, body: { content_type: 'application/pdf' } });
     expect(form.status).toBe(200);
-    expect(form.body).toMatchObject({ max_bytes: MAX_BYTES, content_type: 'application/pdf', upload: { method: 'POST', url: expect.stringContaining('127.0.0.1') } });
+    expect(form.body).toMatchObject({
+      max_bytes: MAX_BYTES,
+      content_type: 'application/pdf',
+      upload: { method: 'POST', url: expect.stringContaining('127.0.0.1') },
+    });
     // The policy S3 enforces: this key only, this type, 1..MAX_BYTES, SSE-KMS.
     const policy = JSON.parse(Buffer.from(form.body.upload.fields.Policy, 'base64').toString('utf8'));
     expect(policy.conditions).toEqual(
@@ -171,7 +194,9 @@ describe('evidence slots', () => {
     const c = await vaccinated();
     const filed = await file(c, 'passport_details', { passport_number: 'T4829301' });
     const id = filed.body.request_id as string;
-    const forms = await Promise.all(Array.from({ length: 8 }, () => stack.call('POST', evidencePath(id), { token: c.token, body: { content_type: 'image/jpeg' } })));
+    const forms = await Promise.all(
+      Array.from({ length: 8 }, () => stack.call('POST', evidencePath(id), { token: c.token, body: { content_type: 'image/jpeg' } })),
+    );
     expect(forms.filter((f) => f.status === 200)).toHaveLength(5);
     for (const f of forms.filter((x) => x.status !== 200)) expect(f).toMatchObject({ status: 409, body: cowinError('REQRES0008') });
     await stack.call('POST', decidePath(id), { token: officer, body: { decision: 'reject', reason: 'passport copy unreadable' } });
@@ -202,7 +227,10 @@ describe('limits per kind', () => {
     expect(okOnes).toHaveLength(2);
     expect(results.filter((r) => r.status === 409)).toHaveLength(8);
     expect((await file(c, 'holder_correction', { name: 'Sunil K Sharma' })).status).toBe(409);
-    const rejected = await stack.call('POST', decidePath(okOnes[0]!.body.request_id), { token: officer, body: { decision: 'reject', reason: 'no evidence of the name' } });
+    const rejected = await stack.call('POST', decidePath(okOnes[0]!.body.request_id), {
+      token: officer,
+      body: { decision: 'reject', reason: 'no evidence of the name' },
+    });
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ status: 'rejected', decision: 'reject', decision_reason: 'no evidence of the name' });
     expect(stack.sms(c.mobile).some((t) => t.includes('was not accepted by the district office'))).toBe(true);
@@ -268,7 +296,10 @@ describe('the district officer', () => {
     const won = x.status === 200 ? x : y;
     const lost = x.status === 200 ? y : x;
     expect(lost.body).toEqual(cowinError('REQRES0004'));
-    expect(won.body).toMatchObject({ status: 'applied', apply_result: { replaced: before.body.certificate_id, certificate_id: expect.stringMatching(/^URN:UVCI:/) } });
+    expect(won.body).toMatchObject({
+      status: 'applied',
+      apply_result: { replaced: before.body.certificate_id, certificate_id: expect.stringMatching(/^URN:UVCI:/) },
+    });
     expect(won.body.apply_result.certificate_id).not.toBe(before.body.certificate_id);
     const history = await new DynamoCertificateStore(deps().db, tableName('main')).history(c.ben);
     expect(history.map((h) => h.status).sort()).toEqual(['current', 'superseded']);
@@ -297,7 +328,9 @@ describe('accepted requests are applied through the existing paths, every step a
     expect(await store.isRevoked(before.body.certificate_id)).toBe(true);
     expect(stack.sms(c.mobile).some((t) => t.includes('(correction of name, birth year or gender') && t.includes('was accepted'))).toBe(true);
     const detail = await stack.call('GET', `/api/v2/admin/requests/${id}`, { token: officer });
-    expect(detail.body.audit.map((a: any) => a.action)).toEqual(expect.arrayContaining(['filed', 'evidence_form', 'evidence_uploaded', 'decided', 'applied', 'notified']));
+    expect(detail.body.audit.map((a: any) => a.action)).toEqual(
+      expect.arrayContaining(['filed', 'evidence_form', 'evidence_uploaded', 'decided', 'applied', 'notified']),
+    );
     const mine = await stack.call('GET', FILE, { token: c.token });
     expect(mine.body.requests.find((r: any) => r.request_id === id)).toMatchObject({ status: 'applied', decision: 'accept', evidence_files: 1 });
   });
@@ -307,7 +340,10 @@ describe('accepted requests are applied through the existing paths, every step a
     const eventId = await vaccinate(c.ben, 1, new Date(Date.now() - 10 * 86_400_000).toISOString());
     const right = new Date(Date.now() - 12 * 86_400_000 + 5.5 * 3_600_000).toISOString().slice(0, 10);
     const filed = await file(c, 'dose_date', { dose: 1, given_date: right });
-    const decided = await stack.call('POST', decidePath(filed.body.request_id), { token: officer, body: { decision: 'accept', reason: 'vaccination card shows it' } });
+    const decided = await stack.call('POST', decidePath(filed.body.request_id), {
+      token: officer,
+      body: { decision: 'accept', reason: 'vaccination card shows it' },
+    });
     expect(decided.status).toBe(200);
     expect(decided.body).toMatchObject({ status: 'applied', apply_result: { corrected_event_id: eventId, given_date: right } });
     const audit = await stack.call('GET', `/api/v2/admin/audit/beneficiaries/${c.ben}`, { token: officer });
@@ -347,7 +383,10 @@ describe('accepted requests are applied through the existing paths, every step a
     expect(filed.body.details).toEqual({ passport_number: 'XXXX4321' });
     const raw = await deps().db.send(new GetCommand({ TableName: tableName('main'), Key: { pk: `REQ#${filed.body.request_id}`, sk: 'META' } }));
     expect(JSON.stringify(raw.Item)).not.toContain('7654321');
-    const decided = await stack.call('POST', decidePath(filed.body.request_id), { token: officer, body: { decision: 'accept', reason: 'passport copy matches' } });
+    const decided = await stack.call('POST', decidePath(filed.body.request_id), {
+      token: officer,
+      body: { decision: 'accept', reason: 'passport copy matches' },
+    });
     expect(decided.body).toMatchObject({ status: 'applied', apply_result: { passport_linked: true, certificate_id: expect.any(String) } });
     const history = await new DynamoCertificateStore(deps().db, tableName('main')).history(c.ben);
     expect(history.find((h) => h.status === 'current')?.passportLinked).toBe(true);

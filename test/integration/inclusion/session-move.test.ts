@@ -21,14 +21,29 @@ async function session(extra: Record<string, unknown> = {}) {
   const c = await post('/centers', centreBody({ name: 'Sarvodaya School' }));
   const s = await post(`/centers/${c.body.center_id}/sessions`, sessionBody({ capacity_dose1: 20, capacity_dose2: 0, ...extra }));
   expect(s.status).toBe(201);
-  return { centerId: c.body.center_id as number, sessionId: s.body.session_id as string, slots: s.body.slots as string[], date: iso(s.body.date ?? sessionBody().date) };
+  return {
+    centerId: c.body.center_id as number,
+    sessionId: s.body.session_id as string,
+    slots: s.body.slots as string[],
+    date: iso(s.body.date ?? sessionBody().date),
+  };
 }
 
 async function bookedPerson(sessionId: string, slot: string, over: Record<string, unknown> = {}) {
   const mobile = uniqueMobile();
   const token = await stack.signIn(mobile); // the account's mobile is on record, as for every real sign-in
   const reg = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
-    token, body: { name: 'Lakshmi Iyer', birth_year: 1979, gender_id: 2, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1', ...over },
+    token,
+    body: {
+      name: 'Lakshmi Iyer',
+      birth_year: 1979,
+      gender_id: 2,
+      photo_id_type: 1,
+      photo_id_number: aadhaar(),
+      comorbidity_ind: 'N',
+      consent_version: 'V1',
+      ...over,
+    },
   });
   expect(reg.status).toBe(200);
   const ben = reg.body.beneficiary_reference_id as string;
@@ -36,7 +51,8 @@ async function bookedPerson(sessionId: string, slot: string, over: Record<string
   expect(b.status).toBe(200);
   return { mobile, token, ben, appointment: b.body.appointment_confirmation_no as string };
 }
-const appointmentsOf = async (token: string) => (await stack.call('GET', '/api/v2/appointment/beneficiaries', { token })).body.beneficiaries.flatMap((b: any) => b.appointments);
+const appointmentsOf = async (token: string) =>
+  (await stack.call('GET', '/api/v2/appointment/beneficiaries', { token })).body.beneficiaries.flatMap((b: any) => b.appointments);
 
 describe('moving a session', () => {
   it('carries every booking to the new date and time, releases who is no longer eligible, and texts each person once', async () => {
@@ -51,7 +67,9 @@ describe('moving a session', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'open', date: iso(newDate), slots, carried: 1, released: 1 });
 
-    expect(await appointmentsOf(adult.token)).toEqual([expect.objectContaining({ appointment_id: adult.appointment, date: newDate, slot: slots[1], session_id: s.sessionId })]);
+    expect(await appointmentsOf(adult.token)).toEqual([
+      expect.objectContaining({ appointment_id: adult.appointment, date: newDate, slot: slots[1], session_id: s.sessionId }),
+    ]);
     expect(await appointmentsOf(older.token)).toEqual([]);
     expect(stack.sms(adult.mobile).filter((t) => t.includes(`has moved to ${newDate}, ${slots[1]}`))).toHaveLength(1);
     expect(stack.sms(older.mobile).filter((t) => t.includes('was cancelled by the centre'))).toHaveLength(1);
@@ -72,16 +90,32 @@ describe('moving a session', () => {
     const s = await session();
     const before = await Promise.all(Array.from({ length: 4 }, () => bookedPerson(s.sessionId, s.slots[0])));
     const newDate = day(3);
-    const tokens = await Promise.all(Array.from({ length: 8 }, async () => {
-      const { token } = await citizenToken(uniqueMobile());
-      const reg = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
-        token, body: { name: 'Late Booker', birth_year: 1990, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1' },
-      });
-      return { token, ben: reg.body.beneficiary_reference_id as string };
-    }));
+    const tokens = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const { token } = await citizenToken(uniqueMobile());
+        const reg = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
+          token,
+          body: {
+            name: 'Late Booker',
+            birth_year: 1990,
+            gender_id: 1,
+            photo_id_type: 1,
+            photo_id_number: aadhaar(),
+            comorbidity_ind: 'N',
+            consent_version: 'V1',
+          },
+        });
+        return { token, ben: reg.body.beneficiary_reference_id as string };
+      }),
+    );
     const [moved, ...racing] = await Promise.all([
       post(`/sessions/${s.sessionId}/move`, { date: newDate, reason: 'doctor on leave' }),
-      ...tokens.map((t) => stack.call('POST', '/api/v2/appointment/schedule', { token: t.token, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [t.ben] } })),
+      ...tokens.map((t) =>
+        stack.call('POST', '/api/v2/appointment/schedule', {
+          token: t.token,
+          body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [t.ben] },
+        }),
+      ),
     ]);
     expect(moved.status).toBe(200);
     const booked = racing.filter((r) => r.status === 200).length;

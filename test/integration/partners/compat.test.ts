@@ -87,7 +87,10 @@ describe('getRecaptcha and the captcha on schedule', () => {
     const { token } = await citizenToken(uniqueMobile());
     const ben = await beneficiary(token);
     const s = await centreWithSession();
-    const r = await stack.call('POST', '/api/v2/appointment/schedule', { token, body: { dose: 1, session_id: s.sessionId, slot: s.slot, beneficiaries: [ben], captcha: 'anything' } });
+    const r = await stack.call('POST', '/api/v2/appointment/schedule', {
+      token,
+      body: { dose: 1, session_id: s.sessionId, slot: s.slot, beneficiaries: [ben], captcha: 'anything' },
+    });
     expect(r.status).toBe(200);
   });
 
@@ -99,7 +102,10 @@ describe('getRecaptcha and the captcha on schedule', () => {
       const ben = await beneficiary(token);
       const s = await centreWithSession();
       const book = (captcha?: string, t = token) =>
-        stack.call('POST', '/api/v2/appointment/schedule', { token: t, body: { dose: 1, session_id: s.sessionId, slot: s.slot, beneficiaries: [ben], ...(captcha === undefined ? {} : { captcha }) } });
+        stack.call('POST', '/api/v2/appointment/schedule', {
+          token: t,
+          body: { dose: 1, session_id: s.sessionId, slot: s.slot, beneficiaries: [ben], ...(captcha === undefined ? {} : { captcha }) },
+        });
       const captcha = async (t = token) => {
         expect((await stack.call('POST', '/api/v2/auth/getRecaptcha', { token: t, body: {} })).status).toBe(200);
         return texts[texts.length - 1];
@@ -142,7 +148,12 @@ describe('getRecaptcha and the captcha on schedule', () => {
       await stack.call('POST', '/api/v2/auth/getRecaptcha', { token, body: {} });
       const answer = texts[texts.length - 1];
       const results = await Promise.all(
-        Array.from({ length: 10 }, () => stack.call('POST', '/api/v2/appointment/schedule', { token, body: { dose: 1, session_id: s.sessionId, slot: s.slot, beneficiaries: [ben], captcha: answer } })),
+        Array.from({ length: 10 }, () =>
+          stack.call('POST', '/api/v2/appointment/schedule', {
+            token,
+            body: { dose: 1, session_id: s.sessionId, slot: s.slot, beneficiaries: [ben], captcha: answer },
+          }),
+        ),
       );
       const passed = results.filter((r) => r.body?.errorCode !== 'APPCAP0002');
       expect(passed).toHaveLength(1);
@@ -185,7 +196,14 @@ describe('dates in every spelling production accepted', () => {
     const first = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${day(3)}`);
     expect(first.body.sessions[0].available_capacity).toBe(10);
     // Seats change behind the cache (AVAILABILITY_MEMO_SECONDS=60 in this file)...
-    await deps().db.send(new UpdateCommand({ TableName: process.env.TABLE_MAIN, Key: { pk: `CAP#${s.sessionId}#0`, sk: 'CAP' }, UpdateExpression: 'ADD d1 :m', ExpressionAttributeValues: { ':m': -1 } }));
+    await deps().db.send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_MAIN,
+        Key: { pk: `CAP#${s.sessionId}#0`, sk: 'CAP' },
+        UpdateExpression: 'ADD d1 :m',
+        ExpressionAttributeValues: { ':m': -1 },
+      }),
+    );
     // ...and the bypass spelling `D-M-YY` gets the cached answer, not a fresh read.
     const bypass = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${+d}-${+m}-${y.slice(2)}`);
     expect(bypass.body.sessions[0].available_capacity).toBe(10);
@@ -213,7 +231,9 @@ describe('age cohorts on sessions', () => {
     let r = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${day(1)}`);
     expect(r.body.sessions[0]).toMatchObject({ min_age_limit: 18, max_age_limit: 44, allow_all_age: false });
     expect((await admin('PUT', `/sessions/${s.sessionId}`, { max_age_limit: null, allow_all_age: true })).status).toBe(200);
-    r = await readAvailability(`/api/v2/appointment/sessions/calendarByPin?pincode=${s.pincode}&date=${day(1)}`, { token: (await citizenToken(uniqueMobile())).token });
+    r = await readAvailability(`/api/v2/appointment/sessions/calendarByPin?pincode=${s.pincode}&date=${day(1)}`, {
+      token: (await citizenToken(uniqueMobile())).token,
+    });
     expect(r.body.centers[0].sessions[0]).toMatchObject({ min_age_limit: 18, allow_all_age: true });
     expect(r.body.centers[0].sessions[0].max_age_limit).toBeUndefined();
   });
@@ -236,7 +256,9 @@ describe('age cohorts on sessions', () => {
     const centre = { center_id: 0, district_id: 1, pincode: 110001, from: '09:00:00', to: '17:00:00' } as Parameters<typeof demoSession>[0];
     for (let c = 1; c <= 7; c++) {
       const { session } = demoSession({ ...centre, center_id: c }, '2026-12-02', 0, new Date().toISOString());
-      seen.add(`${session.min_age_limit}-${session.max_age_limit ?? ''}-${session.allow_all_age}-${session.max_age_limit && session.max_age_limit < 15 ? session.vaccine : ''}`);
+      seen.add(
+        `${session.min_age_limit}-${session.max_age_limit ?? ''}-${session.allow_all_age}-${session.max_age_limit && session.max_age_limit < 15 ? session.vaccine : ''}`,
+      );
     }
     expect([...seen].sort()).toEqual(['12-14-false-Corbevax', '15-17-false-', '18--true-', '18-44-false-', '45--false-'].sort());
   });

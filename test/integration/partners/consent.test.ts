@@ -23,7 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-const partner = (method: string, path: string, body?: unknown, apiKey = key) => stack.call(method, `/api/v2/partners${path}`, { body, headers: { 'x-api-key': apiKey } });
+const partner = (method: string, path: string, body?: unknown, apiKey = key) =>
+  stack.call(method, `/api/v2/partners${path}`, { body, headers: { 'x-api-key': apiKey } });
 
 async function citizenWith(name: string, doses: number, seriesTotal = 2) {
   const mobile = uniqueMobile();
@@ -35,7 +36,14 @@ async function citizenWith(name: string, doses: number, seriesTotal = 2) {
   expect(r.status).toBe(200);
   const id = r.body.beneficiary_reference_id as string;
   if (doses > 0) {
-    await deps().db.send(new UpdateCommand({ TableName: process.env.TABLE_MAIN, Key: { pk: `BEN#${id}`, sk: 'PROFILE' }, UpdateExpression: 'SET dosesGiven = :d, seriesTotal = :s, vaccine = :v', ExpressionAttributeValues: { ':d': doses, ':s': seriesTotal, ':v': 'COVISHIELD' } }));
+    await deps().db.send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_MAIN,
+        Key: { pk: `BEN#${id}`, sk: 'PROFILE' },
+        UpdateExpression: 'SET dosesGiven = :d, seriesTotal = :s, vaccine = :v',
+        ExpressionAttributeValues: { ':d': doses, ':s': seriesTotal, ':v': 'COVISHIELD' },
+      }),
+    );
   }
   return { mobile, token, id };
 }
@@ -65,8 +73,16 @@ describe('consent-based vaccination status', () => {
     expect(conf.status).toBe(200);
     const { payload, protectedHeader } = await verify(conf.body.assertion);
     expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: expect.stringMatching(/^assertion-/) });
-    expect(Object.keys(payload).sort()).toEqual(['exp', 'iat', 'iss', 'name_match', 'partner_id', 'precaution_dose', 'purpose', 'sub', 'vaccination_status'].sort());
-    expect(payload).toMatchObject({ partner_id: partnerId, purpose: 'Boarding flight 6E-201', name_match: 'exact', vaccination_status: 2, precaution_dose: false });
+    expect(Object.keys(payload).sort()).toEqual(
+      ['exp', 'iat', 'iss', 'name_match', 'partner_id', 'precaution_dose', 'purpose', 'sub', 'vaccination_status'].sort(),
+    );
+    expect(payload).toMatchObject({
+      partner_id: partnerId,
+      purpose: 'Boarding flight 6E-201',
+      name_match: 'exact',
+      vaccination_status: 2,
+      precaution_dose: false,
+    });
     expect(payload.exp! - payload.iat!).toBe(600);
     // No ID numbers, birth years, names or mobiles anywhere in it.
     const raw = Buffer.from(conf.body.assertion.split('.')[1], 'base64url').toString();
@@ -119,7 +135,9 @@ describe('consent-based vaccination status', () => {
     const req2 = await partner('POST', '/status/request', { mobile: late.mobile, name: 'Gurpreet Kaur', purpose: 'KYC' });
     overrideDeps({ now: () => new Date(Date.now() + 181_000) });
     try {
-      expect((await partner('POST', '/status/confirm', { txnId: req2.body.txnId, otp: sha256(consentOtp(late.mobile).otp) })).body.errorCode).toBe('PARTNR0005');
+      expect((await partner('POST', '/status/confirm', { txnId: req2.body.txnId, otp: sha256(consentOtp(late.mobile).otp) })).body.errorCode).toBe(
+        'PARTNR0005',
+      );
     } finally {
       overrideDeps({ now: () => new Date() });
     }
@@ -151,7 +169,14 @@ describe('consent-based vaccination status', () => {
     const list = await stack.call('GET', '/api/v2/partners/consents', { token: c.token });
     expect(list.status).toBe(200);
     expect(list.body.consents).toEqual([
-      expect.objectContaining({ consent_id: consentId, partner_id: partnerId, partner_name: 'Aarogya Setu', purpose: 'Gym membership', status: 'granted', answers: [expect.objectContaining({ vaccination_status: 2 }), expect.objectContaining({ vaccination_status: 2 })] }),
+      expect.objectContaining({
+        consent_id: consentId,
+        partner_id: partnerId,
+        partner_name: 'Aarogya Setu',
+        purpose: 'Gym membership',
+        status: 'granted',
+        answers: [expect.objectContaining({ vaccination_status: 2 }), expect.objectContaining({ vaccination_status: 2 })],
+      }),
     ]);
     // Another citizen sees none of it and cannot revoke it.
     const stranger = (await citizenToken(uniqueMobile())).token;
@@ -190,7 +215,7 @@ describe('partner programme: keys, metering, quota', () => {
     expect(results.find((r) => r.status === 200)!.body).toMatchObject({ partner_id: tiny.partner.partnerId, tier: 'tiny', limits: tiers.tiny });
   });
 
-  it('accepts the local stack\'s own key as partner local-sandbox, refuses unknown keys with 403', async () => {
+  it("accepts the local stack's own key as partner local-sandbox, refuses unknown keys with 403", async () => {
     const r = await partner('GET', '/usage', undefined, stack.partnerApiKey);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ partner_id: 'local-sandbox', tier: 'sandbox' });

@@ -11,7 +11,12 @@ import { aadhaar, citizenToken } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { centreBody, sessionBody, staffToken } from '../../support/staff';
 
-interface Received { path: string; headers: IncomingMessage['headers']; body: string; json: any }
+interface Received {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  json: any;
+}
 
 let stack: TestStack;
 let server: Server;
@@ -81,7 +86,14 @@ describe('webhook deliveries', () => {
     const sub = await subscribe('/open-gone', { pincode });
     const s = await sessionAt(pincode, 1);
     const open = await waitFor('seats.open', () => at('/open-gone').find((r) => r.json.type === 'seats.open'));
-    expect(open.json).toMatchObject({ type: 'seats.open', session_id: s.sessionId, center_id: s.centerId, pincode, available_capacity: 1, subscription_id: sub.subscription_id });
+    expect(open.json).toMatchObject({
+      type: 'seats.open',
+      session_id: s.sessionId,
+      center_id: s.centerId,
+      pincode,
+      available_capacity: 1,
+      subscription_id: sub.subscription_id,
+    });
     expect(open.headers['x-cowin-delivery-id']).toBe(open.json.delivery_id);
     const expected = `sha256=${createHmac('sha256', sub.secret).update(open.body).digest('hex')}`;
     expect(open.headers['x-cowin-signature']).toBe(expected);
@@ -89,8 +101,14 @@ describe('webhook deliveries', () => {
 
     // The one seat is booked: seats.gone.
     const { token } = await citizenToken(uniqueMobile());
-    const ben = await stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body: { name: 'Kiran Rao', birth_year: 1988, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1' } });
-    const booked = await stack.call('POST', '/api/v2/appointment/schedule', { token, body: { dose: 1, session_id: s.sessionId, slot: s.slot, beneficiaries: [ben.body.beneficiary_reference_id] } });
+    const ben = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
+      token,
+      body: { name: 'Kiran Rao', birth_year: 1988, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1' },
+    });
+    const booked = await stack.call('POST', '/api/v2/appointment/schedule', {
+      token,
+      body: { dose: 1, session_id: s.sessionId, slot: s.slot, beneficiaries: [ben.body.beneficiary_reference_id] },
+    });
     expect(booked.status).toBe(200);
     const gone = await waitFor('seats.gone', () => at('/open-gone').find((r) => r.json.type === 'seats.gone'));
     expect(gone.json).toMatchObject({ session_id: s.sessionId, available_capacity: 0 });
@@ -104,7 +122,9 @@ describe('webhook deliveries', () => {
     await sessionAt(pin++, 5, 140);
     await waitFor('district delivery', () => at('/district').length === 1);
     expect((await partner('DELETE', `/webhooks/${sub.subscription_id}`)).status).toBe(204);
-    expect((await partner('GET', '/webhooks')).body.subscriptions.map((x: { subscription_id: string }) => x.subscription_id)).not.toContain(sub.subscription_id);
+    expect((await partner('GET', '/webhooks')).body.subscriptions.map((x: { subscription_id: string }) => x.subscription_id)).not.toContain(
+      sub.subscription_id,
+    );
     const probe = await subscribe('/probe', { district_id: 140 });
     await sessionAt(pin++, 5, 140);
     await waitFor('probe delivery', () => at('/probe').length === 1);
@@ -133,11 +153,15 @@ describe('webhook deliveries', () => {
       return r.body?.parked?.length ? r.body : undefined;
     });
     expect(at('/down')).toHaveLength(3);
-    expect(list.parked[0]).toMatchObject({ attempts: 3, last_error: 'HTTP 500', event: expect.objectContaining({ type: 'seats.open', session_id: s.sessionId }) });
+    expect(list.parked[0]).toMatchObject({
+      attempts: 3,
+      last_error: 'HTTP 500',
+      event: expect.objectContaining({ type: 'seats.open', session_id: s.sessionId }),
+    });
     expect(list.parked[0].delivery_id).toBe(at('/down')[0].headers['x-cowin-delivery-id']);
   });
 
-  it('refuses bad subscriptions with 4xx and hides other partners\' subscriptions', async () => {
+  it("refuses bad subscriptions with 4xx and hides other partners' subscriptions", async () => {
     expect((await partner('POST', '/webhooks', { url: `${base}/x` })).status).toBe(400);
     expect((await partner('POST', '/webhooks', { url: `${base}/x`, pincode: 560001, district_id: 1 })).status).toBe(400);
     expect((await partner('POST', '/webhooks', { url: 'ftp://example.com/x', pincode: 560001 })).body.errorCode).toBe('PARTNR0009');

@@ -38,16 +38,39 @@ async function session(centerId: number, extra: Record<string, unknown> = {}) {
 
 describe('availability', () => {
   it('shows a new centre and session in CoWIN shapes and types', async () => {
-    const c = await centre({ pincode: 560001, district_id: 265, lat: 12.97, long: 77.59, fee_type: 'Paid', vaccine_fees: [{ vaccine: 'COVISHIELD', fee: '780' }] });
+    const c = await centre({
+      pincode: 560001,
+      district_id: 265,
+      lat: 12.97,
+      long: 77.59,
+      fee_type: 'Paid',
+      vaccine_fees: [{ vaccine: 'COVISHIELD', fee: '780' }],
+    });
     const s = await session(c.center_id, { capacity_dose1: 30, capacity_dose2: 20, max_age_limit: 44 });
     const r = await get(`/sessions/public/findByPin?pincode=560001&date=${day(1)}`);
     expect(r.status).toBe(200);
     expect(r.body.sessions).toHaveLength(1);
     const flat = r.body.sessions[0];
     expect(flat).toMatchObject({
-      center_id: c.center_id, name: 'Test Centre', state_name: 'Karnataka', pincode: 560001, lat: 12.97, long: 77.59, from: '09:00:00', to: '17:00:00',
-      fee_type: 'Paid', fee: '780', session_id: s.session_id, date: day(1), available_capacity: 50, available_capacity_dose1: 30,
-      available_capacity_dose2: 20, min_age_limit: 18, max_age_limit: 44, allow_all_age: false, vaccine: 'COVISHIELD',
+      center_id: c.center_id,
+      name: 'Test Centre',
+      state_name: 'Karnataka',
+      pincode: 560001,
+      lat: 12.97,
+      long: 77.59,
+      from: '09:00:00',
+      to: '17:00:00',
+      fee_type: 'Paid',
+      fee: '780',
+      session_id: s.session_id,
+      date: day(1),
+      available_capacity: 50,
+      available_capacity_dose1: 30,
+      available_capacity_dose2: 20,
+      min_age_limit: 18,
+      max_age_limit: 44,
+      allow_all_age: false,
+      vaccine: 'COVISHIELD',
     });
     expect(typeof flat.pincode).toBe('number');
     expect(typeof flat.center_id).toBe('number');
@@ -67,7 +90,14 @@ describe('availability', () => {
     const full = await session(c.center_id, { capacity_dose1: 10, capacity_dose2: 0 });
     const closed = await session(c.center_id, { capacity_dose1: 10, capacity_dose2: 0, vaccine: 'COVAXIN' });
     const open = await session(c.center_id, { capacity_dose1: 10, capacity_dose2: 0, vaccine: 'Sputnik V' });
-    await deps().db.send(new UpdateCommand({ TableName: process.env.TABLE_MAIN, Key: { pk: `CAP#${full.session_id}#0`, sk: 'CAP' }, UpdateExpression: 'SET d1 = :z', ExpressionAttributeValues: { ':z': 0 } }));
+    await deps().db.send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_MAIN,
+        Key: { pk: `CAP#${full.session_id}#0`, sk: 'CAP' },
+        UpdateExpression: 'SET d1 = :z',
+        ExpressionAttributeValues: { ':z': 0 },
+      }),
+    );
     await admin('POST', `/sessions/${closed.session_id}/close`);
     const find = await get(`/sessions/public/findByPin?pincode=560002&date=${day(1)}`);
     expect(find.body.sessions.map((x: any) => x.session_id)).toEqual([open.session_id]);
@@ -126,7 +156,17 @@ describe('availability', () => {
     const r = await get('/centers/public/findByLatLong?lat=18.94&long=72.835');
     expect(r.status).toBe(200);
     expect(r.body.centers.map((x: any) => x.center_id)).toEqual([near.center_id, mid.center_id, far.center_id]);
-    expect(Object.keys(r.body.centers[0]).sort()).toEqual(['block_name', 'center_id', 'district_name', 'lat', 'location', 'long', 'name', 'pincode', 'state_name']);
+    expect(Object.keys(r.body.centers[0]).sort()).toEqual([
+      'block_name',
+      'center_id',
+      'district_name',
+      'lat',
+      'location',
+      'long',
+      'name',
+      'pincode',
+      'state_name',
+    ]);
     // Production's findByLatLong (unlike the session routes) sent these as strings, plus ttl.
     expect(r.body.centers[0]).toMatchObject({ pincode: '400001', lat: '18.94100000', long: '72.83600000' });
     expect(r.body.ttl).toBe(24);
@@ -137,7 +177,14 @@ describe('availability', () => {
     const s = await session(c.center_id, { capacity_dose1: 120, capacity_dose2: 0 });
     const shards = await sessionStore().readShards(s.session_id, 3);
     expect(shards).toHaveLength(3);
-    await deps().db.send(new UpdateCommand({ TableName: process.env.TABLE_MAIN, Key: { pk: `CAP#${s.session_id}#1`, sk: 'CAP' }, UpdateExpression: 'ADD d1 :m', ExpressionAttributeValues: { ':m': -7 } }));
+    await deps().db.send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_MAIN,
+        Key: { pk: `CAP#${s.session_id}#1`, sk: 'CAP' },
+        UpdateExpression: 'ADD d1 :m',
+        ExpressionAttributeValues: { ':m': -7 },
+      }),
+    );
     const r = await get(`/sessions/findByPin?pincode=560005&date=${day(1)}`, { token: citizen });
     expect(r.body.sessions[0].available_capacity_dose1).toBe(113);
   });

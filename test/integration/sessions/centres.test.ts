@@ -84,7 +84,14 @@ describe('staff: sessions', () => {
     let left = 40;
     for (const sh of shards) {
       const take = Math.min(left, sh.d1);
-      await db.send(new UpdateCommand({ TableName: process.env.TABLE_MAIN, Key: { pk: `CAP#${s.session_id}#${sh.shard}`, sk: 'CAP' }, UpdateExpression: 'ADD d1 :t', ExpressionAttributeValues: { ':t': -take } }));
+      await db.send(
+        new UpdateCommand({
+          TableName: process.env.TABLE_MAIN,
+          Key: { pk: `CAP#${s.session_id}#${sh.shard}`, sk: 'CAP' },
+          UpdateExpression: 'ADD d1 :t',
+          ExpressionAttributeValues: { ':t': -take },
+        }),
+      );
       left -= take;
     }
     const down = await put(`/sessions/${s.session_id}`, { capacity_dose1: 50 });
@@ -180,8 +187,21 @@ describe('bulk import', () => {
 
   it('takes thousands of rows in one call', async () => {
     const centres = Array.from({ length: 50 }, (_, i) => ({ ...centreBody({ name: `Bulk ${i}` }), center_ref: `BULK-${i}` }));
-    const sessions = centres.flatMap((c) => Array.from({ length: 7 }, (_, d) => ({ ...sessionBody({ date: day(d), capacity_dose1: 40, capacity_dose2: 10 }), center_ref: c.center_ref, session_ref: `${c.center_ref}-${d}` })));
-    const rows = { centers: centres, sessions: [...sessions, ...sessions.map((s) => ({ ...s, session_ref: `${s.session_ref}-b` })), ...sessions.map((s) => ({ ...s, session_ref: `${s.session_ref}-c` }))] };
+    const sessions = centres.flatMap((c) =>
+      Array.from({ length: 7 }, (_, d) => ({
+        ...sessionBody({ date: day(d), capacity_dose1: 40, capacity_dose2: 10 }),
+        center_ref: c.center_ref,
+        session_ref: `${c.center_ref}-${d}`,
+      })),
+    );
+    const rows = {
+      centers: centres,
+      sessions: [
+        ...sessions,
+        ...sessions.map((s) => ({ ...s, session_ref: `${s.session_ref}-b` })),
+        ...sessions.map((s) => ({ ...s, session_ref: `${s.session_ref}-c` })),
+      ],
+    };
     const r = await post('/import', rows);
     expect(r.status).toBe(200);
     expect(r.body.sessions.created).toBe(1050);
@@ -204,8 +224,18 @@ describe('bad input on every staff route → CoWIN-shaped 4xx', () => {
     ['update session: negative', () => put('/sessions/4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b', { capacity_dose1: -1 }), 400, 'USRRES0002'],
     ['close session: unknown', () => post('/sessions/4f1b8a52-3c1e-4b8e-9a57-1f2f3e4d5c6b/close', undefined), 404, 'USRRES0404'],
     ['import: empty', () => post('/import', {}), 400, 'APPOIN0064'],
-    ['import: not JSON', () => stack.call('POST', '/api/v2/admin/import', { raw: '{', token: ops, headers: { 'content-type': 'application/json' } }), 400, 'USRRES0002'],
-    ['import: wrong media type', () => stack.call('POST', '/api/v2/admin/import', { raw: 'a=b', token: ops, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'USRRES0415'],
+    [
+      'import: not JSON',
+      () => stack.call('POST', '/api/v2/admin/import', { raw: '{', token: ops, headers: { 'content-type': 'application/json' } }),
+      400,
+      'USRRES0002',
+    ],
+    [
+      'import: wrong media type',
+      () => stack.call('POST', '/api/v2/admin/import', { raw: 'a=b', token: ops, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      415,
+      'USRRES0415',
+    ],
   ];
   it.each(bad)('%s', async (_name, run, status, code) => {
     const r = await run();

@@ -20,14 +20,25 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-interface Account { token: string; bens: string[] }
+interface Account {
+  token: string;
+  bens: string[];
+}
 async function account(n = 1): Promise<Account> {
   const { token } = await citizenToken(uniqueMobile());
   const bens: string[] = [];
   for (let i = 0; i < n; i++) {
     const r = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
       token,
-      body: { name: `Person ${'ABCDEF'[i]}`, birth_year: 1985, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1' },
+      body: {
+        name: `Person ${'ABCDEF'[i]}`,
+        birth_year: 1985,
+        gender_id: 1,
+        photo_id_type: 1,
+        photo_id_number: aadhaar(),
+        comorbidity_ind: 'N',
+        consent_version: 'V1',
+      },
     });
     if (r.status !== 200) throw new Error(JSON.stringify(r.body));
     bens.push(r.body.beneficiary_reference_id);

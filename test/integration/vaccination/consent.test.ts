@@ -17,7 +17,9 @@ const CONSENT_CONFIRM = '/api/v2/vaccinator/consent/confirmOTP';
 const findByMobile = (token: string, mobile: string, consent?: string) =>
   stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByMobile?mobile_number=${mobile}`, { token, headers: consent ? { 'x-consent-token': consent } : {} });
 const listOf = async (mobile: string) =>
-  (await stack.call('GET', '/api/v2/appointment/beneficiaries', { token: (await citizenToken(mobile)).token })).body.beneficiaries.map((b: any) => b.beneficiary_reference_id);
+  (await stack.call('GET', '/api/v2/appointment/beneficiaries', { token: (await citizenToken(mobile)).token })).body.beneficiaries.map(
+    (b: any) => b.beneficiary_reference_id,
+  );
 async function consent(token: string, centerId: number, mobile: string): Promise<string> {
   const gen = await stack.call('POST', CONSENT_OTP, { token, body: { center_id: centerId, mobile_number: mobile } });
   expect(gen.status).toBe(200);
@@ -47,12 +49,20 @@ describe("joining a mobile's account needs that mobile's OTP consent", () => {
     const centre = await createCenter();
     const token = await staffToken('vaccinator', { centers: [centre] });
     const mobile = uniqueMobile();
-    const results = await Promise.all(Array.from({ length: 6 }, () => stack.call('POST', NEW, { token, body: { ...person(), mobile_number: mobile, center_id: centre } })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => stack.call('POST', NEW, { token, body: { ...person(), mobile_number: mobile, center_id: centre } })),
+    );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(results.every((r) => r.body.attached_to_account === false)).toBe(true);
     expect(await listOf(mobile)).toEqual([]);
     // Found later by reference id (and photo ID: issue 14), never through the mobile.
-    expect((await stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByReference?beneficiary_reference_id=${results[0]!.body.beneficiary_reference_id}`, { token })).status).toBe(200);
+    expect(
+      (
+        await stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByReference?beneficiary_reference_id=${results[0]!.body.beneficiary_reference_id}`, {
+          token,
+        })
+      ).status,
+    ).toBe(200);
     // The owner can still register their own family.
     const citizen = (await citizenToken(mobile)).token;
     expect((await stack.call('POST', '/api/v2/registration/beneficiary/new', { token: citizen, body: { ...person(), birth_year: '1990' } })).status).toBe(200);
@@ -67,9 +77,13 @@ describe("joining a mobile's account needs that mobile's OTP consent", () => {
     expect(stack.sms(mobile).at(-1)).toMatch(new RegExp(`^Your OTP to let Vaccination Centre ${centre} use your CoWIN account is \\d{6}\\.`));
     const otp = stack.lastOtp(mobile);
     // The consent OTP is not a sign-in OTP, and another staff member cannot redeem it.
-    expect((await stack.call('POST', '/api/v2/auth/public/confirmOTP', { body: { txnId: gen.body.txnId, otp: sha256(otp) } })).body.errorCode).toBe('USRAUT0013');
+    expect((await stack.call('POST', '/api/v2/auth/public/confirmOTP', { body: { txnId: gen.body.txnId, otp: sha256(otp) } })).body.errorCode).toBe(
+      'USRAUT0013',
+    );
     const colleague = await staffToken('vaccinator', { centers: [centre] });
-    expect((await stack.call('POST', CONSENT_CONFIRM, { token: colleague, body: { txnId: gen.body.txnId, otp: sha256(otp) } })).body.errorCode).toBe('USRAUT0013');
+    expect((await stack.call('POST', CONSENT_CONFIRM, { token: colleague, body: { txnId: gen.body.txnId, otp: sha256(otp) } })).body.errorCode).toBe(
+      'USRAUT0013',
+    );
     const conf = await stack.call('POST', CONSENT_CONFIRM, { token, body: { txnId: gen.body.txnId, otp: sha256(otp) } });
     expect(conf.status).toBe(200);
     const r = await stack.call('POST', NEW, { token, body: { ...person(), mobile_number: mobile, center_id: centre, consent_token: conf.body.consent_token } });
@@ -77,7 +91,10 @@ describe("joining a mobile's account needs that mobile's OTP consent", () => {
     expect(r.body.attached_to_account).toBe(true);
     expect(await listOf(mobile)).toEqual([r.body.beneficiary_reference_id]);
     // A consent token for one mobile does not open another.
-    const forged = await stack.call('POST', NEW, { token, body: { ...person(), mobile_number: uniqueMobile(), center_id: centre, consent_token: conf.body.consent_token } });
+    const forged = await stack.call('POST', NEW, {
+      token,
+      body: { ...person(), mobile_number: uniqueMobile(), center_id: centre, consent_token: conf.body.consent_token },
+    });
     expect(forged.status).toBe(403);
     expect(forged.body.errorCode).toBe('VACREC0030');
   });
@@ -100,9 +117,19 @@ describe('findByMobile answers only for people booked at the caller’s centres,
     const s = await createSession({ capacity1: 5 });
     const mobile = uniqueMobile();
     const citizen = (await citizenToken(mobile)).token;
-    const booked = (await stack.call('POST', '/api/v2/registration/beneficiary/new', { token: citizen, body: { ...person(), birth_year: '1985' } })).body.beneficiary_reference_id;
-    const unbooked = (await stack.call('POST', '/api/v2/registration/beneficiary/new', { token: citizen, body: { ...person(), name: 'Sita Devi', birth_year: '1987' } })).body.beneficiary_reference_id;
-    expect((await stack.call('POST', '/api/v2/appointment/schedule', { token: citizen, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [booked] } })).status).toBe(200);
+    const booked = (await stack.call('POST', '/api/v2/registration/beneficiary/new', { token: citizen, body: { ...person(), birth_year: '1985' } })).body
+      .beneficiary_reference_id;
+    const unbooked = (
+      await stack.call('POST', '/api/v2/registration/beneficiary/new', { token: citizen, body: { ...person(), name: 'Sita Devi', birth_year: '1987' } })
+    ).body.beneficiary_reference_id;
+    expect(
+      (
+        await stack.call('POST', '/api/v2/appointment/schedule', {
+          token: citizen,
+          body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [booked] },
+        })
+      ).status,
+    ).toBe(200);
 
     const elsewhereCentre = await createCenter();
     const elsewhere = await staffToken('vaccinator', { centers: [elsewhereCentre] });
@@ -110,13 +137,20 @@ describe('findByMobile answers only for people booked at the caller’s centres,
     const here = await staffToken('vaccinator', { centers: [s.centerId] });
     expect((await findByMobile(here, mobile)).body.beneficiaries.map((b: any) => b.beneficiary_reference_id)).toEqual([booked]);
     const token = await consent(elsewhere, elsewhereCentre, mobile);
-    expect((await findByMobile(elsewhere, mobile, token)).body.beneficiaries.map((b: any) => b.beneficiary_reference_id).sort()).toEqual([booked, unbooked].sort());
+    expect((await findByMobile(elsewhere, mobile, token)).body.beneficiaries.map((b: any) => b.beneficiary_reference_id).sort()).toEqual(
+      [booked, unbooked].sort(),
+    );
     // Someone else's consent token is refused.
     expect((await findByMobile(here, mobile, token)).status).toBe(403);
 
     const trail = await audit(staffIdOf(elsewhere));
     const lookups = trail.filter((e) => e.action === 'findByMobile');
-    expect(lookups.map((e) => [e.consent, e.returned])).toEqual(expect.arrayContaining([[false, 0], [true, 2]]));
+    expect(lookups.map((e) => [e.consent, e.returned])).toEqual(
+      expect.arrayContaining([
+        [false, 0],
+        [true, 2],
+      ]),
+    );
     expect(trail.some((e) => e.action === 'consentOtpSent' && e.centerId === elsewhereCentre)).toBe(true);
     expect(JSON.stringify(trail)).not.toContain(mobile);
     expect((await audit(staffIdOf(here))).filter((e) => e.action === 'findByMobile')).toHaveLength(1);
@@ -139,15 +173,20 @@ describe("the day list: everyone booked at the centre that day, for the centre's
     const mobile = uniqueMobile();
     const citizen = await stack.signIn(mobile); // a real OTP sign-in: the account profile holds the mobile's last 4
     const register = async (name: string, year: string) =>
-      (await stack.call('POST', '/api/v2/registration/beneficiary/new', { token: citizen, body: { ...person(), name, birth_year: year } })).body.beneficiary_reference_id as string;
+      (await stack.call('POST', '/api/v2/registration/beneficiary/new', { token: citizen, body: { ...person(), name, birth_year: year } })).body
+        .beneficiary_reference_id as string;
     const [booked, unbooked, later] = [await register('Asha Devi', '1970'), await register('Sita Devi', '1987'), await register('Mohan Lal', '1965')];
     const book = (session: { session_id: string; slots: string[] }, ben: string) =>
-      stack.call('POST', '/api/v2/appointment/schedule', { token: citizen, body: { dose: 1, session_id: session.session_id, slot: session.slots[1], beneficiaries: [ben] } });
+      stack.call('POST', '/api/v2/appointment/schedule', {
+        token: citizen,
+        body: { dose: 1, session_id: session.session_id, slot: session.slots[1], beneficiaries: [ben] },
+      });
     expect((await book(today, booked)).status).toBe(200);
     expect((await book(tomorrow, later)).status).toBe(200);
 
     const here = await staffToken('vaccinator', { centers: [centre] });
-    const list = (token: string, date?: string) => stack.call('GET', `/api/v2/vaccinator/centers/${centre}/appointments${date ? `?date=${date}` : ''}`, { token });
+    const list = (token: string, date?: string) =>
+      stack.call('GET', `/api/v2/vaccinator/centers/${centre}/appointments${date ? `?date=${date}` : ''}`, { token });
     const r = await list(here);
     expect(r.status).toBe(200);
     expect(r.body.date).toBe(day(0));

@@ -18,15 +18,37 @@ export async function createCenter(stateId = 9, districtId = 141): Promise<numbe
   const centerId = centerSeq++;
   await batchPut(deps().db, tableName('main'), [
     {
-      pk: `CENTER#${centerId}`, sk: 'META', center_id: centerId, name: `Vaccination Centre ${centerId}`, address: 'Main Road', state_id: stateId, state_name: `State ${stateId}`,
-      district_id: districtId, district_name: `District ${districtId}`, block_name: 'Block', pincode: 110001, lat: 28.6, long: 77.2, from: '09:00:00', to: '17:00:00', fee_type: 'Free', active: true,
+      pk: `CENTER#${centerId}`,
+      sk: 'META',
+      center_id: centerId,
+      name: `Vaccination Centre ${centerId}`,
+      address: 'Main Road',
+      state_id: stateId,
+      state_name: `State ${stateId}`,
+      district_id: districtId,
+      district_name: `District ${districtId}`,
+      block_name: 'Block',
+      pincode: 110001,
+      lat: 28.6,
+      long: 77.2,
+      from: '09:00:00',
+      to: '17:00:00',
+      fee_type: 'Free',
+      active: true,
     },
   ]);
   return centerId;
 }
 
 export const person = (over: Record<string, unknown> = {}) => ({
-  name: 'Ravi Kumar', birth_year: 1980, gender_id: 1, photo_id_type: 1, photo_id_number: aadhaar(), comorbidity_ind: 'N', consent_version: 'V1', ...over,
+  name: 'Ravi Kumar',
+  birth_year: 1980,
+  gender_id: 1,
+  photo_id_type: 1,
+  photo_id_number: aadhaar(),
+  comorbidity_ind: 'N',
+  consent_version: 'V1',
+  ...over,
 });
 
 /** The photo ID number each test registered, per reference id: the walk-in identity check needs it at vaccination. */
@@ -100,7 +122,8 @@ export async function published(stack: TestStack, states: number[], days: string
   const daily = sorted.length ? (await stack.call('GET', `/api/v2/public/reports/daily?from=${sorted[0]}&to=${sorted[sorted.length - 1]}`)).body : { days: [] };
   const byDay = new Map<string, number>(daily.days.filter((d: any) => d.doses).map((d: any) => [d.date, d.doses]));
   const byVaccineDose = new Map<string, number>();
-  for (const [vac, v] of Object.entries<any>(summary.totals.by_vaccine)) for (const [k, n] of Object.entries<number>(v.by_dose)) if (n) byVaccineDose.set(`${vac}#${k.slice(5)}`, n);
+  for (const [vac, v] of Object.entries<any>(summary.totals.by_vaccine))
+    for (const [k, n] of Object.entries<number>(v.by_dose)) if (n) byVaccineDose.set(`${vac}#${k.slice(5)}`, n);
   for (const [k, v] of [...byState]) if (!v) byState.delete(k);
   return { doses: summary.totals.doses as number, registrations: summary.totals.registrations as number, byState, byDistrict, byDay, byVaccineDose };
 }
@@ -113,8 +136,22 @@ export async function statsMatchRecount(stack: TestStack, ms = 30_000) {
     const r = await recount();
     const states = [...r.byState.keys()];
     const p = await published(stack, states, [...r.byDay.keys()]);
-    const want = { doses: r.doses, registrations: r.registrations, byState: r.byState, byDistrict: r.byDistrict, byDay: r.byDay, byVaccineDose: r.byVaccineDose };
-    const got = { doses: p.doses, registrations: p.registrations, byState: p.byState, byDistrict: p.byDistrict, byDay: p.byDay, byVaccineDose: p.byVaccineDose };
+    const want = {
+      doses: r.doses,
+      registrations: r.registrations,
+      byState: r.byState,
+      byDistrict: r.byDistrict,
+      byDay: r.byDay,
+      byVaccineDose: r.byVaccineDose,
+    };
+    const got = {
+      doses: p.doses,
+      registrations: p.registrations,
+      byState: p.byState,
+      byDistrict: p.byDistrict,
+      byDay: p.byDay,
+      byVaccineDose: p.byVaccineDose,
+    };
     if (JSON.stringify(mapsToObj(want)) === JSON.stringify(mapsToObj(got))) return { want: mapsToObj(want), got: mapsToObj(got) };
     last = { want: mapsToObj(want), got: mapsToObj(got) };
     if (Date.now() > deadline) return { want: (last as any).want, got: (last as any).got };
@@ -123,5 +160,7 @@ export async function statsMatchRecount(stack: TestStack, ms = 30_000) {
 }
 
 function mapsToObj(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v instanceof Map ? Object.fromEntries([...v].sort(([a], [b]) => String(a).localeCompare(String(b)))) : v]));
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k, v instanceof Map ? Object.fromEntries([...v].sort(([a], [b]) => String(a).localeCompare(String(b)))) : v]),
+  );
 }

@@ -14,14 +14,24 @@ const VACCINATE = '/api/v2/vaccinator/beneficiaries/vaccinate';
 const BATCH = '/api/v2/vaccinator/beneficiaries/vaccinate/batch';
 
 const dose = (ben: string, centerId: number, over: Record<string, unknown> = {}) => ({
-  beneficiary_reference_id: ben, center_id: centerId, vaccine: 'COVISHIELD', vaccine_batch: '4121Z025', dose: 1, vaccinator_name: 'Sister Mary',
+  beneficiary_reference_id: ben,
+  center_id: centerId,
+  vaccine: 'COVISHIELD',
+  vaccine_batch: '4121Z025',
+  dose: 1,
+  vaccinator_name: 'Sister Mary',
   // Walk-ins: the identity check (the photo ID number shown); booked people give the booking code instead.
   ...(photoIdOf(ben) && !over.booking_code ? { photo_id_number: photoIdOf(ben) } : {}),
   ...over,
 });
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
 const daysAgo = (d: number) => hoursAgo(d * 24);
-const offline = (ben: string, centerId: number, over: Record<string, unknown> = {}) => ({ ...dose(ben, centerId), event_id: randomUUID(), client_timestamp: hoursAgo(1), ...over });
+const offline = (ben: string, centerId: number, over: Record<string, unknown> = {}) => ({
+  ...dose(ben, centerId),
+  event_id: randomUUID(),
+  client_timestamp: hoursAgo(1),
+  ...over,
+});
 
 describe('staff identities and roles', () => {
   it('answers 401 without a token and 403 to a citizen on every staff route', async () => {
@@ -79,12 +89,22 @@ describe('walk-in registration and lookup', () => {
     const token = await staffToken('vaccinator', { centers: [centre] });
     const mobile = uniqueMobile();
     const gen = await stack.call('POST', '/api/v2/vaccinator/consent/generateOTP', { token, body: { center_id: centre, mobile_number: mobile } });
-    const consent = (await stack.call('POST', '/api/v2/vaccinator/consent/confirmOTP', { token, body: { txnId: gen.body.txnId, otp: sha256(stack.lastOtp(mobile)) } })).body.consent_token;
-    const reg = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body: { ...person(), mobile_number: mobile, center_id: centre, consent_token: consent } });
+    const consent = (
+      await stack.call('POST', '/api/v2/vaccinator/consent/confirmOTP', { token, body: { txnId: gen.body.txnId, otp: sha256(stack.lastOtp(mobile)) } })
+    ).body.consent_token;
+    const reg = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', {
+      token,
+      body: { ...person(), mobile_number: mobile, center_id: centre, consent_token: consent },
+    });
     const ben = reg.body.beneficiary_reference_id;
-    const byMobile = await stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByMobile?mobile_number=${mobile}`, { token, headers: { 'x-consent-token': consent } });
+    const byMobile = await stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByMobile?mobile_number=${mobile}`, {
+      token,
+      headers: { 'x-consent-token': consent },
+    });
     expect(byMobile.status).toBe(200);
-    expect(byMobile.body.beneficiaries).toEqual([expect.objectContaining({ beneficiary_reference_id: ben, vaccination_status: 'Not Vaccinated', mobile_number: `XXXXXX${mobile.slice(-4)}` })]);
+    expect(byMobile.body.beneficiaries).toEqual([
+      expect.objectContaining({ beneficiary_reference_id: ben, vaccination_status: 'Not Vaccinated', mobile_number: `XXXXXX${mobile.slice(-4)}` }),
+    ]);
     const byRef = await stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByReference?beneficiary_reference_id=${ben}`, { token });
     expect(byRef.body.beneficiaries).toEqual([expect.objectContaining({ beneficiary_reference_id: ben, mobile_number: `XXXXXX${mobile.slice(-4)}` })]);
     // The citizen signing in with that number sees the walk-in in their account.
@@ -95,7 +115,11 @@ describe('walk-in registration and lookup', () => {
 
   it('applies the photo-ID uniqueness rule to walk-ins', async () => {
     const token = await staffToken('vaccinator', { centers: [await createCenter()] });
-    const body = { ...person(), mobile_number: uniqueMobile(), center_id: Number(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())['custom:centers']) };
+    const body = {
+      ...person(),
+      mobile_number: uniqueMobile(),
+      center_id: Number(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())['custom:centers']),
+    };
     expect((await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body })).status).toBe(200);
     const again = await stack.call('POST', '/api/v2/vaccinator/beneficiaries/new', { token, body: { ...body, mobile_number: uniqueMobile() } });
     expect(again.status).toBe(409);
@@ -111,8 +135,13 @@ describe('vaccinate', () => {
     const r = await stack.call('POST', VACCINATE, { token, body: dose(ben, center, { vaccine: 'covishield' }) });
     expect(r.status).toBe(200);
     expect(r.body).toEqual(expect.objectContaining({ status: 'recorded', beneficiary_reference_id: ben, dose: 1, vaccine: 'COVISHIELD', flags: [] }));
-    const found = (await stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByReference?beneficiary_reference_id=${ben}`, { token })).body.beneficiaries[0];
-    expect(found).toMatchObject({ vaccination_status: 'Partially Vaccinated', vaccine: 'COVISHIELD', dose1_date: isoDaysFromNow(0).split('-').reverse().join('-') });
+    const found = (await stack.call('GET', `/api/v2/vaccinator/beneficiaries/findByReference?beneficiary_reference_id=${ben}`, { token })).body
+      .beneficiaries[0];
+    expect(found).toMatchObject({
+      vaccination_status: 'Partially Vaccinated',
+      vaccine: 'COVISHIELD',
+      dose1_date: isoDaysFromNow(0).split('-').reverse().join('-'),
+    });
   });
 
   it('records exactly one event for 50 concurrent calls for the same beneficiary and dose', async () => {
@@ -134,12 +163,18 @@ describe('vaccinate', () => {
     const citizen = (await citizenToken(mobile)).token;
     const reg = await stack.call('POST', '/api/v2/registration/beneficiary/new', { token: citizen, body: { ...person(), birth_year: '1985' } });
     const ben = reg.body.beneficiary_reference_id;
-    const booked = await stack.call('POST', '/api/v2/appointment/schedule', { token: citizen, body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [ben] } });
+    const booked = await stack.call('POST', '/api/v2/appointment/schedule', {
+      token: citizen,
+      body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [ben] },
+    });
     expect(booked.status).toBe(200);
     const appointment = booked.body.appointment_confirmation_no;
 
     const token = await staffToken('vaccinator', { centers: [s.centerId] });
-    const r = await stack.call('POST', VACCINATE, { token, body: dose(ben, s.centerId, { appointment_id: appointment, booking_code: bookingCodeFrom(stack, mobile) }) });
+    const r = await stack.call('POST', VACCINATE, {
+      token,
+      body: dose(ben, s.centerId, { appointment_id: appointment, booking_code: bookingCodeFrom(stack, mobile) }),
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ appointment_id: appointment, flags: [] });
 
@@ -147,7 +182,10 @@ describe('vaccinate', () => {
     expect(list[0].appointments).toEqual([]);
     // The seat was used, not given back: 4 left, and cancelling the fulfilled appointment is refused.
     expect(await seatLedger(s.sessionId)).toMatchObject({ available1: 4, booked1: 0 });
-    const cancel = await stack.call('POST', '/api/v2/appointment/cancel', { token: citizen, body: { appointment_id: appointment, beneficiariesToCancel: [ben] } });
+    const cancel = await stack.call('POST', '/api/v2/appointment/cancel', {
+      token: citizen,
+      body: { appointment_id: appointment, beneficiariesToCancel: [ben] },
+    });
     expect(cancel.status).toBeGreaterThanOrEqual(400);
     expect(await seatLedger(s.sessionId)).toMatchObject({ available1: 4 });
   });
@@ -164,7 +202,9 @@ describe('vaccinate', () => {
     const admin = await staffToken('district_admin', { districts: [143] });
     const flagged = await stack.call('GET', '/api/v2/admin/audit/flagged?district_id=143', { token: admin });
     expect(flagged.status).toBe(200);
-    expect(flagged.body.events).toEqual(expect.arrayContaining([expect.objectContaining({ beneficiary_reference_id: ben, dose: 2, flags: ['EARLY_DOSE', 'VACCINE_MIX'] })]));
+    expect(flagged.body.events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ beneficiary_reference_id: ben, dose: 2, flags: ['EARLY_DOSE', 'VACCINE_MIX'] })]),
+    );
   });
 
   it('rejects what cannot be true: a future dose, a dose before the previous one, a dose the vaccine does not have', async () => {
@@ -235,7 +275,10 @@ describe('audit trail, corrections and AEFI', () => {
     const token = await staffToken('vaccinator', { centers: [center] });
     const ben = await walkIn(stack, token);
     const first = (await stack.call('POST', VACCINATE, { token, body: dose(ben, center, { vaccine_batch: 'WRONG1' }) })).body;
-    const fix = await stack.call('POST', `/api/v2/vaccinator/doses/${first.event_id}/correct`, { token, body: { vaccine_batch: '4121Z025', reason: 'Batch number mistyped' } });
+    const fix = await stack.call('POST', `/api/v2/vaccinator/doses/${first.event_id}/correct`, {
+      token,
+      body: { vaccine_batch: '4121Z025', reason: 'Batch number mistyped' },
+    });
     expect(fix.status).toBe(200);
     expect(fix.body).toMatchObject({ kind: 'correction', supersedes: first.event_id, vaccine_batch: '4121Z025', reason: 'Batch number mistyped' });
     const again = await stack.call('POST', `/api/v2/vaccinator/doses/${first.event_id}/correct`, { token, body: { vaccine_batch: 'X', reason: 'again' } });
@@ -258,7 +301,10 @@ describe('audit trail, corrections and AEFI', () => {
     const token = await staffToken('vaccinator', { centers: [center] });
     const ben = await walkIn(stack, token);
     const e = (await stack.call('POST', VACCINATE, { token, body: dose(ben, center, { given_at: hoursAgo(3) }) })).body;
-    const aefi = await stack.call('POST', `/api/v2/vaccinator/doses/${e.event_id}/aefi`, { token, body: { severity: 'minor', onset_at: hoursAgo(1), notes: 'Fever, 38.5 C' } });
+    const aefi = await stack.call('POST', `/api/v2/vaccinator/doses/${e.event_id}/aefi`, {
+      token,
+      body: { severity: 'minor', onset_at: hoursAgo(1), notes: 'Fever, 38.5 C' },
+    });
     expect(aefi.status).toBe(200);
     expect(aefi.body).toMatchObject({ severity: 'minor', event_id: e.event_id, district_id: 145 });
     const admin = await staffToken('district_admin', { districts: [145] });
@@ -269,7 +315,10 @@ describe('audit trail, corrections and AEFI', () => {
     const r = await stack.call('GET', `/api/v2/admin/audit/centers/${center}/doses?date=${dayIso}`, { token: admin });
     expect(day.status).toBe(200);
     expect(r.body.events).toEqual([expect.objectContaining({ event_id: e.event_id, aefi: [expect.objectContaining({ severity: 'minor' })] })]);
-    const tooLong = await stack.call('POST', `/api/v2/vaccinator/doses/${e.event_id}/aefi`, { token, body: { severity: 'minor', onset_at: hoursAgo(1), notes: 'x'.repeat(2001) } });
+    const tooLong = await stack.call('POST', `/api/v2/vaccinator/doses/${e.event_id}/aefi`, {
+      token,
+      body: { severity: 'minor', onset_at: hoursAgo(1), notes: 'x'.repeat(2001) },
+    });
     expect(tooLong.status).toBe(400);
   });
 });
@@ -342,7 +391,7 @@ describe('bad input gets a CoWIN-shaped 4xx on every route', () => {
   // Rest parameters: jest reads a callback with more parameters than the row as one that wants `done`.
   it.each(cases)('%s', async (...row) => {
     const [, method, path, body] = row;
-    const r = await stack.call(method, path.replace('/centers/1/', `/centers/${center}/`), { token, body: method === 'POST' ? body ?? {} : undefined });
+    const r = await stack.call(method, path.replace('/centers/1/', `/centers/${center}/`), { token, body: method === 'POST' ? (body ?? {}) : undefined });
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
     expect(r.body).toEqual({ errorCode: expect.stringMatching(/^[A-Z]{6}\d{4}$/), error: expect.any(String) });

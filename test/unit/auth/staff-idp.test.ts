@@ -19,8 +19,25 @@ const now = () => Math.floor(Date.now() / 1000);
 
 describe('staff claims (Cognito ID token shape)', () => {
   it('maps groups, custom attributes and name to a staff caller; the broadest group wins', () => {
-    expect(staffFromClaims({ sub: 'u1', token_use: 'id', name: 'Asha', 'cognito:groups': ['vaccinator', 'district_admin'], 'custom:centers': '12, 13', 'custom:districts': '140', jti: 'j' })).toEqual({
-      kind: 'staff', staffId: 'u1', name: 'Asha', role: 'district_admin', centers: [12, 13], districts: [140], jti: 'j', exp: NaN,
+    expect(
+      staffFromClaims({
+        sub: 'u1',
+        token_use: 'id',
+        name: 'Asha',
+        'cognito:groups': ['vaccinator', 'district_admin'],
+        'custom:centers': '12, 13',
+        'custom:districts': '140',
+        jti: 'j',
+      }),
+    ).toEqual({
+      kind: 'staff',
+      staffId: 'u1',
+      name: 'Asha',
+      role: 'district_admin',
+      centers: [12, 13],
+      districts: [140],
+      jti: 'j',
+      exp: NaN,
     });
   });
   it('refuses access tokens, unknown groups and missing subjects', () => {

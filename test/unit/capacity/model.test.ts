@@ -23,7 +23,13 @@ const settings: AppSettings = {
   seatsPerShard: 50,
   maxShards: 20,
   statsShards: 4,
-  certificates: { kmsShare: 0.8, perInvocation: 2, fastestCertificateMs: 50, batchSize: 10, maxConcurrency: (q) => Math.max(2, Math.floor((q * 0.8) / 40 / 2)) },
+  certificates: {
+    kmsShare: 0.8,
+    perInvocation: 2,
+    fastestCertificateMs: 50,
+    batchSize: 10,
+    maxConcurrency: (q) => Math.max(2, Math.floor((q * 0.8) / 40 / 2)),
+  },
   availability: { kind: 'shards', sessionItemBytes: 700, centreItemBytes: 900 },
 };
 
@@ -35,7 +41,15 @@ const profile = (certs = 10): Profile => ({
   sources: [],
   peakSeconds: 3600,
   routes: { schedule: 100, publicGenerateOtp: 50, calendarByDistrict: 10 },
-  events: { registrationsPerSecond: 0, bookingsPerSecond: 100, beneficiariesPerBooking: 2, dosesPerSecond: certs, certificatesPerSecond: certs, certificatesAfterPeakPerSecond: 10, smsPerMonth: 10_000 },
+  events: {
+    registrationsPerSecond: 0,
+    bookingsPerSecond: 100,
+    beneficiariesPerBooking: 2,
+    dosesPerSecond: certs,
+    certificatesPerSecond: certs,
+    certificatesAfterPeakPerSecond: 10,
+    smsPerMonth: 10_000,
+  },
   scopes: { district: { centres: 10 }, pincode: { centres: 2 } },
   hotspots: { session: { attemptsPerSecond: 600, seats: 100 }, district: { centres: 10, days: 7, calendarAnswersPerSecond: 10 } },
 });
@@ -114,7 +128,10 @@ describe('npm run capacity on the shipped configuration', () => {
     // The throttle lib/api.ts deploys for schedule: its share of the account budget (lib/config.ts throttlePlan).
     const planned = throttlePlan({}).get('schedule')!;
     expect(live.routes.find((r) => r.id === 'schedule')?.throttle).toEqual({ rate: planned.rate, burst: planned.burst });
-    expect(appSettings(cdkContext({ accountRps: '25000', reservedConcurrency: '{"booking":500}' }))).toMatchObject({ accountRps: 25_000, reservedConcurrency: { booking: 500 } });
+    expect(appSettings(cdkContext({ accountRps: '25000', reservedConcurrency: '{"booking":500}' }))).toMatchObject({
+      accountRps: 25_000,
+      reservedConcurrency: { booking: 500 },
+    });
   });
 
   it.each(['2021-04-28', '2021-09-17', '10x-2021-04-28'])('finds the default configuration short for %s and says what to raise', (name) => {

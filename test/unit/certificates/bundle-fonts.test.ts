@@ -30,7 +30,7 @@ describe('certificate fonts in the Lambda bundles', () => {
     }
   });
 
-  it('copies only the WOFF files read (a few MB, not the packages\' 23 MB), and every certificate language renders from the copy', () => {
+  it("copies only the WOFF files read (a few MB, not the packages' 23 MB), and every certificate language renders from the copy", () => {
     execFileSync('sh', ['-c', copyNodeModulesCommand(root, out, CERTIFICATE_FONT_PACKAGES)], { stdio: 'pipe' });
     let fonts = 0;
     for (const [pkg, files] of Object.entries(certificateFontFiles())) {

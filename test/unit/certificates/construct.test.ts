@@ -15,16 +15,37 @@ function build() {
   const dataKey = new kms.Key(stack, 'Data');
   const qrKey = new kms.Key(stack, 'Qr', { keySpec: kms.KeySpec.ECC_NIST_P256, keyUsage: kms.KeyUsage.SIGN_VERIFY });
   const pdfKey = new kms.Key(stack, 'Pdf', { keySpec: kms.KeySpec.ECC_NIST_P256, keyUsage: kms.KeyUsage.SIGN_VERIFY });
-  const main = new dynamodb.Table(stack, 'Main', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING } });
+  const main = new dynamodb.Table(stack, 'Main', {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+  });
   // Every table of the definition (functions/tables.ts), so a table added later is in the environment too.
-  const others = tableList.filter((t) => t.id !== 'main').map((t) => [t.id, new dynamodb.Table(stack, `T-${t.id}`, { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } })] as const);
+  const others = tableList
+    .filter((t) => t.id !== 'main')
+    .map((t) => [t.id, new dynamodb.Table(stack, `T-${t.id}`, { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } })] as const);
   const bucket = new s3.Bucket(stack, 'Docs', { encryption: s3.BucketEncryption.KMS, encryptionKey: dataKey });
   const certificates = new Certificates(stack, 'Certificates', {
-    stage: 'dev', tables: new Map<string, dynamodb.ITable>([['main', main], ...others]), dataKey, qrKey, qrAlias: 'alias/open-cowin-dev-qr', pdfKey, pdfAlias: 'alias/open-cowin-dev-pdf', bucket,
+    stage: 'dev',
+    tables: new Map<string, dynamodb.ITable>([['main', main], ...others]),
+    dataKey,
+    qrKey,
+    qrAlias: 'alias/open-cowin-dev-qr',
+    pdfKey,
+    pdfAlias: 'alias/open-cowin-dev-pdf',
+    bucket,
   });
-  const producer = new lambda.Function(stack, 'Streams', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
+  const producer = new lambda.Function(stack, 'Streams', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+  });
   certificates.connectStreamConsumer(producer);
-  const api = new HouseFunction(stack, 'ApiCertificates', { entry: 'functions/certificates/handler.ts', stage: 'dev', serviceName: 'x', nodeModules: ['pdfkit'] });
+  const api = new HouseFunction(stack, 'ApiCertificates', {
+    entry: 'functions/certificates/handler.ts',
+    stage: 'dev',
+    serviceName: 'x',
+    nodeModules: ['pdfkit'],
+  });
   certificates.configureApiFunction(api);
   return { certificates, template: Template.fromStack(stack), stack, qrKey, pdfKey };
 }
@@ -54,7 +75,9 @@ describe('Certificates construct', () => {
   });
 
   it('grants kms:Sign and kms:GetPublicKey on the two signing keys only', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement,
+    );
     const sign = statements.filter((s) => JSON.stringify(s.Action).includes('kms:Sign'));
     expect(sign.length).toBe(2); // worker + API group
     const qr = stack.resolve(qrKey.keyArn);
@@ -65,7 +88,14 @@ describe('Certificates construct', () => {
 
   it('ships pdfkit and the Devanagari font, and tells the functions where things are', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ QR_SIGNING_KEY: 'alias/open-cowin-dev-qr', PDF_SIGNING_KEY: 'alias/open-cowin-dev-pdf', CERTIFICATE_FONT_FILE: Match.stringLikeRegexp('noto-sans-devanagari') , CERTIFICATE_WORKER_PARALLEL: '2' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          QR_SIGNING_KEY: 'alias/open-cowin-dev-qr',
+          PDF_SIGNING_KEY: 'alias/open-cowin-dev-pdf',
+          CERTIFICATE_FONT_FILE: Match.stringLikeRegexp('noto-sans-devanagari'),
+          CERTIFICATE_WORKER_PARALLEL: '2',
+        }),
+      },
     });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CERTIFICATE_QUEUE_URL: Match.anyValue() }) } });
   });

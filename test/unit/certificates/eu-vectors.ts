@@ -25,10 +25,7 @@ export interface VectorSigner {
 export const T0 = new Date('2021-06-01T00:00:00Z');
 const DAY = 86_400_000;
 
-export async function vectorSigner(
-  alg: VectorAlg,
-  options: { eku?: string[]; notBefore?: Date; notAfter?: Date } = {},
-): Promise<VectorSigner> {
+export async function vectorSigner(alg: VectorAlg, options: { eku?: string[]; notBefore?: Date; notAfter?: Date } = {}): Promise<VectorSigner> {
   const { privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const spkiDer = new Uint8Array(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }));
   const certificateDer = await issueCertificate({
@@ -39,7 +36,8 @@ export async function vectorSigner(
     keyUsage: ['digitalSignature'],
     ...(options.eku ? { extendedKeyUsage: options.eku } : {}),
     signatureAlgorithm: alg === 'ES256' ? 'ecdsa-sha256' : 'rsa-sha256',
-    sign: async (tbs) => new Uint8Array(alg === 'ES256' ? cryptoSign('sha256', tbs, { key: privateKey, dsaEncoding: 'ieee-p1363' }) : cryptoSign('sha256', tbs, privateKey)),
+    sign: async (tbs) =>
+      new Uint8Array(alg === 'ES256' ? cryptoSign('sha256', tbs, { key: privateKey, dsaEncoding: 'ieee-p1363' }) : cryptoSign('sha256', tbs, privateKey)),
   });
   const kid = new Uint8Array(createHash('sha256').update(certificateDer).digest().subarray(0, 8));
   return { alg, privateKey, certificateDer, kid, trust: TrustList.fromCertificates([{ use: 'qr', certificateDer }]) };

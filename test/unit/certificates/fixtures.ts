@@ -28,7 +28,13 @@ export function twoDoseInput(overrides: Partial<IssueInput['beneficiary']> = {})
     },
     vaccine: COWIN_VACCINES.COVISHIELD!,
     doses: [
-      { doseNumber: 1, date: '2021-05-03', batch: '4121Z025', centreName: 'Urban Primary Health Centre Sector 12 Rohini, North West Delhi', vaccinatorName: 'Sunita Devi' },
+      {
+        doseNumber: 1,
+        date: '2021-05-03',
+        batch: '4121Z025',
+        centreName: 'Urban Primary Health Centre Sector 12 Rohini, North West Delhi',
+        vaccinatorName: 'Sunita Devi',
+      },
       { doseNumber: 2, date: '2021-08-02', batch: '4121Z098', centreName: 'Government General Hospital Vijayawada', vaccinatorName: 'K. Padmavathi' },
     ],
   };
@@ -70,8 +76,19 @@ export async function craftHc1(options: {
   protectedHeader?: Map<number, unknown>;
   kid?: Uint8Array;
 }): Promise<string> {
-  const kid = options.kid ?? createHash('sha256').update(await options.signer.certificateDer()).digest().subarray(0, 8);
-  const protectedHeader = cbor.encode(options.protectedHeader ?? new Map<number, unknown>([[1, -7], [4, Buffer.from(kid)]]));
+  const kid =
+    options.kid ??
+    createHash('sha256')
+      .update(await options.signer.certificateDer())
+      .digest()
+      .subarray(0, 8);
+  const protectedHeader = cbor.encode(
+    options.protectedHeader ??
+      new Map<number, unknown>([
+        [1, -7],
+        [4, Buffer.from(kid)],
+      ]),
+  );
   const payload = cbor.encode(options.claims);
   const toBeSigned = cbor.encode(['Signature1', protectedHeader, Buffer.alloc(0), payload]);
   const signature = await options.signer.sign(toBeSigned);

@@ -90,7 +90,9 @@ describe('KmsSigner (KMS mocked; signatures made by a local key over the digest 
 
   beforeEach(() => {
     kms.reset();
-    kms.on(GetPublicKeyCommand).resolves({ KeyId: KEY_ARN, PublicKey: spki, KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: ['ECDSA_SHA_256'] });
+    kms
+      .on(GetPublicKeyCommand)
+      .resolves({ KeyId: KEY_ARN, PublicKey: spki, KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: ['ECDSA_SHA_256'] });
     kms.on(SignCommand).callsFake((input: { Message: Uint8Array; MessageType: string }) => {
       expect(input.MessageType).toBe('DIGEST');
       return { KeyId: KEY_ARN, Signature: signDigestDer(privateKey, input.Message), SigningAlgorithm: 'ECDSA_SHA_256' };

@@ -30,7 +30,11 @@ describe('createCertificateSigners', () => {
   const keys = new Map<string, { arn: string; privateKey: KeyObject; spki: Uint8Array }>();
   for (const purpose of ['qr', 'pdf']) {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    keys.set(`alias/open-cowin-dev-${purpose}`, { arn: `arn:aws:kms:ap-south-1:111122223333:key/${purpose}-1`, privateKey, spki: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })) });
+    keys.set(`alias/open-cowin-dev-${purpose}`, {
+      arn: `arn:aws:kms:ap-south-1:111122223333:key/${purpose}-1`,
+      privateKey,
+      spki: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })),
+    });
   }
   const byArn = (arn: string) => [...keys.values()].find((k) => k.arn === arn)!;
 
@@ -40,7 +44,11 @@ describe('createCertificateSigners', () => {
       const k = keys.get(KeyId) ?? byArn(KeyId);
       return { KeyId: k.arn, PublicKey: k.spki, KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' };
     });
-    kms.on(SignCommand).callsFake(({ KeyId, Message }: { KeyId: string; Message: Uint8Array }) => ({ KeyId, Signature: signDigestDer(byArn(KeyId).privateKey, Message), SigningAlgorithm: 'ECDSA_SHA_256' }));
+    kms.on(SignCommand).callsFake(({ KeyId, Message }: { KeyId: string; Message: Uint8Array }) => ({
+      KeyId,
+      Signature: signDigestDer(byArn(KeyId).privateKey, Message),
+      SigningAlgorithm: 'ECDSA_SHA_256',
+    }));
     process.env.AWS_REGION ??= 'ap-south-1';
     process.env.QR_SIGNING_KEY = 'alias/open-cowin-dev-qr';
     process.env.PDF_SIGNING_KEY = 'alias/open-cowin-dev-pdf';
@@ -75,7 +83,11 @@ describe('createCertificateSigners', () => {
     const oldQr = Buffer.from(await old.qrSigner.certificateDer());
     // Rotation: the alias now points at a new key.
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    keys.set('alias/open-cowin-dev-qr', { arn: 'arn:aws:kms:ap-south-1:111122223333:key/qr-2', privateKey, spki: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })) });
+    keys.set('alias/open-cowin-dev-qr', {
+      arn: 'arn:aws:kms:ap-south-1:111122223333:key/qr-2',
+      privateKey,
+      spki: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })),
+    });
     const fresh = await createCertificateSigners(() => blobs, '/nonexistent');
     const trusted = await fresh.trusted();
     const qr = trusted.filter((t) => t.use === 'qr').map((t) => Buffer.from(t.certificateDer));

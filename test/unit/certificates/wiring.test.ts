@@ -85,7 +85,9 @@ describe('S3BlobStore', () => {
   });
 
   it('answers undefined for a missing object and rethrows anything else', async () => {
-    s3.on(GetObjectCommand).rejectsOnce(Object.assign(new Error('no'), { name: 'NoSuchKey' })).rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+    s3.on(GetObjectCommand)
+      .rejectsOnce(Object.assign(new Error('no'), { name: 'NoSuchKey' }))
+      .rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
     expect(await store().get('nope')).toBeUndefined();
     await expect(store().get('nope')).rejects.toThrow('denied');
   });
@@ -99,7 +101,10 @@ describe('S3BlobStore', () => {
   });
 
   it('presigns a GET valid for the given seconds', async () => {
-    const url = await new S3BlobStore('docs', () => new S3Client({ region: 'ap-south-1', credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' } })).presignGet('certificates/1/x.pdf', 300, 'c.pdf');
+    const url = await new S3BlobStore(
+      'docs',
+      () => new S3Client({ region: 'ap-south-1', credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' } }),
+    ).presignGet('certificates/1/x.pdf', 300, 'c.pdf');
     expect(url).toContain('X-Amz-Expires=300');
     expect(url).toContain('certificates/1/x.pdf');
     expect(url).toContain('response-content-disposition=');
@@ -128,9 +133,15 @@ describe('S3CertificateStore (KmsSigner certificates in the documents bucket)', 
     expect(await store.get(arn1)).toBeUndefined();
     await store.put(arn1, new Uint8Array([1, 2, 3]));
     await store.put(arn2, new Uint8Array([4, 5]));
-    expect([...blobs.objects.keys()]).toEqual(['signers/qr/arn_aws_kms_ap-south-1_111122223333_key_0f1e-1.der', 'signers/qr/arn_aws_kms_ap-south-1_111122223333_key_0f1e-2.der']);
+    expect([...blobs.objects.keys()]).toEqual([
+      'signers/qr/arn_aws_kms_ap-south-1_111122223333_key_0f1e-1.der',
+      'signers/qr/arn_aws_kms_ap-south-1_111122223333_key_0f1e-2.der',
+    ]);
     expect(await store.get(arn1)).toEqual(new Uint8Array([1, 2, 3]));
-    expect((await store.all()).map((b) => [...b])).toEqual([[1, 2, 3], [4, 5]]);
+    expect((await store.all()).map((b) => [...b])).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
     expect(await new S3CertificateStore(blobs, 'signers/pdf/').all()).toEqual([]);
   });
 
@@ -174,7 +185,11 @@ describe('encryptors (passport numbers)', () => {
     const sealed = await enc.encrypt('T4829301', context);
     expect(sealed.startsWith(`v1.kms.${Buffer.from([0xaa, 0xbb]).toString('base64')}.`)).toBe(true);
     expect(await enc.decrypt(sealed, context)).toBe('T4829301');
-    expect(kms.commandCalls(GenerateDataKeyCommand)[0]!.args[0].input).toEqual({ KeyId: 'arn:aws:kms:ap-south-1:1:key/data', KeySpec: 'AES_256', EncryptionContext: context });
+    expect(kms.commandCalls(GenerateDataKeyCommand)[0]!.args[0].input).toEqual({
+      KeyId: 'arn:aws:kms:ap-south-1:1:key/data',
+      KeySpec: 'AES_256',
+      EncryptionContext: context,
+    });
     expect(kms.commandCalls(DecryptCommand)[0]!.args[0].input.EncryptionContext).toEqual(context);
     await expect(new LocalEncryptor(join(mkdtempSync(join(tmpdir(), 'enc-')), 'k')).decrypt(sealed, context)).rejects.toThrow(/sealed by kms/);
     kms.restore();
@@ -194,7 +209,11 @@ describe('certificates stream consumer', () => {
     expect(doseEventIdOf(record('INSERT', 'BEN#1', 'PROFILE'))).toBeUndefined();
     const enqueue = jest.fn(async () => undefined);
     const consumer = certificatesConsumer(() => ({ enqueue }));
-    const out = await consumer.handle([record('INSERT', 'DOSEEVENT#e1', 'EVENT', '1'), record('INSERT', 'CERT#x', 'META', '2'), record('INSERT', 'DOSEEVENT#e2', 'EVENT', '3')]);
+    const out = await consumer.handle([
+      record('INSERT', 'DOSEEVENT#e1', 'EVENT', '1'),
+      record('INSERT', 'CERT#x', 'META', '2'),
+      record('INSERT', 'DOSEEVENT#e2', 'EVENT', '3'),
+    ]);
     expect(out.failed).toEqual([]);
     expect(enqueue).toHaveBeenCalledWith(['e1', 'e2']);
   });
@@ -208,7 +227,10 @@ describe('certificates stream consumer', () => {
 
 describe('worker and issuance rules', () => {
   it('acks malformed messages (they never become valid) and reports failed ones for redelivery', async () => {
-    const events = new Map([['e-ok', 'B1'], ['e-bad', 'B2']]);
+    const events = new Map([
+      ['e-ok', 'B1'],
+      ['e-bad', 'B2'],
+    ]);
     const ports = {
       store: { getEvent: async (id: string) => (events.has(id) ? { beneficiaryId: events.get(id) } : undefined) },
     } as never;

@@ -5,10 +5,15 @@ import { candidateSession } from '../../../functions/webhooks/consumer';
 describe('partner domain', () => {
   it('matches names ignoring case, accents, punctuation and a left-out middle name', () => {
     expect(matchName('RAVI  kumar', 'Ravi Kumar')).toBe('exact');
-    expect(matchName('José Dsouza', 'Jose D\'souza')).toBe('none'); // apostrophe splits the surname: not the same words
+    expect(matchName('José Dsouza', "Jose D'souza")).toBe('none'); // apostrophe splits the surname: not the same words
     expect(matchName('Ravi Sharma', 'Ravi Kumar Sharma')).toBe('partial');
     expect(matchName('Ravi', 'Priya')).toBe('none');
-    expect(bestMatch('Asha', [{ beneficiaryId: '1', name: 'Asha Rani', dosesGiven: 0 }, { beneficiaryId: '2', name: 'Asha', dosesGiven: 2 }]).person?.beneficiaryId).toBe('2');
+    expect(
+      bestMatch('Asha', [
+        { beneficiaryId: '1', name: 'Asha Rani', dosesGiven: 0 },
+        { beneficiaryId: '2', name: 'Asha', dosesGiven: 2 },
+      ]).person?.beneficiaryId,
+    ).toBe('2');
   });
   it('maps doses to status 0/1/2 and the precaution flag', () => {
     expect(statusOf({ dosesGiven: 0 })).toEqual({ status: 0, precaution: false });
@@ -26,7 +31,16 @@ describe('partner domain', () => {
 describe('webhook domain', () => {
   it('accepts only public https URLs outside the local runtime', () => {
     expect(checkUrl('https://hooks.example.com/cowin', false)).toBeUndefined();
-    for (const bad of ['http://hooks.example.com/x', 'https://127.0.0.1/x', 'https://10.0.0.5/x', 'https://localhost/x', 'https://169.254.169.254/latest', 'https://u:p@example.com/', 'nope']) expect(checkUrl(bad, false)).toBeDefined();
+    for (const bad of [
+      'http://hooks.example.com/x',
+      'https://127.0.0.1/x',
+      'https://10.0.0.5/x',
+      'https://localhost/x',
+      'https://169.254.169.254/latest',
+      'https://u:p@example.com/',
+      'nope',
+    ])
+      expect(checkUrl(bad, false)).toBeDefined();
     expect(checkUrl('http://127.0.0.1:9999/x', true)).toBeUndefined();
   });
   it('derives stable delivery ids and exponential backoff', () => {
@@ -41,7 +55,11 @@ describe('webhook domain', () => {
   it('looks at a shard only when it reaches or leaves zero', () => {
     const rec = (eventName: 'INSERT' | 'MODIFY', oldD1: number, newD1: number) => ({
       eventName,
-      dynamodb: { Keys: { pk: { S: 'CAP#abc#2' }, sk: { S: 'CAP' } }, OldImage: { d1: { N: String(oldD1) }, d2: { N: '0' } }, NewImage: { d1: { N: String(newD1) }, d2: { N: '0' } } },
+      dynamodb: {
+        Keys: { pk: { S: 'CAP#abc#2' }, sk: { S: 'CAP' } },
+        OldImage: { d1: { N: String(oldD1) }, d2: { N: '0' } },
+        NewImage: { d1: { N: String(newD1) }, d2: { N: '0' } },
+      },
     });
     expect(candidateSession(rec('MODIFY', 5, 4))).toBeUndefined();
     expect(candidateSession(rec('MODIFY', 1, 0))).toBe('abc');

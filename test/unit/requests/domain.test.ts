@@ -47,7 +47,7 @@ describe('limits and SLA from the environment', () => {
     expect(() => parseKindNumbers('dose_date=-1', DEFAULT_SLA_DAYS, 'X', 0)).toThrow();
   });
 
-  it('the SLA clock: due after the kind\'s days, hours left, overdue after the due time', () => {
+  it("the SLA clock: due after the kind's days, hours left, overdue after the due time", () => {
     const rules = requestRules({});
     const due = dueAt(NOW, 'passport_details', rules);
     expect(due.toISOString()).toBe('2026-12-05T06:00:00.000Z');
@@ -101,7 +101,11 @@ describe('evidence', () => {
   });
   it('the presigned POST policy pins key, type, size range and SSE-KMS (with the key when known)', () => {
     const { fields, conditions } = uploadConditions('docs', 'requests/r/e', 'image/png', 4096, 'arn:aws:kms:ap-south-1:1:key/k');
-    expect(fields).toEqual({ 'Content-Type': 'image/png', 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:ap-south-1:1:key/k' });
+    expect(fields).toEqual({
+      'Content-Type': 'image/png',
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:ap-south-1:1:key/k',
+    });
     expect(conditions).toEqual([
       { bucket: 'docs' },
       ['eq', '$key', 'requests/r/e'],

@@ -15,7 +15,8 @@ function fakeStore() {
   const sessions = new Map<string, Session>();
   let counter = 0;
   const store = {
-    districts: async (ids: number[]) => new Map(ids.filter((i) => i < 1000).map((i) => [i, { district_id: i, district_name: `D${i}`, state_id: 1, state_name: 'S' }])),
+    districts: async (ids: number[]) =>
+      new Map(ids.filter((i) => i < 1000).map((i) => [i, { district_id: i, district_name: `D${i}`, state_id: 1, state_name: 'S' }])),
     centerIdsByRef: async (rs: string[]) => new Map(rs.filter((r) => refs.has(r)).map((r) => [r, refs.get(r)!])),
     getCenters: async (ids: number[]) => new Map(ids.filter((i) => centers.has(i)).map((i) => [i, centers.get(i)!])),
     nextCenterIds: async (n: number) => Array.from({ length: n }, () => 100_000 + ++counter),
@@ -43,14 +44,29 @@ const CSV = [
 
 describe('CSV', () => {
   it('parses quoted fields with commas, doubled quotes, newlines and CRLF', () => {
-    expect(parseCsv('a,"b,c","say ""hi""","x\ny"\r\n1,2,3,4')).toEqual([['a', 'b,c', 'say "hi"', 'x\ny'], ['1', '2', '3', '4']]);
+    expect(parseCsv('a,"b,c","say ""hi""","x\ny"\r\n1,2,3,4')).toEqual([
+      ['a', 'b,c', 'say "hi"', 'x\ny'],
+      ['1', '2', '3', '4'],
+    ]);
     expect(parseCsv('\ufeffa,b\n')).toEqual([['a', 'b']]);
   });
 
   it('turns rows into centre and session records (lists split on ;)', () => {
     const rows = csvToRows(CSV);
     expect(rows.errors).toEqual([]);
-    expect(rows.centers).toEqual([{ row: 2, data: expect.objectContaining({ center_ref: 'PUNE-1', name: 'Ruby Hall, Pune', vaccine_fees: [{ vaccine: 'COVISHIELD', fee: '780' }, { vaccine: 'COVAXIN', fee: '1410' }] }) }]);
+    expect(rows.centers).toEqual([
+      {
+        row: 2,
+        data: expect.objectContaining({
+          center_ref: 'PUNE-1',
+          name: 'Ruby Hall, Pune',
+          vaccine_fees: [
+            { vaccine: 'COVISHIELD', fee: '780' },
+            { vaccine: 'COVAXIN', fee: '1410' },
+          ],
+        }),
+      },
+    ]);
     expect(rows.sessions[0]).toEqual({ row: 3, data: expect.objectContaining({ session_ref: 'PUNE-1-0602', slots: ['09:00AM-11:00AM', '11:00AM-01:00PM'] }) });
   });
 
@@ -78,10 +94,54 @@ describe('import', () => {
     const { store, centers, sessions } = fakeStore();
     const body = {
       centers: [
-        { center_ref: 'A', name: 'Centre A', address: 'x', district_id: 1, pincode: 110001, lat: 28.6, long: 77.2, from: '09:00:00', to: '17:00:00', fee_type: 'Free' },
-        { center_ref: 'B', name: 'Centre B', address: 'x', district_id: 1, pincode: '012345', lat: 28.6, long: 77.2, from: '09:00:00', to: '17:00:00', fee_type: 'Free' },
-        { center_ref: 'C', name: 'Centre C', address: 'x', district_id: 5000, pincode: 110001, lat: 28.6, long: 77.2, from: '09:00:00', to: '17:00:00', fee_type: 'Free' },
-        { center_ref: 'A', name: 'Centre A again', address: 'x', district_id: 1, pincode: 110001, lat: 28.6, long: 77.2, from: '09:00:00', to: '17:00:00', fee_type: 'Free' },
+        {
+          center_ref: 'A',
+          name: 'Centre A',
+          address: 'x',
+          district_id: 1,
+          pincode: 110001,
+          lat: 28.6,
+          long: 77.2,
+          from: '09:00:00',
+          to: '17:00:00',
+          fee_type: 'Free',
+        },
+        {
+          center_ref: 'B',
+          name: 'Centre B',
+          address: 'x',
+          district_id: 1,
+          pincode: '012345',
+          lat: 28.6,
+          long: 77.2,
+          from: '09:00:00',
+          to: '17:00:00',
+          fee_type: 'Free',
+        },
+        {
+          center_ref: 'C',
+          name: 'Centre C',
+          address: 'x',
+          district_id: 5000,
+          pincode: 110001,
+          lat: 28.6,
+          long: 77.2,
+          from: '09:00:00',
+          to: '17:00:00',
+          fee_type: 'Free',
+        },
+        {
+          center_ref: 'A',
+          name: 'Centre A again',
+          address: 'x',
+          district_id: 1,
+          pincode: 110001,
+          lat: 28.6,
+          long: 77.2,
+          from: '09:00:00',
+          to: '17:00:00',
+          fee_type: 'Free',
+        },
       ],
       sessions: [
         { session_ref: 'S1', center_ref: 'A', date: '02-06-2021', vaccine: 'COVISHIELD', capacity_dose1: 10, capacity_dose2: 0, min_age_limit: 18 },
@@ -95,7 +155,14 @@ describe('import', () => {
     if (r.ok) return;
     const pick = (e: { row: number; record: string; field: string }) => `${e.record}:${e.row}:${e.field}`;
     expect(r.errors.map(pick)).toEqual(
-      expect.arrayContaining(['center:2:pincode', 'center:3:district_id', 'center:4:center_ref', 'session:2:date', 'session:3:center_ref', 'session:4:session_ref']),
+      expect.arrayContaining([
+        'center:2:pincode',
+        'center:3:district_id',
+        'center:4:center_ref',
+        'session:2:date',
+        'session:3:center_ref',
+        'session:4:session_ref',
+      ]),
     );
     expect(r.errors.find((e) => e.field === 'pincode')?.error).toBe('Invalid pincode');
     expect(centers.size + sessions.size).toBe(0);
@@ -104,9 +171,27 @@ describe('import', () => {
   it('checks roles row by row', async () => {
     const { store } = fakeStore();
     const admin: Staff = { ...ops, role: 'district_admin', districts: [1] };
-    const rows = jsonToRows({ centers: [{ center_ref: 'X', name: 'Centre X', address: 'x', district_id: 2, pincode: 110001, lat: 28.6, long: 77.2, from: '09:00:00', to: '17:00:00', fee_type: 'Free' }] });
+    const rows = jsonToRows({
+      centers: [
+        {
+          center_ref: 'X',
+          name: 'Centre X',
+          address: 'x',
+          district_id: 2,
+          pincode: 110001,
+          lat: 28.6,
+          long: 77.2,
+          from: '09:00:00',
+          to: '17:00:00',
+          fee_type: 'Free',
+        },
+      ],
+    });
     const r = await importRows(store, admin, rows, now, mapLimit);
-    expect(r).toMatchObject({ ok: false, errors: [{ row: 1, record: 'center', field: 'district_id', error: expect.stringMatching(/cannot create centres in district 2/) }] });
+    expect(r).toMatchObject({
+      ok: false,
+      errors: [{ row: 1, record: 'center', field: 'district_id', error: expect.stringMatching(/cannot create centres in district 2/) }],
+    });
     const vaccinator: Staff = { ...ops, role: 'vaccinator' };
     await expect(importRows(store, vaccinator, rows, now, mapLimit)).rejects.toMatchObject({ kind: 'forbidden' });
   });

@@ -58,9 +58,7 @@ export async function selfSignedCertificate(options: SelfSignedCertificateOption
       extnID: '2.5.29.37',
       critical: false,
       extnValue: toArrayBuffer(
-        new pkijs.ExtKeyUsage({ keyPurposes: [options.purpose === 'qr' ? OID_EKU_DCC_VACCINATION : OID_EKU_DOCUMENT_SIGNING] })
-          .toSchema()
-          .toBER(),
+        new pkijs.ExtKeyUsage({ keyPurposes: [options.purpose === 'qr' ? OID_EKU_DCC_VACCINATION : OID_EKU_DOCUMENT_SIGNING] }).toSchema().toBER(),
       ),
     }),
     new pkijs.Extension({
@@ -183,7 +181,9 @@ export async function issueCertificate(options: CertificateOptions): Promise<Uin
           ext(
             '2.5.29.35',
             false,
-            new asn1js.Sequence({ value: [new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: keyId(options.issuerSpkiDer ?? options.spkiDer) })] }),
+            new asn1js.Sequence({
+              value: [new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: keyId(options.issuerSpkiDer ?? options.spkiDer) })],
+            }),
           ),
         ]
       : []),

@@ -114,9 +114,7 @@ export class KmsSigner implements Signer {
 
   private async signDigestWith(keyArn: string, digest: Uint8Array): Promise<Uint8Array> {
     if (digest.length !== 32) throw new Error('KMS DIGEST signing needs a 32-byte SHA-256 digest');
-    const out = await this.options.client.send(
-      new SignCommand({ KeyId: keyArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
-    );
+    const out = await this.options.client.send(new SignCommand({ KeyId: keyArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
     if (!out.Signature) throw new Error(`KMS Sign ${keyArn}: no signature`);
     return derToRaw(out.Signature, 32);
   }

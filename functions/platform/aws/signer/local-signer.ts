@@ -1,7 +1,15 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign as cryptoSign, X509Certificate, type KeyObject } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { derToPem, issueCertificate, OID_EKU_DCC_VACCINATION, OID_EKU_DOCUMENT_SIGNING, OID_EKU_EMAIL_PROTECTION, pemToDer, selfSignedCertificate } from './certificate';
+import {
+  derToPem,
+  issueCertificate,
+  OID_EKU_DCC_VACCINATION,
+  OID_EKU_DOCUMENT_SIGNING,
+  OID_EKU_EMAIL_PROTECTION,
+  pemToDer,
+  selfSignedCertificate,
+} from './certificate';
 import type { Signer, SignerPurpose } from '../../signer';
 
 export interface LocalSignerOptions {
@@ -187,7 +195,11 @@ async function certificateFor(privateKey: KeyObject, purpose: SignerPurpose, opt
   if (issuer) {
     const issuerX509 = new X509Certificate(issuer.certificateDer);
     return issueCertificate({
-      subject: { commonName: options.commonName ?? `Open CoWIN local ${purpose.toUpperCase()} signer`, organization: 'Open CoWIN (local development)', country: 'IN' },
+      subject: {
+        commonName: options.commonName ?? `Open CoWIN local ${purpose.toUpperCase()} signer`,
+        organization: 'Open CoWIN (local development)',
+        country: 'IN',
+      },
       issuer: CA_NAME,
       issuerSpkiDer: new Uint8Array(issuerX509.publicKey.export({ format: 'der', type: 'spki' })),
       spkiDer,

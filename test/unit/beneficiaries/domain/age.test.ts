@@ -4,12 +4,33 @@ import { checkAge, type SessionInfo } from '../../../../functions/booking/domain
 import type { Beneficiary } from '../../../../functions/beneficiaries/domain/beneficiary';
 
 const session = (date: string, minAge: number, maxAge?: number): SessionInfo => ({
-  sessionId: 's', centerId: 1, date, vaccine: 'COVAXIN', minAge, maxAge, allowAllAge: false, slots: [], open: true, shards: 1,
+  sessionId: 's',
+  centerId: 1,
+  date,
+  vaccine: 'COVAXIN',
+  minAge,
+  maxAge,
+  allowAllAge: false,
+  slots: [],
+  open: true,
+  shards: 1,
   center: { name: '', state_name: '', district_name: '', block_name: '', from: '', to: '' },
 });
 const ben = (over: Partial<Beneficiary>): Beneficiary => ({
-  beneficiaryId: '1', accountId: 'a', name: 'Meera', birthYear: 2012, genderId: 2, photoIdType: 10, photoIdCode: 'STUDENT_ID', photoIdLast4: '0001',
-  comorbidity: 'N', consentVersion: 'V1', createdAt: 0, dosesGiven: 0, doseDates: {}, ...over,
+  beneficiaryId: '1',
+  accountId: 'a',
+  name: 'Meera',
+  birthYear: 2012,
+  genderId: 2,
+  photoIdType: 10,
+  photoIdCode: 'STUDENT_ID',
+  photoIdLast4: '0001',
+  comorbidity: 'N',
+  consentVersion: 'V1',
+  createdAt: 0,
+  dosesGiven: 0,
+  doseDates: {},
+  ...over,
 });
 const eligible = (b: Beneficiary, s: SessionInfo) => {
   try {

@@ -9,7 +9,15 @@ describe('photo ID types for children', () => {
   });
   it('birth certificate: a CRS registration number (state code 01-38) or an older number/year', () => {
     for (const ok of ['B-2012:07-90103-000123', 'b-2019:27-00001-123456', '1234/2011', '7/1999']) expect(valid('BIRTH_CERTIFICATE', ok)).toBe(true);
-    for (const bad of ['B-2012:00-90103-000123', 'B-2012:39-90103-000123', 'B-1812:07-90103-000123', 'B-2012:07-9010-000123', '1234/11', 'BIRTH', '123456789/2011'])
+    for (const bad of [
+      'B-2012:00-90103-000123',
+      'B-2012:39-90103-000123',
+      'B-1812:07-90103-000123',
+      'B-2012:07-9010-000123',
+      '1234/11',
+      'BIRTH',
+      '123456789/2011',
+    ])
       expect(valid('BIRTH_CERTIFICATE', bad)).toBe(false);
   });
   it('hashes the normalised number, keeps the last 4, and names the expected format when wrong', () => {

@@ -4,12 +4,33 @@ import { checkAge, checkDose, checkSession, type SessionInfo } from '../../../..
 import { initialShards, planTake, remaining, shardCount, split } from '../../../../functions/sessions/domain/capacity';
 
 const person = (over: Partial<Beneficiary> = {}): Beneficiary => ({
-  beneficiaryId: '12345678901234', accountId: 'a', name: 'Ravi', birthYear: 1980, genderId: 1, photoIdType: 1, photoIdCode: 'AADHAAR',
-  photoIdLast4: '1234', comorbidity: 'N', consentVersion: 'V1', createdAt: 0, dosesGiven: 0, doseDates: {}, ...over,
+  beneficiaryId: '12345678901234',
+  accountId: 'a',
+  name: 'Ravi',
+  birthYear: 1980,
+  genderId: 1,
+  photoIdType: 1,
+  photoIdCode: 'AADHAAR',
+  photoIdLast4: '1234',
+  comorbidity: 'N',
+  consentVersion: 'V1',
+  createdAt: 0,
+  dosesGiven: 0,
+  doseDates: {},
+  ...over,
 });
 const session = (over: Partial<SessionInfo> = {}): SessionInfo => ({
-  sessionId: 's', centerId: 1, date: '2026-12-01', vaccine: 'COVISHIELD', minAge: 18, allowAllAge: false, slots: ['09:00AM-11:00AM'], open: true, shards: 1,
-  center: { name: 'C', state_name: 'S', district_name: 'D', block_name: 'B', from: '09:00:00', to: '17:00:00' }, ...over,
+  sessionId: 's',
+  centerId: 1,
+  date: '2026-12-01',
+  vaccine: 'COVISHIELD',
+  minAge: 18,
+  allowAllAge: false,
+  slots: ['09:00AM-11:00AM'],
+  open: true,
+  shards: 1,
+  center: { name: 'C', state_name: 'S', district_name: 'D', block_name: 'B', from: '09:00:00', to: '17:00:00' },
+  ...over,
 });
 const code = (f: () => void) => {
   try {
@@ -76,8 +97,15 @@ describe('capacity shards', () => {
     expect(remaining(shards)).toEqual({ dose1: 501, dose2: 77 });
   });
   it('plans a take across shards, from a random start, or says it cannot fit', () => {
-    const shards = [{ shard: 0, d1: 1, d2: 0 }, { shard: 1, d1: 0, d2: 0 }, { shard: 2, d1: 2, d2: 5 }];
-    expect(planTake(shards, 1, 3, () => 0)).toEqual([{ shard: 0, take: 1 }, { shard: 2, take: 2 }]);
+    const shards = [
+      { shard: 0, d1: 1, d2: 0 },
+      { shard: 1, d1: 0, d2: 0 },
+      { shard: 2, d1: 2, d2: 5 },
+    ];
+    expect(planTake(shards, 1, 3, () => 0)).toEqual([
+      { shard: 0, take: 1 },
+      { shard: 2, take: 2 },
+    ]);
     expect(planTake(shards, 1, 2, () => 0.9)).toEqual([{ shard: 2, take: 2 }]);
     expect(planTake(shards, 1, 4)).toBeUndefined();
     expect(planTake(shards, 2, 5, () => 0)).toEqual([{ shard: 2, take: 5 }]);

@@ -78,7 +78,10 @@ describe('encodeHc1 / verifyHc1', () => {
     const [protectedHeader, unprotected, cwt, signature] = tag.value as [Uint8Array, Map<number, unknown>, Uint8Array, Uint8Array];
     const header = cbor.decode(protectedHeader) as Map<number, unknown>;
     expect(header.get(1)).toBe(-7);
-    const kid = createHash('sha256').update(await qrSigner.certificateDer()).digest().subarray(0, 8);
+    const kid = createHash('sha256')
+      .update(await qrSigner.certificateDer())
+      .digest()
+      .subarray(0, 8);
     expect(Buffer.from(header.get(4) as Uint8Array).equals(kid)).toBe(true);
     expect(unprotected.size).toBe(0);
     expect(signature).toHaveLength(64);
@@ -144,7 +147,10 @@ describe('encodeHc1 / verifyHc1', () => {
       const ps256 = craftHc1({
         signer: qrSigner,
         claims: claims(payload()),
-        protectedHeader: new Map<number, unknown>([[1, -37], [4, Buffer.from(kidFromCertificate(await qrSigner.certificateDer()))]]),
+        protectedHeader: new Map<number, unknown>([
+          [1, -37],
+          [4, Buffer.from(kidFromCertificate(await qrSigner.certificateDer()))],
+        ]),
       });
       expect(await reason(ps256)).toBe('ALG_KEY_MISMATCH'); // PS256 claimed, but the trusted key is EC
     });

@@ -51,7 +51,10 @@ describe('issueCertificate', () => {
       expect(certificate.record.holder.name).toBe(names[i]);
       expect(verifyPdfSignature(certificate.pdf, trust).status).toBe('valid');
       const qr = verifyHc1(extractHc1FromPdf(certificate.pdf)!, { trust, now: VERIFIED_AT });
-      expect(qr.status === 'valid' && [qr.certificateId, qr.payload.nam.gn]).toEqual([certificate.record.certificate.id, names[i]!.split(' ').slice(0, -1).join(' ')]);
+      expect(qr.status === 'valid' && [qr.certificateId, qr.payload.nam.gn]).toEqual([
+        certificate.record.certificate.id,
+        names[i]!.split(' ').slice(0, -1).join(' '),
+      ]);
     });
   });
 });
@@ -60,7 +63,12 @@ describe('verifyCertificateArtifact', () => {
   it('checks both signatures of a PDF, and the QR alone for an HC1 string', async () => {
     const { trust } = await testKeys();
     const issued = await issueCertificate(await deps(), twoDoseInput());
-    expect(verifyCertificateArtifact(issued.pdf, { trust, now: VERIFIED_AT })).toMatchObject({ status: 'valid', artifact: 'pdf', qr: { status: 'valid' }, pdf: { status: 'valid' } });
+    expect(verifyCertificateArtifact(issued.pdf, { trust, now: VERIFIED_AT })).toMatchObject({
+      status: 'valid',
+      artifact: 'pdf',
+      qr: { status: 'valid' },
+      pdf: { status: 'valid' },
+    });
     expect(verifyCertificateArtifact(issued.hc1, { trust, now: VERIFIED_AT })).toMatchObject({ status: 'valid', artifact: 'hc1' });
     expect(verifyCertificateArtifact(Buffer.from(`${issued.hc1}\n`), { trust, now: VERIFIED_AT }).status).toBe('valid');
 
@@ -108,7 +116,10 @@ describe('bin/verify.ts (offline verifier)', () => {
     );
     await writeFile(join(dir, 'trust.json'), JSON.stringify(bundle));
     await writeFile(join(dir, 'certificate.pdf'), issued.pdf);
-    await writeFile(join(dir, 'revoked.json'), JSON.stringify(await signDocument(buildRevocationSnapshot([issued.record.certificate.id], VERIFIED_AT), qrSigner, 'revocation-snapshot+json')));
+    await writeFile(
+      join(dir, 'revoked.json'),
+      JSON.stringify(await signDocument(buildRevocationSnapshot([issued.record.certificate.id], VERIFIED_AT), qrSigner, 'revocation-snapshot+json')),
+    );
     const trustArgs = ['--trust', join(dir, 'trust.json'), '--now', VERIFIED_AT.toISOString()];
 
     expect(await verifyCli(['verify', join(dir, 'certificate.pdf'), ...trustArgs])).toBe(0);

@@ -168,7 +168,13 @@ describe('the CMS SignedData', () => {
     const essCertIdV2 = certs.valueBlock.value[0] as asn1js.Sequence;
     expect(essCertIdV2.valueBlock.value).toHaveLength(1); // hashAlgorithm defaults to SHA-256
     const certHash = (essCertIdV2.valueBlock.value[0] as asn1js.OctetString).valueBlock.valueHexView;
-    expect(Buffer.from(certHash).equals(createHash('sha256').update(await pdfSigner.certificateDer()).digest())).toBe(true);
+    expect(
+      Buffer.from(certHash).equals(
+        createHash('sha256')
+          .update(await pdfSigner.certificateDer())
+          .digest(),
+      ),
+    ).toBe(true);
   });
 
   it('has messageDigest = SHA-256 of the byte ranges', () => {

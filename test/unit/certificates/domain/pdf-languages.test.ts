@@ -74,11 +74,16 @@ describe('label catalogue', () => {
       expect(text).toBe(text.normalize('NFC'));
       expect(text).not.toBe(label.en);
       // Letters in the language's script only (COVID-19's digits are Latin), never a Latin letter.
-      for (const ch of text.replace(/[\s\d\-()',.।۔،]/gu, '')) expect(`${ch} in ${text}`).toMatch(new RegExp(`^(${SCRIPT[lang].letters.source}|\\p{M}|\\u200C|\\u200D) in`, 'u'));
+      for (const ch of text.replace(/[\s\d\-()',.।۔،]/gu, ''))
+        expect(`${ch} in ${text}`).toMatch(new RegExp(`^(${SCRIPT[lang].letters.source}|\\p{M}|\\u200C|\\u200D) in`, 'u'));
       for (const weight of [400, 700] as const) {
         for (const run of fontRuns(text, weight)) {
           expect(run.face === SCRIPT[lang].face || run.face === 'latin').toBe(true);
-          expect(faceFont(run.face, weight).layout(run.text).glyphs.filter((g) => g.id === 0)).toEqual([]); // glyph 0 is .notdef
+          expect(
+            faceFont(run.face, weight)
+              .layout(run.text)
+              .glyphs.filter((g) => g.id === 0),
+          ).toEqual([]); // glyph 0 is .notdef
         }
       }
     }
@@ -104,10 +109,14 @@ describe('shaping (fontkit, as pdfkit uses it)', () => {
   it('reorders and ligates Indic conjuncts: fewer glyphs than code points, pre-base matras first', () => {
     expect(faceFont('devanagari', 400).layout('मंत्रालय').glyphs.length).toBeLessThan([...'मंत्रालय'].length);
     // Tamil ை (U+0BC8) of அமைச்சகம் is drawn before its consonant ம.
-    const tamil = faceFont('tamil', 400).layout('அமை').glyphs.map((g) => g.codePoints[0]);
+    const tamil = faceFont('tamil', 400)
+      .layout('அமை')
+      .glyphs.map((g) => g.codePoints[0]);
     expect(tamil).toEqual([0x0b85, 0x0bc8, 0x0bae]);
     // Bengali ি (U+09BF) of পরিবার is drawn before র.
-    const bengali = faceFont('bengali', 400).layout('রি').glyphs.map((g) => g.codePoints[0]);
+    const bengali = faceFont('bengali', 400)
+      .layout('রি')
+      .glyphs.map((g) => g.codePoints[0]);
     expect(bengali[0]).toBe(0x09bf);
   });
 
@@ -171,14 +180,26 @@ maybe('a certificate in each language, read back by poppler', () => {
 
     const fonts = execFileSync('pdffonts', [path], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
     for (const line of fonts) expect(line).toMatch(/\syes\s+yes\s+yes\s/); // embedded, subset, ToUnicode
-    const families = new Set(fonts.map((line) => line.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, '').replace(/-(Regular|Bold)$/, '')));
+    const families = new Set(
+      fonts.map((line) =>
+        line
+          .split(/\s+/)[0]!
+          .replace(/^[A-Z]{6}\+/, '')
+          .replace(/-(Regular|Bold)$/, ''),
+      ),
+    );
     expect([...families].sort()).toEqual(['NotoSans', SCRIPT[lang].font].sort());
 
     const text = execFileSync('pdftotext', ['-raw', path, '-'], { encoding: 'utf8' })
       .normalize('NFC')
       .replace(/[\u202A-\u202E]/g, '') // poppler's bidi embedding marks around right-to-left lines
       .replace(/[ \t]+/g, ' ');
-    const shown = [TITLES.Final, ...Object.entries(LABELS).filter(([key]) => !['dateOfBirth', 'passport', 'age'].includes(key)).map(([, label]) => label)];
+    const shown = [
+      TITLES.Final,
+      ...Object.entries(LABELS)
+        .filter(([key]) => !['dateOfBirth', 'passport', 'age'].includes(key))
+        .map(([, label]) => label),
+    ];
     for (const label of shown) {
       // Each run of the script copies out whole ("-19", commas and full stops are Latin runs beside them).
       const runs = fontRuns(label[lang], 400).filter((run) => run.face !== 'latin');

@@ -82,7 +82,11 @@ maybe('certificate PDF read back by poppler', () => {
     expect(ink(real)).toBeGreaterThan(50);
     return (async () => {
       const boxes = join(dir, 'boxes.pdf');
-      const record = buildCertificateRecord({ ...twoDoseInput({ name: 'Śrī Ṇāgarāj' }), certificateId: 'URN:UVCI:01:NL:187/37512422923#Z', issuedAt: ISSUED_AT });
+      const record = buildCertificateRecord({
+        ...twoDoseInput({ name: 'Śrī Ṇāgarāj' }),
+        certificateId: 'URN:UVCI:01:NL:187/37512422923#Z',
+        issuedAt: ISSUED_AT,
+      });
       record.holder.name = '\uE000\uE000\uE000 \uE000\uE000\uE000\uE000\uE000\uE000\uE000';
       writeFileSync(boxes, await renderCertificatePdf(record, { qr: qrMatrix(HC1), hc1: HC1 }));
       expect(crop(boxes).equals(real)).toBe(false);

@@ -71,7 +71,13 @@ describe('renderCertificatePdf', () => {
     [[1], 'Provisional Certificate for COVID-19 Vaccination', 'अनंतिम'],
     [[1, 2, 3], 'Certificate for COVID-19 Vaccination (Precaution Dose)', 'एहतियाती'],
   ] as const)('titles doses %j as "%s"', async (doseNumbers, title, hindi) => {
-    const doses = doseNumbers.map((doseNumber) => ({ doseNumber, date: `2021-0${doseNumber + 2}-01`, batch: 'B1', centreName: 'PHC Kondapur', vaccinatorName: 'S. Rao' }));
+    const doses = doseNumbers.map((doseNumber) => ({
+      doseNumber,
+      date: `2021-0${doseNumber + 2}-01`,
+      batch: 'B1',
+      centreName: 'PHC Kondapur',
+      vaccinatorName: 'S. Rao',
+    }));
     const text = (await drawnText(record({ doses }))).join('|');
     expect(text).toContain(title);
     expect(text).toContain(hindi);

@@ -200,7 +200,10 @@ describe('dccFromRecord', () => {
   it('encodes precaution doses the EU way: 3/3 after a 2-dose series, 2/1 after a single dose', () => {
     const precaution = buildCertificateRecord(
       input({
-        doses: [...twoDoseInput().doses, { doseNumber: 3, date: '2022-04-10', batch: 'CB22', centreName: 'PHC', vaccinatorName: 'V', vaccine: COWIN_VACCINES.CORBEVAX }],
+        doses: [
+          ...twoDoseInput().doses,
+          { doseNumber: 3, date: '2022-04-10', batch: 'CB22', centreName: 'PHC', vaccinatorName: 'V', vaccine: COWIN_VACCINES.CORBEVAX },
+        ],
       }),
     );
     expect(dccFromRecord(precaution).v[0]).toMatchObject({ dn: 3, sd: 3, mp: 'Corbevax' });

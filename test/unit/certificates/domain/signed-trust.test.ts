@@ -18,7 +18,13 @@ const UVCI = uvciFromOpaqueId('SIGNEDTRUST0001');
 async function setup() {
   const { qrSigner, pdfSigner } = await testKeys();
   const bundle = await signDocument(
-    buildTrustBundle([{ use: 'qr', certificateDer: await qrSigner.certificateDer() }, { use: 'pdf', certificateDer: await pdfSigner.certificateDer() }], VERIFIED_AT),
+    buildTrustBundle(
+      [
+        { use: 'qr', certificateDer: await qrSigner.certificateDer() },
+        { use: 'pdf', certificateDer: await pdfSigner.certificateDer() },
+      ],
+      VERIFIED_AT,
+    ),
     qrSigner,
     'trust-bundle+json',
   );
@@ -34,7 +40,10 @@ describe('signed trust bundle and revocation snapshot', () => {
     expect(TrustList.fromSignedBundle(JSON.parse(JSON.stringify(bundle)), anchor).pinned).toBe(true);
     // one certificate swapped in: the signature no longer verifies
     const stranger = await LocalSigner.generate('qr');
-    const changed = { ...bundle, certificates: [...bundle.certificates, { kid: 'x', use: 'qr', certificatePem: certificateToPem(await stranger.certificateDer()) }] };
+    const changed = {
+      ...bundle,
+      certificates: [...bundle.certificates, { kid: 'x', use: 'qr', certificatePem: certificateToPem(await stranger.certificateDer()) }],
+    };
     expect(() => TrustList.fromSignedBundle(changed, anchor)).toThrow(/kid|does not verify/);
     // re-signed by a stranger: verifies, but not with the pinned anchor
     const { signature: _s, ...unsigned } = bundle;
@@ -74,7 +83,10 @@ describe('signed trust bundle and revocation snapshot', () => {
     try {
       writeFileSync(join(dir, 'trust.json'), JSON.stringify(bundle));
       writeFileSync(join(dir, 'anchor.pem'), certificateToPem(await qrSigner.certificateDer()));
-      writeFileSync(join(dir, 'rev.json'), JSON.stringify(await signDocument(buildRevocationSnapshot([], VERIFIED_AT, 24), qrSigner, 'revocation-snapshot+json')));
+      writeFileSync(
+        join(dir, 'rev.json'),
+        JSON.stringify(await signDocument(buildRevocationSnapshot([], VERIFIED_AT, 24), qrSigner, 'revocation-snapshot+json')),
+      );
       const { signature: _s, ...unsigned } = bundle;
       writeFileSync(join(dir, 'unsigned.json'), JSON.stringify(unsigned));
       const args = ['verify', hc1, '--trust', join(dir, 'trust.json'), '--anchor', join(dir, 'anchor.pem'), '--revocations', join(dir, 'rev.json')];

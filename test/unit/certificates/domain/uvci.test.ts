@@ -1,4 +1,12 @@
-import { isValidUvci, luhnModNCheckChar, newOpaqueId, newUvci, parseUvci, UVCI_MAX_LENGTH, uvciFromOpaqueId } from '../../../../functions/certificates/domain/uvci';
+import {
+  isValidUvci,
+  luhnModNCheckChar,
+  newOpaqueId,
+  newUvci,
+  parseUvci,
+  UVCI_MAX_LENGTH,
+  uvciFromOpaqueId,
+} from '../../../../functions/certificates/domain/uvci';
 
 describe('UVCI', () => {
   // Published vectors: the DCC schema FAQ (NL) and the EU dgc-testdata (AT).

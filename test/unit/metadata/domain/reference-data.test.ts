@@ -98,9 +98,17 @@ describe('states.json', () => {
 describe('id-types.json', () => {
   it('lists the nine CoWIN photo id types and the two for children, with unique ids and codes', () => {
     expect(idTypes.map((t) => t.type)).toEqual([
-      'Aadhaar Card', 'Driving License', 'PAN Card', 'Passport', 'NPR Smart Card', 'Voter ID',
-      'Unique Disability ID', 'Ration Card with Photo', 'Pension Passbook with photo',
-      'Student Photo ID Card', 'Birth Certificate',
+      'Aadhaar Card',
+      'Driving License',
+      'PAN Card',
+      'Passport',
+      'NPR Smart Card',
+      'Voter ID',
+      'Unique Disability ID',
+      'Ration Card with Photo',
+      'Pension Passbook with photo',
+      'Student Photo ID Card',
+      'Birth Certificate',
     ]);
     expect(new Set(idTypes.map((t) => t.id)).size).toBe(idTypes.length);
     expect(new Set(idTypes.map((t) => t.code)).size).toBe(idTypes.length);
@@ -114,7 +122,11 @@ describe('id-types.json', () => {
 
 describe('genders.json', () => {
   it('lists Male, Female and Others with unique ids', () => {
-    expect(genders.map((g) => [g.id, g.gender])).toEqual([[1, 'Male'], [2, 'Female'], [3, 'Others']]);
+    expect(genders.map((g) => [g.id, g.gender])).toEqual([
+      [1, 'Male'],
+      [2, 'Female'],
+      [3, 'Others'],
+    ]);
     for (const g of genders) expect(g.gender_l).toMatch(DEVANAGARI);
   });
 });

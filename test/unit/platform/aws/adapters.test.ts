@@ -56,9 +56,11 @@ describe('DynamoDB auth store', () => {
   });
 
   it('turns a failed daily-cap condition into a wait until midnight UTC', async () => {
-    ddb.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }),
-    );
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(
+        new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }),
+      );
     expect(await store.reserveSend('k', 86_400 * 10 + 3600, 180, 20)).toEqual({ ok: false, reason: 'daily_cap', retryAfterSeconds: 82_800 });
   });
 });
@@ -77,11 +79,22 @@ describe('DynamoDB throttling reaches the client as 429, never 500', () => {
       db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-south-1' })),
       secrets: { get: async () => ({ jwtSecret: secret, pepper: 'p'.repeat(40) }) },
     });
-    const { token } = await issueCitizenToken(secret, config.issuer(), { accountId: 'a', mobile: '9876543210', txnId: 't' }, Math.floor(Date.now() / 1000), 900);
+    const { token } = await issueCitizenToken(
+      secret,
+      config.issuer(),
+      { accountId: 'a', mobile: '9876543210', txnId: 't' },
+      Math.floor(Date.now() / 1000),
+      900,
+    );
     const { handler } = await import('../../../../functions/auth/handler');
     const event = {
-      resource: '/api/v2/auth/logout', httpMethod: 'GET', path: '/api/v2/auth/logout', headers: { Authorization: `Bearer ${token}` },
-      requestContext: { requestId: 'r-1' }, body: null, isBase64Encoded: false,
+      resource: '/api/v2/auth/logout',
+      httpMethod: 'GET',
+      path: '/api/v2/auth/logout',
+      headers: { Authorization: `Bearer ${token}` },
+      requestContext: { requestId: 'r-1' },
+      body: null,
+      isBase64Encoded: false,
     } as unknown as APIGatewayProxyEvent;
     const res = await handler(event, { functionName: 'f', awsRequestId: 'r-1' } as Context);
     expect(res.statusCode).toBe(429);

@@ -13,23 +13,30 @@ beforeEach(() => sns.reset());
 describe('SNS SMS to India (TRAI DLT)', () => {
   // A template id for every kind of the catalogue, so a kind added later is covered too.
   const kinds = Object.keys(smsCatalogue) as Array<keyof typeof smsCatalogue>;
-  const settings = { senderId: 'COWINX', entityId: '1101000000000000001', templates: Object.fromEntries(kinds.map((k, i) => [k, String(1107000000000000011n + BigInt(i))])) as Record<keyof typeof smsCatalogue, string> };
+  const settings = {
+    senderId: 'COWINX',
+    entityId: '1101000000000000001',
+    templates: Object.fromEntries(kinds.map((k, i) => [k, String(1107000000000000011n + BigInt(i))])) as Record<keyof typeof smsCatalogue, string>,
+  };
 
-  it.each(Object.keys(smsCatalogue) as Array<keyof typeof smsCatalogue>)('sends the entity id and the template id of kind %s with each Publish', async (kind) => {
-    sns.on(PublishCommand).resolves({ MessageId: 'm1' });
-    const message = kind === 'otp' ? renderSms('otp', { otp: '123456', minutes: 3 }) : { kind, text: `a ${kind} text` };
-    await new SnsSmsSender(new SNSClient({ region: 'ap-south-1' }), settings).send('+919876543210', message);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
-      PhoneNumber: '+919876543210',
-      Message: message.text,
-      MessageAttributes: {
-        'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
-        'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'COWINX' },
-        'AWS.MM.SMS.EntityId': { DataType: 'String', StringValue: settings.entityId },
-        'AWS.MM.SMS.TemplateId': { DataType: 'String', StringValue: settings.templates[kind] },
-      },
-    });
-  });
+  it.each(Object.keys(smsCatalogue) as Array<keyof typeof smsCatalogue>)(
+    'sends the entity id and the template id of kind %s with each Publish',
+    async (kind) => {
+      sns.on(PublishCommand).resolves({ MessageId: 'm1' });
+      const message = kind === 'otp' ? renderSms('otp', { otp: '123456', minutes: 3 }) : { kind, text: `a ${kind} text` };
+      await new SnsSmsSender(new SNSClient({ region: 'ap-south-1' }), settings).send('+919876543210', message);
+      expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+        PhoneNumber: '+919876543210',
+        Message: message.text,
+        MessageAttributes: {
+          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+          'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'COWINX' },
+          'AWS.MM.SMS.EntityId': { DataType: 'String', StringValue: settings.entityId },
+          'AWS.MM.SMS.TemplateId': { DataType: 'String', StringValue: settings.templates[kind] },
+        },
+      });
+    },
+  );
 
   it('refuses a kind without a template id instead of sending a text the carriers drop', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm1' });

@@ -5,7 +5,13 @@ import { DomainError } from '../../../../functions/platform/errors';
 const named = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error('detail that must not leak'), { name, ...extra });
 
 it('answers a dependency that timed out or failed on its side with 503 + Retry-After, not a 500', () => {
-  for (const e of [named('TimeoutError'), named('InternalServerError'), named('ServiceUnavailable'), named('Whatever', { $retryable: { throttling: false } }), named('Error', { code: 'ECONNRESET' })]) {
+  for (const e of [
+    named('TimeoutError'),
+    named('InternalServerError'),
+    named('ServiceUnavailable'),
+    named('Whatever', { $retryable: { throttling: false } }),
+    named('Error', { code: 'ECONNRESET' }),
+  ]) {
     const r = toErrorResult(e, 'cid-1');
     expect(r).toEqual({ statusCode: 503, body: { errorCode: 'USRRES0503', error: expect.stringMatching(/retry/i) }, headers: { 'retry-after': '2' } });
     expect(JSON.stringify(r)).not.toContain('detail that must not leak');

@@ -2,8 +2,17 @@ import { dltTemplate, renderSms, smsCatalogue, type SmsKind } from '../../../../
 import { SMS_LANGUAGES } from '../../../../functions/platform/sms/languages';
 
 const SCRIPT: Record<string, RegExp> = {
-  hi: /\p{Script=Devanagari}/u, mr: /\p{Script=Devanagari}/u, bn: /\p{Script=Bengali}/u, te: /\p{Script=Telugu}/u, ta: /\p{Script=Tamil}/u,
-  ur: /\p{Script=Arabic}/u, gu: /\p{Script=Gujarati}/u, kn: /\p{Script=Kannada}/u, ml: /\p{Script=Malayalam}/u, or: /\p{Script=Oriya}/u, pa: /\p{Script=Gurmukhi}/u,
+  hi: /\p{Script=Devanagari}/u,
+  mr: /\p{Script=Devanagari}/u,
+  bn: /\p{Script=Bengali}/u,
+  te: /\p{Script=Telugu}/u,
+  ta: /\p{Script=Tamil}/u,
+  ur: /\p{Script=Arabic}/u,
+  gu: /\p{Script=Gujarati}/u,
+  kn: /\p{Script=Kannada}/u,
+  ml: /\p{Script=Malayalam}/u,
+  or: /\p{Script=Oriya}/u,
+  pa: /\p{Script=Gurmukhi}/u,
 };
 const params: Partial<Record<SmsKind, Record<string, unknown>>> = {
   bookingCode: { code: '4821', date: '05-12-2026', slot: '09:00AM-11:00AM', centre: 'PHC Karol Bagh' },
@@ -22,7 +31,10 @@ describe('SMS in twelve languages', () => {
     const p = params[kind]!;
     for (const lang of SMS_LANGUAGES) {
       const { text } = renderSms(kind, p as never, lang);
-      for (const v of Object.entries(p).filter(([k]) => kind !== 'precautionDue' || k !== 'dose').map(([, v]) => String(v))) expect(text).toContain(v);
+      for (const v of Object.entries(p)
+        .filter(([k]) => kind !== 'precautionDue' || k !== 'dose')
+        .map(([, v]) => String(v)))
+        expect(text).toContain(v);
       expect(text.normalize('NFC')).toBe(text);
       if (lang === 'en') expect(text).toMatch(/^[\x20-\x7e]+$/);
       else {

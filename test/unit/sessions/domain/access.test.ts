@@ -1,6 +1,16 @@
 import { assertAdmin, canCreateCenterIn, canManageCenter, type Staff } from '../../../../functions/sessions/domain/access';
 
-const staff = (role: Staff['role'], extra: Partial<Staff> = {}): Staff => ({ kind: 'staff', staffId: 's', name: 'n', role, centers: [], districts: [], jti: 'j', exp: 0, ...extra });
+const staff = (role: Staff['role'], extra: Partial<Staff> = {}): Staff => ({
+  kind: 'staff',
+  staffId: 's',
+  name: 'n',
+  role,
+  centers: [],
+  districts: [],
+  jti: 'j',
+  exp: 0,
+  ...extra,
+});
 const centre = { center_id: 1401, district_id: 140 };
 
 describe('role checks', () => {

@@ -1,9 +1,26 @@
-import { CenterCreate, CenterUpdate, cellsAround, distanceKm, feeFor, geoCell, patchCenter, newCenter, type CenterInput } from '../../../../functions/sessions/domain/centre';
+import {
+  CenterCreate,
+  CenterUpdate,
+  cellsAround,
+  distanceKm,
+  feeFor,
+  geoCell,
+  patchCenter,
+  newCenter,
+  type CenterInput,
+} from '../../../../functions/sessions/domain/centre';
 import { zodToCowin } from '../../../../functions/platform/http/zod-errors';
 
 const valid = {
-  name: 'PHC Test', address: '1 Main Road', district_id: 140, pincode: 110001, lat: 28.63, long: 77.21,
-  from: '09:00:00', to: '17:00:00', fee_type: 'Free',
+  name: 'PHC Test',
+  address: '1 Main Road',
+  district_id: 140,
+  pincode: 110001,
+  lat: 28.63,
+  long: 77.21,
+  from: '09:00:00',
+  to: '17:00:00',
+  fee_type: 'Free',
 };
 const error = (body: unknown) => {
   const r = CenterCreate.safeParse(body);

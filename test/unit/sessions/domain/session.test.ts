@@ -10,7 +10,11 @@ const error = (body: unknown) => {
 
 describe('session input', () => {
   it('accepts a valid session, converting the date to ISO and the vaccine to its CoWIN name', () => {
-    expect(SessionCreate.parse({ ...valid, date: '5-6-2021', vaccine: 'covaxin' })).toMatchObject({ date: '2021-06-05', vaccine: 'COVAXIN', allow_all_age: false });
+    expect(SessionCreate.parse({ ...valid, date: '5-6-2021', vaccine: 'covaxin' })).toMatchObject({
+      date: '2021-06-05',
+      vaccine: 'COVAXIN',
+      allow_all_age: false,
+    });
   });
 
   it('refuses unknown vaccines, bad dates, negative or fractional capacity, and age limits out of order', () => {
@@ -59,8 +63,16 @@ describe('capacity change plan', () => {
   });
 
   it('takes a decrease from free seats only, largest shards first', () => {
-    const shards = [{ shard: 0, d1: 5, d2: 0 }, { shard: 1, d1: 20, d2: 3 }];
-    expect(planCapacityChange(shards, { d1: -22, d2: -3 })).toEqual(expect.arrayContaining([{ shard: 1, d1: -20, d2: -3 }, { shard: 0, d1: -2, d2: 0 }]));
+    const shards = [
+      { shard: 0, d1: 5, d2: 0 },
+      { shard: 1, d1: 20, d2: 3 },
+    ];
+    expect(planCapacityChange(shards, { d1: -22, d2: -3 })).toEqual(
+      expect.arrayContaining([
+        { shard: 1, d1: -20, d2: -3 },
+        { shard: 0, d1: -2, d2: 0 },
+      ]),
+    );
   });
 
   it('refuses a decrease that would cancel booked seats', () => {

@@ -3,7 +3,16 @@ import { canAuditBeneficiaries, canAuditCenter, canAuditDistrict, canRecordAt } 
 import { auditCenterDay, recordDose, reportAefi } from '../../../../functions/vaccination/service';
 import type { VaccinationStore } from '../../../../functions/vaccination/ports';
 
-const staff = (role: Staff['role'], centers: number[] = [], districts: number[] = []): Staff => ({ kind: 'staff', staffId: 's', name: 'S', role, centers, districts, jti: 'j', exp: 0 });
+const staff = (role: Staff['role'], centers: number[] = [], districts: number[] = []): Staff => ({
+  kind: 'staff',
+  staffId: 's',
+  name: 'S',
+  role,
+  centers,
+  districts,
+  jti: 'j',
+  exp: 0,
+});
 const center = { centerId: 10, districtId: 100 };
 
 describe('who may record doses', () => {
@@ -50,7 +59,15 @@ describe('the services check roles before touching data (403)', () => {
   } as unknown as VaccinationStore;
   const presence = { reserveCodeAttempt: jest.fn(), photoIdHash: jest.fn(), maxCodeAttempts: 5 };
   const p = { store, now: () => new Date(), rules: { lateSyncHours: 72, clockSkewSeconds: 600 }, presence };
-  const input = { beneficiaryId: '12345678901234', centerId: 10, vaccine: 'COVISHIELD', vaccineBatch: 'B', dose: 1, vaccinatorName: 'V', source: 'online' as const };
+  const input = {
+    beneficiaryId: '12345678901234',
+    centerId: 10,
+    vaccine: 'COVISHIELD',
+    vaccineBatch: 'B',
+    dose: 1,
+    vaccinatorName: 'V',
+    source: 'online' as const,
+  };
 
   it('vaccinator at another centre: 403, nothing read or written', async () => {
     await expect(recordDose(p, staff('vaccinator', [11]), input)).rejects.toMatchObject({ kind: 'forbidden', errorCode: 'USRAUT0003' });
@@ -60,7 +77,9 @@ describe('the services check roles before touching data (403)', () => {
   it('district admin of another district: 403 on the centre-day audit and on AEFI reports', async () => {
     await expect(auditCenterDay(p, staff('district_admin', [], [101]), 10, '2021-09-01')).rejects.toMatchObject({ kind: 'forbidden' });
     expect(store.centerDay).not.toHaveBeenCalled();
-    await expect(reportAefi(p, staff('district_admin', [], [101]), { eventId: 'e', severity: 'minor', onsetAt: new Date(), notes: '' })).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(reportAefi(p, staff('district_admin', [], [101]), { eventId: 'e', severity: 'minor', onsetAt: new Date(), notes: '' })).rejects.toMatchObject({
+      kind: 'forbidden',
+    });
     expect(store.putAefi).not.toHaveBeenCalled();
   });
 });

@@ -4,8 +4,17 @@ import { appointmentFlags, assessDose, withoutDose, type DoseState, type Vaccina
 const rules: VaccinationRules = { lateSyncHours: 72, clockSkewSeconds: 600 };
 const now = new Date('2021-09-01T06:30:00Z'); // 12:00 IST
 const at = (iso: string) => new Date(`${iso}T06:30:00Z`);
-const fresh = (over: Partial<DoseState> = {}): DoseState => ({ beneficiaryId: '12345678901234', birthYear: 1980, dosesGiven: 0, doseDates: {}, doseEvents: {}, doseVersion: 0, ...over });
-const afterDose1 = (date: string, vaccine = 'COVISHIELD') => fresh({ dosesGiven: 1, vaccine, seriesTotal: 2, doseDates: { '1': date }, doseEvents: { '1': 'e1' }, doseVersion: 1 });
+const fresh = (over: Partial<DoseState> = {}): DoseState => ({
+  beneficiaryId: '12345678901234',
+  birthYear: 1980,
+  dosesGiven: 0,
+  doseDates: {},
+  doseEvents: {},
+  doseVersion: 0,
+  ...over,
+});
+const afterDose1 = (date: string, vaccine = 'COVISHIELD') =>
+  fresh({ dosesGiven: 1, vaccine, seriesTotal: 2, doseDates: { '1': date }, doseEvents: { '1': 'e1' }, doseVersion: 1 });
 const rejectedWith = (fn: () => unknown, code: string) => {
   try {
     fn();
@@ -35,7 +44,12 @@ describe('assessDose', () => {
   it('records dose 2 within the interval without flags', () => {
     const a = assessDose(afterDose1('2021-06-01'), { dose: 2, vaccine: 'COVISHIELD', givenAt: at('2021-08-30') }, 'e2', now, rules);
     expect(a.flags).toEqual([]);
-    expect(a.profile).toMatchObject({ dosesGiven: 2, doseDates: { '1': '2021-06-01', '2': '2021-08-30' }, doseEvents: { '1': 'e1', '2': 'e2' }, doseVersion: 2 });
+    expect(a.profile).toMatchObject({
+      dosesGiven: 2,
+      doseDates: { '1': '2021-06-01', '2': '2021-08-30' },
+      doseEvents: { '1': 'e1', '2': 'e2' },
+      doseVersion: 2,
+    });
   });
 
   it('flags an early second dose instead of rejecting it (EARLY_DOSE)', () => {
@@ -53,7 +67,14 @@ describe('assessDose', () => {
   });
 
   it('allows another vaccine for the precaution dose, after the configurable gap', () => {
-    const done = fresh({ dosesGiven: 2, vaccine: 'COVISHIELD', seriesTotal: 2, doseDates: { '1': '2020-09-01', '2': '2020-11-30' }, doseEvents: { '1': 'a', '2': 'b' }, doseVersion: 2 });
+    const done = fresh({
+      dosesGiven: 2,
+      vaccine: 'COVISHIELD',
+      seriesTotal: 2,
+      doseDates: { '1': '2020-09-01', '2': '2020-11-30' },
+      doseEvents: { '1': 'a', '2': 'b' },
+      doseVersion: 2,
+    });
     expect(assessDose(done, { dose: 3, vaccine: 'Corbevax', givenAt: now }, 'e3', now, rules).flags).toEqual([]);
     expect(assessDose(done, { dose: 3, vaccine: 'Corbevax', givenAt: at('2021-06-01') }, 'e3', at('2021-06-01'), rules).flags).toEqual(['EARLY_DOSE']);
     process.env.VACCINE_INTERVALS = JSON.stringify({ precautionDays: 182 });
@@ -69,7 +90,10 @@ describe('assessDose', () => {
     expect(a.flags).toEqual(['PRIOR_DOSE_UNRECORDED']);
     expect(a.profile).toMatchObject({ dosesGiven: 2, doseDates: { '1': '2021-08-01', '2': '2021-09-01' }, doseEvents: { '2': 'e2' } });
     // The reported dose 1 date still drives the interval rule.
-    expect(assessDose(fresh(), { dose: 2, vaccine: 'COVAXIN', givenAt: now, dose1Date: '2021-08-20' }, 'e2', now, rules).flags).toEqual(['EARLY_DOSE', 'PRIOR_DOSE_UNRECORDED']);
+    expect(assessDose(fresh(), { dose: 2, vaccine: 'COVAXIN', givenAt: now, dose1Date: '2021-08-20' }, 'e2', now, rules).flags).toEqual([
+      'EARLY_DOSE',
+      'PRIOR_DOSE_UNRECORDED',
+    ]);
   });
 
   it('records an earlier dose synced after a later one (OUT_OF_ORDER) without lowering dosesGiven', () => {
