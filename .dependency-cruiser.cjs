@@ -60,7 +60,15 @@ const DEFINITIONS = [
 ];
 
 /** Today's violations, one import each, and why each one is still there. */
-const EXCEPTIONS = {};
+const EXCEPTIONS = {
+  // The catalogue's dose intervals are a deployment setting (VACCINE_INTERVALS: India moved them
+  // three times) read where the catalogue is built; threading it through every caller of
+  // vaccineByName / doseInterval (booking, vaccination, reminders, certificates) buys nothing.
+  vaccineIntervals: { rules: ['pure-no-adapters'], from: '^functions/(vaccines)/domain\\.ts$', to: '^functions/platform/config\\.ts$' },
+  // The certificate fonts are files: fonts.ts finds them in the bundle's node_modules, or where
+  // CERTIFICATE_FONT_DIR / CERTIFICATE_FONT_FILE say (the bundle test's pruned copy).
+  certificateFonts: { rules: ['pure-no-adapters'], from: '^functions/(certificates)/domain/fonts\\.ts$', to: '^functions/platform/config\\.ts$' },
+};
 
 const list = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 

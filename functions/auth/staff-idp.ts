@@ -32,6 +32,7 @@ import {
 import { localDataDir } from '../platform/deps';
 import { STAFF_TOKEN_MAX_SECONDS, type Caller } from '../platform/http/types';
 import { ROLE_PRECEDENCE, type StaffRole } from '../staff-roles';
+import { config } from '../platform/config';
 
 export const DEV_IDP = { issuer: 'open-cowin-local-idp', audience: 'open-cowin-local-staff' } as const;
 
@@ -44,17 +45,15 @@ interface Verifier {
 }
 
 /** True when staff identities come from a deployed identity provider (Cognito): HS256 staff tokens are then refused. */
-export const remoteStaffIdp = (): boolean => Boolean(process.env.STAFF_JWKS_URL);
+export const remoteStaffIdp = (): boolean => Boolean(config.staffIdp().jwksUrl);
 
 let cached: { id: string; verifier: Verifier } | undefined;
 
 async function verifier(): Promise<Verifier> {
-  const url = process.env.STAFF_JWKS_URL;
+  const { jwksUrl: url, issuer, audience } = config.staffIdp();
   if (url) {
     const id = `remote:${url}`;
     if (cached?.id !== id) {
-      const issuer = process.env.STAFF_ISSUER;
-      const audience = process.env.STAFF_AUDIENCE;
       if (!issuer || !audience) throw new Error('STAFF_JWKS_URL needs STAFF_ISSUER and STAFF_AUDIENCE');
       // jose caches the key set and refetches on an unknown `kid` (Cognito key rotation), at most every 30 s.
       cached = { id, verifier: { keys: createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 3_600_000 }), issuer, audience } };

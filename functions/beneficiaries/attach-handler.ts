@@ -6,7 +6,7 @@ import { ApiDate } from '../platform/http/schemas';
 import { attachToAccount } from '../vaccination/walk-in-service';
 import { walkInStore } from '../vaccination/wiring';
 import { photoIdHashOf } from './wiring';
-import { maxBeneficiaries } from './domain/beneficiary';
+import { config } from '../platform/config';
 
 const AttachBody = z.object({
   beneficiary_reference_id: z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits'),
@@ -20,7 +20,7 @@ export const attachHandlers = {
   attachBeneficiary: http({ body: AttachBody }, async ({ body, caller }) => {
     const citizen = requireCitizen(caller);
     const hash = await photoIdHashOf(body.photo_id_type, body.photo_id_number);
-    await attachToAccount(walkInStore(), citizen.accountId, body.beneficiary_reference_id, hash, body.date_of_birth, maxBeneficiaries(), deps().now());
+    await attachToAccount(walkInStore(), citizen.accountId, body.beneficiary_reference_id, hash, body.date_of_birth, config.maxBeneficiaries(), deps().now());
     return noContent();
   }),
 };

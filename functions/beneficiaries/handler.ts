@@ -2,32 +2,22 @@ import * as z from 'zod';
 import { deps } from '../platform/deps';
 import { dispatcher } from '../platform/http/dispatch';
 import { http, noContent, ok, requireCitizen } from '../platform/http/http';
-import { personReference } from '../metadata/domain/person-reference';
 import { DomainError } from '../platform/errors';
 import { bookingPorts } from '../booking/wiring';
 import { cancelAllFor } from '../booking/service';
 import { BenCodes, RegisterBody } from './domain/beneficiary';
-import { beneficiaryStore } from './wiring';
+import { beneficiaryPorts } from './wiring';
 import { attachHandlers } from './attach-handler';
 import { reminderHandlers } from '../reminders/opt-out-handler';
 import { languageHandlers } from '../auth/account-language';
-import { list, register, type BeneficiaryPorts } from './service';
+import { list, register } from './service';
 import { DynamoConflictCounter, withPhotoConflictLimit } from './conflict-limit';
 import { config, tableName } from '../platform/config';
 import { authenticate } from '../auth/authenticate';
 
 export const conflictCounter = () => new DynamoConflictCounter(deps().db, tableName('main'));
 
-async function ports(): Promise<BeneficiaryPorts> {
-  const d = deps();
-  return {
-    store: beneficiaryStore(),
-    pepper: (await d.secrets.get()).pepper,
-    now: d.now(),
-    idTypes: personReference.idTypes,
-    genders: personReference.genders,
-  };
-}
+const ports = beneficiaryPorts;
 
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');
 

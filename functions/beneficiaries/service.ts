@@ -1,14 +1,5 @@
 import type { Beneficiary } from './domain/beneficiary';
-import {
-  BenCodes,
-  birthFacts,
-  maskMobile,
-  maxBeneficiaries,
-  newReferenceId,
-  vaccinationStatus,
-  isoToCowinDate,
-  type RegisterInput,
-} from './domain/beneficiary';
+import { BenCodes, birthFacts, maskMobile, newReferenceId, vaccinationStatus, isoToCowinDate, type RegisterInput } from './domain/beneficiary';
 import { checkPhotoId, maskLast4 } from './domain/photo-id';
 import type { BeneficiaryStore } from './ports';
 import { DomainError } from '../platform/errors';
@@ -22,6 +13,8 @@ export interface BeneficiaryPorts {
   now: Date;
   idTypes: IdTypeRef[];
   genders: GenderRef[];
+  /** Members per mobile number (MAX_BENEFICIARIES_PER_ACCOUNT). */
+  maxBeneficiaries: number;
 }
 
 /** Registers a beneficiary under the account. Re-sending the same registration returns the same id. */
@@ -48,10 +41,10 @@ export async function register(p: BeneficiaryPorts, accountId: string, input: Re
       doseDates: {},
     };
     try {
-      const outcome = await p.store.register(b, photo.hash, maxBeneficiaries());
+      const outcome = await p.store.register(b, photo.hash, p.maxBeneficiaries);
       if (outcome.ok) return outcome.beneficiaryId;
       if (outcome.reason === 'too_many') {
-        throw new DomainError(BenCodes.tooMany, `A maximum of ${maxBeneficiaries()} beneficiaries can be registered with one mobile number`, 'conflict');
+        throw new DomainError(BenCodes.tooMany, `A maximum of ${p.maxBeneficiaries} beneficiaries can be registered with one mobile number`, 'conflict');
       }
       if (outcome.byAccount === accountId) return outcome.beneficiaryId; // a retry of the same registration
       throw new DomainError(BenCodes.photoIdTaken, 'This photo ID is already registered for vaccination', 'conflict');

@@ -1,9 +1,10 @@
 import { DomainError } from '../platform/errors';
 import { personReference } from '../metadata/domain/person-reference';
 import { checkPhotoId } from './domain/photo-id';
-import { tableName } from '../platform/config';
+import { config, tableName } from '../platform/config';
 import { deps } from '../platform/deps';
 import { DynamoBeneficiaryStore } from './dynamo-store';
+import type { BeneficiaryPorts } from './service';
 
 /** The beneficiary store on the main table (shared by the citizen and vaccinator functions). */
 export const beneficiaryStore = () => new DynamoBeneficiaryStore(deps().db, tableName('main'));
@@ -13,4 +14,17 @@ export async function photoIdHashOf(typeId: number, number: string): Promise<str
   const type = personReference.idTypes.find((t) => t.id === typeId);
   if (!type) throw new DomainError('BENREG0003', 'Invalid photo_id_type', 'invalid');
   return checkPhotoId((await deps().secrets.get()).pepper, type.code, number).hash;
+}
+
+/** The ports of the beneficiary use cases (the citizen routes and the vaccinator's walk-ins share them). */
+export async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
+  const d = deps();
+  return {
+    store: beneficiaryStore(),
+    pepper: (await d.secrets.get()).pepper,
+    now: d.now(),
+    idTypes: personReference.idTypes,
+    genders: personReference.genders,
+    maxBeneficiaries: config.maxBeneficiaries(),
+  };
 }

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { smsSender } from '../platform/aws/sms';
 import { toE164 } from '../auth/domain';
-import { tableName } from '../platform/config';
+import { tableName, config } from '../platform/config';
 import { deps } from '../platform/deps';
 import { http, requireStaff } from '../platform/http/http';
 import { isoToApiDate } from '../platform/dates';
@@ -30,7 +30,7 @@ const MoveBody = z
   .refine((b) => b.date || b.slots || b.vaccine, 'USRRES0001: say what moves: date, slots or vaccine');
 const CancelBody = z.object({ reason: Reason, move_id: MoveId });
 
-const settleMs = () => Number(process.env.SESSION_MOVE_SETTLE_MS ?? 2500);
+const settleMs = config.sessionMoveSettleMs;
 
 /** One SMS per booking: where it moved, or that it was cancelled (to the account's mobile: a minor's guardian). */
 const notify: MovePorts['notify'] = async (c, plan, s) => {

@@ -41,6 +41,8 @@ export interface CertificatePorts {
   maxCorrections: number;
   /** How long an issuer holds a state's lease before another may take over (it crashed). */
   leaseMs: number;
+  /** Validity of a signed revocation snapshot, hours (undefined: DEFAULT_SNAPSHOT_VALIDITY_HOURS). */
+  snapshotValidityHours?: number;
 }
 
 export const PASSPORT_PATTERN = /^[A-Z][1-9][0-9]{5}[1-9]$/;
@@ -428,7 +430,7 @@ export async function trustBundle(p: CertificatePorts): Promise<TrustBundle & Si
 
 /** The revocation snapshot, signed like the bundle, valid for REVOCATION_SNAPSHOT_VALIDITY_HOURS (24). */
 export async function revocationSnapshot(p: CertificatePorts): Promise<RevocationSnapshot & SignedDocument> {
-  const hours = Number(process.env.REVOCATION_SNAPSHOT_VALIDITY_HOURS) || DEFAULT_SNAPSHOT_VALIDITY_HOURS;
+  const hours = p.snapshotValidityHours ?? DEFAULT_SNAPSHOT_VALIDITY_HOURS;
   const snapshot = buildRevocationSnapshot(await p.store.revokedIds(), p.now(), hours);
   // Re-signed when the entries change (a revocation shows at once), else once a minute.
   const key = `revocations:${createHash('sha256').update(snapshot.entries.join(',')).digest('base64')}`;

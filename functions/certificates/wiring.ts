@@ -3,14 +3,13 @@ import { blobStore } from '../platform/aws/blobs';
 import { encryptor } from '../platform/aws/encryptor';
 import { certificateSigners } from '../platform/aws/signer/wiring';
 import { smsSender } from '../platform/aws/sms';
-import { tableName } from '../platform/config';
+import { config, tableName } from '../platform/config';
 import { deps } from '../platform/deps';
 import { DynamoCertificateStore } from './dynamo-store';
 import type { CertificatePorts } from './service';
 
 export function certificatePorts(): CertificatePorts {
   const d = deps();
-  const max = Number(process.env.CERTIFICATE_MAX_CORRECTIONS ?? 2);
   return {
     store: new DynamoCertificateStore(d.db, tableName('main')),
     blobs: blobStore(),
@@ -18,7 +17,8 @@ export function certificatePorts(): CertificatePorts {
     encryptor: encryptor(),
     sms: smsSender,
     now: () => deps().now(),
-    maxCorrections: Number.isInteger(max) && max >= 0 ? max : 2,
+    maxCorrections: config.certificateMaxCorrections(),
+    snapshotValidityHours: config.revocationSnapshotValidityHours(),
     leaseMs: 60_000,
   };
 }

@@ -14,6 +14,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CertificateMessage } from '../platform/aws/certificate-queue';
+import { config } from '../platform/config';
 import { DomainError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import { metrics, metricsDisabled } from '../platform/metrics';
@@ -22,7 +23,7 @@ import { ensureCurrentCertificate, type CertificatePorts } from './service';
 import { certificatePorts } from './wiring';
 
 /** How many beneficiaries one invocation works on at once (each costs 2 KMS Sign calls). */
-const PARALLEL = Math.max(1, Number(process.env.CERTIFICATE_WORKER_PARALLEL ?? 2) || 2);
+const PARALLEL = config.certificateWorkerParallel();
 
 /** Outcome per dose event id; `failed` are worth retrying. */
 export async function processDoseEvents(

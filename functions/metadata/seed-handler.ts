@@ -6,7 +6,7 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { documentClient } from '../platform/dynamo/client';
-import { tableName } from '../platform/config';
+import { config, tableName } from '../platform/config';
 import { referenceData, seedMetadata } from './seed';
 import { seedDemo } from '../sessions/demo-seed';
 
@@ -18,9 +18,8 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   // Opt-in demo stage (context demoSeed, never prod: lib/config.ts): the demo centres and a week
   // of sessions, as `npm start` seeds them, so the README walk-through runs against AWS too.
   // Idempotent (day markers); redeploying tops up the days that have passed.
-  const demo =
-    process.env.SEED_DEMO === 'true'
-      ? await seedDemo(documentClient(), table, referenceData.states, new Date(), { background: false, log: () => undefined })
-      : 'not requested';
+  const demo = config.seedDemo()
+    ? await seedDemo(documentClient(), table, referenceData.states, new Date(), { background: false, log: () => undefined })
+    : 'not requested';
   return { PhysicalResourceId: physicalId, Data: { items, demo } };
 }

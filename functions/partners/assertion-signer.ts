@@ -12,6 +12,7 @@ import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms
 import { base64url } from 'jose';
 import { localDataDir } from '../platform/deps';
 import { derToRaw } from '../platform/der';
+import { config } from '../platform/config';
 
 export interface AssertionJwk {
   kty: 'EC';
@@ -89,7 +90,8 @@ class KmsAssertionSigner implements AssertionSigner {
 let signer: AssertionSigner | undefined;
 let signerDir: string | undefined;
 function assertionSigner(): AssertionSigner {
-  if (process.env.ASSERTION_KMS_KEY_ID) return (signer ??= new KmsAssertionSigner(process.env.ASSERTION_KMS_KEY_ID));
+  const kmsKeyId = config.assertionKmsKeyId();
+  if (kmsKeyId) return (signer ??= new KmsAssertionSigner(kmsKeyId));
   if (!signer || signerDir !== localDataDir()) {
     signerDir = localDataDir();
     signer = new LocalAssertionSigner(signerDir);

@@ -6,6 +6,7 @@ import { SecretsManagerSecrets } from './aws/secrets-sdk';
 // Ports only (./ports.ts), not the adapter modules: those call deps(), so importing them here
 // would make an import circle.
 import type { BlobStore, CertificateQueue, CertificateSigners, Encryptor, SmsSender } from './ports';
+import { config } from './config';
 
 /**
  * The composition root: which adapter backs each port, chosen from the environment.
@@ -38,9 +39,8 @@ let current: Partial<Deps> = {};
 
 export function deps(): Deps {
   current.db ??= documentClient();
-  current.secrets ??= process.env.SECRET_ARN
-    ? new SecretsManagerSecrets([process.env.SECRET_ARN, process.env.PEPPER_SECRET_ARN ?? ''])
-    : new FileSecrets(join(localDataDir(), 'secrets.json'));
+  const arns = config.secretArns();
+  current.secrets ??= arns ? new SecretsManagerSecrets(arns) : new FileSecrets(join(localDataDir(), 'secrets.json'));
   current.now ??= () => new Date();
   return current as Deps;
 }
@@ -54,5 +54,5 @@ export function resetDeps(): void {
 }
 
 export function localDataDir(): string {
-  return process.env.LOCAL_DATA_DIR ?? join(process.cwd(), '.local');
+  return config.localDataDir();
 }

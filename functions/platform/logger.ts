@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { config } from './config';
 
 /**
  * Structured JSON logs (Powertools). Rule: never log request bodies, OTPs, tokens, mobile
@@ -6,6 +7,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
  * per request by functions/platform/http/dispatch.ts.
  */
 export const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'open-cowin',
-  logLevel: (process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'INFO') as 'INFO',
+  serviceName: config.powertools().serviceName,
+  logLevel: config.powertools().logLevel as 'INFO',
 });

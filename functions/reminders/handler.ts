@@ -1,6 +1,6 @@
 /** Scheduled Lambda (lib/reminders.ts: EventBridge Scheduler, daily): dose reminders. */
 import { smsSender } from '../platform/aws/sms';
-import { tableName } from '../platform/config';
+import { config, tableName } from '../platform/config';
 import { deps } from '../platform/deps';
 import { logger } from '../platform/logger';
 import { runReminders } from './service';
@@ -9,7 +9,7 @@ import { DynamoReminderStore } from './dynamo-store';
 export const reminderStore = () => new DynamoReminderStore(deps().db, tableName('main'));
 
 export async function handler(): Promise<{ checked: number; sent: number; skipped: number }> {
-  const run = await runReminders(reminderStore(), smsSender(), deps().now());
+  const run = await runReminders(reminderStore(), smsSender(), deps().now(), config.reminderCatchUpDays());
   logger.info('reminders run', { ...run });
   return run;
 }

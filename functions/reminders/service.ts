@@ -20,12 +20,7 @@ export interface ReminderRun {
   skipped: number;
 }
 
-export async function runReminders(
-  store: ReminderStore,
-  sms: SmsSender,
-  now: Date,
-  catchUpDays = Number(process.env.REMINDER_CATCHUP_DAYS ?? 7),
-): Promise<ReminderRun> {
+export async function runReminders(store: ReminderStore, sms: SmsSender, now: Date, catchUpDays: number): Promise<ReminderRun> {
   const today = todayIst(now);
   const run: ReminderRun = { checked: 0, sent: 0, skipped: 0 };
   for (let d = catchUpDays; d >= 0; d--) {

@@ -11,7 +11,7 @@ import { smsSender } from '../platform/aws/sms';
 import { beneficiaryStore } from '../beneficiaries/wiring';
 import { correctHolder, linkPassport, regenerateCertificate } from '../certificates/service';
 import { certificatePorts } from '../certificates/wiring';
-import { tableName } from '../platform/config';
+import { tableName, config } from '../platform/config';
 import { deps } from '../platform/deps';
 import { http, ok, requireCitizen, requireStaff } from '../platform/http/http';
 import { safeText } from '../platform/http/schemas';
@@ -45,7 +45,7 @@ export function requestPorts(): RequestPorts {
   return {
     store: new DynamoRequestStore(deps().db, tableName('main')),
     uploads: uploads(),
-    rules: requestRules(process.env),
+    rules: requestRules(config.requestSettings()),
     now: () => deps().now(),
     beneficiary: async (beneficiaryId) => {
       const state = await certs.store.loadState(beneficiaryId);

@@ -12,6 +12,7 @@
  * route's cacheSeconds, the staleness the route already promises.
  */
 import type { RequestContext } from '../platform/http/types';
+import { config } from '../platform/config';
 
 const MAX_ENTRIES = 2000;
 const memo = new Map<string, { at: number; value: unknown }>();
@@ -26,8 +27,8 @@ export function publicCacheKey(routeId: string, query: Record<string, unknown>, 
 }
 
 function ttlMs(cacheSeconds: number): number {
-  const raw = process.env.AVAILABILITY_MEMO_SECONDS;
-  const configured = raw !== undefined && raw !== '' ? Number(raw) : process.env.AWS_LAMBDA_FUNCTION_NAME ? 5 : 0;
+  const raw = config.availabilityMemoSeconds();
+  const configured = raw !== undefined && raw !== '' ? Number(raw) : config.inLambda() ? 5 : 0;
   return Math.max(0, Math.min(Number.isFinite(configured) ? configured : 0, cacheSeconds)) * 1000;
 }
 

@@ -5,7 +5,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { tableName } from '../platform/config';
+import { tableName, config } from '../platform/config';
 import { deps } from '../platform/deps';
 import { logger } from '../platform/logger';
 import type { StreamConsumer } from '../platform/streams';
@@ -13,7 +13,7 @@ import { chunk, contributionOf, type Contribution } from './domain';
 import { DynamoStatsStore } from './dynamo-store';
 
 /** Counter shards per logical counter: spreads the hottest items (national total, today) over N partitions. */
-export const statsShards = (): number => Math.max(1, Math.min(32, Number(process.env.STATS_SHARDS ?? 4)));
+export const statsShards = (): number => config.statsShards();
 
 export const statsStore = () => new DynamoStatsStore(deps().db, tableName('stats'), statsShards());
 

@@ -2,8 +2,8 @@ import { encryptor } from '../platform/aws/encryptor';
 import * as z from 'zod';
 import { authStore } from '../auth/authenticate';
 import { RegisterBody } from '../beneficiaries/domain/beneficiary';
-import { beneficiaryStore } from '../beneficiaries/wiring';
-import { list, type BeneficiaryPorts } from '../beneficiaries/service';
+import { beneficiaryPorts } from '../beneficiaries/wiring';
+import { list } from '../beneficiaries/service';
 import { smsSender } from '../platform/aws/sms';
 import { config, tableName } from '../platform/config';
 import { confirmConsentOtp, dayListForStaff, findByMobileForStaff, registerWalkIn, sendConsentOtp, type ConsentPorts } from './consent-service';
@@ -13,7 +13,6 @@ import { deps } from '../platform/deps';
 import { dispatcher } from '../platform/http/dispatch';
 import { http, ok, requireStaff } from '../platform/http/http';
 import { zodToCowin } from '../platform/http/zod-errors';
-import { personReference } from '../metadata/domain/person-reference';
 import { isoToApiDate, todayIst } from '../platform/dates';
 import { DomainError } from '../platform/errors';
 import { VacCodes, eventView, aefiView, type DoseEvent } from './domain/vaccination';
@@ -27,17 +26,6 @@ import { vaccinationStore } from './wiring';
 import { authenticate } from '../auth/authenticate';
 
 const ports = vaccinationPorts;
-
-async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
-  const d = deps();
-  return {
-    store: beneficiaryStore(),
-    pepper: (await d.secrets.get()).pepper,
-    now: d.now(),
-    idTypes: personReference.idTypes,
-    genders: personReference.genders,
-  };
-}
 
 // --- Schemas (messages `CODE: sentence` pick CoWIN-style codes, functions/platform/http/zod-errors.ts) ---
 

@@ -1,30 +1,18 @@
 /** HTTP side of walk-ins without a phone (functions/vaccination/walk-in-service.ts; docs/inclusion.md). */
 import * as z from 'zod';
 import { RegisterBody } from '../beneficiaries/domain/beneficiary';
-import { beneficiaryStore, photoIdHashOf } from '../beneficiaries/wiring';
-import { list, register, type BeneficiaryPorts } from '../beneficiaries/service';
+import { beneficiaryPorts, photoIdHashOf } from '../beneficiaries/wiring';
+import { list, register } from '../beneficiaries/service';
 import { tableName } from '../platform/config';
 import { deps } from '../platform/deps';
 import { http, ok, requireStaff } from '../platform/http/http';
 import { ApiDate } from '../platform/http/schemas';
-import { personReference } from '../metadata/domain/person-reference';
 import { DomainError } from '../platform/errors';
 import { assertCanAuditBeneficiaries, assertCanRecordAt, type Staff } from './domain/access';
 import { VacCodes } from './domain/vaccination';
 import { DynamoVaccinationStore } from './dynamo-store';
 import { findByPhotoId, newUnattachedAccount } from './walk-in-service';
 import { walkInStore } from './wiring';
-
-async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
-  const d = deps();
-  return {
-    store: beneficiaryStore(),
-    pepper: (await d.secrets.get()).pepper,
-    now: d.now(),
-    idTypes: personReference.idTypes,
-    genders: personReference.genders,
-  };
-}
 
 const PositiveId = (field: string) =>
   z

@@ -5,7 +5,6 @@
 import { ID_RULES, photoIdHash } from '../beneficiaries/domain/photo-id';
 import { config, tableName } from '../platform/config';
 import { deps } from '../platform/deps';
-import { vaccinationRules } from './domain/vaccination';
 import { DynamoVaccinationStore } from './dynamo-store';
 import { DynamoWalkInStore } from './walk-in-dynamo-store';
 import type { WalkInStore } from './walk-in-service';
@@ -19,7 +18,7 @@ export async function vaccinationPorts(): Promise<VaccinationPorts> {
   return {
     store,
     now: () => deps().now(),
-    rules: vaccinationRules(),
+    rules: config.vaccinationRules(),
     presence: {
       reserveCodeAttempt: (id, max) => store.reserveCodeAttempt(id, max),
       photoIdHash: (code, raw) => {

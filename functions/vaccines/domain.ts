@@ -6,6 +6,7 @@
  *   {"COVISHIELD":{"2":{"minDays":56,"maxDays":112}},"precautionDays":182}
  * (India moved COVISHIELD between 28, 42 and 84 days and the precaution dose from 9 to 6 months.)
  */
+import { config } from '../platform/config';
 
 export type VaccineName = 'COVISHIELD' | 'COVAXIN' | 'Sputnik V' | 'ZyCoV-D' | 'Corbevax';
 
@@ -44,7 +45,7 @@ let cached: { vaccines: Vaccine[]; precautionDays: number } | undefined;
 
 /** Catalogue with the VACCINE_INTERVALS override applied (re-read when the variable changes). */
 function catalogue(): { vaccines: Vaccine[]; precautionDays: number } {
-  const raw = process.env.VACCINE_INTERVALS ?? '';
+  const raw = config.vaccineIntervals();
   if (cached && raw === cachedRaw) return cached;
   let override: Override = {};
   if (raw.trim()) {

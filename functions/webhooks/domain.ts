@@ -46,10 +46,8 @@ export interface DeliveryMessage {
   event: AvailabilityEvent;
 }
 
-export const MAX_ATTEMPTS = () => Number(process.env.WEBHOOK_MAX_ATTEMPTS ?? 6);
 /** Backoff before attempt n+1 (n = attempts so far): base × 2^(n-1), capped at 15 minutes (SQS's visibility limit is 12 h). */
-export const backoffMs = (attempt: number, baseMs = Number(process.env.WEBHOOK_RETRY_BASE_MS ?? 1000)) =>
-  Math.min(900_000, baseMs * 2 ** Math.max(0, attempt - 1));
+export const backoffMs = (attempt: number, baseMs: number) => Math.min(900_000, baseMs * 2 ** Math.max(0, attempt - 1));
 
 export const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 

@@ -9,9 +9,9 @@ import { checkUrl, newSecret, SubscribeBody, type Subscription } from './domain'
 import { webhookStore } from './dynamo-store';
 
 const SubId = z.object({ subscription_id: z.uuid('PARTNR0009: subscription_id must be a UUID') });
-const MAX_SUBSCRIPTIONS = () => Number(process.env.WEBHOOK_MAX_SUBSCRIPTIONS_PER_PARTNER ?? 100);
+const MAX_SUBSCRIPTIONS = () => config.webhooks().maxSubscriptionsPerPartner;
 /** http:// and private hosts only on the local runtime (or when a stage explicitly allows them). */
-const allowInsecure = () => config.stage() === 'local' || process.env.WEBHOOK_ALLOW_INSECURE_URLS === 'true';
+const allowInsecure = () => config.stage() === 'local' || config.webhooks().allowInsecureUrls;
 
 const view = (s: Subscription) => ({
   subscription_id: s.subscriptionId,

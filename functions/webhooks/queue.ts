@@ -5,9 +5,10 @@
  */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { logger } from '../platform/logger';
-import { backoffMs, MAX_ATTEMPTS, type DeliveryMessage } from './domain';
+import { backoffMs, type DeliveryMessage } from './domain';
 import { deliverOnce } from './deliver';
 import { webhookStore } from './dynamo-store';
+import { config } from '../platform/config';
 
 export interface WebhookQueue {
   enqueue(messages: DeliveryMessage[]): Promise<void>;
@@ -23,7 +24,7 @@ export async function processDelivery(m: DeliveryMessage, attempt: number): Prom
   if (!sub) return 'done';
   const r = await deliverOnce(sub, m, attempt);
   if (r.ok) return 'done';
-  if (attempt >= MAX_ATTEMPTS()) {
+  if (attempt >= config.webhooks().maxAttempts) {
     await store.park(m, attempt, r.error, Date.now());
     logger.warn('webhook delivery parked', { subscriptionId: m.subscriptionId, deliveryId: m.deliveryId, attempts: attempt, error: r.error });
     return 'done';
@@ -60,7 +61,11 @@ export class InProcessWebhookQueue implements WebhookQueue {
   private attempt(m: DeliveryMessage, n: number): void {
     this.pending++;
     void processDelivery(m, n)
-      .then((r) => (r === 'retry' ? new Promise<void>((res) => setTimeout(res, backoffMs(n)).unref()).then(() => this.attempt(m, n + 1)) : undefined))
+      .then((r) =>
+        r === 'retry'
+          ? new Promise<void>((res) => setTimeout(res, backoffMs(n, config.webhooks().retryBaseMs)).unref()).then(() => this.attempt(m, n + 1))
+          : undefined,
+      )
       .catch((e: Error) => logger.error('webhook delivery crashed', { deliveryId: m.deliveryId, error: e }))
       .finally(() => {
         this.pending--;
@@ -74,7 +79,8 @@ export class InProcessWebhookQueue implements WebhookQueue {
 
 let queue: WebhookQueue | undefined;
 export function webhookQueue(): WebhookQueue {
-  queue ??= process.env.WEBHOOK_QUEUE_URL ? new SqsWebhookQueue(process.env.WEBHOOK_QUEUE_URL) : new InProcessWebhookQueue();
+  const queueUrl = config.webhooks().queueUrl;
+  queue ??= queueUrl ? new SqsWebhookQueue(queueUrl) : new InProcessWebhookQueue();
   return queue;
 }
 export const webhookQueueIdle = (): Promise<void> => (queue instanceof InProcessWebhookQueue ? queue.idle() : Promise.resolve());

@@ -10,6 +10,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../platform/logger';
 import { backoffMs, type DeliveryMessage } from './domain';
 import { processDelivery } from './queue';
+import { config } from '../platform/config';
 
 const sqs = new SQSClient({});
 
@@ -23,7 +24,11 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
         if (outcome === 'done') return;
         const queueUrl = `https://sqs.${r.awsRegion}.amazonaws.com/${r.eventSourceARN.split(':')[4]}/${r.eventSourceARN.split(':')[5]}`;
         await sqs.send(
-          new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: r.receiptHandle, VisibilityTimeout: Math.ceil(backoffMs(attempt) / 1000) }),
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: queueUrl,
+            ReceiptHandle: r.receiptHandle,
+            VisibilityTimeout: Math.ceil(backoffMs(attempt, config.webhooks().retryBaseMs) / 1000),
+          }),
         );
       } catch (e) {
         logger.error('webhook worker: attempt crashed', { messageId: r.messageId, error: e as Error });

@@ -15,14 +15,6 @@ export const BenCodes = {
   dobRequired: 'BENREG0005',
 } as const;
 
-/** Members per mobile number: configuration, default 6 (CoWIN raised it from 4 to 6 in January 2022). */
-export const maxBeneficiaries = (): number => {
-  const raw = process.env.MAX_BENEFICIARIES_PER_ACCOUNT;
-  const n = raw === undefined || raw === '' ? 6 : Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error('MAX_BENEFICIARIES_PER_ACCOUNT must be a positive whole number');
-  return n;
-};
-
 const numberish = (code: string, what: string) => z.union([z.number().int(), z.string().regex(/^\d+$/, `${code}: ${what} must be a number`).transform(Number)]);
 
 export const RegisterBody = z.object({

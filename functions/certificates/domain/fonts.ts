@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import * as fontkit from 'fontkit';
 import { FACE_FILES, fontFileName, type FaceId, type FontWeight } from './font-files';
+import { config } from '../../platform/config';
 
 /**
  * The certificate's fonts, all embedded (subset) so every reader shows the same glyphs:
@@ -154,8 +155,9 @@ export function faceScale(face: FaceId): number {
 function facePath(face: FaceId, weight: FontWeight): string {
   const def = FACES[face];
   const file = def.file(weight);
-  if (face === 'devanagari' && weight === 400 && process.env.CERTIFICATE_FONT_FILE) return process.env.CERTIFICATE_FONT_FILE;
-  if (process.env.CERTIFICATE_FONT_DIR) return join(process.env.CERTIFICATE_FONT_DIR, def.pkg, 'files', file);
+  const where = config.certificateFonts();
+  if (face === 'devanagari' && weight === 400 && where.devanagariFile) return where.devanagariFile;
+  if (where.dir) return join(where.dir, def.pkg, 'files', file);
   try {
     return require.resolve(`${def.pkg}/files/${file}`);
   } catch {

@@ -2,6 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { deps } from '../deps';
 import type { BlobStore } from '../ports';
+import { config } from '../config';
 
 /** The object storage port (BlobStore) is declared in ./ports.ts: S3 in AWS, s3rver locally. */
 export type { BlobStore } from '../ports';
@@ -16,7 +17,7 @@ let client: S3Client | undefined;
  */
 export function s3Client(): S3Client {
   if (!client) {
-    const { AWS_ENDPOINT_URL_S3: endpoint, S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = process.env;
+    const { endpoint, accessKeyId, secretAccessKey } = config.localS3();
     client = endpoint
       ? new S3Client({
           forcePathStyle: true,
@@ -86,7 +87,7 @@ let defaultBlobs: { bucket: string; store: BlobStore } | undefined;
 export function blobStore(): BlobStore {
   const override = deps().blobs;
   if (override) return override;
-  const bucket = process.env.DOCUMENTS_BUCKET;
+  const bucket = config.documentsBucket();
   if (!bucket) throw new Error('DOCUMENTS_BUCKET is not set');
   if (defaultBlobs?.bucket !== bucket) defaultBlobs = { bucket, store: new S3BlobStore(bucket) };
   return defaultBlobs.store;

@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { deps } from '../deps';
 import { logger } from '../logger';
 import type { CertificateQueue } from '../ports';
+import { config } from '../config';
 
 export type { CertificateQueue } from '../ports';
 
@@ -125,9 +126,10 @@ export function useInProcessCertificateWorker(worker: InProcessWorker): void {
 export function certificateQueue(): CertificateQueue {
   const override = deps().certificateQueue;
   if (override) return override;
-  if (!process.env.CERTIFICATE_QUEUE_URL && process.env.CERTIFICATES_LOCAL === 'off') return { enqueue: async () => undefined };
-  defaultQueue ??= process.env.CERTIFICATE_QUEUE_URL
-    ? new SqsCertificateQueue(process.env.CERTIFICATE_QUEUE_URL)
+  const queueUrl = config.certificateQueueUrl();
+  if (!queueUrl && config.certificatesLocalOff()) return { enqueue: async () => undefined };
+  defaultQueue ??= queueUrl
+    ? new SqsCertificateQueue(queueUrl)
     : new InProcessCertificateQueue(async (ids) => {
         if (!inProcessWorker) throw new Error('no in-process certificate worker: the local runtime (dev/local/stack.ts) registers it');
         return inProcessWorker(ids);

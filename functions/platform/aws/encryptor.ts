@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { deps, localDataDir } from '../deps';
 import type { Encryptor } from '../ports';
+import { config } from '../config';
 
 export type { Encryptor } from '../ports';
 
@@ -124,8 +125,7 @@ let defaultEncryptor: Encryptor | undefined;
 export function encryptor(): Encryptor {
   const override = deps().encryptor;
   if (override) return override;
-  defaultEncryptor ??= process.env.ENCRYPTION_KEY_ID
-    ? new KmsEncryptor(process.env.ENCRYPTION_KEY_ID)
-    : new LocalEncryptor(join(localDataDir(), 'encryption.key'));
+  const keyId = config.encryptionKeyId();
+  defaultEncryptor ??= keyId ? new KmsEncryptor(keyId) : new LocalEncryptor(join(localDataDir(), 'encryption.key'));
   return defaultEncryptor;
 }

@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PublishCommand, SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
-import { smsConfig, type SmsConfig } from '../config';
+import { smsConfig, type SmsConfig, config } from '../config';
 import { deps } from '../deps';
 import type { SmsKind, SmsMessage } from '../sms/catalogue';
 
@@ -72,6 +72,7 @@ let defaultSender: SmsSender | undefined;
 export function smsSender(): SmsSender {
   const override = deps().sms;
   if (override) return override;
-  defaultSender ??= process.env.SMS_OUTBOX ? new OutboxSmsSender(process.env.SMS_OUTBOX, process.env.SMS_ECHO !== 'false') : new SnsSmsSender();
+  const outbox = config.smsOutbox();
+  defaultSender ??= outbox ? new OutboxSmsSender(outbox.path, outbox.echo) : new SnsSmsSender();
   return defaultSender;
 }

@@ -10,6 +10,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Client } from './blobs';
 import type { UploadedObject, UploadForm, UploadPort } from '../ports';
+import { config } from '../config';
 
 export type { UploadedObject, UploadForm, UploadPort } from '../ports';
 
@@ -70,8 +71,8 @@ export class S3Uploads implements UploadPort {
 
 /** The documents bucket's uploads (DOCUMENTS_BUCKET), SSE-KMS under the data key when it is a KMS key ARN. */
 export function uploads(): UploadPort {
-  const bucket = process.env.DOCUMENTS_BUCKET;
+  const bucket = config.documentsBucket();
   if (!bucket) throw new Error('DOCUMENTS_BUCKET is not set');
-  const key = process.env.ENCRYPTION_KEY_ID;
+  const key = config.encryptionKeyId();
   return new S3Uploads(bucket, key?.startsWith('arn:aws:kms:') ? key : undefined);
 }

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../errors';
 import { mapLimit } from '../map-limit';
+import { config } from '../config';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -14,7 +15,7 @@ export function documentClient(): DynamoDBDocumentClient {
   // serves every request in one process: the SDK's 50 sockets then queue bursts, which keeps
   // DynamoDB Local (one JVM, lock timeouts under more parallel transactions) working; only the
   // SDK's warning about the queue is switched off there.
-  const local = Boolean(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL);
+  const local = config.dynamoLocal();
   client ??= DynamoDBDocumentClient.from(
     new DynamoDBClient({ maxAttempts: 3, ...(local ? { requestHandler: { socketAcquisitionWarningTimeout: 600_000 } } : {}) }),
     {

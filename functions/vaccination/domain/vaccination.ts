@@ -55,17 +55,6 @@ export interface VaccinationRules {
   clockSkewSeconds: number;
 }
 
-export function vaccinationRules(): VaccinationRules {
-  return { lateSyncHours: envNumber('LATE_SYNC_HOURS', 72), clockSkewSeconds: envNumber('CLOCK_SKEW_SECONDS', 600) };
-}
-
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
-  return n;
-}
-
 /** What the rules need to know about a person's doses (the PROFILE item). */
 export interface DoseState {
   beneficiaryId: string;

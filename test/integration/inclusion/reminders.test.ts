@@ -48,7 +48,7 @@ async function vaccinatedPerson(doses: Array<{ vaccine: string; daysAgo: number 
   await streamPoller!.drained();
   return { mobile, token, ben };
 }
-const run = (now = new Date()) => runReminders(reminderStore(), smsSender(), now);
+const run = (now = new Date()) => runReminders(reminderStore(), smsSender(), now, 7);
 
 describe('dose reminders', () => {
   it('texts once when dose 2 falls due (COVISHIELD: 84 days), and never twice under 6 concurrent runs', async () => {

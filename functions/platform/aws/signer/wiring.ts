@@ -7,6 +7,7 @@ import { KmsSigner } from './kms-signer';
 import { openLocalSigners } from './local-signer';
 import { S3CertificateStore } from './s3-certificate-store';
 import type { SignerPurpose } from '../../signer';
+import { config } from '../../config';
 
 /** The two certificate signers and the trust material verifiers need (declared in ../ports.ts). */
 export type { CertificateSigners } from '../../ports';
@@ -19,8 +20,7 @@ const TRUST_REFRESH_MS = 5 * 60_000;
  * certificates under `<localDir>/keys`, created on first start.
  */
 export async function createCertificateSigners(blobs: () => BlobStore, localDir: string): Promise<CertificateSigners> {
-  const qrKey = process.env.QR_SIGNING_KEY;
-  const pdfKey = process.env.PDF_SIGNING_KEY;
+  const { qr: qrKey, pdf: pdfKey } = config.signingKeys();
   if (qrKey && pdfKey) {
     const client = new KMSClient({});
     const stores = { qr: new S3CertificateStore(blobs(), 'signers/qr/'), pdf: new S3CertificateStore(blobs(), 'signers/pdf/') };
