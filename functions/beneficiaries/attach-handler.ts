@@ -4,7 +4,7 @@ import { deps } from '../platform/deps';
 import { http, noContent, requireCitizen } from '../platform/http/http';
 import { ApiDate } from '../platform/http/schemas';
 import { attachToAccount } from '../vaccination/walk-in-service';
-import { walkInStore } from '../vaccination/wiring';
+import { walkInStore } from './wiring';
 import { photoIdHashOf } from './wiring';
 import { config } from '../platform/config';
 

@@ -4,6 +4,8 @@ import { checkPhotoId } from './domain/photo-id';
 import { config, tableName } from '../platform/config';
 import { deps } from '../platform/deps';
 import { DynamoBeneficiaryStore } from './dynamo-store';
+import { DynamoWalkInStore } from '../vaccination/walk-in-dynamo-store';
+import type { WalkInStore } from '../vaccination/walk-in-service';
 import type { BeneficiaryPorts } from './service';
 
 /** The beneficiary store on the main table (shared by the citizen and vaccinator functions). */
@@ -28,3 +30,10 @@ export async function beneficiaryPorts(): Promise<BeneficiaryPorts> {
     maxBeneficiaries: config.maxBeneficiaries(),
   };
 }
+
+/**
+ * Walk-ins without a phone, for attaching one to an account. Built here, not through
+ * vaccination/wiring.ts: that one also builds the vaccination store, whose indexes the
+ * beneficiaries function has no grant for (test/infra/iam.test.ts).
+ */
+export const walkInStore = (): WalkInStore => new DynamoWalkInStore(deps().db, tableName('main'));
