@@ -6,7 +6,7 @@ const base = require('./jest.config.js');
 module.exports = {
   ...base,
   roots: ['<rootDir>/test/unit'],
-  testPathIgnorePatterns: ['/node_modules/', 'bundle-hygiene\\.test\\.ts$', 'construct\\.test\\.ts$', 'openapi\\.test\\.ts$'],
+  testPathIgnorePatterns: ['/node_modules/', 'lib/bundling\\.test\\.ts$', 'construct\\.test\\.ts$', 'openapi\\.test\\.ts$'],
   globalSetup: undefined,
   globalTeardown: undefined,
   collectCoverageFrom: undefined,

@@ -17,7 +17,7 @@ import { acknowledge } from './nag';
 
 /** pdfkit, fontkit and the fonts the certificate PDF embeds, shipped as node modules beside the bundle (functions/certificates/domain/fonts.ts), the fonts pruned (lib/bundling.ts). */
 export const CERTIFICATE_NODE_MODULES = ['pdfkit', 'fontkit', ...CERTIFICATE_FONT_PACKAGES] as const;
-export const CERTIFICATE_FONT_FILE = '/var/task/node_modules/@fontsource/noto-sans-devanagari/files/noto-sans-devanagari-devanagari-400-normal.woff';
+const CERTIFICATE_FONT_FILE = '/var/task/node_modules/@fontsource/noto-sans-devanagari/files/noto-sans-devanagari-devanagari-400-normal.woff';
 
 /**
  * Worker concurrency from the KMS quota (docs/certificates.md "Numbers"):

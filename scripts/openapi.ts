@@ -1,6 +1,6 @@
 /**
  * Builds docs/openapi.json from the route table and the zod schemas each handler parses with,
- * so the document cannot drift from the code (test/unit/openapi.test.ts fails when it does).
+ * so the document cannot drift from the code (test/unit/scripts/openapi.test.ts fails when it does).
  *   npx tsx scripts/openapi.ts          write docs/openapi.json
  *   npx tsx scripts/openapi.ts --check  exit 1 when docs/openapi.json is stale
  */

@@ -309,7 +309,7 @@ function toEvent(
   };
 }
 
-function lambdaContext(group: string, requestId: string, timeoutMs: number): Context {
+export function lambdaContext(group: string, requestId: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,

@@ -4,7 +4,7 @@
  * the route table served over HTTP. Used by `npm start`, the integration tests and the bench.
  * Any AWS_ENDPOINT_URL_<SERVICE> already set wins over the embedded stand-in for that service.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { logger } from '../../functions/platform/logger';
 import { entryOf, routes, type FunctionGroup } from '../../functions/routes';
 import { tableList, tables, type TableDef } from '../../functions/tables';
 import { startDynamoLocal } from './dynamodb-local';
-import { createGateway, type GroupHandler } from './gateway';
+import { createGateway, lambdaContext, type GroupHandler } from './gateway';
 import { createStaticHandler } from './static';
 import { startS3Local } from './s3-local';
 import { ensureTables } from './tables';
@@ -129,7 +129,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const poller = startStreamPoller({
     tables: tableList.filter((t) => t.stream).map((t) => tableName(t.id as keyof typeof tables)),
     endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB!,
-    handler: async (event) => (await import('../../functions/streams/handler')).handler(event),
+    handler: async (event) => (await import('../../functions/streams/handler')).handler(event, lambdaContext('streams', randomUUID(), 900_000)),
     dlqPath: join(dataDir, 'stream-dlq.jsonl'),
     log,
   });
@@ -144,7 +144,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const reminderEvery = Number(process.env.REMINDERS_INTERVAL_MS ?? 60 * 60_000);
   if (reminderEvery > 0) {
     const timer = setInterval(
-      () => void import('../../functions/reminders/handler').then((m) => m.handler()).catch((e) => log(`reminders: ${(e as Error).message}`)),
+      () =>
+        void import('../../functions/reminders/handler')
+          .then((m) => m.handler({}, lambdaContext('reminders', randomUUID(), 900_000)))
+          .catch((e) => log(`reminders: ${(e as Error).message}`)),
       reminderEvery,
     );
     timer.unref();

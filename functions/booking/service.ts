@@ -50,11 +50,6 @@ const HINT_SOLD_OUT_MS = 1000;
 const sessions = new Map<string, { at: number; value: Promise<SessionInfo | undefined> }>();
 const SESSION_MEMO_MS = 2000;
 
-export function clearBookingCaches(): void {
-  hints.clear();
-  sessions.clear();
-}
-
 function session(store: BookingStore, id: string): Promise<SessionInfo | undefined> {
   const hit = sessions.get(id);
   if (hit && Date.now() - hit.at < SESSION_MEMO_MS) return hit.value;

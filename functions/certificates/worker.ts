@@ -8,19 +8,17 @@
  * beneficiary state, not per message); different beneficiaries run in parallel.
  * Locally the same `processDoseEvents` runs in process, called by the stream consumer.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CertificateMessage } from '../platform/aws/certificate-queue';
 import { config } from '../platform/config';
 import { DomainError } from '../platform/errors';
 import { logger } from '../platform/logger';
-import { metrics, metricsDisabled } from '../platform/metrics';
+import { metrics } from '../platform/metrics';
 import { CertCodes } from './errors';
 import { ensureCurrentCertificate, type CertificatePorts } from './service';
 import { certificatePorts } from './wiring';
+import { lambdaHandler } from '../platform/lambda';
 
 /** How many beneficiaries one invocation works on at once (each costs 2 KMS Sign calls). */
 const PARALLEL = config.certificateWorkerParallel();
@@ -95,5 +93,4 @@ export async function handleSqs(event: SQSEvent, p?: CertificatePorts): Promise<
   return { batchItemFailures };
 }
 
-const base = middy<SQSEvent, SQSBatchResponse, Error, Context>((event: SQSEvent) => handleSqs(event)).use(injectLambdaContext(logger));
-export const handler = metricsDisabled() ? base : base.use(logMetrics(metrics));
+export const handler = lambdaHandler<SQSEvent, SQSBatchResponse>((event) => handleSqs(event));

@@ -9,8 +9,9 @@ import { documentClient } from '../platform/dynamo/client';
 import { config, tableName } from '../platform/config';
 import { referenceData, seedMetadata } from './seed';
 import { seedDemo } from '../sessions/demo-seed';
+import { lambdaHandler } from '../platform/lambda';
 
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Data?: Record<string, unknown> }> {
+async function seed(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Data?: Record<string, unknown> }> {
   const table = tableName('main');
   const physicalId = `reference-data:${table}`;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
@@ -23,3 +24,5 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
     : 'not requested';
   return { PhysicalResourceId: physicalId, Data: { items, demo } };
 }
+
+export const handler = lambdaHandler(seed);

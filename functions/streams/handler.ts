@@ -14,6 +14,7 @@ import { webhooksConsumer } from '../webhooks/consumer';
 import { remindersConsumer } from '../reminders/consumer';
 import { logger } from '../platform/logger';
 import type { StreamConsumer } from '../platform/streams';
+import { lambdaHandler } from '../platform/lambda';
 
 export const consumers: StreamConsumer[] = [statisticsConsumer(), certificatesConsumer(), availabilityConsumer(), webhooksConsumer(), remindersConsumer()];
 
@@ -40,4 +41,4 @@ export async function processStream(event: DynamoDBStreamEvent, list: StreamCons
   return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => processStream(event);
+export const handler = lambdaHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>((event) => processStream(event));

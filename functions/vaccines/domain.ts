@@ -102,4 +102,3 @@ export function doseInterval(vaccine: VaccineName | Vaccine, dose: number): Dose
 }
 
 /** The precaution dose interval (days after the last primary dose). */
-export const precautionDays = (): number => catalogue().precautionDays;

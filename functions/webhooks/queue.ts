@@ -83,4 +83,3 @@ export function webhookQueue(): WebhookQueue {
   queue ??= queueUrl ? new SqsWebhookQueue(queueUrl) : new InProcessWebhookQueue();
   return queue;
 }
-export const webhookQueueIdle = (): Promise<void> => (queue instanceof InProcessWebhookQueue ? queue.idle() : Promise.resolve());

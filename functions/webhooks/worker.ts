@@ -11,10 +11,11 @@ import { logger } from '../platform/logger';
 import { backoffMs, type DeliveryMessage } from './domain';
 import { processDelivery } from './queue';
 import { config } from '../platform/config';
+import { lambdaHandler } from '../platform/lambda';
 
 const sqs = new SQSClient({});
 
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+async function handle(event: SQSEvent): Promise<SQSBatchResponse> {
   const failures: string[] = [];
   await Promise.all(
     event.Records.map(async (r) => {
@@ -38,3 +39,5 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   );
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }
+
+export const handler = lambdaHandler(handle);

@@ -3,6 +3,7 @@ import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryComman
 import { DomainError } from '../errors';
 import { mapLimit } from '../map-limit';
 import { config } from '../config';
+import { tracer } from '../tracer';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -17,7 +18,7 @@ export function documentClient(): DynamoDBDocumentClient {
   // SDK's warning about the queue is switched off there.
   const local = config.dynamoLocal();
   client ??= DynamoDBDocumentClient.from(
-    new DynamoDBClient({ maxAttempts: 3, ...(local ? { requestHandler: { socketAcquisitionWarningTimeout: 600_000 } } : {}) }),
+    tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 3, ...(local ? { requestHandler: { socketAcquisitionWarningTimeout: 600_000 } } : {}) })),
     {
       marshallOptions: { removeUndefinedValues: true },
     },

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { isThrottling } from '../dynamo/client';
 import { config } from '../config';
@@ -13,6 +10,7 @@ import { logger } from '../logger';
 import { metrics, metricsDisabled } from '../metrics';
 import type { Caller, HttpResult, PartnerCaller, RouteHandler } from './types';
 import { zodToCowin } from './zod-errors';
+import { lambdaHandler } from '../lambda';
 
 export const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -111,10 +109,7 @@ export function dispatcher<G extends FunctionGroup>(group: G, handlers: { [K in 
     return response;
   };
 
-  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(dispatch).use(injectLambdaContext(logger));
-  // Metrics are flushed per invocation (one at a time in a Lambda container). The local runtime
-  // runs many requests in one process with metrics disabled: no flushing there.
-  const wrapped = metricsDisabled() ? handler : handler.use(logMetrics(metrics));
+  const wrapped = lambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(dispatch);
   return Object.assign(wrapped, { routeHandlers: handlers as Record<string, RouteHandler> });
 }
 

@@ -4,7 +4,7 @@
  * item keeps the seats created per dose (capacity1, capacity2) so booked = capacity - remaining.
  */
 import * as z from 'zod';
-import { addDays, daysBetween, todayIst } from '../../platform/dates';
+import { daysBetween, todayIst } from '../../platform/dates';
 import { ApiDate as ApiDateOf } from '../../platform/http/schemas';
 import type { VaccineName } from '../../vaccines/domain';
 import { split, type ShardSeats } from './capacity';
@@ -192,9 +192,3 @@ export function planCapacityChange(shards: ShardSeats[], delta: { d1: number; d2
   }
   return [...out.values()].filter((d) => d.d1 !== 0 || d.d2 !== 0);
 }
-
-/** Whether a session is bookable / listed: open, at an active centre. */
-export const isOpen = (s: Pick<Session, 'status'>) => s.status === 'open';
-
-/** The 7 ISO dates of a calendar starting at `fromIso`. */
-export const calendarDays = (fromIso: string) => ({ from: fromIso, to: addDays(fromIso, 6) });

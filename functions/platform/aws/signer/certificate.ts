@@ -89,7 +89,6 @@ export const OID_EKU_DCC = {
 /** id-kp-emailProtection: what NSS (pdfsig, Firefox, Thunderbird) requires of a document signer. */
 export const OID_EKU_EMAIL_PROTECTION = '1.3.6.1.5.5.7.3.4';
 /** id-kp-timeStamping (RFC 3161 TSA certificates; must be the only EKU, critical). */
-export const OID_EKU_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 /** sha256WithRSAEncryption. */
 export const OID_RSA_WITH_SHA256 = '1.2.840.113549.1.1.11';
 

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import { derToRaw, rawToDer } from '../../../functions/platform/der';
-import { InMemoryCertificateStore, KmsSigner } from '../../../functions/platform/aws/signer/kms-signer';
-import { LocalSigner, openLocalSigners } from '../../../functions/platform/aws/signer/local-signer';
-import { signDigestDer } from './fixtures';
+import { derToRaw, rawToDer } from '../../../../../functions/platform/der';
+import { InMemoryCertificateStore, KmsSigner } from '../../../../../functions/platform/aws/signer/kms-signer';
+import { LocalSigner, openLocalSigners } from '../../../../../functions/platform/aws/signer/local-signer';
+import { signDigestDer } from '../../../certificates/fixtures';
 
 const data = Buffer.from('Signature1 structure or signed attributes');
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { routes, type RouteDef } from '../../functions/routes';
+import { routes, type RouteDef } from '../../../functions/routes';
 
-const doc = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8'));
+const doc = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'docs', 'openapi.json'), 'utf8'));
 const op = (r: RouteDef) => doc.paths[r.path][r.method.toLowerCase()];
 
 describe('openapi.json lists the 404 of every operation that can answer it', () => {

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { BlobStore } from '../../../functions/platform/aws/blobs';
-import { createCertificateSigners } from '../../../functions/platform/aws/signer/wiring';
-import { verifyHc1 } from '../../../functions/certificates/domain/hc1';
-import { issueCertificate } from '../../../functions/certificates/domain/issue';
-import { verifyPdfSignature } from '../../../functions/certificates/domain/pades';
-import { TrustList } from '../../../functions/certificates/domain/trust';
-import { signDigestDer, twoDoseInput } from './fixtures';
+import type { BlobStore } from '../../../../../functions/platform/aws/blobs';
+import { createCertificateSigners } from '../../../../../functions/platform/aws/signer/wiring';
+import { verifyHc1 } from '../../../../../functions/certificates/domain/hc1';
+import { issueCertificate } from '../../../../../functions/certificates/domain/issue';
+import { verifyPdfSignature } from '../../../../../functions/certificates/domain/pades';
+import { TrustList } from '../../../../../functions/certificates/domain/trust';
+import { signDigestDer, twoDoseInput } from '../../../certificates/fixtures';
 
 function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
   const objects = new Map<string, Buffer>();

@@ -9,7 +9,7 @@ function files(dir: string): string[] {
   });
 }
 
-const root = join(__dirname, '../../functions');
+const root = join(__dirname, '../../../functions');
 
 describe('Lambda bundle hygiene (the 400 KB budget per function, see bench "bundles")', () => {
   it("imports zod as a namespace: `import { z } from 'zod'` keeps every zod locale (~350 KB) in the bundle", () => {

@@ -1,7 +1,7 @@
 /** A neighbour without any phone: registered, found at any centre, vaccinated, certificate printed, attached later (issue #14, item 4). */
 import { aadhaar, citizenToken } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
-import { createCenter, staffToken } from '../vaccination/support';
+import { createCenter, staffToken } from './support';
 import { verifyHc1 } from '../../../functions/certificates/domain/hc1';
 import { extractHc1FromPdf } from '../../../functions/certificates/domain/pades';
 import { TrustList } from '../../../functions/certificates/domain/trust';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aadhaar, citizenToken, createSession, seatLedger } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
-import { bookingCodeFrom, scanMain, staffToken } from '../vaccination/support';
+import { bookingCodeFrom, scanMain, staffToken } from './support';
 
 let stack: TestStack;
 beforeAll(async () => (stack = await startTestStack({ BOOKING_CODE_MAX_ATTEMPTS: '5' })));
