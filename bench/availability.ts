@@ -81,7 +81,7 @@ export async function benchAvailability(): Promise<BenchRow[]> {
     const template = demoCenters(delhi, nowIso).find((c) => c.district_id === DISTRICT)!;
     const centres = Array.from({ length: CENTRES }, (_, i) => ({ ...template, center_id: 500_000 + i, name: `${template.name} ${i + 1}` }));
     // Seven days from the Monday of next week: one read-model item holds the whole calendar.
-    const monday = weekOf(dateRange(todayIst(new Date()), 8)[7]);
+    const monday = weekOf(dateRange(todayIst(new Date()), 8)[7]!); // a week from today
     const days = dateRange(monday, 7);
     const items: Record<string, unknown>[] = centres.map((c) => centerItem(c));
     const sessions: Array<{ id: string; date: string }> = [];
@@ -98,7 +98,7 @@ export async function benchAvailability(): Promise<BenchRow[]> {
     const buildSeconds = (performance.now() - seeded) / 1000;
 
     const scope = { kind: 'district' as const, districtId: DISTRICT };
-    const range = weekRange(days[0]);
+    const range = weekRange(monday);
     const counter = itemCounter();
     const rows: BenchRow[] = [
       { metric: `district with ${CENTRES} centres x 7 days (sessions, shards, centres)`, value: items.length, unit: 'items' },
@@ -119,7 +119,7 @@ export async function benchAvailability(): Promise<BenchRow[]> {
       clearAvailabilityMemo(); // every answer pays its read (no memo hits)
       return calendarCenters(await readModelSessions(scope, range));
     });
-    const pk = itemKey('D' + DISTRICT, days[0]).pk;
+    const pk = itemKey('D' + DISTRICT, monday).pk;
     const raw = await measure('raw GetItem of the same read-model item', REQUESTS, () =>
       db.send(new GetCommand({ TableName: tableName('availability'), Key: { pk, sk: 'AVAIL' } })),
     );
@@ -148,7 +148,7 @@ export async function benchAvailability(): Promise<BenchRow[]> {
     const mobile = '9876500000';
     const accountId = accountIdFor(pepper, mobile);
     const { token } = await issueCitizenToken(jwtSecret, config.issuer(), { accountId, mobile, txnId: randomUUID() }, Math.floor(Date.now() / 1000), 3600);
-    const date = days[0].split('-').reverse().join('-');
+    const date = monday.split('-').reverse().join('-');
     const doors = [
       ['public', `/api/v2/appointment/sessions/public/calendarByDistrict?district_id=${DISTRICT}&date=${date}`, {}],
       ['protected', `/api/v2/appointment/sessions/calendarByDistrict?district_id=${DISTRICT}&date=${date}`, { authorization: `Bearer ${token}` }],
@@ -202,7 +202,7 @@ export async function benchAvailability(): Promise<BenchRow[]> {
       })),
       4,
     );
-    const lags: Record<string, number[]> = { public: [], protected: [] };
+    const lags = { public: [] as number[], protected: [] as number[] };
     const seatsShown = async (path: string, headers: Record<string, string>, sid: string) => {
       const body = JSON.parse((await httpCall(stack.url + path, 'GET', headers)).body) as {
         centers: Array<{ sessions: Array<{ session_id: string; available_capacity: number }> }>;
@@ -211,8 +211,8 @@ export async function benchAvailability(): Promise<BenchRow[]> {
       return undefined;
     };
     for (let i = 0; i < FRESHNESS_SAMPLES; i++) {
-      const s = sessions[(i * 37) % CENTRES]; // day 0: the first CENTRES sessions
-      if (s.date !== days[0]) continue;
+      const s = sessions[(i * 37) % CENTRES]!; // day 0: the first CENTRES sessions
+      if (s.date !== monday) continue;
       const before = await seatsShown(doors[1][1], doors[1][2], s.id);
       const booked = await httpCall(
         `${stack.url}/api/v2/appointment/schedule`,
@@ -233,7 +233,7 @@ export async function benchAvailability(): Promise<BenchRow[]> {
         }),
       );
     }
-    for (const label of ['public', 'protected']) {
+    for (const label of ['public', 'protected'] as const) {
       const p99 = percentile(lags[label], 99);
       rows.push(
         { metric: `freshness booking → ${label} door: p50`, value: round(percentile(lags[label], 50)), unit: `ms (${lags[label].length} bookings)` },

@@ -79,8 +79,10 @@ function times(args: string[], cwd: string, needsProjectModules = false): number
   return out;
 }
 
-const median = (xs: number[]) => {
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  if (!s.length) return NaN; // no sample (every run failed)
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 const round = (n: number) => Math.round(n * 10) / 10;

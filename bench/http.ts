@@ -57,7 +57,7 @@ const mobile = (i: number) => String(9_000_000_000 + i);
 /** No throughput/latency targets: DynamoDB Local on a shared CPU says little about AWS. Only "no 5xx" is a pass/fail. */
 function report(name: string, r: Result, n: number): Row[] {
   const s = [...r.latencies].sort((a, b) => a - b);
-  const pct = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+  const pct = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN; // no latency: NaN
   const count = (pred: (status: number) => boolean) => [...r.statuses].filter(([st]) => pred(st)).reduce((a, [, c]) => a + c, 0);
   const codes = [...r.statuses]
     .sort(([a], [b]) => a - b)

@@ -22,7 +22,9 @@ const optional = (name: string, file: string, fn: string): Section => ({
   run: async () => {
     if (!existsSync(join(__dirname, `${file}.ts`))) return [{ section: name, metric: `skipped: bench/${file}.ts not present`, value: 0, unit: '-' }];
     const mod = (await import(`./${file}`)) as Record<string, () => Promise<Measured[]>>;
-    return (await mod[fn]()).map((r) => ({ section: name, ...r }));
+    const measure = mod[fn];
+    if (!measure) throw new Error(`bench/${file}.ts exports no ${fn}`);
+    return (await measure()).map((r) => ({ section: name, ...r }));
   },
 });
 
@@ -97,8 +99,9 @@ function table(rows: Row[]): string {
     r.ratio === undefined ? '' : r.ratio.toFixed(2),
     r.ok === undefined ? '' : r.ok ? 'yes' : 'NO',
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 2 || i === 5 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join(' | ');
+  // Every row has one cell per heading.
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 2 || i === 5 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' | ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
 }
 

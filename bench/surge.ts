@@ -124,13 +124,13 @@ export async function benchSurge(): Promise<BenchRow[]> {
     await httpCall(
       `${stack.url}/api/v2/appointment/schedule`,
       'POST',
-      { 'content-type': 'application/json', authorization: `Bearer ${accounts[0].token}` },
+      { 'content-type': 'application/json', authorization: `Bearer ${accounts[0]!.token}` },
       '{}',
     );
 
     const pickSession = (i: number) => (i % 2 === 0 ? sessionIds[0] : sessionIds[1 + (i % 5)]); // half the crowd on the hot session
     const surge = await runLoad(ATTEMPTS, CLIENTS, async (i) => {
-      const a = accounts[Math.floor(i / 4)];
+      const a = accounts[Math.floor(i / 4)]!; // ACCOUNTS = ceil(ATTEMPTS / 4), 4 beneficiaries each
       const res = await httpCall(
         `${stack.url}/api/v2/appointment/schedule`,
         'POST',

@@ -28,14 +28,14 @@ async function pool<T>(n: number, items: T[], fn: (item: T) => Promise<void>): P
   let i = 0;
   await Promise.all(
     Array.from({ length: n }, async () => {
-      while (i < items.length) await fn(items[i++]);
+      while (i < items.length) await fn(items[i++] as T); // i < items.length: checked just above
     }),
   );
 }
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN; // no sample: NaN
 };
 
 export async function benchVaccination(): Promise<Metric[]> {

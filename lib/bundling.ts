@@ -61,9 +61,9 @@ export const copyNodeModulesCommand = (projectDir: string, outputDir: string, mo
 };
 
 /** Entries of functions that are not API groups (deploy-time seeder, workers). */
-export const extraFunctionEntries: Record<string, string> = {
+export const extraFunctionEntries = {
   seed: 'functions/metadata/seed-handler.ts',
-};
+} satisfies Record<string, string>;
 
 /** The esbuild options equivalent to what NodejsFunction runs with `bundlingDefaults`. */
 export function esbuildOptions(entry: string, outfile: string, external: readonly string[] = []): BuildOptions {

@@ -190,7 +190,10 @@ export class OpenCowinStack extends Stack {
     });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
     for (const def of tableList)
-      new CfnOutput(this, `Table${def.id[0].toUpperCase()}${def.id.slice(1)}Name`, { value: this.data.tables.get(def.id)!.tableName, description: def.envVar });
+      new CfnOutput(this, `Table${def.id.charAt(0).toUpperCase()}${def.id.slice(1)}Name`, {
+        value: this.data.tables.get(def.id)!.tableName,
+        description: def.envVar,
+      });
     new CfnOutput(this, 'QrSigningKeyAlias', { value: this.keys.qrAlias });
     new CfnOutput(this, 'PdfSigningKeyAlias', { value: this.keys.pdfAlias });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });

@@ -76,8 +76,13 @@ export class Waf extends Construct {
         },
       }),
     );
-    const bodyStatement: wafv2.CfnWebACL.StatementProperty = exempt.length
-      ? { andStatement: { statements: [tooLarge, { notStatement: { statement: exempt.length === 1 ? exempt[0] : { orStatement: { statements: exempt } } } }] } }
+    const [firstExempt] = exempt;
+    const bodyStatement: wafv2.CfnWebACL.StatementProperty = firstExempt
+      ? {
+          andStatement: {
+            statements: [tooLarge, { notStatement: { statement: exempt.length === 1 ? firstExempt : { orStatement: { statements: exempt } } } }],
+          },
+        }
       : tooLarge;
 
     const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({

@@ -16,8 +16,11 @@ function main(argv: string[]): number {
   let summary = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--profile' || a === '-p') names.push(argv[++i]);
-    else if (a === '--all')
+    if (a === '--profile' || a === '-p') {
+      const name = argv[++i];
+      if (name === undefined) throw new Error(`${a} needs a profile name`);
+      names.push(name);
+    } else if (a === '--all')
       names.push(
         ...readdirSync(join(__dirname, '..', 'capacity', 'profiles'))
           .filter((f) => f.endsWith('.json'))
@@ -27,7 +30,7 @@ function main(argv: string[]): number {
     else if (a === '--summary') summary = true;
     else if (a === '-c' || a === '--context') {
       const [k, ...v] = (argv[++i] ?? '').split('=');
-      overrides[k] = v.join('=');
+      overrides[k!] = v.join('='); // split gives at least one part
     } else throw new Error(`unknown argument ${a}`);
   }
   if (!names.length) throw new Error('usage: npm run capacity -- --profile <name> | --all [-c key=value ...]');

@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     .filter(Boolean)
     .map((l) => {
       const [entryId, seats, pool] = l.split(' ');
-      return { entryId, seats: Number(seats), pool: pool as DrawEntry['pool'] };
+      return { entryId: entryId!, seats: Number(seats), pool: pool as DrawEntry['pool'] }; // split gives at least one part
     });
   const checks = [
     ['seed matches the hash published at opening', seedHash(p.seed) === (argv.includes('--seed-sha256') ? kept : p.seed_sha256)],

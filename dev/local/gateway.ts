@@ -52,7 +52,7 @@ export function compileRoutes(routes: readonly RouteDef[]): Compiled[] {
       .map((seg) => {
         const m = /^\{(\w+)\}$/.exec(seg);
         if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        params.push(m[1]);
+        params.push(m[1]!); // the group always matches
         return '([^/]+)';
       })
       .join('/');
@@ -97,7 +97,9 @@ export class PerIpWindow {
     const recent = (this.sends.get(ip) ?? []).filter((t) => t > now - this.windowMs);
     if (recent.length >= this.limit()) {
       this.sends.set(ip, recent);
-      return Math.max(1, Math.ceil((recent[0] + this.windowMs - now) / 1000));
+      // With a limit of 0 there is no send in the window to age out: wait the whole window.
+      const oldest = recent[0] ?? now;
+      return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
     }
     recent.push(now);
     this.sends.set(ip, recent);
@@ -191,7 +193,7 @@ export function createGateway(opts: GatewayOptions) {
 
       const values = match.regex.exec(url.pathname)!.slice(1);
       const pathParameters = match.params.length
-        ? Object.assign(dict<string>(), Object.fromEntries(match.params.map((p, i) => [p, safeDecode(values[i])])))
+        ? Object.assign(dict<string>(), Object.fromEntries(match.params.map((p, i) => [p, safeDecode(values[i]!)])))
         : null;
       // Like the deployed API's binaryMediaTypes (lib/api.ts): a PDF body reaches the function base64-encoded.
       const binary = isBinaryMediaType(String(req.headers['content-type'] ?? ''));
@@ -268,7 +270,7 @@ function toEvent(
   const headers = dict<string>();
   const multiValueHeaders = dict<string[]>();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const [k, v] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
+    const [k, v] = [req.rawHeaders[i]!, req.rawHeaders[i + 1]!]; // name, value pairs: always an even count
     headers[k] = v;
     (multiValueHeaders[k] ??= []).push(v);
   }

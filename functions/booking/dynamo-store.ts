@@ -14,6 +14,15 @@ const apptKey = (id: string) => ({ pk: `APPT#${id}`, sk: 'META' });
 /** Appointments of a session, for staff moving or cancelling it (gsi3; docs/data-model.md). */
 const apptIndex = (sessionId: string, id: string) => ({ gsi3pk: `SESSIONAPPTS#${sessionId}`, gsi3sk: `APPT#${id}` });
 
+/** The shard each beneficiary's seat came from: every one of them holds a seat on the appointment. */
+function seatShards(appt: Appointment, bens: string[]): number[] {
+  return bens.map((b) => {
+    const shard = appt.seats[b];
+    if (shard === undefined) throw new Error(`Beneficiary ${b} holds no seat on appointment ${appt.appointmentId}`);
+    return shard;
+  });
+}
+
 /** Session item (docs/data-model.md) → what booking needs. */
 export function toSessionInfo(item: Record<string, unknown>, center: Record<string, unknown> | undefined): SessionInfo {
   return {
@@ -147,13 +156,14 @@ export class DynamoBookingStore implements BookingStore {
       const reasons = e.CancellationReasons ?? [];
       const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
       if (idem && failed(items.length - 1)) {
-        const old = reasons[items.length - 1].Item;
+        const old = reasons[items.length - 1]?.Item;
         return { ok: false, reason: 'idempotent_replay', appointmentId: String(old ? unmarshall(old).appointmentId : '') };
       }
       const lockStart = plan.length;
       const existing = bens.flatMap((b, i) => {
         if (!failed(lockStart + i)) return [];
-        const old = reasons[lockStart + i].Item ? unmarshall(reasons[lockStart + i].Item!) : {};
+        const item = reasons[lockStart + i]?.Item;
+        const old = item ? unmarshall(item) : {};
         return [{ beneficiaryId: b, appointmentId: String(old.appointmentId), sessionId: String(old.sessionId), slot: String(old.slot) }];
       });
       if (existing.length) return { ok: false, reason: 'already_booked', existing };
@@ -205,11 +215,7 @@ export class DynamoBookingStore implements BookingStore {
           ExpressionAttributeValues: { ':a': appt.appointmentId },
         },
       })),
-      ...this.returnSeats(
-        appt.sessionId,
-        appt.dose,
-        bens.map((b) => appt.seats[b]),
-      ),
+      ...this.returnSeats(appt.sessionId, appt.dose, seatShards(appt, bens)),
     ];
     return this.run(items);
   }
@@ -242,7 +248,12 @@ export class DynamoBookingStore implements BookingStore {
     const bens = Object.keys(appt.seats);
     const newSeats: Record<string, number> = {};
     let i = 0;
-    for (const { shard, take } of plan) for (let t = 0; t < take; t++) newSeats[bens[i++]] = shard;
+    for (const { shard, take } of plan)
+      for (let t = 0; t < take; t++) {
+        const b = bens[i++];
+        if (b === undefined) throw new Error('The seat plan takes more seats than the appointment has beneficiaries');
+        newSeats[b] = shard;
+      }
     const moved: Appointment = {
       ...appt,
       sessionId: to.sessionId,
@@ -266,11 +277,7 @@ export class DynamoBookingStore implements BookingStore {
           ExpressionAttributeValues: { ':a': appt.appointmentId },
         },
       })),
-      ...this.returnSeats(
-        appt.sessionId,
-        appt.dose,
-        bens.map((b) => appt.seats[b]),
-      ),
+      ...this.returnSeats(appt.sessionId, appt.dose, seatShards(appt, bens)),
     ];
     const { outcome, reasons } = await this.transact(items);
     if (outcome === 'conflict' && reasons.slice(0, take.length).some((r) => r.Code === 'ConditionalCheckFailed')) return 'no_capacity';

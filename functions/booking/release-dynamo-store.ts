@@ -20,7 +20,7 @@ export type { DrawStore, EntryOutcome, EntryRecord, ReleaseRecord, ReleaseState 
 export const ENTRY_SHARDS = 16;
 
 const meta = (sid: string) => ({ pk: `DRAW#${sid}`, sk: 'META' });
-const shardOf = (entryId: string) => createHash('sha256').update(entryId).digest()[0] % ENTRY_SHARDS;
+const shardOf = (entryId: string) => createHash('sha256').update(entryId).digest().readUInt8(0) % ENTRY_SHARDS;
 const entryKey = (sid: string, entryId: string) => ({ pk: `DRAW#${sid}#${shardOf(entryId)}`, sk: `ENTRY#${entryId}` });
 const benLock = (sid: string, ben: string) => ({ pk: `DRAWBEN#${sid}#${ben}`, sk: 'LOCK' });
 const idLock = (sid: string, hash: string) => ({ pk: `DRAWID#${sid}#${hash}`, sk: 'LOCK' });
@@ -100,7 +100,8 @@ export class DynamoDrawStore implements DrawStore {
         const owners = new Set(held.filter(Boolean).map((h) => `${h!.accountId}|${h!.entryId}`));
         const [owner] = [...owners];
         // Every lock held by one entry of the same account, covering all of this request: a retry.
-        if (owners.size === 1 && owner.startsWith(`${e.accountId}|`) && held.every(Boolean)) return { kind: 'duplicate', entryId: owner.split('|')[1] };
+        if (owners.size === 1 && owner?.startsWith(`${e.accountId}|`) && held.every(Boolean))
+          return { kind: 'duplicate', entryId: owner.slice(e.accountId.length + 1) };
         const idx = held.findIndex(Boolean);
         return { kind: 'taken', beneficiaryId: idx < e.beneficiaryIds.length ? e.beneficiaryIds[idx] : undefined };
       }

@@ -163,7 +163,12 @@ async function bookEntry(bookings: BookingStore, s: SessionInfo, e: EntryRecord,
     if (!plan) return 'ineligible'; // seats taken away by staff meanwhile: passed over, next entry tried
     const seats: Record<string, number> = {};
     let i = 0;
-    for (const { shard, take } of plan) for (let t = 0; t < take; t++) seats[e.beneficiaryIds[i++]] = shard;
+    for (const { shard, take } of plan)
+      for (let t = 0; t < take; t++) {
+        const b = e.beneficiaryIds[i++];
+        if (b === undefined) throw new Error(`The seat plan takes more seats than entry ${e.entryId} has beneficiaries`);
+        seats[b] = shard;
+      }
     const appt: Appointment = {
       appointmentId,
       accountId: e.accountId,

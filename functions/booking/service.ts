@@ -132,7 +132,12 @@ export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<s
     const plan = await planSeats(p.bookings, s, req.dose, bens.length, fresh);
     const seats: Record<string, number> = {};
     let i = 0;
-    for (const { shard, take } of plan) for (let t = 0; t < take; t++) seats[bens[i++].beneficiaryId] = shard;
+    for (const { shard, take } of plan)
+      for (let t = 0; t < take; t++) {
+        const b = bens[i++];
+        if (!b) throw new Error('The seat plan takes more seats than there are beneficiaries');
+        seats[b.beneficiaryId] = shard;
+      }
     const appt: Appointment = {
       appointmentId,
       accountId: req.accountId,
@@ -168,8 +173,10 @@ export async function schedule(p: BookingPorts, req: ScheduleRequest): Promise<s
         const ids = new Set(outcome.existing.map((x) => x.appointmentId));
         const same =
           outcome.existing.length === bens.length && ids.size === 1 && outcome.existing.every((x) => x.sessionId === s.sessionId && x.slot === req.slot);
-        if (same) return [...ids][0];
-        const who = bens.find((b) => b.beneficiaryId === outcome.existing[0].beneficiaryId)?.name ?? outcome.existing[0].beneficiaryId;
+        const [first] = outcome.existing;
+        if (!first) throw new Error('already_booked names at least one existing appointment');
+        if (same) return first.appointmentId;
+        const who = bens.find((b) => b.beneficiaryId === first.beneficiaryId)?.name ?? first.beneficiaryId;
         throw new DomainError(BookCodes.alreadyBooked, `${who} already has an appointment for dose ${req.dose}`, 'conflict');
       }
       case 'no_capacity':

@@ -83,7 +83,11 @@ export function dynamoMovePorts(
       c.release.forEach((b, i) => (names[`#r${i}`] = b));
       const pool = poolOf(Math.min(a.dose, 3) as Dose);
       const back = new Map<number, number>();
-      for (const b of c.release) back.set(a.seats[b], (back.get(a.seats[b]) ?? 0) + 1);
+      for (const b of c.release) {
+        const shard = a.seats[b];
+        if (shard === undefined) throw new Error(`Beneficiary ${b} holds no seat on appointment ${a.appointmentId}`);
+        back.set(shard, (back.get(shard) ?? 0) + 1);
+      }
       const items: TransactItem[] = [
         {
           Update: {

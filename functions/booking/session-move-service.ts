@@ -87,7 +87,9 @@ export interface MoveResult {
 const slotFor = (old: string[], next: string[], slot: string): string => {
   if (next.includes(slot)) return slot;
   const i = old.indexOf(slot);
-  return next[Math.min(Math.max(i, 0), next.length - 1)];
+  const kept = next[Math.min(Math.max(i, 0), next.length - 1)];
+  if (kept === undefined) throw new Error('A session has at least one slot');
+  return kept;
 };
 
 function eligible(b: Beneficiary, to: SessionInfo, dose: number): boolean {

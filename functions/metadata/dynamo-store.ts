@@ -62,7 +62,7 @@ export async function writeItems(db: DynamoDBDocumentClient, table: string, item
   let next = 0;
   const worker = async () => {
     for (let b = next++; b < batches.length; b = next++) {
-      let batch = batches[b].map((Item) => ({ PutRequest: { Item } }));
+      let batch = batches[b]!.map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; batch.length > 0; attempt++) {
         if (attempt > 8) throw new Error('BatchWrite kept returning unprocessed items');
         const res = await db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));

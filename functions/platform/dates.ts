@@ -38,14 +38,15 @@ export function isIsoDate(value: string): boolean {
 
 /** ISO date `n` days after (or before, n < 0) an ISO date. */
 export function addDays(isoDate: string, n: number): string {
-  const [y, m, d] = isoDate.split('-').map(Number);
+  // A malformed date (a part missing) gives NaN, as an absent part always did.
+  const [y = NaN, m = NaN, d = NaN] = isoDate.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Whole days from `a` to `b` (ISO dates); negative when b is before a. */
 export function daysBetween(a: string, b: string): number {
   const t = (s: string) => {
-    const [y, m, d] = s.split('-').map(Number);
+    const [y = NaN, m = NaN, d = NaN] = s.split('-').map(Number);
     return Date.UTC(y, m - 1, d);
   };
   return Math.round((t(b) - t(a)) / DAY_MS);
@@ -73,6 +74,7 @@ export function cowinDateToIso(value: string): string | undefined {
   const m = /^(\d{1,2})([-/])(\d{1,2})\2(\d{2}|\d{4})$/.exec(v);
   if (!m) return undefined;
   const [d, mo] = [Number(m[1]), Number(m[3])];
-  const y = m[4].length === 2 ? 2000 + Number(m[4]) : Number(m[4]);
+  const yy = m[4]!; // the year group always matches
+  const y = yy.length === 2 ? 2000 + Number(yy) : Number(yy);
   return isRealDate(y, mo, d) ? iso(y, mo, d) : undefined;
 }

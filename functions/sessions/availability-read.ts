@@ -49,7 +49,11 @@ async function itemsFor(scope: Scope, range: SessionRange, store: AvailabilitySt
   if (missing.length) {
     const read = store.readRaw(missing);
     missing.forEach((pk, i) => {
-      const item = read.then((raw) => decode(pk, raw[i].v, raw[i].z));
+      const item = read.then((raw) => {
+        const r = raw[i];
+        if (!r) throw new Error(`readRaw answered no item for ${pk}`);
+        return decode(pk, r.v, r.z);
+      });
       item.catch(() => memo.delete(pk));
       memo.set(pk, { at: now, item });
     });

@@ -160,7 +160,7 @@ export async function seedDemo(db: DynamoDBDocumentClient, table: string, states
     await batchWrite(
       db,
       table,
-      todo.map((p) => p.items[p.items.length - 1]),
+      todo.flatMap((p) => p.items.slice(-1)),
     );
     if (!only) await batchWrite(db, table, [{ pk: MARKER_PK, sk: `DAY#${date}` }]);
     return todo.length;

@@ -86,7 +86,7 @@ export function sessionOut({ session: s, available }: SessionView) {
 function importBody(raw: string | null, base64: boolean, contentType: string | undefined) {
   if (!raw) throw new DomainError(Codes.missingParameter, 'Request body is missing', 'invalid');
   const text = base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase(); // split gives at least one part
   if (type === 'text/csv') return csvToRows(text);
   if (type !== 'application/json' && type !== 'text/plain') {
     throw new DomainError(Codes.unsupportedMedia, `Content-Type ${type} is not supported; send application/json or text/csv`, 'unsupported_media');

@@ -123,17 +123,18 @@ const list = (v: string) =>
 export function csvToRows(text: string): ImportRows {
   const out: ImportRows = { centers: [], sessions: [], errors: [] };
   const table = parseCsv(text);
-  if (table.length === 0) {
+  const [head] = table;
+  if (!head) {
     out.errors.push({ row: 1, record: 'file', field: 'header', error: 'The CSV is empty' });
     return out;
   }
-  const header = table[0].map((h) => h.trim());
+  const header = head.map((h) => h.trim());
   for (const h of header)
     if (!(CSV_COLUMNS as readonly string[]).includes(h)) out.errors.push({ row: 1, record: 'file', field: h, error: `Unknown column ${h}` });
   if (!header.includes('record')) out.errors.push({ row: 1, record: 'file', field: 'record', error: 'The record column is required' });
   if (out.errors.length) return out;
   for (let r = 1; r < table.length; r++) {
-    const cells = table[r];
+    const cells = table[r]!;
     const line = r + 1;
     if (cells.every((c) => c.trim() === '')) continue;
     if (cells.length !== header.length) {
@@ -142,7 +143,7 @@ export function csvToRows(text: string): ImportRows {
     }
     const data: Record<string, unknown> = {};
     header.forEach((h, i) => {
-      const v = cells[i].trim();
+      const v = cells[i]!.trim(); // as many cells as header columns
       if (v === '') return;
       if (h === 'vaccine_fees') data[h] = list(v).map((pair) => ({ vaccine: pair.split(':')[0]?.trim(), fee: pair.split(':')[1]?.trim() }));
       else if (h === 'slots') data[h] = list(v);
@@ -176,8 +177,8 @@ export function jsonToRows(body: unknown): ImportRows {
 /** Session id of an import reference: a name-based UUID (SHA-256, version nibble 5), stable across retries. */
 export function sessionIdForRef(ref: string): string {
   const h = createHash('sha256').update(`open-cowin:session:${ref}`).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
+  h.writeUInt8((h.readUInt8(6) & 0x0f) | 0x50, 6);
+  h.writeUInt8((h.readUInt8(8) & 0x3f) | 0x80, 8);
   const x = h.subarray(0, 16).toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
@@ -298,7 +299,9 @@ export async function importRows(
   const ids = await store.nextCenterIds(newCenters.length);
   const centerIds = new Map(refIds);
   const created = await mapLimit(newCenters, WRITE_CONCURRENCY, async (c) => {
-    const center: Center = newCenter(ids[newCenters.indexOf(c)], c.input, districts.get(c.input.district_id)!, nowIso, c.ref);
+    const id = ids[newCenters.indexOf(c)];
+    if (id === undefined) throw new Error('nextCenterIds gave fewer ids than asked for');
+    const center: Center = newCenter(id, c.input, districts.get(c.input.district_id)!, nowIso, c.ref);
     const ok = await store.createCenter(center);
     if (ok) centerIds.set(c.ref, center.center_id);
     return ok;

@@ -28,6 +28,7 @@ export async function createCenter(store: SessionStore, staff: Staff, input: Cen
   assertCanCreateCenterIn(staff, input.district_id);
   const district = await districtOrFail(store, input.district_id);
   const [centerId] = await store.nextCenterIds(1);
+  if (centerId === undefined) throw new Error('nextCenterIds gave no id');
   const center = newCenter(centerId, input, district, now.toISOString());
   if (!(await store.createCenter(center))) throw conflict(SessionCodes.closed, `Centre ${centerId} exists already`);
   return center;
@@ -70,7 +71,7 @@ export async function updateCenter(store: SessionStore, staff: Staff, centerId: 
       district = await districtOrFail(store, patch.district_id);
     }
     const result = patchCenter(center, patch, district, now.toISOString());
-    if ('issues' in result) throw invalid(sentence(result.issues[0].message));
+    if ('issues' in result) throw invalid(sentence(result.issues[0]!.message)); // patchCenter answers issues only when there are some
     const next = result.center;
     if ((await store.replaceCenter(next, center.version)) === 'conflict') continue;
     // Sessions carry the centre's district and pincode in their index keys: keep them in step.

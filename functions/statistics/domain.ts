@@ -162,18 +162,19 @@ export function countersView(c: Counters | undefined) {
   const src = c ?? {};
   const byDose: Record<string, number> = {};
   const byVaccine: Record<string, { total: number; by_dose: Record<string, number> }> = {};
+  // Every group of these patterns matches when the key does (hence the `!`s).
   for (const [k, v] of Object.entries(src)) {
     let m = /^d(\d+)$/.exec(k);
     if (m) byDose[`dose_${m[1]}`] = v;
     m = /^v#(.+)#d(\d+)$/.exec(k);
-    if (m) (byVaccine[m[1]] ??= { total: 0, by_dose: {} }).by_dose[`dose_${m[2]}`] = v;
+    if (m) (byVaccine[m[1]!] ??= { total: 0, by_dose: {} }).by_dose[`dose_${m[2]}`] = v;
     m = /^v#([^#]+)$/.exec(k);
-    if (m) (byVaccine[m[1]] ??= { total: 0, by_dose: {} }).total = v;
+    if (m) (byVaccine[m[1]!] ??= { total: 0, by_dose: {} }).total = v;
   }
   const aefi: Record<string, number> = {};
   for (const [k, v] of Object.entries(src)) {
     const m = /^aefi#(.+)$/.exec(k);
-    if (m) aefi[m[1]] = v;
+    if (m) aefi[m[1]!] = v;
   }
   return { doses: src.doses ?? 0, by_dose: byDose, by_vaccine: byVaccine, ...(src.aefi !== undefined ? { aefi: { total: src.aefi, ...aefi } } : {}) };
 }

@@ -146,27 +146,26 @@ export async function recordBatch(
   concurrency = 16,
 ): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = new Array(events.length);
-  const groups = new Map<string, number[]>();
+  const groups = new Map<string, Array<{ i: number; eventId: string; input: DoseInput }>>();
   events.forEach((e, i) => {
     if (!e.input) {
       results[i] = { event_id: e.eventId, status: 'rejected', error_code: e.invalid?.code, reason: e.invalid?.message };
       return;
     }
     const list = groups.get(e.input.beneficiaryId) ?? [];
-    list.push(i);
+    list.push({ i, eventId: e.eventId, input: e.input });
     groups.set(e.input.beneficiaryId, list);
   });
-  const queue = [...groups.values()].map((idx) => idx.sort((a, b) => events[a].input!.dose - events[b].input!.dose));
+  const queue = [...groups.values()].map((list) => list.sort((a, b) => a.input.dose - b.input.dose));
   const worker = async () => {
     for (let group = queue.shift(); group; group = queue.shift()) {
-      for (const i of group) {
-        const e = events[i];
+      for (const { i, eventId, input } of group) {
         try {
-          const r = await recordDose(p, staff, e.input!);
-          results[i] = { event_id: e.eventId, status: r.status, flags: r.event.flags };
+          const r = await recordDose(p, staff, input);
+          results[i] = { event_id: eventId, status: r.status, flags: r.event.flags };
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
-          results[i] = { event_id: e.eventId, status: 'rejected', error_code: err.errorCode, reason: err.message };
+          results[i] = { event_id: eventId, status: 'rejected', error_code: err.errorCode, reason: err.message };
         }
       }
     }

@@ -22,7 +22,8 @@ export interface SessionFixture {
   centerId: number;
   sessionId: string;
   date: string;
-  slots: string[];
+  /** Never empty: the fixture writes four. */
+  slots: [string, ...string[]];
   capacity1: number;
   capacity2: number;
 }
@@ -47,7 +48,7 @@ export async function createSession(
   const date = opts.date ?? isoDaysFromNow(1);
   const capacity1 = opts.capacity1 ?? 10;
   const capacity2 = opts.capacity2 ?? 10;
-  const slots = ['09:00AM-11:00AM', '11:00AM-01:00PM', '01:00PM-03:00PM', '03:00PM-05:00PM'];
+  const slots: SessionFixture['slots'] = ['09:00AM-11:00AM', '11:00AM-01:00PM', '01:00PM-03:00PM', '03:00PM-05:00PM'];
   const shards = initialShards({ dose1: capacity1, dose2: capacity2 });
   const items: Record<string, unknown>[] = [
     {

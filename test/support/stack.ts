@@ -84,7 +84,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     const texts = sms(mobile);
     const m = /is (\d{6})\./.exec(texts[texts.length - 1] ?? '');
     if (!m) throw new Error(`no OTP SMS for ${mobile}`);
-    return m[1];
+    return m[1]!;
   };
 
   const signIn = async (mobile: string) => {

@@ -25,8 +25,9 @@ export interface Age {
 
 /** Completed years on `onIso` (ISO date). */
 export function completedYears(dobIso: string, onIso: string): number {
-  const [by, bm, bd] = dobIso.split('-').map(Number);
-  const [y, m, d] = onIso.slice(0, 10).split('-').map(Number);
+  // A malformed date (a part missing) gives NaN, as an absent part always did.
+  const [by = NaN, bm = NaN, bd = NaN] = dobIso.split('-').map(Number);
+  const [y = NaN, m = NaN, d = NaN] = onIso.slice(0, 10).split('-').map(Number);
   const hadBirthday = m > bm || (m === bm && d >= bd);
   return y - by - (hadBirthday ? 0 : 1);
 }

@@ -34,7 +34,8 @@ const P = [
 export function verhoeffValid(digits: string): boolean {
   let c = 0;
   const rev = digits.split('').reverse();
-  for (let i = 0; i < rev.length; i++) c = D[c][P[i % 8][Number(rev[i])]];
+  // Digits are 0-9 and c stays one of D's entries (0-9), so every index is in range.
+  for (let i = 0; i < rev.length; i++) c = D[c]![P[i % 8]![Number(rev[i])]!]!;
   return c === 0;
 }
 

@@ -43,6 +43,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
+  if (!issue) throw new Error('A failed zod parse has at least one issue');
   const { errorCode, error } = zodToCowin(result.error);
   const absent = issue.path.length > 0 && valueAt(input, issue.path) === undefined;
   if (absent) throw new DomainError(Codes.missingParameter, `Input parameter missing: ${issue.path.map(String).join('.')}`, 'invalid');

@@ -113,7 +113,7 @@ export function calendarCenters(live: LiveSession[], hindi = false) {
     list.push(l);
     byCenter.set(l.center.center_id, list);
   }
-  return [...byCenter.entries()].sort(([a], [b]) => a - b).map(([, list]) => centerView(list[0].center, list, hindi));
+  return [...byCenter.entries()].sort(([a], [b]) => a - b).map(([, list]) => centerView(list[0]!.center, list, hindi)); // each list starts with one session
 }
 
 export const dayRange = (iso: string): SessionRange => ({ fromIso: iso, toIso: iso });

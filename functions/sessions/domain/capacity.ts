@@ -41,7 +41,7 @@ export function initialShards(capacity: SessionCapacity): ShardSeats[] {
   const n = shardCount(capacity);
   const d1 = split(capacity.dose1, n);
   const d2 = split(capacity.dose2, n);
-  return d1.map((seats, shard) => ({ shard, d1: seats, d2: d2[shard] }));
+  return d1.map((seats, shard) => ({ shard, d1: seats, d2: d2[shard]! })); // both split into n shards
 }
 
 /** Which dose pool a dose number draws from: dose 1 from dose-1 seats, later doses from dose-2 seats. */
@@ -60,7 +60,7 @@ export function planTake(shards: ShardSeats[], dose: Dose, seats: number, random
   const plan: Array<{ shard: number; take: number }> = [];
   let left = seats;
   for (let i = 0; i < shards.length && left > 0; i++) {
-    const s = shards[(start + i) % shards.length];
+    const s = shards[(start + i) % shards.length]!; // an index modulo the (non-zero) length
     const take = Math.min(s[pool], left);
     if (take > 0) {
       plan.push({ shard: s.shard, take });

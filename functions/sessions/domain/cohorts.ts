@@ -23,7 +23,9 @@ const ROTATION: Cohort[] = [COHORTS['18-44'], COHORTS['45+'], COHORTS['18+'], CO
 
 /** The cohort of a demo session: deterministic per centre and day. */
 export function demoCohort(centerId: number, dayIndex: number): Cohort {
-  return ROTATION[(centerId + dayIndex) % ROTATION.length];
+  const cohort = ROTATION[(centerId + dayIndex) % ROTATION.length];
+  if (!cohort) throw new Error(`No demo cohort for centre ${centerId} on day ${dayIndex}`);
+  return cohort;
 }
 
 /** The vaccine a demo session of a cohort offers: India gave 15-17 year olds COVAXIN and 12-14 year olds Corbevax. */

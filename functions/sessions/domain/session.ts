@@ -51,7 +51,8 @@ const minutesOf = (h: string, m: string, ampm: string) => (Number(h) % 12) * 60 
 
 export function isValidSlot(slot: string): boolean {
   const m = SLOT.exec(slot);
-  return !!m && minutesOf(m[1], m[2], m[3]) < minutesOf(m[4], m[5], m[6]);
+  // Every group of SLOT matches when the slot does.
+  return !!m && minutesOf(m[1]!, m[2]!, m[3]!) < minutesOf(m[4]!, m[5]!, m[6]!);
 }
 
 const fmt12 = (minutes: number) => {
@@ -177,7 +178,7 @@ export function planCapacityChange(shards: ShardSeats[], delta: { d1: number; d2
     const change = delta[pool];
     if (change > 0) {
       const parts = split(change, shards.length);
-      shards.forEach((s, i) => (out.get(s.shard)![pool] += parts[i]));
+      shards.forEach((s, i) => (out.get(s.shard)![pool] += parts[i]!)); // one part per shard
     } else if (change < 0) {
       let left = -change;
       const free = shards.reduce((sum, s) => sum + s[pool], 0);

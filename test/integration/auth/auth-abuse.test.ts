@@ -88,7 +88,7 @@ describe('concurrent OTP guessing (defect 1)', () => {
     let signedIn = 0;
     for (let b = 0; b < BURSTS; b++) {
       // The bursts take turns on the three confirm routes (all share one transaction store).
-      const [, genPath, confirmPath, partner] = variants[b % variants.length];
+      const [, genPath, confirmPath, partner] = variants[b % variants.length]!;
       const headers = partner ? { 'x-api-key': stack.partnerApiKey } : undefined;
       const mobile = uniqueMobile();
       const body = genPath.endsWith('MobileOTP') ? { mobile, secret: 'U2FsdGVkX1' } : { mobile };
@@ -132,8 +132,10 @@ describe('SMS pumping (defect 2)', () => {
   it('limits OTP sends per source IP to OTP_SENDS_PER_IP (default 20) per 5 minutes, under concurrency', async () => {
     await withEnv({ OTP_SENDS_PER_IP: '' }, async () => {
       const mobiles = Array.from({ length: 40 }, () => uniqueMobile());
-      const paths = ['/api/v2/auth/public/generateOTP', '/api/v2/auth/generateMobileOTP'];
-      const results = await Promise.all(mobiles.map((mobile, i) => postFrom('127.0.0.2', paths[i % 2], i % 2 ? { mobile, secret: 'U2FsdGVkX1' } : { mobile })));
+      const paths = ['/api/v2/auth/public/generateOTP', '/api/v2/auth/generateMobileOTP'] as const;
+      const results = await Promise.all(
+        mobiles.map((mobile, i) => postFrom('127.0.0.2', paths[i % 2]!, i % 2 ? { mobile, secret: 'U2FsdGVkX1' } : { mobile })),
+      );
       expect(results.filter((r) => r.status === 200)).toHaveLength(20);
       const refused = results.filter((r) => r.status === 429);
       expect(refused).toHaveLength(20);
@@ -170,7 +172,7 @@ describe('SMS pumping (defect 2)', () => {
         const mobiles = Array.from({ length: 30 }, () => uniqueMobile());
         const results = await Promise.all(mobiles.map((mobile) => stack.call('POST', '/api/v2/auth/public/generateOTP', { body: { mobile } })));
         expect(results.filter((r) => r.status === 200)).toHaveLength(5);
-        const refused = mobiles.filter((_, i) => results[i].status === 429);
+        const refused = mobiles.filter((_, i) => results[i]!.status === 429);
         expect(refused).toHaveLength(25);
         for (const r of results.filter((x) => x.status === 429)) {
           expect(r.body.errorCode).toBe('USRAUT0021');

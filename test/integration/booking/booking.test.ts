@@ -150,9 +150,9 @@ describe('cancel and reschedule', () => {
     const a = await account(2);
     const s = await createSession({ capacity1: 4 });
     const id = (await schedule(a, s)).body.appointment_confirmation_no;
-    expect((await cancel(a, id, [a.bens[1]])).status).toBe(204);
+    expect((await cancel(a, id, [a.bens[1]!])).status).toBe(204);
     expect(await seatLedger(s.sessionId)).toMatchObject({ available1: 3, booked1: 1 });
-    const again = await cancel(a, id, [a.bens[1]]);
+    const again = await cancel(a, id, [a.bens[1]!]);
     expect(again.status).toBe(400);
     expect(await seatLedger(s.sessionId)).toMatchObject({ available1: 3, booked1: 1 });
   });
@@ -197,7 +197,7 @@ describe('cancel and reschedule', () => {
     const accounts = await Promise.all(Array.from({ length: 60 }, () => account(2)));
     const booked = new Map<Account, string>();
     const ops: Array<Promise<unknown>> = [];
-    const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
+    const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!; // never given an empty list
     for (let round = 0; round < 3; round++) {
       await Promise.all(
         accounts.map(async (a) => {
@@ -207,7 +207,7 @@ describe('cancel and reschedule', () => {
             if (r.status === 200) booked.set(a, r.body.appointment_confirmation_no);
             expect(r.status).toBeLessThan(500);
           } else if (Math.random() < 0.5) {
-            const r = await cancel(a, id, Math.random() < 0.5 ? a.bens : [a.bens[0]]);
+            const r = await cancel(a, id, Math.random() < 0.5 ? a.bens : [a.bens[0]!]);
             expect(r.status).toBeLessThan(500);
             if (r.status === 204) booked.delete(a);
           } else {

@@ -56,7 +56,7 @@ describe('fair release', () => {
     expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
     // A family entry is all or none: one member already entered → the whole request is refused.
     await expect(
-      enterRelease(draws, release, { accountId: 'acc-f', dose: 1, slot: s.slots[0], beneficiaries: [family[0], ben(nextBen(), 'acc-f')] }, at(6_000)),
+      enterRelease(draws, release, { accountId: 'acc-f', dose: 1, slot: s.slots[0], beneficiaries: [family[0]!, ben(nextBen(), 'acc-f')] }, at(6_000)),
     ).rejects.toMatchObject({ errorCode: 'APPOIN0052' });
     // One entry per photo ID: two profiles with the same keyed photo-ID hash.
     const [a, b] = [nextBen(), nextBen()];
@@ -170,7 +170,7 @@ describe('fair release over HTTP', () => {
     const s = {
       sessionId: made.session_id as string,
       centerId: centre.center_id as number,
-      slots: made.slots as string[],
+      slots: made.slots as [string, ...string[]], // a session has at least one slot
       date: String(made.date).split('-').reverse().join('-'),
     };
     const start = Date.now();
@@ -200,17 +200,19 @@ describe('fair release over HTTP', () => {
         return { token, ben: r.body.beneficiary_reference_id as string };
       }),
     );
+    const [first] = people;
+    if (!first) throw new Error('four people were registered');
     const book = (p: { token: string; ben: string }) =>
       stack.call('POST', '/api/v2/appointment/schedule', {
         token: p.token,
         body: { dose: 1, session_id: s.sessionId, slot: s.slots[0], beneficiaries: [p.ben] },
       });
-    const early = await book(people[0]);
+    const early = await book(first);
     expect(early.status).toBe(409);
     expect(early.body).toEqual({ errorCode: 'APPOIN0050', error: `Booking for this session opens at ${opens}` });
 
     overrideDeps({ now: () => new Date(start + 70_000) });
-    const retries = await Promise.all([book(people[0]), book(people[0]), book(people[0])]);
+    const retries = await Promise.all([book(first), book(first), book(first)]);
     expect(retries.map((r) => r.status)).toEqual([202, 202, 202]);
     expect(new Set(retries.map((r) => r.body.entry_id)).size).toBe(1);
     for (const p of people.slice(1)) expect((await book(p)).status).toBe(202);
@@ -228,11 +230,11 @@ describe('fair release over HTTP', () => {
     expect(sha256(pub.body.entry_list)).toBe(pub.body.entries_sha256);
     const entries = (pub.body.entry_list as string)
       .split('\n')
-      .map((l) => ({ entryId: l.split(' ')[0], seats: Number(l.split(' ')[1]), pool: l.split(' ')[2] as 'd1' }));
+      .map((l) => ({ entryId: l.split(' ')[0]!, seats: Number(l.split(' ')[1]), pool: l.split(' ')[2] as 'd1' }));
     expect(allocate(pub.body.seed, entries, pub.body.seats, new Set(pub.body.ineligible)).winners.sort()).toEqual(pub.body.winner_ids);
     expect(await seatLedger(s.sessionId)).toMatchObject({ available1: 0, booked1: 2 });
     // After the draw: first come, first served on what is left (nothing here).
-    const late = await book(people[0]);
+    const late = await book(first);
     expect([200, 409]).toContain(late.status);
     overrideDeps({ now: () => new Date() });
   });

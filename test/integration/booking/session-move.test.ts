@@ -24,7 +24,7 @@ async function session(extra: Record<string, unknown> = {}) {
   return {
     centerId: c.body.center_id as number,
     sessionId: s.body.session_id as string,
-    slots: s.body.slots as string[],
+    slots: s.body.slots as [string, ...string[]], // a session has at least one slot
     date: iso(s.body.date ?? sessionBody().date),
   };
 }
@@ -57,7 +57,7 @@ const appointmentsOf = async (token: string) =>
 describe('moving a session', () => {
   it('carries every booking to the new date and time, releases who is no longer eligible, and texts each person once', async () => {
     const s = await session({ min_age_limit: 15, max_age_limit: 60 });
-    const adult = await bookedPerson(s.sessionId, s.slots[1]);
+    const adult = await bookedPerson(s.sessionId, s.slots[1]!); // 09:00-17:00: four two-hour slots
     // 60 on the old date's year... turns 61 between the two dates: no longer in the 15-60 cohort.
     const newDate = day(5);
     const sixtyOneOnNewDate = `${Number(iso(newDate).slice(0, 4)) - 61}${iso(newDate).slice(4)}`;
@@ -141,7 +141,7 @@ describe('moving a session', () => {
 describe('cancelling a session', () => {
   it('releases every booking, gives every seat back, texts everyone, and closes the session', async () => {
     const s = await session();
-    const people = await Promise.all(Array.from({ length: 3 }, (_, i) => bookedPerson(s.sessionId, s.slots[i % s.slots.length])));
+    const people = await Promise.all(Array.from({ length: 3 }, (_, i) => bookedPerson(s.sessionId, s.slots[i % s.slots.length]!)));
     const r = await post(`/sessions/${s.sessionId}/cancel`, { reason: 'no vaccine delivered' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'closed', carried: 0, released: 3 });

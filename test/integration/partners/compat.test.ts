@@ -108,7 +108,9 @@ describe('getRecaptcha and the captcha on schedule', () => {
         });
       const captcha = async (t = token) => {
         expect((await stack.call('POST', '/api/v2/auth/getRecaptcha', { token: t, body: {} })).status).toBe(200);
-        return texts[texts.length - 1];
+        const text = texts[texts.length - 1];
+        expect(text).toBeDefined();
+        return text!;
       };
 
       expect((await book()).body).toEqual({ errorCode: 'APPCAP0001', error: 'Input parameter missing: captcha' });
@@ -157,7 +159,7 @@ describe('getRecaptcha and the captcha on schedule', () => {
       );
       const passed = results.filter((r) => r.body?.errorCode !== 'APPCAP0002');
       expect(passed).toHaveLength(1);
-      expect(passed[0].status).toBe(200);
+      expect(passed[0]!.status).toBe(200);
     } finally {
       delete process.env.CAPTCHA_REQUIRED;
     }
@@ -172,7 +174,7 @@ describe('dates in every spelling production accepted', () => {
 
   it('answers every spelling on the public and protected availability routes, the same body and ETag', async () => {
     const s = await centreWithSession({ date: day(2) });
-    const [d, m, y] = day(2).split('-');
+    const [d, m, y] = day(2).split('-') as [string, string, string]; // DD-MM-YYYY
     const spellings = [day(2), `${+d}-${+m}-${y}`, `${d}-${m}-${y.slice(2)}`, `${+d}-${+m}-${y.slice(2)}`, `${d}/${m}/${y}`, `${+d}/${+m}/${y.slice(2)}`];
     const { token } = await citizenToken(uniqueMobile());
     const etags = new Set<string>();
@@ -192,7 +194,7 @@ describe('dates in every spelling production accepted', () => {
 
   it('normalises the date before the public cache key: a new spelling is served the cached answer', async () => {
     const s = await centreWithSession({ date: day(3), capacity_dose1: 10, capacity_dose2: 0 });
-    const [d, m, y] = day(3).split('-');
+    const [d, m, y] = day(3).split('-') as [string, string, string]; // DD-MM-YYYY
     const first = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${day(3)}`);
     expect(first.body.sessions[0].available_capacity).toBe(10);
     // Seats change behind the cache (AVAILABILITY_MEMO_SECONDS=60 in this file)...
@@ -214,7 +216,7 @@ describe('dates in every spelling production accepted', () => {
   });
 
   it('accepts the spellings in staff bodies and the statistics routes; a wrong date is a 400 in CoWIN shape', async () => {
-    const [d, m, y] = day(4).split('-');
+    const [d, m, y] = day(4).split('-') as [string, string, string]; // DD-MM-YYYY
     const s = await centreWithSession({ date: `${+d}/${+m}/${y.slice(2)}` });
     const r = await readAvailability(`/api/v2/appointment/sessions/public/findByPin?pincode=${s.pincode}&date=${day(4)}`);
     expect(r.body.sessions[0].session_id).toBe(s.sessionId);

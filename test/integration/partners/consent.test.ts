@@ -50,7 +50,7 @@ async function citizenWith(name: string, doses: number, seriesTotal = 2) {
 
 const consentOtp = (mobile: string) => {
   const texts = stack.sms(mobile);
-  return { text: texts[texts.length - 1], otp: /is (\d{6})\./.exec(texts[texts.length - 1] ?? '')![1] };
+  return { text: texts[texts.length - 1], otp: /is (\d{6})\./.exec(texts[texts.length - 1] ?? '')![1]! };
 };
 
 async function verify(assertion: string) {

@@ -158,7 +158,7 @@ describe('webhook deliveries', () => {
       last_error: 'HTTP 500',
       event: expect.objectContaining({ type: 'seats.open', session_id: s.sessionId }),
     });
-    expect(list.parked[0].delivery_id).toBe(at('/down')[0].headers['x-cowin-delivery-id']);
+    expect(list.parked[0].delivery_id).toBe(at('/down')[0]!.headers['x-cowin-delivery-id']);
   });
 
   it("refuses bad subscriptions with 4xx and hides other partners' subscriptions", async () => {

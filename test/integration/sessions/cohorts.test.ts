@@ -18,7 +18,7 @@ const person = (over: Record<string, unknown> = {}) => ({
 const register = (token: string, body: unknown) => stack.call('POST', '/api/v2/registration/beneficiary/new', { token, body });
 /** ISO date `years` before `iso`, plus `days`. */
 const yearsBefore = (iso: string, years: number, days = 0) => {
-  const [y, m, d] = iso.split('-').map(Number);
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y - years, m - 1, d) + days * 86_400_000).toISOString().slice(0, 10);
 };
 

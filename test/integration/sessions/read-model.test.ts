@@ -76,7 +76,7 @@ describe('availability read model', () => {
     await quiet();
     expect(await shown(s)).toBe(7);
     expect(await shown(s, single.token)).toBe(7);
-    expect((await cancel(family, booked.body.appointment_confirmation_no, [family.bens[0]])).status).toBe(204);
+    expect((await cancel(family, booked.body.appointment_confirmation_no, [family.bens[0]!])).status).toBe(204);
     await quiet();
     const truth = await seatLedger(s.sessionId);
     expect(truth.available1).toBe(8);
@@ -88,7 +88,7 @@ describe('availability read model', () => {
     const centerId = 970_000 + Math.floor(Math.random() * 9_000);
     const sessions = await Promise.all([0, 1, 2].map((d) => createSession({ capacity1: 25, capacity2: 0, centerId, date: isoDaysFromNow(1 + d) })));
     const accounts = await Promise.all(Array.from({ length: 60 }, () => account(1)));
-    const results = await Promise.all(accounts.map((a, i) => schedule(a, sessions[i % 3]).then((r) => ({ a, r }))));
+    const results = await Promise.all(accounts.map((a, i) => schedule(a, sessions[i % 3]!).then((r) => ({ a, r }))));
     const confirmed = results.filter((x) => x.r.status === 200);
     expect(confirmed.length).toBe(60); // 20 per session, 25 seats each
     await Promise.all(confirmed.filter((_, i) => i % 2 === 0).map((x) => cancel(x.a, x.r.body.appointment_confirmation_no)));

@@ -77,7 +77,7 @@ export function bookingCodeFrom(stack: TestStack, mobile: string): string {
   const texts = stack.sms(mobile).filter((t) => t.includes('4-digit code'));
   const m = /code is (\d{4})/.exec(texts[texts.length - 1] ?? '');
   if (!m) throw new Error(`no booking code SMS for ${mobile}`);
-  return m[1];
+  return m[1]!;
 }
 
 export async function scanMain(): Promise<Record<string, any>[]> {

@@ -230,10 +230,10 @@ describe('offline sync', () => {
     const token = await staffToken('vaccinator', { centers: [center] });
     const bens = await Promise.all(Array.from({ length: 40 }, () => walkIn(stack, token)));
     const events: Record<string, unknown>[] = bens.map((b) => offline(b, center));
-    events.push(offline(bens[0], center, { dose: 2, client_timestamp: hoursAgo(0.5) })); // same person, dose 2 of the same sync: early, flagged
-    events.push({ ...offline(bens[1], center), vaccine: 'NOVAX' }); // unknown vaccine: rejected
+    events.push(offline(bens[0]!, center, { dose: 2, client_timestamp: hoursAgo(0.5) })); // same person, dose 2 of the same sync: early, flagged
+    events.push({ ...offline(bens[1]!, center), vaccine: 'NOVAX' }); // unknown vaccine: rejected
     events.push({ event_id: randomUUID(), dose: 1 }); // malformed: rejected, the rest goes on
-    events.push(offline(bens[2], center, { dose: 2, client_timestamp: hoursAgo(80), given_at: hoursAgo(80) })); // dose 2 before dose 1: rejected
+    events.push(offline(bens[2]!, center, { dose: 2, client_timestamp: hoursAgo(80), given_at: hoursAgo(80) })); // dose 2 before dose 1: rejected
     const answers = await Promise.all([0, 1, 2].map(() => stack.call('POST', BATCH, { token, body: { events } })));
     for (const a of answers) expect(a.status).toBe(200);
     for (let i = 0; i < events.length; i++) {
@@ -242,8 +242,8 @@ describe('offline sync', () => {
       if (i < 41) expect(statuses.filter((s: string) => s === 'duplicate')).toHaveLength(2);
       else expect(statuses).toEqual(['rejected', 'rejected', 'rejected']);
     }
-    expect(answers[0].body.results[41]).toMatchObject({ status: 'rejected', error_code: 'VACREC0002' });
-    expect(answers[0].body.results[42]).toMatchObject({ status: 'rejected', error_code: 'USRRES0001' });
+    expect(answers[0]!.body.results[41]).toMatchObject({ status: 'rejected', error_code: 'VACREC0002' });
+    expect(answers[0]!.body.results[42]).toMatchObject({ status: 'rejected', error_code: 'USRRES0001' });
     const early = answers.map((a) => a.body.results[40]).find((r) => r.status === 'recorded');
     expect(early.flags).toEqual(['EARLY_DOSE']);
     const items = (await scanMain()).filter((i) => i.sk === 'EVENT' && bens.includes(i.beneficiaryId));
@@ -329,8 +329,8 @@ describe('live statistics', () => {
     const token = await staffToken('ops');
     const bens = await Promise.all(Array.from({ length: 60 }, () => walkIn(stack, token)));
     // The storm: online doses, an offline batch, and duplicates of both, all at once.
-    const online = bens.slice(0, 30).map((b, i) => dose(b, centers[i % 3], { given_at: daysAgo(i % 4), vaccine: i % 2 ? 'COVAXIN' : 'COVISHIELD' }));
-    const batch = bens.slice(30).map((b, i) => offline(b, centers[i % 3], { client_timestamp: hoursAgo(i % 50) }));
+    const online = bens.slice(0, 30).map((b, i) => dose(b, centers[i % 3]!, { given_at: daysAgo(i % 4), vaccine: i % 2 ? 'COVAXIN' : 'COVISHIELD' }));
+    const batch = bens.slice(30).map((b, i) => offline(b, centers[i % 3]!, { client_timestamp: hoursAgo(i % 50) }));
     await Promise.all([
       ...online.map((body) => stack.call('POST', VACCINATE, { token, body })),
       ...online.slice(0, 10).map((body) => stack.call('POST', VACCINATE, { token, body })),

@@ -50,7 +50,7 @@ describe('staff claims (Cognito ID token shape)', () => {
 describe('the development identity provider', () => {
   it('mints RS256 tokens that verify against its JWKS', async () => {
     const token = await mintDevStaffToken({ role: 'vaccinator', centers: [1234] });
-    expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).alg).toBe('RS256');
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).alg).toBe('RS256');
     expect(await verifyStaffJwt(token, now())).toMatchObject({ kind: 'staff', role: 'vaccinator', centers: [1234] });
   });
   it('refuses expired and foreign-key tokens', async () => {

@@ -87,7 +87,7 @@ export function vector(signer: VectorSigner, dcc: unknown, options: VectorOption
     );
   const toBeSigned = cbor.encode(['Signature1', protectedHeader, Buffer.alloc(0), claims]);
   const signature = Buffer.from(coseSign(signer.alg, signer.privateKey, toBeSigned));
-  if (options.tamperSignature) signature[signature.length - 3] ^= 0x01;
+  if (options.tamperSignature) signature[signature.length - 3]! ^= 0x01;
   return `HC1:${base45Encode(deflateSync(cbor.encode(new Tag([protectedHeader, unprotected, claims, signature], 18))))}`;
 }
 

@@ -27,7 +27,7 @@ describe('contributionOf', () => {
       'DAYS|DAY#2021-09-01',
       'STATE#9#DAY#2021-09-01|DISTRICT#00140',
     ]);
-    expect(c.deltas[0].add).toEqual({ doses: 1, d1: 1, 'v#COVISHIELD': 1, 'v#COVISHIELD#d1': 1 });
+    expect(c.deltas[0]!.add).toEqual({ doses: 1, d1: 1, 'v#COVISHIELD': 1, 'v#COVISHIELD#d1': 1 });
   });
   it('moves a corrected dose from the old counters to the new ones (net zero where they agree)', () => {
     const c = contributionOf(
@@ -51,7 +51,7 @@ describe('contributionOf', () => {
     ]);
     expect(contributionOf('REMOVE', undefined, { pk: 'BEN#1', sk: 'PROFILE', beneficiaryId: '1', createdAt: 1630468800 })!.id).toBe('UNREG#1');
     expect(
-      contributionOf('INSERT', { pk: 'DOSEEVENT#e1', sk: 'AEFI#a1', aefiId: 'a1', severity: 'minor', stateId: 9, districtId: 140 }, undefined)!.deltas[0].add,
+      contributionOf('INSERT', { pk: 'DOSEEVENT#e1', sk: 'AEFI#a1', aefiId: 'a1', severity: 'minor', stateId: 9, districtId: 140 }, undefined)!.deltas[0]!.add,
     ).toEqual({ aefi: 1, 'aefi#minor': 1 });
     expect(contributionOf('MODIFY', { ...event, correctedBy: 'e2' }, event)).toBeUndefined();
     expect(contributionOf('MODIFY', { pk: 'BEN#1', sk: 'PROFILE' }, { pk: 'BEN#1', sk: 'PROFILE' })).toBeUndefined();

@@ -1,6 +1,10 @@
 import { ID_RULES, checkPhotoId } from '../../../../functions/beneficiaries/domain/photo-id';
 
-const valid = (code: string, raw: string) => ID_RULES[code].valid(ID_RULES[code].normalise(raw));
+const valid = (code: string, raw: string) => {
+  const rule = ID_RULES[code];
+  if (!rule) throw new Error(`no photo ID rule ${code}`);
+  return rule.valid(rule.normalise(raw));
+};
 
 describe('photo ID types for children', () => {
   it('student ID: the roll/enrolment number, 4-20 letters, digits or /, at least one digit', () => {

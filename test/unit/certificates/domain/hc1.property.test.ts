@@ -181,7 +181,7 @@ describe('encodeHc1 → verifyHc1 round-trip', () => {
         expect({ status: result.status, reason: result.status === 'invalid' ? result.reason : undefined }).toEqual({ status: 'valid', reason: undefined });
         if (result.status !== 'valid') return;
         expect(result.payload).toEqual(payload);
-        expect(result.certificateId).toBe(payload.v[0].ci);
+        expect(result.certificateId).toBe(payload.v[0]!.ci);
         expect(result.expiresAt).toBe(EXPIRES_AT.toISOString());
       }),
       { numRuns: 60 },

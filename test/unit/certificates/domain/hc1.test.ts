@@ -166,8 +166,8 @@ describe('encodeHc1 / verifyHc1', () => {
 
     it('BAD_SIGNATURE: one flipped signature byte, or a changed payload', async () => {
       const hc1 = await validHc1();
-      expect(await reason(tamper(hc1, (cose) => ((cose[3] as Uint8Array)[10] ^= 0x01)))).toBe('BAD_SIGNATURE');
-      expect(await reason(tamper(hc1, (cose) => ((cose[2] as Uint8Array)[20] ^= 0x01)))).toBe('BAD_SIGNATURE');
+      expect(await reason(tamper(hc1, (cose) => ((cose[3] as Uint8Array)[10]! ^= 0x01)))).toBe('BAD_SIGNATURE');
+      expect(await reason(tamper(hc1, (cose) => ((cose[2] as Uint8Array)[20]! ^= 0x01)))).toBe('BAD_SIGNATURE');
       expect(await reason(tamper(hc1, (cose) => (cose[3] = (cose[3] as Uint8Array).subarray(0, 63))))).toBe('BAD_SIGNATURE');
       // a kid claimed by a different key: the signature does not verify with the trusted key
       const { qrSigner } = await testKeys();

@@ -73,7 +73,7 @@ describe('verifyCertificateArtifact', () => {
     expect(verifyCertificateArtifact(Buffer.from(`${issued.hc1}\n`), { trust, now: VERIFIED_AT }).status).toBe('valid');
 
     const tampered = Buffer.from(issued.pdf);
-    tampered[findSignature(issued.pdf)!.byteRange[2] + 50] ^= 1;
+    tampered[findSignature(issued.pdf)!.byteRange[2] + 50]! ^= 1;
     expect(verifyCertificateArtifact(tampered, { trust, now: VERIFIED_AT })).toMatchObject({ status: 'invalid', pdf: { reason: 'DIGEST_MISMATCH' } });
 
     const revocations = RevocationList.fromSnapshot(buildRevocationSnapshot([issued.record.certificate.id], VERIFIED_AT));

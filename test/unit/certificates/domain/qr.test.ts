@@ -36,7 +36,7 @@ describe('darkRuns / drawQr', () => {
     const qr = qrMatrix(hc1Like(300));
     const painted = new Uint8Array(qr.modules.length);
     const runs = darkRuns(qr);
-    for (const { row, col, length } of runs) for (let c = col; c < col + length; c++) painted[row * qr.size + c] += 1;
+    for (const { row, col, length } of runs) for (let c = col; c < col + length; c++) painted[row * qr.size + c]! += 1;
     expect(Buffer.from(painted).equals(Buffer.from(qr.modules))).toBe(true);
     expect(runs.length).toBeLessThan(qr.modules.reduce((n, m) => n + m, 0) / 1.5);
   });

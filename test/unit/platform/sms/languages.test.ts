@@ -38,7 +38,7 @@ describe('SMS in twelve languages', () => {
       expect(text.normalize('NFC')).toBe(text);
       if (lang === 'en') expect(text).toMatch(/^[\x20-\x7e]+$/);
       else {
-        expect(text).toMatch(SCRIPT[lang]);
+        expect(text).toMatch(SCRIPT[lang]!);
         expect(text).not.toBe(renderSms(kind, p as never, 'en').text);
       }
       // The DLT template of that language: the same text with {#var#} placeholders.

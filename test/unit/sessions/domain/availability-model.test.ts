@@ -56,7 +56,7 @@ describe('availability read model (pure)', () => {
     expect(merge(m, { sessions: { s: newer }, centres: { 1: { centre: centre(1), t: 200 } } })).toBe(true);
     expect(merge(m, { sessions: { s: older } })).toBe(false);
     expect(merge(m, { sessions: { s: newer } })).toBe(false);
-    expect(m.sessions.s.d1).toBe(3);
+    expect(m.sessions.s?.d1).toBe(3);
   });
 
   it('answers open sessions of active centres in the range, in key order, and survives encoding', () => {

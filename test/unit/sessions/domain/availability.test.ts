@@ -79,6 +79,7 @@ describe('availability shapes', () => {
   it('groups calendar sessions under their centre, full ones included, Hindi names on request', () => {
     const [c] = calendarCenters([live(session('a', '2021-06-05'), 0, 0), live(session('b', '2021-06-06'), 1, 0)], true);
     expect(c).toMatchObject({ center_id: 1401, state_name_l: 'दिल्ली', vaccine_fees: [{ vaccine: 'COVISHIELD', fee: '780' }] });
+    if (!c) throw new Error('one centre');
     expect(c.sessions.map((s) => [s.session_id, s.available_capacity])).toEqual([
       ['a', 0],
       ['b', 1],
