@@ -21,6 +21,7 @@ export function toBeneficiary(item: Record<string, unknown>): Beneficiary {
     comorbidity: item.comorbidity === 'Y' ? 'Y' : 'N',
     consentVersion: String(item.consentVersion ?? ''),
     createdAt: Number(item.createdAt),
+    ...(item.createdAtMs !== undefined ? { createdAtMs: Number(item.createdAtMs) } : {}),
     dosesGiven: Number(item.dosesGiven ?? 0),
     vaccine: item.vaccine ? String(item.vaccine) : undefined,
     doseDates: (item.doseDates as Record<string, string>) ?? {},

@@ -37,6 +37,7 @@ export async function register(p: BeneficiaryPorts, accountId: string, input: Re
       comorbidity: input.comorbidity_ind,
       consentVersion: input.consent_version,
       createdAt: Math.floor(p.now.getTime() / 1000),
+      createdAtMs: p.now.getTime(),
       dosesGiven: 0,
       doseDates: {},
     };
@@ -57,9 +58,12 @@ export async function register(p: BeneficiaryPorts, accountId: string, input: Re
 }
 
 /** CoWIN's beneficiary listing shape, with appointments. */
+/** Registration time in ms; records from before createdAtMs have their second only. */
+const registeredAt = (b: Beneficiary): number => b.createdAtMs ?? b.createdAt * 1000;
+
 export async function list(p: BeneficiaryPorts, accountId: string, mobile: string) {
   const ids = await p.store.listIds(accountId);
-  const bens = (await p.store.getMany(ids)).sort((a, b) => a.createdAt - b.createdAt || a.beneficiaryId.localeCompare(b.beneficiaryId));
+  const bens = (await p.store.getMany(ids)).sort((a, b) => registeredAt(a) - registeredAt(b) || a.beneficiaryId.localeCompare(b.beneficiaryId));
   const withAppointments = await Promise.all(bens.map(async (b) => ({ b, appts: await p.store.openAppointments(b.beneficiaryId) })));
   return withAppointments.map(({ b, appts }) => ({
     beneficiary_reference_id: b.beneficiaryId,

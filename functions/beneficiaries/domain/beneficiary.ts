@@ -79,7 +79,10 @@ export interface Beneficiary {
   photoIdLast4: string;
   comorbidity: 'Y' | 'N';
   consentVersion: string;
+  /** Epoch seconds (the statistics count registrations per day from it). */
   createdAt: number;
+  /** Epoch milliseconds: orders a family's members as they were registered (two in one second). */
+  createdAtMs?: number;
   /** Doses recorded so far (0 when none), the series' vaccine and ISO dates per dose number. */
   dosesGiven: number;
   vaccine?: string;
