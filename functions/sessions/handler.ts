@@ -18,10 +18,8 @@ import { closeCenter, closeSession, createCenter, createSession, updateCenter, u
 import { SessionCreate, SessionUpdate } from './domain/session';
 import { moveHandlers } from '../booking/session-move-handler';
 import { drawSession, setRelease } from '../booking/release-admin-service';
-import { bookingStore, drawStore } from '../booking/wiring';
+import { drawPorts, drawStore } from '../booking/wiring';
 import { publicRelease } from '../booking/domain/release';
-import { smsSender } from '../platform/aws/sms';
-import { accountContact } from '../auth/account-language';
 import { authenticate } from '../auth/authenticate';
 
 const CenterParam = z.object({ center_id: z.coerce.number().int('USRRES0002: center_id must be a number').positive('USRRES0002: center_id must be a number') });
@@ -134,8 +132,7 @@ export const handler = dispatcher(
       ),
     ),
     runDraw: http({ params: SessionParam }, async ({ params, caller }) => {
-      const ports = { draws: drawStore(), bookings: bookingStore(), sms: smsSender(), mobileOf: async (id: string) => (await accountContact(id)).mobile, now };
-      return ok(publicRelease(await drawSession(sessionStore(), requireStaff(caller), ports, params.session_id), now()));
+      return ok(publicRelease(await drawSession(sessionStore(), requireStaff(caller), drawPorts(), params.session_id), now()));
     }),
     importCenters: http({}, async ({ event, headers, caller }) => {
       const staff = requireStaff(caller);
