@@ -189,7 +189,7 @@ export class OpenCowinStack extends Stack {
     for (const alarm of this.certificates.alarms) alarm.addAlarmAction(new SnsAction(this.observability.topic));
 
     // The web apps: S3 + CloudFront in front of the same API (lib/web.ts).
-    const web = new Web(this, 'Web', { api: this.api.api, retain });
+    const web = new Web(this, 'Web', { api: this.api.api, retain, originShieldRegion: props.config.originShieldRegion });
     new CfnOutput(this, 'WebUrl', { value: web.url, description: 'Citizen portal; /vaccinator/ and /verify/ beside it, /api/* to the API' });
     // The public door is CloudFront (like CoWIN's cdn-api.co-vin.in): it caches the public reads.
     new CfnOutput(this, 'ApiUrl', {
