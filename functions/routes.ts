@@ -309,7 +309,16 @@ export const routes = [
   { id: 'cancelSession', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/cancel', group: 'centres', auth: 'staff' },
   { id: 'openRelease', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/release', group: 'centres', auth: 'staff' },
   { id: 'runDraw', method: 'POST', path: '/api/v2/admin/sessions/{session_id}/draw', group: 'centres', auth: 'staff' },
-  { id: 'importCenters', method: 'POST', path: '/api/v2/admin/import', group: 'centres', auth: 'staff', maxBodyBytes: 5 * 1024 * 1024 },
+  {
+    id: 'importCenters',
+    method: 'POST',
+    path: '/api/v2/admin/import',
+    group: 'centres',
+    auth: 'staff',
+    maxBodyBytes: 5 * 1024 * 1024,
+    // A fair release for every session the batch creates (functions/sessions/import-service.ts).
+    query: ['booking_opens_at', 'fairness_window_seconds'],
+  },
 
   // --- Vaccinator, audit, AEFI (cowin-api-v2.md "Vaccinator"; roles in functions/vaccination/domain/access.ts; docs/vaccination.md) ---
   {

@@ -14,6 +14,32 @@ import { tableList } from '../functions/tables';
 /** Regions in India: SMS to Indian numbers there needs TRAI DLT ids on every message. */
 export const INDIA_REGIONS = ['ap-south-1', 'ap-south-2'] as const;
 
+/**
+ * The Regions CloudFront can run Origin Shield in (CloudFront Developer Guide, "Choosing the AWS
+ * Region for Origin Shield"). A stage pinned to one of them shields there (lib/web.ts).
+ */
+export const ORIGIN_SHIELD_REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-2',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'eu-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'sa-east-1',
+] as const;
+
+/** Regions without an Origin Shield of their own, and the nearest that has one. */
+export const NEAREST_ORIGIN_SHIELD: Readonly<Record<string, string>> = { 'ap-south-2': 'ap-south-1' };
+
+/** The Origin Shield Region of a stage in `region`: the region itself, its nearest, or none (unknown or environment-agnostic). */
+export const originShieldRegionFor = (region: string | undefined): string | undefined =>
+  region && (ORIGIN_SHIELD_REGIONS as readonly string[]).includes(region) ? region : region ? NEAREST_ORIGIN_SHIELD[region] : undefined;
+
 export interface SmsDlt {
   /** TRAI DLT principal entity id (sent as AWS.MM.SMS.EntityId). */
   entityId: string;
@@ -62,6 +88,12 @@ export interface DeployConfig {
   warmThroughput?: Record<string, WarmThroughput>;
   /** KMS ECC Sign requests/s of the account and region (certificate worker concurrency). Default 300. */
   kmsSignQuota?: number;
+  /**
+   * Origin Shield Region of the cached public API routes (CloudFront, lib/web.ts). Default: the
+   * stack's `region` when it has one (or its nearest, ORIGIN_SHIELD_REGIONS); none when the stack is
+   * environment-agnostic. `none` turns it off.
+   */
+  originShieldRegion?: string;
   /** Seed the demo centres and sessions into this stage (never into prod). Default false. */
   demoSeed?: boolean;
   /** WAF: OTP sends (OTP-sending routes) per IP per 5 minutes. Default 20 (functions/routes.ts DEFAULT_OTP_SENDS_PER_IP); at least 10 (WAF minimum). */
@@ -196,6 +228,7 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): De
     accountConcurrency: num('accountConcurrency'),
     warmThroughput: obj('warmThroughput'),
     kmsSignQuota: num('kmsSignQuota'),
+    originShieldRegion: str('originShieldRegion'),
     demoSeed: bool('demoSeed'),
     otpSendsPerIp,
   };
@@ -218,6 +251,8 @@ export function validateConfig(c: DeployConfig): void {
   positive('accountBurst', c.accountBurst);
   positive('accountConcurrency', c.accountConcurrency);
   positive('kmsSignQuota', c.kmsSignQuota);
+  if (c.originShieldRegion !== undefined && c.originShieldRegion !== 'none' && !(ORIGIN_SHIELD_REGIONS as readonly string[]).includes(c.originShieldRegion))
+    throw new Error(`originShieldRegion must be none or one of ${ORIGIN_SHIELD_REGIONS.join(', ')} (got ${c.originShieldRegion})`);
   if (c.demoSeed && c.stage === 'prod') throw new Error('demoSeed is refused for stage prod: demo centres would take real bookings');
   throttlePlan(c);
   reservedConcurrencyOf(c);

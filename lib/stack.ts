@@ -13,6 +13,7 @@ import { ReferenceData } from './seed';
 import { SmsSettings, smsEnvironment } from './sms';
 import { Certificates } from './certificates';
 import { Reminders } from './reminders';
+import { Draws } from './draws';
 import { StaffIdentity } from './identity';
 import { Documents } from './storage';
 import { StreamConsumers } from './streams';
@@ -48,6 +49,7 @@ export class OpenCowinStack extends Stack {
   readonly identity: StaffIdentity;
   readonly streams: StreamConsumers;
   readonly certificates: Certificates;
+  readonly draws: Draws;
 
   constructor(scope: Construct, id: string, props: OpenCowinStackProps) {
     // Pinned to the configured region when there is one (an India stage must be, for the DLT rule).
@@ -109,6 +111,14 @@ export class OpenCowinStack extends Stack {
     });
     // The reminder job texts Indian numbers too: the same sender id and DLT ids as every SMS sender.
     for (const [k, v] of Object.entries(sms)) reminders.fn.fn.addEnvironment(k, v);
+    // Fair-release draws at their window's close (every minute), texting each entry its outcome.
+    this.draws = new Draws(this, 'Draws', {
+      stage,
+      main: this.data.tables.get(tables.main.id)!,
+      dataKey: this.keys.data,
+      retain,
+      smsEnvironment: sms,
+    });
     this.waf = new Waf(this, 'Waf', {
       stage,
       apiStage: this.api.stage,
@@ -156,6 +166,7 @@ export class OpenCowinStack extends Stack {
         ['seed', reference.seeder.fn] as const,
         ['streams', this.streams.fn] as const,
         ['certificate-worker', this.certificates.worker.fn] as const,
+        ['draws', this.draws.fn.fn] as const,
       ]),
       tables: this.data.tables,
       webAclName: this.waf.name,
@@ -166,6 +177,7 @@ export class OpenCowinStack extends Stack {
       deadLetterQueues: new Map([
         ['streams', this.streams.dlq],
         ['webhooks', partners.dlq],
+        ['draws', this.draws.dlq],
       ]),
       streamConsumers: new Map([['streams', this.streams.fn]]),
       accessLogs: this.api.accessLogs,
@@ -177,7 +189,7 @@ export class OpenCowinStack extends Stack {
     for (const alarm of this.certificates.alarms) alarm.addAlarmAction(new SnsAction(this.observability.topic));
 
     // The web apps: S3 + CloudFront in front of the same API (lib/web.ts).
-    const web = new Web(this, 'Web', { api: this.api.api, retain });
+    const web = new Web(this, 'Web', { api: this.api.api, retain, originShieldRegion: props.config.originShieldRegion });
     new CfnOutput(this, 'WebUrl', { value: web.url, description: 'Citizen portal; /vaccinator/ and /verify/ beside it, /api/* to the API' });
     // The public door is CloudFront (like CoWIN's cdn-api.co-vin.in): it caches the public reads.
     new CfnOutput(this, 'ApiUrl', {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { HINDI_ACCEPT_LANGUAGE, WEB_SECURITY_HEADERS } from '../functions/platform/http/web-headers';
 import { routes, type RouteDef } from '../functions/routes';
 import { cacheTtl } from './api';
+import { originShieldRegionFor } from './config';
 import { acknowledge } from './nag';
 
 export interface WebProps {
@@ -18,6 +19,12 @@ export interface WebProps {
   retain?: boolean;
   /** Days CloudFront and S3 access logs are kept. Default 365. */
   accessLogDays?: number;
+  /**
+   * Origin Shield Region of the cached API routes, `none` for none. Default: the stack's Region
+   * (or the nearest with Origin Shield, lib/config.ts originShieldRegionFor) when the stack is
+   * pinned to one; none when it is environment-agnostic (Origin Shield needs a concrete Region).
+   */
+  originShieldRegion?: string;
 }
 
 const ROOT = join(__dirname, '..');
@@ -77,6 +84,8 @@ export class Web extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly key: kms.Key;
+  /** The Origin Shield Region of the cached API routes, if any. */
+  readonly originShieldRegion?: string;
 
   constructor(scope: Construct, id: string, props: WebProps) {
     super(scope, id);
@@ -159,8 +168,20 @@ export class Web extends Construct {
       comment: 'Cached API routes: Accept-Language to hi|en, no conditional headers to the origin',
       code: cloudfront.FunctionCode.fromInline(API_EDGE_FUNCTION),
     });
+    // Origin Shield in front of the cached routes only: every regional edge cache then fills from one
+    // shield, so a national crowd costs the origin one read per cache key per TTL, not one per
+    // regional cache. Uncached routes (/api/*) gain nothing from it and keep the direct origin.
+    const stackRegion = Token.isUnresolved(Stack.of(this).region) ? undefined : Stack.of(this).region;
+    const shield = props.originShieldRegion === 'none' ? undefined : (props.originShieldRegion ?? originShieldRegionFor(stackRegion));
+    if (stackRegion && !shield && props.originShieldRegion !== 'none')
+      Annotations.of(this).addWarningV2(
+        'open-cowin:originShield',
+        `No Origin Shield Region is known for ${stackRegion}: set context originShieldRegion to the Origin Shield Region nearest to it (or none).`,
+      );
+    this.originShieldRegion = shield;
+    const cachedOrigin = shield ? new origins.RestApiOrigin(props.api, { originShieldRegion: shield, originShieldEnabled: true }) : apiOrigin;
     const cachedBehavior: cloudfront.BehaviorOptions = {
-      origin: apiOrigin,
+      origin: cachedOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
       cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,

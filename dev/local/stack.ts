@@ -154,6 +154,25 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stops.unshift(async () => clearInterval(timer));
   }
 
+  // Fair-release draws: EventBridge Scheduler every minute in AWS (lib/draws.ts), the same handler
+  // on a timer here, looking one interval ahead so each draw starts at its window's close.
+  const drawEvery = Number(process.env.DRAWS_INTERVAL_MS ?? 5_000);
+  if (drawEvery > 0) {
+    let running: Promise<unknown> | undefined;
+    const timer = setInterval(() => {
+      // One sweep at a time here (in AWS overlapping runs split the draws between them by lease).
+      running ??= import('../../functions/booking/draw-handler')
+        .then((m) => m.handler({ lookAheadMs: drawEvery }))
+        .catch((e) => log(`draws: ${(e as Error).message}`))
+        .finally(() => (running = undefined));
+    }, drawEvery);
+    timer.unref();
+    stops.unshift(async () => {
+      clearInterval(timer);
+      await running;
+    });
+  }
+
   const partnerApiKey = loadOrCreateApiKey(join(dataDir, 'api-keys.json'));
   const handlers = new Map<FunctionGroup, Promise<GroupHandler>>();
   const loadHandler = (group: FunctionGroup) => {

@@ -80,13 +80,33 @@ export type EntryOutcome =
   | { kind: 'recorded'; entryId: string }
   | { kind: 'duplicate'; entryId: string }
   | { kind: 'taken'; beneficiaryId?: string }
-  | { kind: 'closed' };
+  | { kind: 'closed' }
+  /** Other transactions kept conflicting on the same items (a crowd on one session): retry shortly. */
+  | { kind: 'busy' };
+
+/** A release on the draws' to-do list: its window closes at `closesAt`, its draw is not done yet. */
+export interface DueRelease {
+  sessionId: string;
+  closesAt: string;
+}
 
 /** Persistence port of the fair release: every limit (one entry per person and photo ID, the state machine) is one conditional write. */
 export interface DrawStore {
   getRelease(sessionId: string): Promise<ReleaseRecord | undefined>;
-  /** false when the session already has a release. */
+  /** false when the session already has a release. The release and its to-do item (dueReleases) are one transaction. */
   createRelease(r: ReleaseRecord): Promise<boolean>;
+  /** Releases not yet drawn whose window closes in [since, until], earliest first: the scheduled draw's to-do list. */
+  dueReleases(since: Date, until: Date): Promise<DueRelease[]>;
+  /** Takes a release off the to-do list (its draw is done and notified). Idempotent. */
+  clearDue(due: DueRelease): Promise<void>;
+  /**
+   * A runner's claim on a draw until `untilMs` (true when free, expired or already ours). An
+   * optimisation only: overlapping sweeps split the work instead of repeating it; the draw is
+   * correct without it (every step is idempotent), so a staff run ignores it.
+   */
+  lease(sessionId: string, owner: string, untilMs: number, nowMs: number): Promise<boolean>;
+  /** Gives a claim back (only ours). */
+  unlease(sessionId: string, owner: string): Promise<void>;
   /** The photo-ID hash of each beneficiary that has one. */
   photoIdHashes(beneficiaryIds: string[]): Promise<Map<string, string>>;
   /** The entry and its locks in one transaction, conditioned on the release being open. */
@@ -94,7 +114,18 @@ export interface DrawStore {
   /** Moves the release from one state to the next; false when it was not in `from`. */
   transition(sessionId: string, from: ReleaseState, to: ReleaseState, set?: Partial<ReleaseRecord>): Promise<boolean>;
   listEntries(sessionId: string): Promise<EntryRecord[]>;
-  setOutcome(sessionId: string, entryId: string, outcome: NonNullable<EntryRecord['outcome']>, appointmentId?: string): Promise<void>;
+  /**
+   * Records an entry's outcome once; returns the outcome recorded, which is another runner's when
+   * it was first (concurrent draws then follow the same record).
+   */
+  setOutcome(
+    sessionId: string,
+    entryId: string,
+    outcome: NonNullable<EntryRecord['outcome']>,
+    appointmentId?: string,
+  ): Promise<Pick<EntryRecord, 'outcome' | 'appointmentId'>>;
   /** true once per entry: the outcome SMS is sent at most once. */
   claimNotification(sessionId: string, entryId: string): Promise<boolean>;
+  /** Gives a claim back after a failed send, so a later run sends it. */
+  unclaimNotification(sessionId: string, entryId: string): Promise<void>;
 }

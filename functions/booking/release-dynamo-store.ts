@@ -5,17 +5,23 @@
  *  - DRAW#<sid>#<k> / ENTRY#<entryId>      entries, over 16 partition keys (a window's crowd is not one hot key)
  *  - DRAWBEN#<sid>#<beneficiary> / LOCK    one entry per beneficiary (conditional put)
  *  - DRAWID#<sid>#<photoIdHash> / LOCK     one entry per photo ID (conditional put)
+ *  - DRAWDUE#<close day> / <closesAt>#<sid>  the scheduled draw's to-do list (written with the
+ *                                          release, deleted when its draw is done): one partition
+ *                                          per UTC day of closing, read once a minute
+ *  - DRAW#<sid> / LEASE                    a sweep's claim on a draw (owner, until): not on META,
+ *                                          so taking it never conflicts with entry transactions
  * An entry and all its locks are one transaction (a family is entered all or none), conditioned
  * on the release still being `open`: once the draw closes it, no entry can slip in.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { batchGetAll } from '../platform/dynamo/client';
-import type { DrawStore, EntryOutcome, EntryRecord, ReleaseRecord, ReleaseState } from './ports';
+import { closesAt } from './domain/release';
+import type { DrawStore, DueRelease, EntryOutcome, EntryRecord, ReleaseRecord, ReleaseState } from './ports';
 
-export type { DrawStore, EntryOutcome, EntryRecord, ReleaseRecord, ReleaseState } from './ports';
+export type { DrawStore, DueRelease, EntryOutcome, EntryRecord, ReleaseRecord, ReleaseState } from './ports';
 
 export const ENTRY_SHARDS = 16;
 
@@ -24,6 +30,12 @@ const shardOf = (entryId: string) => createHash('sha256').update(entryId).digest
 const entryKey = (sid: string, entryId: string) => ({ pk: `DRAW#${sid}#${shardOf(entryId)}`, sk: `ENTRY#${entryId}` });
 const benLock = (sid: string, ben: string) => ({ pk: `DRAWBEN#${sid}#${ben}`, sk: 'LOCK' });
 const idLock = (sid: string, hash: string) => ({ pk: `DRAWID#${sid}#${hash}`, sk: 'LOCK' });
+const dueKey = (d: DueRelease) => ({ pk: `DRAWDUE#${d.closesAt.slice(0, 10)}`, sk: `${d.closesAt}#${d.sessionId}` });
+const leaseKey = (sid: string) => ({ pk: `DRAW#${sid}`, sk: 'LEASE' });
+const DAY_MS = 86_400_000;
+/** Attempts of an entry transaction that lost to concurrent ones on the same items (TransactionConflict). */
+const ENTRY_ATTEMPTS = 6;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const strip = <T>(i: Record<string, unknown>): T => {
   const { pk: _p, sk: _s, ...rest } = i;
   return rest as T;
@@ -42,12 +54,80 @@ export class DynamoDrawStore implements DrawStore {
 
   /** Creates the release (its seed hash is public from now on); false when one exists already. */
   async createRelease(r: ReleaseRecord): Promise<boolean> {
+    const due: DueRelease = { sessionId: r.sessionId, closesAt: closesAt(r) };
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...meta(r.sessionId), ...r }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: { ...meta(r.sessionId), ...r }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.table, Item: { ...dueKey(due), ...due } } },
+          ],
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw e;
+    }
+  }
+
+  async dueReleases(since: Date, until: Date): Promise<DueRelease[]> {
+    const days: string[] = [];
+    for (let t = Date.parse(since.toISOString().slice(0, 10)); t <= until.getTime(); t += DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
+    const out: DueRelease[] = [];
+    for (const day of days) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const r = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': `DRAWDUE#${day}`, ':from': since.toISOString(), ':to': `${until.toISOString()}#~` },
+            ExclusiveStartKey,
+          }),
+        );
+        out.push(...(r.Items ?? []).map((i) => ({ sessionId: String(i.sessionId), closesAt: String(i.closesAt) })));
+        ExclusiveStartKey = r.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    }
+    return out;
+  }
+
+  async clearDue(due: DueRelease): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: dueKey(due) }));
+  }
+
+  async lease(sessionId: string, owner: string, untilMs: number, nowMs: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...leaseKey(sessionId), owner, until: untilMs },
+          ConditionExpression: 'attribute_not_exists(pk) OR #u < :now OR #o = :me',
+          ExpressionAttributeNames: { '#u': 'until', '#o': 'owner' },
+          ExpressionAttributeValues: { ':now': nowMs, ':me': owner },
+        }),
+      );
       return true;
     } catch (e) {
       if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
       throw e;
+    }
+  }
+
+  async unlease(sessionId: string, owner: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: leaseKey(sessionId),
+          ConditionExpression: '#o = :me',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':me': owner },
+        }),
+      );
+    } catch (e) {
+      if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
     }
   }
 
@@ -62,8 +142,21 @@ export class DynamoDrawStore implements DrawStore {
     return new Map(items.filter((i) => i.photoIdHash).map((i) => [String(i.beneficiaryId), String(i.photoIdHash)]));
   }
 
-  /** One entry with all its locks, or nothing; a retry of the same entry finds its locks and gets its id back. */
+  /**
+   * One entry with all its locks, or nothing; a retry of the same entry finds its locks and gets its
+   * id back. Concurrent entries of one session all check the release item, so DynamoDB may cancel
+   * one with TransactionConflict (no condition failed): it is tried again, never reported as "taken".
+   */
   async recordEntry(e: EntryRecord, photoIdHashes: string[]): Promise<EntryOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.tryEntry(e, photoIdHashes);
+      if (out !== 'conflict') return out;
+      if (attempt >= ENTRY_ATTEMPTS) return { kind: 'busy' };
+      await pause(Math.random() * 25 * 2 ** attempt);
+    }
+  }
+
+  private async tryEntry(e: EntryRecord, photoIdHashes: string[]): Promise<EntryOutcome | 'conflict'> {
     const locks = [...e.beneficiaryIds.map((b) => benLock(e.sessionId, b)), ...photoIdHashes.map((h) => idLock(e.sessionId, h))];
     try {
       await this.db.send(
@@ -105,7 +198,7 @@ export class DynamoDrawStore implements DrawStore {
         const idx = held.findIndex(Boolean);
         return { kind: 'taken', beneficiaryId: idx < e.beneficiaryIds.length ? e.beneficiaryIds[idx] : undefined };
       }
-      if (reasons.some((r) => r.Code === 'TransactionConflict')) return { kind: 'taken' };
+      if (reasons.some((r) => r.Code === 'TransactionConflict')) return 'conflict';
       throw err;
     }
   }
@@ -161,8 +254,13 @@ export class DynamoDrawStore implements DrawStore {
     return out;
   }
 
-  /** Records an entry's outcome once (a resumed draw finds it and does not book twice). */
-  async setOutcome(sessionId: string, entryId: string, outcome: NonNullable<EntryRecord['outcome']>, appointmentId?: string): Promise<void> {
+  /** Records an entry's outcome once (a resumed draw finds it and does not book twice); returns what is recorded. */
+  async setOutcome(
+    sessionId: string,
+    entryId: string,
+    outcome: NonNullable<EntryRecord['outcome']>,
+    appointmentId?: string,
+  ): Promise<Pick<EntryRecord, 'outcome' | 'appointmentId'>> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -173,8 +271,11 @@ export class DynamoDrawStore implements DrawStore {
           ExpressionAttributeValues: appointmentId ? { ':o': outcome, ':a': appointmentId } : { ':o': outcome },
         }),
       );
+      return { outcome, appointmentId };
     } catch (e) {
       if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
+      const r = await this.db.send(new GetCommand({ TableName: this.table, Key: entryKey(sessionId, entryId), ConsistentRead: true }));
+      return { outcome: r.Item?.outcome as EntryRecord['outcome'], appointmentId: r.Item?.appointmentId as string | undefined };
     }
   }
 
@@ -195,5 +296,9 @@ export class DynamoDrawStore implements DrawStore {
       if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
       throw e;
     }
+  }
+
+  async unclaimNotification(sessionId: string, entryId: string): Promise<void> {
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: entryKey(sessionId, entryId), UpdateExpression: 'REMOVE notified' }));
   }
 }

@@ -5,11 +5,12 @@ import { DynamoBookingStore } from './dynamo-store';
 import { DynamoDrawStore } from './release-dynamo-store';
 import type { Beneficiary } from '../beneficiaries/domain/beneficiary';
 import type { BookingPorts } from './service';
+import type { DrawPorts } from './release-service';
 import type { Appointment } from './ports';
 import { smsSender } from '../platform/aws/sms';
 import { toE164 } from '../auth/domain';
 import { renderSms } from '../platform/sms/catalogue';
-import { accountLanguage } from '../auth/account-language';
+import { accountContact, accountLanguage } from '../auth/account-language';
 import { isoToApiDate } from '../platform/dates';
 import { logger } from '../platform/logger';
 
@@ -43,6 +44,15 @@ export const bookingStore = (): DynamoBookingStore => new DynamoBookingStore(dep
 
 /** The fair release's store (the draw, the public entries list). */
 export const drawStore = (): DynamoDrawStore => new DynamoDrawStore(deps().db, tableName('main'));
+
+/** What a draw needs (the staff route and the scheduled draw): stores, the outcome SMS to each account's mobile, the clock. */
+export const drawPorts = (): DrawPorts => ({
+  draws: drawStore(),
+  bookings: bookingStore(),
+  sms: smsSender(),
+  mobileOf: async (accountId: string) => (await accountContact(accountId)).mobile,
+  now: () => deps().now(),
+});
 
 /** Beneficiaries by id, for the people a session move texts. */
 export const beneficiariesOf = (ids: string[]): Promise<Beneficiary[]> => new DynamoBeneficiaryStore(deps().db, tableName('main')).getMany(ids);

@@ -18,10 +18,9 @@ import { closeCenter, closeSession, createCenter, createSession, updateCenter, u
 import { SessionCreate, SessionUpdate } from './domain/session';
 import { moveHandlers } from '../booking/session-move-handler';
 import { drawSession, setRelease } from '../booking/release-admin-service';
-import { bookingStore, drawStore } from '../booking/wiring';
-import { publicRelease } from '../booking/domain/release';
-import { smsSender } from '../platform/aws/sms';
-import { accountContact } from '../auth/account-language';
+import { drawPorts, drawStore } from '../booking/wiring';
+import { DEFAULT_FAIRNESS_WINDOW_SECONDS, publicRelease } from '../booking/domain/release';
+import { openRelease } from '../booking/release-service';
 import { authenticate } from '../auth/authenticate';
 
 const CenterParam = z.object({ center_id: z.coerce.number().int('USRRES0002: center_id must be a number').positive('USRRES0002: center_id must be a number') });
@@ -39,6 +38,21 @@ const ReleaseBody = z.object({
     .optional(),
 });
 const ok = (body: unknown): HttpResult => ({ statusCode: 200, body });
+/** Query of `POST /api/v2/admin/import`: an optional fair release for every session the batch creates. */
+const ImportQuery = z
+  .object({
+    booking_opens_at: z.iso.datetime({ offset: true, message: 'USRRES0002: booking_opens_at must be an ISO 8601 date-time' }).optional(),
+    fairness_window_seconds: z.coerce
+      .number()
+      .int('USRRES0002: fairness_window_seconds must be 10 to 3600')
+      .min(10, 'USRRES0002: fairness_window_seconds must be 10 to 3600')
+      .max(3600, 'USRRES0002: fairness_window_seconds must be 10 to 3600')
+      .optional(),
+  })
+  .refine((q) => q.booking_opens_at !== undefined || q.fairness_window_seconds === undefined, {
+    message: 'USRRES0002: fairness_window_seconds needs booking_opens_at',
+    path: ['fairness_window_seconds'],
+  });
 
 /** A centre as staff see it (internal bookkeeping left out). */
 export function centerOut(c: Center) {
@@ -134,13 +148,19 @@ export const handler = dispatcher(
       ),
     ),
     runDraw: http({ params: SessionParam }, async ({ params, caller }) => {
-      const ports = { draws: drawStore(), bookings: bookingStore(), sms: smsSender(), mobileOf: async (id: string) => (await accountContact(id)).mobile, now };
-      return ok(publicRelease(await drawSession(sessionStore(), requireStaff(caller), ports, params.session_id), now()));
+      return ok(publicRelease(await drawSession(sessionStore(), requireStaff(caller), drawPorts(), params.session_id), now()));
     }),
-    importCenters: http({}, async ({ event, headers, caller }) => {
+    importCenters: http({ query: ImportQuery }, async ({ event, headers, caller, query }) => {
       const staff = requireStaff(caller);
       const rows = importBody(event.body, event.isBase64Encoded, headers['content-type']);
-      const result = await importRows(sessionStore(), staff, rows, now(), mapLimit);
+      const release = query.booking_opens_at
+        ? {
+            opensAt: query.booking_opens_at,
+            windowSeconds: query.fairness_window_seconds ?? DEFAULT_FAIRNESS_WINDOW_SECONDS,
+            opener: { open: (sid: string, at: string, w: number) => openRelease(drawStore(), sid, at, w) },
+          }
+        : undefined;
+      const result = await importRows(sessionStore(), staff, rows, now(), mapLimit, release);
       if (!result.ok) {
         const n = new Set(result.errors.map((e) => `${e.record}:${e.row}`)).size;
         return {

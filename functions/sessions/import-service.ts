@@ -20,6 +20,13 @@
  *   min_age_limit, max_age_limit, allow_all_age (true|false), slots (`09:00AM-11:00AM;11:00AM-01:00PM`)
  * Row numbers in CSV errors are line numbers (the header is line 1); in JSON they are 1-based
  * positions in `centers` or `sessions`.
+ *
+ * A fair release per batch (either format; `?booking_opens_at=<ISO>&fairness_window_seconds=<10..3600>`
+ * on the route): every session the import creates opens for booking at that one moment behind
+ * one fairness window (functions/booking/domain/release.ts), so a district's whole week opens
+ * fairly at once. The release is written before its session (a crash between the two leaves a
+ * release without a session, which the scheduled draw drops, never a session bookable early),
+ * and a retry of the import finds it. Sessions that already existed are left as they are.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
@@ -27,8 +34,9 @@ import { canCreateCenterIn, canManageCenter, assertAdmin, type Staff } from './d
 import { initialShards } from './domain/capacity';
 import { CenterCreate, newCenter, type Center, type CenterInput } from './domain/centre';
 import { DomainError } from '../platform/errors';
+import { todayIst } from '../platform/dates';
 import { SessionCreate, checkSessionDate, newSession, type SessionInput } from './domain/session';
-import type { SessionStore } from './ports';
+import type { ReleaseOpener, SessionStore } from './ports';
 
 export const MAX_IMPORT_ROWS = 10_000;
 /** Parallel writes while importing (each one a small transaction). */
@@ -200,9 +208,23 @@ interface ValidSession {
   input: SessionInput;
 }
 
+/** The batch's fair release: every session the import creates opens at `opensAt` behind one window. */
+export interface BatchRelease {
+  opensAt: string;
+  windowSeconds: number;
+  opener: ReleaseOpener;
+}
+
 export type ImportResult =
   | { ok: false; errors: RowError[] }
-  | { ok: true; centers: { created: number; existing: number }; sessions: { created: number; existing: number }; center_ids: Record<string, number> };
+  | {
+      ok: true;
+      centers: { created: number; existing: number };
+      sessions: { created: number; existing: number };
+      center_ids: Record<string, number>;
+      /** With a batch release: its times and how many sessions of this import carry it. */
+      release?: { booking_opens_at: string; fairness_window_seconds: number; fairness_window_closes_at: string; sessions: number };
+    };
 
 /** Validates every row, then (only if all are good) writes them idempotently. */
 export async function importRows(
@@ -211,9 +233,12 @@ export async function importRows(
   rows: ImportRows,
   now: Date,
   mapLimit: <T, R>(items: T[], n: number, fn: (t: T) => Promise<R>) => Promise<R[]>,
+  release?: BatchRelease,
 ): Promise<ImportResult> {
   assertAdmin(staff);
   const errors: RowError[] = [...rows.errors];
+  if (release && !(Date.parse(release.opensAt) > now.getTime()))
+    errors.push({ row: 0, record: 'file', field: 'booking_opens_at', error: 'booking_opens_at must be in the future' });
   const total = rows.centers.length + rows.sessions.length;
   if (total === 0 && errors.length === 0) errors.push({ row: 0, record: 'file', field: 'body', error: 'Nothing to import' });
   if (total > MAX_IMPORT_ROWS) errors.push({ row: 0, record: 'file', field: 'body', error: `At most ${MAX_IMPORT_ROWS} rows per import; split the file` });
@@ -255,6 +280,10 @@ export async function importRows(
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       errors.push({ row, record: 'session', field: 'date', error: e.message });
+      continue;
+    }
+    if (release && parsed.data.date < todayIst(new Date(release.opensAt))) {
+      errors.push({ row, record: 'session', field: 'date', error: `The session is before booking opens (${release.opensAt})` });
       continue;
     }
     if (refOk && (centerRef || centerId !== undefined)) sessions.push({ row, ref: ref as string, centerRef, centerId, input: parsed.data });
@@ -314,19 +343,43 @@ export async function importRows(
     centerById.set(id, { center_id: id, ...c.input });
   }
   for (const [id, c] of stored) centerById.set(id, c);
+  // With a batch release, sessions already stored are left alone (no release added under people who booked).
+  const existingSessions = release ? await store.getSessions(sessions.map((s) => sessionIdForRef(s.ref))) : new Map();
+  let released = 0;
   const madeSessions = await mapLimit(sessions, WRITE_CONCURRENCY, async (s) => {
+    const sessionId = sessionIdForRef(s.ref);
+    if (existingSessions.has(sessionId)) return false;
     const id = s.centerRef ? centerIds.get(s.centerRef)! : s.centerId!;
     const center = centerById.get(id)!;
     const shards = initialShards({ dose1: s.input.capacity_dose1, dose2: s.input.capacity_dose2 });
-    const session = newSession(sessionIdForRef(s.ref), center, s.input, shards.length, nowIso, s.ref);
-    return store.createSession(session, shards);
+    const session = newSession(sessionId, center, s.input, shards.length, nowIso, s.ref);
+    if (release) {
+      // The release first (see the module comment); an earlier attempt's release keeps its times.
+      const opened = await release.opener.open(sessionId, release.opensAt, release.windowSeconds);
+      session.booking_opens_at = opened.opensAt;
+      session.fairness_window_seconds = opened.windowSeconds;
+    }
+    const made = await store.createSession(session, shards);
+    if (made && release) released++;
+    return made;
   });
   const centersCreated = created.filter(Boolean).length;
   const sessionsCreated = madeSessions.filter(Boolean).length;
+  const opensAt = release ? new Date(release.opensAt).toISOString() : '';
   return {
     ok: true,
     centers: { created: centersCreated, existing: centers.length - centersCreated },
     sessions: { created: sessionsCreated, existing: sessions.length - sessionsCreated },
     center_ids: Object.fromEntries(centers.map((c) => [c.ref, centerIds.get(c.ref)!])),
+    ...(release
+      ? {
+          release: {
+            booking_opens_at: opensAt,
+            fairness_window_seconds: release.windowSeconds,
+            fairness_window_closes_at: new Date(Date.parse(opensAt) + release.windowSeconds * 1000).toISOString(),
+            sessions: released,
+          },
+        }
+      : {}),
   };
 }

@@ -47,3 +47,12 @@ export interface SessionStore {
   sessionsByPincode(pincode: number, range: SessionRange): Promise<Session[]>;
   sessionsByCenter(centerId: number, range: SessionRange): Promise<Session[]>;
 }
+
+/**
+ * Opens the fair release of a session being imported (functions/booking/release-service.ts
+ * openRelease behind it; the handler builds it, so this context does not import booking).
+ * Idempotent: a session that has a release already keeps it, and its times are returned.
+ */
+export interface ReleaseOpener {
+  open(sessionId: string, opensAt: string, windowSeconds: number): Promise<{ opensAt: string; windowSeconds: number }>;
+}

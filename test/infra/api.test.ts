@@ -224,7 +224,7 @@ describe('REST API from the route table', () => {
 describe('functions', () => {
   it('run the one runtime constant on arm64 with active tracing, an explicit log group with retention, and Powertools settings', () => {
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { STAGE: 'dev' } } } });
-    expect(Object.keys(fns).length).toBe(Object.keys(functionGroups).length + 5); // + the seeder, the stream consumer, the certificate worker, the reminder job, the webhook worker
+    expect(Object.keys(fns).length).toBe(Object.keys(functionGroups).length + 6); // + the seeder, the stream consumer, the certificate worker, the reminder job, the webhook worker, the draw job
     expect(LAMBDA_RUNTIME.name).toBe('nodejs22.x');
     for (const fn of Object.values(fns)) {
       const p = fn.Properties as Record<string, any>;

@@ -48,9 +48,9 @@ describe('a stage in India', () => {
       { bundle: false },
     );
     const senders = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => JSON.stringify(f).includes('SMS_DLT_ENTITY_ID'));
-    // Every SMS-sending group (functions/routes.ts sendsSms), the certificate worker, the reminder job and the webhook-free rest none.
+    // Every SMS-sending group (functions/routes.ts sendsSms), the certificate worker, the reminder job, the draw job; the rest none.
     const smsGroups = Object.values(functionGroups).filter((g) => (g as { sendsSms?: boolean }).sendsSms).length;
-    expect(senders.length).toBe(smsGroups + 2);
+    expect(senders.length).toBe(smsGroups + 3);
     for (const f of senders) {
       const env = (f.Properties as { Environment: { Variables: Record<string, string> } }).Environment.Variables;
       expect(env.SMS_DLT_ENTITY_ID).toBe(TEST_DLT.entityId);

@@ -191,3 +191,39 @@ describe('the edge cache of the public API routes (issue 10 item 5)', () => {
     );
   });
 });
+
+describe('Origin Shield in front of the cached API routes (issue 11)', () => {
+  const { TEST_DLT } = jest.requireActual('./app');
+  const { cachedApiPatterns } = jest.requireActual('../../lib/web');
+  const distOf = (t: typeof template) => Object.values(t.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+  const shieldOf = (config: Record<string, unknown>) => {
+    const dist = distOf(buildStack({ stage: 'dev', smsDlt: TEST_DLT, ...config }, { bundle: false }).template);
+    const byId = new Map(dist.Origins.map((o: { Id: string }) => [o.Id, o]));
+    const behaviours = Object.fromEntries(
+      dist.CacheBehaviors.map((b: { PathPattern: string; TargetOriginId: string }) => [b.PathPattern, byId.get(b.TargetOriginId)]),
+    );
+    return { dist, behaviours };
+  };
+
+  it('is off when the stack is environment-agnostic: Origin Shield needs a concrete Region', () => {
+    const dist = distOf(template);
+    expect(dist.Origins.some((o: { OriginShield?: unknown }) => o.OriginShield)).toBe(false);
+  });
+
+  it.each([
+    ['ap-south-1', {}, 'ap-south-1'],
+    ['ap-south-2', {}, 'ap-south-1'], // Hyderabad has no Origin Shield: the nearest, Mumbai
+    ['eu-west-3', { originShieldRegion: 'eu-west-1' }, 'eu-west-1'],
+  ])('a stack pinned to %s (%j) shields the cached routes in %s and leaves /api/* direct', (region, extra, want) => {
+    const { dist, behaviours } = shieldOf({ region, ...extra });
+    expect(dist.Origins).toHaveLength(3); // the bucket, the API behind the shield, the API direct
+    for (const p of cachedApiPatterns()) expect(behaviours[p].OriginShield).toEqual({ Enabled: true, OriginShieldRegion: want });
+    for (const p of ['/api/*', '/.well-known/*']) expect(behaviours[p].OriginShield).toBeUndefined();
+    expect(behaviours['/api/*'].DomainName).toEqual(behaviours[cachedApiPatterns()[0]].DomainName);
+  });
+
+  it('is off with context originShieldRegion=none, and refuses a Region CloudFront has no shield in', () => {
+    expect(shieldOf({ region: 'ap-south-1', originShieldRegion: 'none' }).dist.Origins).toHaveLength(2);
+    expect(() => buildStack({ stage: 'dev', region: 'eu-west-1', originShieldRegion: 'eu-west-3' }, { bundle: false })).toThrow(/originShieldRegion must be/);
+  });
+});

@@ -7,9 +7,9 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../../functions/platform/config';
 import { deps } from '../../../functions/platform/deps';
 import { allocate, binomialTwoSided, entriesHash, sha256 } from '../../../functions/booking/domain/release';
-import { DynamoDrawStore, type DrawStore } from '../../../functions/booking/release-dynamo-store';
+import { DynamoDrawStore, type DrawStore, type ReleaseState } from '../../../functions/booking/release-dynamo-store';
 import { DynamoBookingStore } from '../../../functions/booking/dynamo-store';
-import { enterRelease, openRelease, publicRelease, runDraw } from '../../../functions/booking/release-service';
+import { enterRelease, openRelease, publicRelease, runDraw, runDueDraws } from '../../../functions/booking/release-service';
 import { mapLimit } from '../../../functions/platform/map-limit';
 import type { Beneficiary } from '../../../functions/beneficiaries/domain/beneficiary';
 import { createSession, seatLedger } from '../../support/fixtures';
@@ -21,7 +21,7 @@ import { clearAvailabilityMemo } from '../../../functions/sessions/availability-
 jest.setTimeout(600_000);
 
 let stack: TestStack;
-beforeAll(async () => (stack = await startTestStack()));
+beforeAll(async () => (stack = await startTestStack({ DRAWS_INTERVAL_MS: '0' })));
 afterAll(() => stack.stop());
 
 const T0 = Date.parse('2030-01-01T10:00:00Z');
@@ -153,6 +153,93 @@ describe('fair release', () => {
   });
 });
 
+describe('the scheduled draw (runDueDraws: EventBridge Scheduler every minute in AWS, a timer locally)', () => {
+  it('draws what closes within the look-ahead at its close, leaves later and leased ones, drops orphans only once they are old', async () => {
+    const { draws, bookings } = stores();
+    const T1 = Date.parse('2030-02-01T10:00:00Z');
+    let now = T1 + 80_000;
+    const waits: number[] = [];
+    const ports = {
+      draws,
+      bookings,
+      now: () => new Date(now),
+      sleep: async (ms: number) => {
+        waits.push(ms);
+        now += ms;
+      },
+    };
+    const soon = await createSession({ capacity1: 2, capacity2: 0 });
+    const later = await createSession({ capacity1: 2, capacity2: 0 });
+    const leased = await createSession({ capacity1: 2, capacity2: 0 });
+    const r = await openRelease(draws, soon.sessionId, new Date(T1).toISOString(), 120, seedFor('sweep'));
+    await openRelease(draws, later.sessionId, new Date(T1 + 300_000).toISOString(), 120, seedFor('sweep-later'));
+    await openRelease(draws, leased.sessionId, new Date(T1 - 60_000).toISOString(), 120, seedFor('sweep-leased'));
+    // Releases whose session never came (an import that died between the two writes): one just closed, one long ago.
+    const fresh = '00000000-0000-4000-8000-00000000f1e5';
+    const old = '00000000-0000-4000-8000-0000000001d0';
+    await openRelease(draws, fresh, new Date(T1 - 150_000).toISOString(), 120, seedFor('fresh-orphan'));
+    await openRelease(draws, old, new Date(T1 - 3_600_000).toISOString(), 120, seedFor('old-orphan'));
+    for (let i = 0; i < 3; i++) {
+      const acc = `acc-sweep-${soon.sessionId}-${i}`;
+      await enterRelease(draws, r, { accountId: acc, dose: 1, slot: soon.slots[0], beneficiaries: [ben(nextBen(), acc)] }, new Date(T1 + 1_000));
+    }
+    expect(await draws.lease(leased.sessionId, 'another-run', now + 60_000, now)).toBe(true);
+
+    const run = await runDueDraws(ports, { owner: 'this-run', deadlineMs: now + 300_000 });
+    // Due: soon (closes in 40 s), leased, the two orphans; later closes in 340 s, beyond the 60 s look-ahead.
+    expect(run).toEqual({ due: 4, drawn: 1, skipped: 3, failed: [] });
+    expect(waits).toEqual([40_000]); // it waited for the close, then drew
+    expect(await draws.getRelease(soon.sessionId)).toMatchObject({ state: 'done', winners: 2, drawnAt: new Date(T1 + 120_000).toISOString() });
+    expect((await draws.getRelease(leased.sessionId))!.state).toBe('open');
+    const left = (await draws.dueReleases(new Date(T1 - 86_400_000), new Date(T1 + 86_400_000))).map((d) => d.sessionId);
+    expect(left.sort()).toEqual([later.sessionId, leased.sessionId, fresh].sort());
+    // The lease this run took is given back; the other run's stays until it lapses, then the next run draws it.
+    expect(await draws.lease(soon.sessionId, 'someone', now + 1, now)).toBe(true);
+    now += 61_000;
+    expect(await runDueDraws(ports, { owner: 'next-run', deadlineMs: now + 300_000 })).toMatchObject({ drawn: 1, failed: [] });
+    expect((await draws.getRelease(leased.sessionId))!.state).toBe('done');
+  });
+});
+
+describe('overlapping draws', () => {
+  it('a run that finds the last seats gone because another run just booked that very entry follows that booking (no entry passed over)', async () => {
+    const { draws, bookings } = stores();
+    const s = await createSession({ capacity1: 3, capacity2: 0 });
+    const release = await openRelease(draws, s.sessionId, at(0).toISOString(), 120, seedFor('overlap'));
+    for (let i = 0; i < 5; i++) {
+      const acc = `acc-overlap-${s.sessionId}-${i}`;
+      await enterRelease(draws, release, { accountId: acc, dose: 1, slot: s.slots[0], beneficiaries: [ben(nextBen(), acc)] }, at(1_000 + i));
+    }
+    const info = (await bookings.getSession(s.sessionId))!;
+    // Run A books the third winner (the last seat), then stalls before recording it, while run B does the whole draw.
+    let bookedByA = 0;
+    let resumeA!: () => void;
+    const stalled = new Promise<void>((r) => (resumeA = r));
+    let aStalled!: () => void;
+    const aIsStalled = new Promise<void>((r) => (aStalled = r));
+    const stallingBookings = Object.assign(Object.create(Object.getPrototypeOf(bookings)), bookings, {
+      book: async (...args: Parameters<typeof bookings.book>) => {
+        const out = await bookings.book(...args);
+        if (out.ok && ++bookedByA === 3) {
+          aStalled();
+          await stalled;
+        }
+        return out;
+      },
+    });
+    const runA = runDraw({ draws, bookings: stallingBookings, now: () => at(121_000) }, info);
+    await aIsStalled;
+    const byB = await runDraw({ draws, bookings, now: () => at(121_500) }, info);
+    resumeA();
+    await runA;
+    const entries = await draws.listEntries(s.sessionId);
+    const won = entries.filter((e) => e.outcome === 'won');
+    expect(byB).toMatchObject({ state: 'done', winners: 3, ineligible: [] });
+    expect(won.map((e) => e.entryId).sort()).toEqual(allocate(byB.seed, entries, byB.seats!).winners.sort());
+    expect(await seatLedger(s.sessionId)).toMatchObject({ available1: 0, booked1: 3 });
+  });
+});
+
 describe('fair release over HTTP', () => {
   it('409 before opening, 202 entries in the window (retries get the same entry), the draw books winners and publishes what recomputes them', async () => {
     const { staffToken, centreBody, sessionBody } = await import('../../support/staff');
@@ -237,5 +324,288 @@ describe('fair release over HTTP', () => {
     const late = await book(first);
     expect([200, 409]).toContain(late.status);
     overrideDeps({ now: () => new Date() });
+  });
+});
+
+/**
+ * Issue #11's fairness and crash tests through the local gateway: real concurrent HTTP requests
+ * from many citizens, the draw run by the schedule (twice) racing staff, a draw killed half-way
+ * and finished over HTTP. The clock is injected (overrideDeps), the requests are real.
+ */
+describe('fair release over HTTP, under concurrency', () => {
+  let ops: string;
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  let restoreClock: () => void;
+  beforeAll(async () => {
+    const { overrideDeps } = await import('../../../functions/platform/deps');
+    restoreClock = () => overrideDeps({ now: () => new Date() });
+    ops = await (await import('../../support/staff')).staffToken('ops');
+  });
+  afterEach(() => restoreClock());
+  const clock = async (ms: number) => (await import('../../../functions/platform/deps')).overrideDeps({ now: () => new Date(ms) });
+
+  async function httpSession(capacity: number) {
+    const { centreBody, sessionBody } = await import('../../support/staff');
+    const centre = (await stack.call('POST', '/api/v2/admin/centers', { token: ops, body: centreBody({ pincode: 110003 }) })).body;
+    const made = await stack.call('POST', `/api/v2/admin/centers/${centre.center_id}/sessions`, {
+      token: ops,
+      body: sessionBody({ capacity_dose1: capacity, capacity_dose2: 0 }),
+    });
+    expect(made.status).toBe(201);
+    return { sessionId: made.body.session_id as string, slot: (made.body.slots as string[])[0] };
+  }
+
+  interface Citizen {
+    mobile: string;
+    token: string;
+    bens: string[];
+  }
+  /** A signed-in citizen (OTP flow: the account profile holds the mobile the outcome SMS goes to) with `n` beneficiaries. */
+  async function citizen(n = 1): Promise<Citizen> {
+    const { aadhaar } = await import('../../support/fixtures');
+    const { uniqueMobile } = await import('../../support/stack');
+    const mobile = uniqueMobile();
+    const token = await stack.signIn(mobile);
+    const bens: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = await stack.callRetrying('POST', '/api/v2/registration/beneficiary/new', {
+        token,
+        body: {
+          name: 'Draw Person',
+          birth_year: 1980 + i,
+          gender_id: 1,
+          photo_id_type: 1,
+          photo_id_number: aadhaar(),
+          comorbidity_ind: 'N',
+          consent_version: 'V1',
+        },
+      });
+      expect(r.status).toBe(200);
+      bens.push(r.body.beneficiary_reference_id as string);
+    }
+    return { mobile, token, bens };
+  }
+
+  /** A schedule request as a client sends it: a 429 (too many entering at once) is retried after Retry-After. */
+  async function enter(c: Citizen, sessionId: string, slot: string, bens = c.bens) {
+    let r = await stack.call('POST', '/api/v2/appointment/schedule', { token: c.token, body: { dose: 1, session_id: sessionId, slot, beneficiaries: bens } });
+    for (let i = 0; r.status === 429 && i < 5; i++) {
+      await new Promise((done) => setTimeout(done, 1000 * Number(r.headers.get('retry-after') ?? 1)));
+      r = await stack.call('POST', '/api/v2/appointment/schedule', { token: c.token, body: { dose: 1, session_id: sessionId, slot, beneficiaries: bens } });
+    }
+    return r;
+  }
+
+  /** Open appointments of a citizen's beneficiaries for one session (the citizen's own view: GET /appointment/beneficiaries). */
+  async function appointmentsIn(c: Citizen, sessionId: string): Promise<Map<string, string[]>> {
+    const r = await stack.callRetrying('GET', '/api/v2/appointment/beneficiaries', { token: c.token });
+    expect(r.status).toBe(200);
+    return new Map(
+      (r.body.beneficiaries as Array<{ beneficiary_reference_id: string; appointments: Array<{ session_id: string; appointment_id: string }> }>).map((b) => [
+        b.beneficiary_reference_id,
+        b.appointments.filter((a) => a.session_id === sessionId).map((a) => a.appointment_id),
+      ]),
+    );
+  }
+
+  it('many citizens at once: one entry per beneficiary and per photo ID, the draw (scheduled twice, racing staff) books each seat once, the published seed verifies', async () => {
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { handler: scheduledDraw } = await import('../../../functions/booking/draw-handler');
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const SEATS = 12;
+    const s = await httpSession(SEATS);
+    const start = Date.now();
+    await clock(start);
+    const opens = start + 60_000;
+    const set = await stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/release`, {
+      token: ops,
+      body: { booking_opens_at: new Date(opens).toISOString(), fairness_window_seconds: 120 },
+    });
+    expect(set.status).toBe(200);
+
+    const people = await mapLimit(range(40), 6, () => citizen());
+    const fast = people.slice(0, 20);
+    const slow = people.slice(20);
+    const family = await citizen(3);
+    const [twinA, twinB] = await Promise.all([citizen(), citizen()]);
+    // Two profiles of one person (same keyed photo-ID hash), as records merged from elsewhere would be.
+    for (const t of [twinA, twinB])
+      await deps().db.send(
+        new UpdateCommand({
+          TableName: tableName('main'),
+          Key: { pk: `BEN#${t.bens[0]}`, sk: 'PROFILE' },
+          UpdateExpression: 'SET photoIdHash = :h',
+          ExpressionAttributeValues: { ':h': `same-person-${s.sessionId}` },
+        }),
+      );
+
+    // The first second of the window: every fast citizen sends twice at once (a retry storm), the
+    // family races itself with overlapping requests, the two profiles of one person race each other.
+    await clock(opens + 1_000);
+    const [fastAnswers, familyAnswers, twinAnswers] = await Promise.all([
+      Promise.all(fast.map((c) => Promise.all([enter(c, s.sessionId, s.slot), enter(c, s.sessionId, s.slot)]))),
+      Promise.all([[family.bens[0]], [family.bens[1], family.bens[2]], family.bens, [family.bens[2]]].map((bens) => enter(family, s.sessionId, s.slot, bens))),
+      Promise.all([enter(twinA, s.sessionId, s.slot), enter(twinB, s.sessionId, s.slot)]),
+    ]);
+    for (const [a, b] of fastAnswers) {
+      expect([a.status, b.status]).toEqual([202, 202]);
+      expect(a.body.entry_id).toBe(b.body.entry_id);
+    }
+    // Each family member is in at most one accepted entry; the refused requests overlapped an accepted one.
+    for (const r of familyAnswers) expect(r.status === 202 || (r.status === 409 && r.body.errorCode === 'APPOIN0052')).toBe(true);
+    expect(twinAnswers.map((r) => r.status).sort()).toEqual([202, 409]);
+    expect(twinAnswers.find((r) => r.status === 409)!.body).toEqual({
+      errorCode: 'APPOIN0052',
+      error: 'A beneficiary in this request (or the same photo ID) is already entered in this draw',
+    });
+    // The rest arrive late in the window, all at once.
+    await clock(opens + 100_000);
+    for (const r of await Promise.all(slow.map((c) => enter(c, s.sessionId, s.slot)))) expect(r.status).toBe(202);
+
+    const { draws } = stores();
+    const entries = await draws.listEntries(s.sessionId);
+    const held = entries.flatMap((e) => e.beneficiaryIds);
+    expect(new Set(held).size).toBe(held.length); // no beneficiary in two entries
+    const familyEntries = entries.filter((e) => e.beneficiaryIds.some((b) => family.bens.includes(b)));
+    expect(familyEntries.length).toBeGreaterThan(0);
+    expect(familyEntries.length).toBe(familyAnswers.filter((r) => r.status === 202).length);
+    expect(entries.length).toBe(40 + 1 + familyEntries.length);
+
+    // Window closed: the schedule fires twice while two staff runs race it.
+    await clock(opens + 121_000);
+    const [sweep1, sweep2, staff1, staff2] = await Promise.all([
+      scheduledDraw(),
+      scheduledDraw(),
+      stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/draw`, { token: ops }),
+      stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/draw`, { token: ops }),
+    ]);
+    expect([staff1.status, staff2.status]).toEqual([200, 200]);
+    expect(staff1.body).toMatchObject({ draw_state: 'drawn', seats: { d1: SEATS, d2: 0 } });
+    expect(sweep1.failed.concat(sweep2.failed)).toEqual([]);
+    expect(Math.max(sweep1.due, sweep2.due)).toBeGreaterThanOrEqual(1); // the schedule took part (the other sweep may find it leased)
+
+    // No overbooking: seats left + seats held = capacity, and held = the winners' seats.
+    const final = await draws.listEntries(s.sessionId);
+    const won = final.filter((e) => e.outcome === 'won');
+    expect(final.every((e) => e.outcome === 'won' || e.outcome === 'lost')).toBe(true);
+    const ledger = await seatLedger(s.sessionId);
+    expect(ledger.available1 + ledger.booked1).toBe(SEATS);
+    expect(ledger.booked1).toBe(won.reduce((n, e) => n + e.seats, 0));
+    expect(ledger.booked1).toBeGreaterThan(SEATS - 3); // a family of 3 may leave a seat or two
+    // Arrival bought nothing: the first-come half did not take every seat.
+    const fastEntries = new Set(fastAnswers.map(([a]) => a.body.entry_id as string));
+    expect(won.filter((e) => fastEntries.has(e.entryId)).length).toBeLessThan(won.length);
+
+    // Each winner holds exactly one appointment (the draw's), each loser none: as the citizens see it.
+    const everyone = [...people, family, twinA, twinB];
+    const outcomeOf = new Map(final.flatMap((e) => e.beneficiaryIds.map((b) => [b, e] as const)));
+    await mapLimit(everyone, 6, async (c) => {
+      for (const [ben, appts] of await appointmentsIn(c, s.sessionId)) {
+        const e = outcomeOf.get(ben);
+        expect({ ben, appts }).toEqual({ ben, appts: e?.outcome === 'won' ? [e.appointmentId] : [] });
+      }
+    });
+    // One outcome SMS per entry, whoever of the four runs sent it.
+    for (const c of everyone) {
+      const mine = final.filter((e) => c.bens.includes(e.beneficiaryIds[0]));
+      const texts = stack.sms(c.mobile).filter((t) => t.includes('draw'));
+      expect(texts).toHaveLength(mine.length);
+      for (const e of mine)
+        expect(texts.filter((t) => t.includes(e.outcome === 'won' ? `appointment ${e.appointmentId}` : 'was not drawn')).length).toBeGreaterThan(0);
+    }
+    // Off the to-do list.
+    expect((await draws.dueReleases(new Date(opens - 86_400_000), new Date(opens + 86_400_000))).map((d) => d.sessionId)).not.toContain(s.sessionId);
+
+    // Publicly verifiable: `npm run draw:verify` recomputes the winners from what was published, against the hash kept at opening.
+    const pub = await stack.call('GET', `/api/v2/appointment/sessions/${s.sessionId}/release`);
+    expect(pub.body.winner_ids).toEqual(won.map((e) => e.entryId).sort());
+    const file = join(mkdtempSync(join(tmpdir(), 'draw-verify-')), 'release.json');
+    writeFileSync(file, JSON.stringify(pub.body));
+    const out = execFileSync(
+      process.execPath,
+      [join(__dirname, '../../../node_modules/tsx/dist/cli.mjs'), 'scripts/draw-verify.ts', file, '--seed-sha256', set.body.seed_sha256],
+      {
+        cwd: join(__dirname, '../../..'),
+        encoding: 'utf8',
+      },
+    );
+    expect(out.trim().split('\n')).toEqual([
+      'ok   seed matches the hash published at opening',
+      'ok   entry list matches entries_sha256',
+      `ok   recomputed ${won.length} winners of ${final.length} entries equal the published ones`,
+    ]);
+  });
+
+  it('a draw killed half-way (twice), finished over HTTP, ends where an uninterrupted draw ends: the same winners, no seat twice', async () => {
+    const { drawPorts } = await import('../../../functions/booking/wiring');
+    const SEATS = 10;
+    const s = await httpSession(SEATS);
+    const start = Date.now();
+    await clock(start);
+    const opens = start + 60_000;
+    expect(
+      (await stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/release`, { token: ops, body: { booking_opens_at: new Date(opens).toISOString() } }))
+        .status,
+    ).toBe(200);
+    const people = await mapLimit(range(24), 6, (i) => citizen(1 + (i % 3)));
+    await clock(opens + 5_000);
+    for (const r of await Promise.all(people.map((c) => enter(c, s.sessionId, s.slot)))) expect(r.status).toBe(202);
+    await clock(opens + 125_000);
+
+    const ports = drawPorts();
+    const info = (await ports.bookings.getSession(s.sessionId))!;
+    // Death 1: between closing the entries and freezing the list (the freeze never happens).
+    const dieBeforeFreeze = Object.assign(Object.create(Object.getPrototypeOf(ports.draws)), ports.draws, {
+      transition: async (sid: string, from: ReleaseState, to: ReleaseState, extra?: object) => {
+        if (to === 'drawing') throw new Error('killed');
+        return ports.draws.transition(sid, from, to, extra);
+      },
+    });
+    await expect(runDraw({ ...ports, draws: dieBeforeFreeze }, info)).rejects.toThrow('killed');
+    expect((await ports.draws.getRelease(s.sessionId))!.state).toBe('closing');
+    // Death 2: the 4th booking transaction commits, then the process dies before recording it.
+    let booked = 0;
+    const dieAfterBooking = Object.assign(Object.create(Object.getPrototypeOf(ports.bookings)), ports.bookings, {
+      book: async (...args: Parameters<typeof ports.bookings.book>) => {
+        const out = await ports.bookings.book(...args);
+        if (out.ok && ++booked === 4) throw new Error('killed');
+        return out;
+      },
+    });
+    await expect(runDraw({ ...ports, bookings: dieAfterBooking }, info)).rejects.toThrow('killed');
+    const mid = await seatLedger(s.sessionId);
+    expect(mid.booked1).toBeGreaterThan(0);
+    expect(mid.available1 + mid.booked1).toBe(SEATS);
+    expect((await ports.draws.getRelease(s.sessionId))!.state).toBe('drawing');
+
+    // Finished over HTTP by staff, twice at once.
+    const [a, b] = await Promise.all([
+      stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/draw`, { token: ops }),
+      stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/draw`, { token: ops }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const done = (await ports.draws.getRelease(s.sessionId))!;
+    const entries = await ports.draws.listEntries(s.sessionId);
+    // The uninterrupted draw: the published rule over the frozen entry list and seats.
+    const uninterrupted = allocate(done.seed, entries, done.seats!);
+    const won = entries.filter((e) => e.outcome === 'won');
+    expect(done).toMatchObject({ state: 'done', entryCount: 24, seats: { d1: SEATS, d2: 0 }, ineligible: [] });
+    expect(entriesHash(entries)).toBe(done.entriesHash);
+    expect(won.map((e) => e.entryId).sort()).toEqual([...uninterrupted.winners].sort());
+    // No double booking: one appointment per winning entry, held seats = winners' seats, each winner's beneficiaries hold that one.
+    expect(new Set(won.map((e) => e.appointmentId)).size).toBe(won.length);
+    const ledger = await seatLedger(s.sessionId);
+    expect(ledger.available1 + ledger.booked1).toBe(SEATS);
+    expect(ledger.booked1).toBe(won.reduce((n, e) => n + e.seats, 0));
+    const outcomeOf = new Map(entries.flatMap((e) => e.beneficiaryIds.map((ben) => [ben, e] as const)));
+    await mapLimit(people, 6, async (c) => {
+      for (const [ben, appts] of await appointmentsIn(c, s.sessionId)) {
+        const e = outcomeOf.get(ben)!;
+        expect({ ben, appts }).toEqual({ ben, appts: e.outcome === 'won' ? [e.appointmentId] : [] });
+      }
+    });
   });
 });

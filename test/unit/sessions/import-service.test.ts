@@ -26,6 +26,7 @@ function fakeStore() {
       if (c.center_ref) refs.set(c.center_ref, c.center_id);
       return true;
     },
+    getSessions: async (ids: string[]) => new Map(ids.filter((i) => sessions.has(i)).map((i) => [i, sessions.get(i)!])),
     createSession: async (s: Session) => {
       if (sessions.has(s.session_id)) return false;
       sessions.set(s.session_id, s);
@@ -74,6 +75,78 @@ describe('CSV', () => {
     expect(csvToRows('record,colour\ncenter,red').errors).toEqual([{ row: 1, record: 'file', field: 'colour', error: 'Unknown column colour' }]);
     expect(csvToRows('record,name\ncenter').errors[0]).toMatchObject({ row: 2, field: 'row' });
     expect(csvToRows('record,name\nclinic,x').errors[0]).toMatchObject({ row: 2, field: 'record' });
+  });
+});
+
+describe('a fair release per import batch', () => {
+  /** An opener that remembers each release and whether its session existed when it was opened. */
+  const opener = (sessions: Map<string, Session>, earlier: Record<string, { opensAt: string; windowSeconds: number }> = {}) => {
+    const opened = new Map<string, { opensAt: string; windowSeconds: number; sessionExisted: boolean }>();
+    return {
+      opened,
+      open: async (sid: string, opensAt: string, windowSeconds: number) => {
+        const kept = earlier[sid] ?? opened.get(sid) ?? { opensAt: new Date(opensAt).toISOString(), windowSeconds };
+        opened.set(sid, { ...kept, sessionExisted: sessions.has(sid) });
+        return kept;
+      },
+    };
+  };
+  const opensAt = '2021-06-01T10:30:00+05:30';
+  const week = Array.from({ length: 7 }, (_, d) => `session,PUNE-1,,,,,,,,,,,PUNE-1-W${d},${2 + d}-6-2021,COVISHIELD,100,50,18,09:00AM-11:00AM`);
+  const weekCsv = [...CSV.split('\r\n').slice(0, 2), ...week, ''].join('\r\n');
+
+  it('opens every session of the batch at one moment behind one window, each release written before its session', async () => {
+    const { store, sessions } = fakeStore();
+    const o = opener(sessions);
+    const r = await importRows(store, ops, csvToRows(weekCsv), now, mapLimit, { opensAt, windowSeconds: 300, opener: o });
+    expect(r).toMatchObject({
+      ok: true,
+      sessions: { created: 7, existing: 0 },
+      release: {
+        booking_opens_at: '2021-06-01T05:00:00.000Z',
+        fairness_window_seconds: 300,
+        fairness_window_closes_at: '2021-06-01T05:05:00.000Z',
+        sessions: 7,
+      },
+    });
+    expect(sessions.size).toBe(7);
+    for (const s of sessions.values()) expect(s).toMatchObject({ booking_opens_at: '2021-06-01T05:00:00.000Z', fairness_window_seconds: 300 });
+    expect([...o.opened.keys()].sort()).toEqual([...sessions.keys()].sort());
+    expect([...o.opened.values()].every((x) => !x.sessionExisted)).toBe(true);
+  });
+
+  it('a retry after a crash between a release and its session creates the session with the release it finds', async () => {
+    const { store, sessions } = fakeStore();
+    const sid = sessionIdForRef('PUNE-1-W0');
+    const o = opener(sessions, { [sid]: { opensAt: '2021-06-01T06:00:00.000Z', windowSeconds: 120 } });
+    await importRows(store, ops, csvToRows(weekCsv), now, mapLimit, { opensAt, windowSeconds: 300, opener: o });
+    expect(sessions.get(sid)).toMatchObject({ booking_opens_at: '2021-06-01T06:00:00.000Z', fairness_window_seconds: 120 });
+  });
+
+  it('leaves sessions that already exist as they are (no release under people who booked), and keeps CSV files without it working', async () => {
+    const { store, sessions } = fakeStore();
+    expect(await importRows(store, ops, csvToRows(CSV), now, mapLimit)).toMatchObject({ ok: true, sessions: { created: 1 } });
+    expect(await importRows(store, ops, csvToRows(CSV), now, mapLimit)).not.toHaveProperty('release');
+    const o = opener(sessions);
+    const withOld = [...CSV.split('\r\n').slice(0, 3), ...week, ''].join('\r\n');
+    const r = await importRows(store, ops, csvToRows(withOld), now, mapLimit, { opensAt, windowSeconds: 300, opener: o });
+    expect(r).toMatchObject({ ok: true, sessions: { created: 7, existing: 1 }, release: { sessions: 7 } });
+    expect(sessions.get(sessionIdForRef('PUNE-1-0602'))).not.toHaveProperty('booking_opens_at');
+    expect(o.opened.has(sessionIdForRef('PUNE-1-0602'))).toBe(false);
+  });
+
+  it('refuses an opening in the past, and a session before the day booking opens, writing nothing', async () => {
+    const { store, sessions } = fakeStore();
+    const o = opener(sessions);
+    expect(await importRows(store, ops, csvToRows(weekCsv), now, mapLimit, { opensAt: '2021-06-01T03:59:00Z', windowSeconds: 120, opener: o })).toEqual({
+      ok: false,
+      errors: [{ row: 0, record: 'file', field: 'booking_opens_at', error: 'booking_opens_at must be in the future' }],
+    });
+    const r = await importRows(store, ops, csvToRows(weekCsv), now, mapLimit, { opensAt: '2021-06-04T04:00:00Z', windowSeconds: 120, opener: o });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => `${e.record}:${e.row}:${e.field}`)).toEqual(['session:3:date', 'session:4:date']);
+    expect(sessions.size + o.opened.size).toBe(0);
   });
 });
 

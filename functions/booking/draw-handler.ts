@@ -1,0 +1,38 @@
+/**
+ * The scheduled draw (lib/draws.ts: EventBridge Scheduler every minute in AWS; a timer in
+ * dev/local/stack.ts): runs every fair-release draw whose window has closed or closes within the
+ * next minute (release-service.ts runDueDraws). Overlapping runs are safe: each draw is
+ * idempotent, and a lease per draw makes overlapping runs split the work instead of repeating it.
+ */
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { logger } from '../platform/logger';
+import { runDueDraws, type SweepRun } from './release-service';
+import { drawPorts } from './wiring';
+
+const num = (v: string | undefined, fallback: number) => (v && Number(v) > 0 ? Number(v) : fallback);
+
+/** The scheduler sends no input (`{}`); the local timer passes its own interval as the look-ahead. */
+export interface SweepEvent {
+  lookAheadMs?: number;
+}
+
+export async function handler(event?: SweepEvent | null, context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<SweepRun> {
+  const ports = drawPorts();
+  const lookAheadMs = event?.lookAheadMs ?? num(process.env.DRAW_LOOKAHEAD_MS, 60_000);
+  const run = await runDueDraws(
+    { ...ports, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    {
+      owner: context?.awsRequestId ?? `local-${randomUUID()}`,
+      // A crashed run's leases lapse when its invocation could no longer be running.
+      deadlineMs: ports.now().getTime() + (context?.getRemainingTimeInMillis() ?? lookAheadMs + 5 * 60_000),
+      lookAheadMs,
+      parallel: num(process.env.DRAW_PARALLEL, 8),
+      catchUpMs: num(process.env.DRAW_CATCHUP_HOURS, 48) * 3_600_000,
+    },
+  );
+  if (run.due) logger.info('scheduled draws', { ...run });
+  // Failed draws stay on the to-do list for the next minute's run; the error makes the alarm count it.
+  if (run.failed.length) throw new Error(`scheduled draws failed for ${run.failed.length} session(s): ${run.failed.join(', ')}`);
+  return run;
+}
