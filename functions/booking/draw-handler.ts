@@ -6,6 +6,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { config } from '../platform/config';
 import { logger } from '../platform/logger';
 import { runDueDraws, type SweepRun } from './release-service';
 import { drawPorts } from './wiring';
@@ -19,7 +20,7 @@ export interface SweepEvent {
 
 export async function handler(event?: SweepEvent | null, context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<SweepRun> {
   const ports = drawPorts();
-  const lookAheadMs = event?.lookAheadMs ?? num(process.env.DRAW_LOOKAHEAD_MS, 60_000);
+  const lookAheadMs = event?.lookAheadMs ?? num(config.draws().lookAheadMs, 60_000);
   const run = await runDueDraws(
     { ...ports, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     {
@@ -27,8 +28,8 @@ export async function handler(event?: SweepEvent | null, context?: Pick<Context,
       // A crashed run's leases lapse when its invocation could no longer be running.
       deadlineMs: ports.now().getTime() + (context?.getRemainingTimeInMillis() ?? lookAheadMs + 5 * 60_000),
       lookAheadMs,
-      parallel: num(process.env.DRAW_PARALLEL, 8),
-      catchUpMs: num(process.env.DRAW_CATCHUP_HOURS, 48) * 3_600_000,
+      parallel: num(config.draws().parallel, 8),
+      catchUpMs: num(config.draws().catchUpHours, 48) * 3_600_000,
     },
   );
   if (run.due) logger.info('scheduled draws', { ...run });

@@ -112,6 +112,8 @@ export const config = {
     maxSubscriptionsPerPartner: Number(process.env.WEBHOOK_MAX_SUBSCRIPTIONS_PER_PARTNER ?? 100),
     allowInsecureUrls: process.env.WEBHOOK_ALLOW_INSECURE_URLS === 'true',
   }),
+  /** The scheduled draw (functions/booking/draw-handler.ts): look-ahead, parallel draws, catch-up window (raw; the handler applies the defaults). */
+  draws: () => ({ lookAheadMs: process.env.DRAW_LOOKAHEAD_MS, parallel: process.env.DRAW_PARALLEL, catchUpHours: process.env.DRAW_CATCHUP_HOURS }),
   /** Overrides of the vaccine catalogue's dose intervals (JSON; functions/vaccines/domain.ts). */
   vaccineIntervals: () => process.env.VACCINE_INTERVALS ?? '',
   /** Stage switch: CAPTCHA_REQUIRED=true makes `schedule` demand a captcha (off by default, as CoWIN after June 2021). */

@@ -78,7 +78,7 @@ it('a batch imported with one release opens at one moment, refuses bookings befo
       token: p.token,
       body: { dose: 1, session_id: ids[0], slot: '09:00AM-11:00AM', beneficiaries: [p.ben] },
     });
-  expect((await book(people[0])).body).toEqual({ errorCode: 'APPOIN0050', error: `Booking for this session opens at ${opens}` });
+  expect((await book(people[0]!)).body).toEqual({ errorCode: 'APPOIN0050', error: `Booking for this session opens at ${opens}` });
   overrideDeps({ now: () => new Date(start + 65_000) });
   for (const res of await Promise.all(people.map(book))) expect(res.status).toBe(202);
 
@@ -94,7 +94,7 @@ it('a batch imported with one release opens at one moment, refuses bookings befo
   expect(states).toEqual(['drawn', 'drawn', 'drawn']);
   const first = (await stack.call('GET', `/api/v2/appointment/sessions/${ids[0]}/release`)).body;
   expect(first).toMatchObject({ entries: 3, winners: 2, seats: { d1: 2, d2: 0 } });
-  expect(await seatLedger(ids[0])).toMatchObject({ available1: 0, booked1: 2 });
+  expect(await seatLedger(ids[0]!)).toMatchObject({ available1: 0, booked1: 2 });
   // Every entrant is told, once.
   for (const p of people) expect(stack.sms(p.mobile).filter((t) => t.includes('draw'))).toHaveLength(1);
 });

@@ -352,7 +352,7 @@ describe('fair release over HTTP, under concurrency', () => {
       body: sessionBody({ capacity_dose1: capacity, capacity_dose2: 0 }),
     });
     expect(made.status).toBe(201);
-    return { sessionId: made.body.session_id as string, slot: (made.body.slots as string[])[0] };
+    return { sessionId: made.body.session_id as string, slot: (made.body.slots as string[])[0]! };
   }
 
   interface Citizen {
@@ -447,7 +447,9 @@ describe('fair release over HTTP, under concurrency', () => {
     await clock(opens + 1_000);
     const [fastAnswers, familyAnswers, twinAnswers] = await Promise.all([
       Promise.all(fast.map((c) => Promise.all([enter(c, s.sessionId, s.slot), enter(c, s.sessionId, s.slot)]))),
-      Promise.all([[family.bens[0]], [family.bens[1], family.bens[2]], family.bens, [family.bens[2]]].map((bens) => enter(family, s.sessionId, s.slot, bens))),
+      Promise.all(
+        [[family.bens[0]!], [family.bens[1]!, family.bens[2]!], family.bens, [family.bens[2]!]].map((bens) => enter(family, s.sessionId, s.slot, bens)),
+      ),
       Promise.all([enter(twinA, s.sessionId, s.slot), enter(twinB, s.sessionId, s.slot)]),
     ]);
     for (const [a, b] of fastAnswers) {
@@ -510,7 +512,7 @@ describe('fair release over HTTP, under concurrency', () => {
     });
     // One outcome SMS per entry, whoever of the four runs sent it.
     for (const c of everyone) {
-      const mine = final.filter((e) => c.bens.includes(e.beneficiaryIds[0]));
+      const mine = final.filter((e) => c.bens.includes(e.beneficiaryIds[0]!));
       const texts = stack.sms(c.mobile).filter((t) => t.includes('draw'));
       expect(texts).toHaveLength(mine.length);
       for (const e of mine)
