@@ -11,9 +11,10 @@ import { deps } from '../platform/deps';
 import { http, noContent, requireCitizen } from '../platform/http/http';
 import { Codes, DomainError } from '../platform/errors';
 import { SMS_LANGUAGES, isSmsLanguage, type SmsLanguageCode } from '../platform/sms/languages';
+import { ProfileKeys } from '../keys';
 
 const profileOf = async (accountId: string) =>
-  (await deps().db.send(new GetCommand({ TableName: tableName('main'), Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }))).Item;
+  (await deps().db.send(new GetCommand({ TableName: tableName('main'), Key: ProfileKeys.account(accountId) }))).Item;
 const languageOf = (item: Record<string, unknown> | undefined): SmsLanguageCode => {
   const language = String(item?.language ?? 'en');
   return isSmsLanguage(language) ? language : 'en';
@@ -39,7 +40,7 @@ export const languageHandlers = {
       await deps().db.send(
         new UpdateCommand({
           TableName: tableName('main'),
-          Key: { pk: `ACCOUNT#${citizen.accountId}`, sk: 'PROFILE' },
+          Key: ProfileKeys.account(citizen.accountId),
           UpdateExpression: 'SET #l = :l',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#l': 'language' },

@@ -4,6 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { secondsToNextUtcDay, smsBudgetSecond, utcDay, type AttemptOutcome, type ReserveOutcome } from './domain';
 import type { SealedMobile } from '../platform/mobile-envelope';
 import type { AuthStore, OtpTxn } from './ports';
+import { ProfileKeys } from '../keys';
 
 const DAY = 86_400;
 
@@ -183,8 +184,7 @@ export class DynamoAuthStore implements AuthStore {
         new PutCommand({
           TableName: this.table,
           Item: {
-            pk: `ACCOUNT#${accountId}`,
-            sk: 'PROFILE',
+            ...ProfileKeys.account(accountId),
             accountId,
             mobileLast4: mobile.mobileLast4,
             mobileEnvelope: mobile.mobileEnvelope,

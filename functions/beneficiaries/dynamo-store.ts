@@ -4,8 +4,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Beneficiary } from './domain/beneficiary';
 import type { BeneficiaryStore, OpenAppointment, RegisterOutcome } from './ports';
 import { batchGetAll } from '../platform/dynamo/client';
+import { ProfileKeys } from '../keys';
 
-const profileKey = (id: string) => ({ pk: `BEN#${id}`, sk: 'PROFILE' });
+const profileKey = (id: string) => ProfileKeys.beneficiary(id);
 
 export function toBeneficiary(item: Record<string, unknown>): Beneficiary {
   return {
@@ -55,7 +56,7 @@ export class DynamoBeneficiaryStore implements BeneficiaryStore {
               // The per-account cap, counted atomically with the registration itself.
               Update: {
                 TableName: this.table,
-                Key: { pk: `ACCOUNT#${b.accountId}`, sk: 'PROFILE' },
+                Key: ProfileKeys.account(b.accountId),
                 UpdateExpression: 'ADD beneficiaryCount :one',
                 ConditionExpression: 'attribute_not_exists(beneficiaryCount) OR beneficiaryCount < :max',
                 ExpressionAttributeValues: { ':one': 1, ':max': max },
@@ -141,7 +142,7 @@ export class DynamoBeneficiaryStore implements BeneficiaryStore {
             {
               Update: {
                 TableName: this.table,
-                Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' },
+                Key: ProfileKeys.account(accountId),
                 UpdateExpression: 'ADD beneficiaryCount :minus',
                 ConditionExpression: 'beneficiaryCount > :zero',
                 ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },

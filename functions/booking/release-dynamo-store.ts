@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { batchGetAll } from '../platform/dynamo/client';
 import { closesAt } from './domain/release';
 import type { DrawStore, DueRelease, EntryOutcome, EntryRecord, ReleaseRecord, ReleaseState } from './ports';
+import { ProfileKeys } from '../keys';
 
 export type { DrawStore, DueRelease, EntryOutcome, EntryRecord, ReleaseRecord, ReleaseState } from './ports';
 
@@ -136,7 +137,7 @@ export class DynamoDrawStore implements DrawStore {
     const items = await batchGetAll(
       this.db,
       this.table,
-      beneficiaryIds.map((b) => ({ pk: `BEN#${b}`, sk: 'PROFILE' })),
+      beneficiaryIds.map((b) => ProfileKeys.beneficiary(b)),
       { consistent: true },
     );
     return new Map(items.filter((i) => i.photoIdHash).map((i) => [String(i.beneficiaryId), String(i.photoIdHash)]));

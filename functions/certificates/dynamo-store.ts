@@ -23,7 +23,7 @@ import { profileMobile } from '../platform/aws/account-mobile';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DoseEvent } from '../vaccination/domain/vaccination';
-import { toEvent, VacKeys } from '../keys';
+import { toEvent, VacKeys, ProfileKeys } from '../keys';
 import { certificateLanguage, DEFAULT_CERTIFICATE_LANGUAGE, type CertificateLanguage } from './domain/labels';
 import { revocationEntry } from './domain/revocation';
 import { batchGetAll, queryAll } from '../platform/dynamo/client';
@@ -31,7 +31,7 @@ import { batchGetAll, queryAll } from '../platform/dynamo/client';
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 export const CertKeys = {
-  profile: (b: string) => ({ pk: `BEN#${b}`, sk: 'PROFILE' }),
+  profile: ProfileKeys.beneficiary,
   pointer: (b: string) => ({ pk: `BEN#${b}`, sk: 'CERT' }),
   claim: (b: string, stateKey: string) => ({ pk: `BEN#${b}`, sk: `CERTCLAIM#${stateKey}` }),
   passport: (b: string) => ({ pk: `BEN#${b}`, sk: 'PASSPORT' }),
@@ -39,7 +39,7 @@ export const CertKeys = {
   certificate: (id: string) => ({ pk: `CERT#${id}`, sk: 'META' }),
   revoked: (id: string) => ({ pk: 'CERTREVOKED', sk: id }),
   history: (b: string) => `CERTS#${b}`,
-  account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' }),
+  account: ProfileKeys.account,
 };
 
 import type { BeneficiaryState, CertificateItem, CommitInput, HolderCorrection, Pointer, ProfileState } from './domain/state';

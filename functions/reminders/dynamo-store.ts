@@ -7,6 +7,7 @@ import { DUE_SHARDS, type Due } from './domain';
 import { isSmsLanguage, type SmsLanguageCode } from '../platform/sms/languages';
 
 import type { DueItem, ReminderProfile, ReminderStore } from './ports';
+import { ProfileKeys } from '../keys';
 
 export type { DueItem, ReminderProfile } from './ports';
 
@@ -44,7 +45,7 @@ export class DynamoReminderStore implements ReminderStore {
   }
 
   async profile(beneficiaryId: string): Promise<ReminderProfile | undefined> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `BEN#${beneficiaryId}`, sk: 'PROFILE' }, ConsistentRead: true }));
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: ProfileKeys.beneficiary(beneficiaryId), ConsistentRead: true }));
     const i = r.Item;
     if (!i) return undefined;
     return {
@@ -59,7 +60,7 @@ export class DynamoReminderStore implements ReminderStore {
 
   /** The account's mobile and chosen SMS language (English by default). */
   async contactOf(accountId: string): Promise<{ mobile?: string; language: SmsLanguageCode }> {
-    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }));
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: ProfileKeys.account(accountId) }));
     const language = String(r.Item?.language ?? 'en');
     return { mobile: await profileMobile(r.Item), language: isSmsLanguage(language) ? language : 'en' };
   }
@@ -100,7 +101,7 @@ export class DynamoReminderStore implements ReminderStore {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: `BEN#${beneficiaryId}`, sk: 'PROFILE' },
+          Key: ProfileKeys.beneficiary(beneficiaryId),
           UpdateExpression: 'SET remindersOptOut = :o',
           ConditionExpression: 'accountId = :a',
           ExpressionAttributeValues: { ':o': optOut, ':a': accountId },

@@ -5,7 +5,7 @@ import type { CenterRef } from './domain/access';
 import { istDate, type Aefi, type DoseEvent, type DoseState, type ProfileAfter } from './domain/vaccination';
 import type { DayAppointment, OpenAppointmentRef, RecordOutcome, VaccinationStore } from './ports';
 import { queryAll } from '../platform/dynamo/client';
-import { eventItem, toEvent, VacKeys } from '../keys';
+import { eventItem, toEvent, VacKeys, ProfileKeys } from '../keys';
 
 export { eventItem, toEvent, VacKeys } from '../keys';
 
@@ -104,7 +104,7 @@ export class DynamoVaccinationStore implements VaccinationStore {
   }
 
   async accountMobileMasked(accountId: string): Promise<string | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' } }));
+    const res = await this.db.send(new GetCommand({ TableName: this.table, Key: ProfileKeys.account(accountId) }));
     return profileMobileMasked(res.Item);
   }
 

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccessEntry, WalkInRecord, WalkInStore } from './walk-in-service';
+import { ProfileKeys } from '../keys';
 
-const profileKey = (id: string) => ({ pk: `BEN#${id}`, sk: 'PROFILE' });
+const profileKey = (id: string) => ProfileKeys.beneficiary(id);
 
 const toRecord = (i: Record<string, unknown>): WalkInRecord => ({
   beneficiaryId: String(i.beneficiaryId),
@@ -41,13 +42,13 @@ export class DynamoWalkInStore implements WalkInStore {
         },
       },
       { Delete: { TableName: this.table, Key: { pk: `ACCOUNT#${r.accountId}`, sk: `BEN#${r.beneficiaryId}` } } },
-      { Delete: { TableName: this.table, Key: { pk: `ACCOUNT#${r.accountId}`, sk: 'PROFILE' } } },
+      { Delete: { TableName: this.table, Key: ProfileKeys.account(r.accountId) } },
       { Put: { TableName: this.table, Item: { pk: `ACCOUNT#${to}`, sk: `BEN#${r.beneficiaryId}`, beneficiaryId: r.beneficiaryId } } },
       {
         // The members-per-mobile cap, counted in the same transaction as the move.
         Update: {
           TableName: this.table,
-          Key: { pk: `ACCOUNT#${to}`, sk: 'PROFILE' },
+          Key: ProfileKeys.account(to),
           UpdateExpression: 'ADD beneficiaryCount :one',
           ConditionExpression: 'attribute_not_exists(beneficiaryCount) OR beneficiaryCount < :max',
           ExpressionAttributeValues: { ':one': 1, ':max': max },
