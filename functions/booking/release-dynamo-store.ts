@@ -191,11 +191,10 @@ export class DynamoDrawStore implements DrawStore {
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return { kind: 'closed' };
       const held = reasons.slice(2).map((r) => (r.Code === 'ConditionalCheckFailed' && r.Item ? unmarshall(r.Item) : undefined));
       if (held.some((h) => h)) {
-        const owners = new Set(held.filter(Boolean).map((h) => `${h!.accountId}|${h!.entryId}`));
-        const [owner] = [...owners];
-        // Every lock held by one entry of the same account, covering all of this request: a retry.
-        if (owners.size === 1 && owner?.startsWith(`${e.accountId}|`) && held.every(Boolean))
-          return { kind: 'duplicate', entryId: owner.slice(e.accountId.length + 1) };
+        // The entry id is derived from the request (account, beneficiaries, dose): every lock held
+        // by this very entry is a retry. Locks held by another entry, even the same account's
+        // (a request for one member of an entered family), are taken.
+        if (held.every((h) => h?.entryId === e.entryId)) return { kind: 'duplicate', entryId: e.entryId };
         const idx = held.findIndex(Boolean);
         return { kind: 'taken', beneficiaryId: idx < e.beneficiaryIds.length ? e.beneficiaryIds[idx] : undefined };
       }
