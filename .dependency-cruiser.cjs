@@ -8,7 +8,8 @@
 //   [<feature>-]service.ts    use cases over ports
 //   [<feature>-]dynamo-store.ts   DynamoDB adapters of ports.ts
 //   [<feature>-]handler.ts    routes (HTTP), consumer.ts / worker.ts (streams, SQS)
-//   wiring.ts                 the only place a context's objects are built
+//   [<feature>-]wiring.ts     the only place a context's objects are built (a feature's own
+//                             when a lean function group must not load the rest: verify-wiring.ts)
 // functions/platform/ serves every context and imports none.
 //
 // Two passes (package.json lint:deps): the whole tree, then the core alone (DEPCRUISE_CORE=1:
@@ -26,7 +27,7 @@ const CONTEXTS = readdirSync('functions', { withFileTypes: true })
 const C = `(${CONTEXTS.join('|')})`;
 
 /** Composition files: where objects are built and entry points (HTTP, stream, SQS, schedule). */
-const COMPOSITION = `^functions/${C}/([a-z-]*handler|wiring|consumer|worker)\\.ts$`;
+const COMPOSITION = `^functions/${C}/([a-z-]*handler|[a-z-]*wiring|consumer|worker)\\.ts$`;
 
 /** Pure files: domain, errors and ports; services add use cases over ports (and may log). */
 const DOMAIN = [
@@ -41,7 +42,7 @@ const ADAPTERS = [
   '^functions/platform/(aws|dynamo)/',
   '^functions/platform/(deps|config|metrics)\\.ts$',
   'dynamo-store\\.ts$',
-  '/wiring\\.ts$',
+  'wiring\\.ts$',
   'handler\\.ts$',
 ];
 
@@ -130,7 +131,7 @@ module.exports = {
       name: 'no-foreign-dynamo-store',
       severity: 'error',
       comment: "Only wiring builds another context's DynamoDB adapter; everything else goes through that context's ports.",
-      from: { path: '^functions/([^/]+)/', pathNot: '/wiring\\.ts$' },
+      from: { path: '^functions/([^/]+)/', pathNot: 'wiring\\.ts$' },
       to: { path: '^functions/[^/]+/[a-z/-]*dynamo-store\\.ts$', pathNot: '^functions/$1/' },
     }),
     ...rule({

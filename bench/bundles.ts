@@ -4,19 +4,25 @@
  * Cold init = median over 7 fresh `node` processes that require the bundle, minus the median
  * start of an empty `node -e ''`: what the bundle adds to a Lambda cold start (module load and
  * top-level work), on this machine's CPU.
+ *
+ * Hard targets (they set the exit code): cold init < 150 ms, and the deployment package (bundle +
+ * shipped node_modules) under Lambda's 250 MB unzipped quota. The 400 KB bundle size is a soft
+ * target: a bundle over it names its largest parts in the row (what it would take to get under).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { esbuildOptions, extraFunctionEntries } from '../lib/bundling';
+import { copyNodeModulesCommand, esbuildOptions, extraFunctionEntries } from '../lib/bundling';
 import { entryOf, functionGroups, type FunctionGroup, type FunctionGroupDef } from '../functions/routes';
 import { row, type Row } from './rows';
 
 const RUNS = 7;
 const MAX_KB = 400;
 const MAX_INIT_MS = 150;
+/** Lambda's deployment package quota, unzipped (AWS Lambda quotas: "Deployment package (.zip file archive) size: 250 MB unzipped"). */
+const MAX_PACKAGE_MB = 250;
 
 export async function benchBundles(): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'cowin-bundles-'));
@@ -32,14 +38,25 @@ export async function benchBundles(): Promise<Row[]> {
     rows.push(row('bundles', 'node empty start (baseline)', round(baseline), 'ms'));
     for (const [name, entry, external] of entries) {
       const outfile = join(dir, name, 'index.js');
+      let largest: string;
       try {
-        await build(esbuildOptions(entry, outfile, external));
+        const { metafile } = await build({ ...esbuildOptions(entry, outfile, external), metafile: true });
+        largest = largestParts(metafile);
       } catch (e) {
         rows.push({ section: 'bundles', metric: `${name}: bundle failed (${(e as Error).message.split('\n')[0]})`, value: 0, unit: '-', ok: false });
         continue;
       }
       const kb = statSync(outfile).size / 1024;
-      rows.push(row('bundles', `${name} bundle size${external.length ? ` (+ node_modules: ${external.join(', ')})` : ''}`, round(kb), 'KB', { max: MAX_KB }));
+      rows.push({
+        ...row('bundles', `${name} bundle size`, round(kb), 'KB', { max: MAX_KB }),
+        soft: `largest parts ${largest}${external.length ? `; node_modules shipped beside it: ${external.length}` : ''}`,
+      });
+      if (external.length) {
+        // The node modules exactly as deployed (scripts/copy-node-modules.mjs, pruned by PRUNED_MODULE_FILES).
+        execSync(copyNodeModulesCommand(process.cwd(), join(dir, name), external), { stdio: 'ignore' });
+        const mb = dirBytes(join(dir, name)) / 1024 / 1024;
+        rows.push(row('bundles', `${name} deployment package (bundle + ${external.length} node modules, unzipped)`, round(mb), 'MB', { max: MAX_PACKAGE_MB }));
+      }
       // Same flags as in Lambda (NODE_OPTIONS=--enable-source-maps loads the .map at require time).
       const script = `require(${JSON.stringify(outfile)})`;
       const samples = times(['--enable-source-maps', '-e', script], dir, external.length > 0);
@@ -77,6 +94,31 @@ function times(args: string[], cwd: string, needsProjectModules = false): number
     out.push(ms);
   }
   return out;
+}
+
+/** The three largest contributors to a bundle (npm packages, or project folders), in KB. */
+function largestParts(metafile: { outputs: Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }> }): string {
+  const out = Object.values(metafile.outputs).find((o) => o.entryPoint);
+  const by = new Map<string, number>();
+  for (const [file, { bytesInOutput }] of Object.entries(out?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.split('/').slice(0, 2).join('/');
+    by.set(pkg, (by.get(pkg) ?? 0) + bytesInOutput);
+  }
+  return [...by]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([k, v]) => `${k} ${Math.round(v / 1024)}`)
+    .join(', ')
+    .concat(' KB');
+}
+
+function dirBytes(path: string): number {
+  let total = 0;
+  for (const e of readdirSync(path, { withFileTypes: true })) {
+    const p = join(path, e.name);
+    total += e.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return total;
 }
 
 const median = (xs: number[]): number => {

@@ -8,7 +8,7 @@ import { generateLocalCa, LocalSigner } from '../functions/platform/aws/signer/l
 import { COWIN_VACCINES } from '../functions/certificates/domain/dcc';
 import { verifyHc1 } from '../functions/certificates/domain/hc1';
 import { issueCertificate, type IssueInput } from '../functions/certificates/domain/issue';
-import { verifyPdfSignature } from '../functions/certificates/domain/pades';
+import { verifyPdfSignature } from '../functions/certificates/domain/pades-verify';
 import { renderCertificatePdf } from '../functions/certificates/domain/pdf';
 import { qrMatrix } from '../functions/certificates/domain/qr';
 import { TrustList } from '../functions/certificates/domain/trust';

@@ -8,6 +8,12 @@ export interface Row {
   /** value / target (or target / value for "higher is better"); < 1 means within target. */
   ratio?: number;
   ok?: boolean;
+  /**
+   * A target that guides, not gates: a miss is printed with this reason and does not make
+   * `npm run bench` exit non-zero (bench/run.ts). Hard targets (cold init, Lambda's package
+   * quota, correctness counts) have none.
+   */
+  soft?: string;
 }
 export type Section = { name: string; run: () => Promise<Row[]> };
 /** What a section's own function returns: a row without its section name. */

@@ -85,7 +85,14 @@ async function main(): Promise<void> {
   process.stdout.write(table(rows) + '\n');
   mkdirSync('.bench', { recursive: true });
   writeFileSync(join('.bench', 'results.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2));
-  if (rows.some((r) => r.ok === false)) process.exitCode = 1;
+  // Only hard targets gate the exit code; soft ones say why they are over.
+  const hard = rows.filter((r) => r.ok === false && !r.soft);
+  const soft = rows.filter((r) => r.ok === false && r.soft);
+  for (const r of soft) process.stdout.write(`soft target missed (exit code unaffected): ${r.metric}: ${r.soft}\n`);
+  if (hard.length) {
+    for (const r of hard) process.stdout.write(`HARD target missed: ${r.section} / ${r.metric} = ${fmt(r.value)} ${r.unit} (target ${r.target ?? 'pass'})\n`);
+    process.exitCode = 1;
+  } else process.stdout.write('every hard target met (cold init, package quota, correctness counts)\n');
 }
 
 function table(rows: Row[]): string {
@@ -97,7 +104,7 @@ function table(rows: Row[]): string {
     r.unit,
     r.target ?? '',
     r.ratio === undefined ? '' : r.ratio.toFixed(2),
-    r.ok === undefined ? '' : r.ok ? 'yes' : 'NO',
+    r.ok === undefined ? '' : r.ok ? 'yes' : r.soft ? 'no (soft)' : 'NO',
   ]);
   // Every row has one cell per heading.
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));

@@ -131,3 +131,16 @@ export function toEvent(item: Record<string, unknown>): DoseEvent {
 function stripUndefined<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** The certificates context's items (functions/certificates/dynamo-store.ts; the verify group reads `revoked` alone). */
+export const CertKeys = {
+  profile: ProfileKeys.beneficiary,
+  pointer: (b: string) => ({ pk: `BEN#${b}`, sk: 'CERT' }),
+  claim: (b: string, stateKey: string) => ({ pk: `BEN#${b}`, sk: `CERTCLAIM#${stateKey}` }),
+  passport: (b: string) => ({ pk: `BEN#${b}`, sk: 'PASSPORT' }),
+  correction: (b: string, n: number) => ({ pk: `BEN#${b}`, sk: `CERTCORR#${String(n).padStart(2, '0')}` }),
+  certificate: (id: string) => ({ pk: `CERT#${id}`, sk: 'META' }),
+  revoked: (id: string) => ({ pk: 'CERTREVOKED', sk: id }),
+  history: (b: string) => `CERTS#${b}`,
+  account: ProfileKeys.account,
+};

@@ -104,7 +104,7 @@ export const functionGroups = {
   },
   certificates: {
     purpose:
-      'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the label fonts of twelve languages as node modules), passport link, corrections, public verify/trust/revocations',
+      'certificate download (on-demand issuance: KMS signing; pdfkit, fontkit and the label fonts of twelve languages as node modules, loaded on the first render), passport link, corrections, the signed trust bundle and revocation snapshot (KMS-signed, so here and not in verify), raised issues',
     memoryMb: 1536,
     timeoutSeconds: 25,
     // The fonts of functions/certificates/domain/font-files.ts (CERTIFICATE_FONT_PACKAGES; test/unit/certificates/bundle-fonts.test.ts).
@@ -125,6 +125,13 @@ export const functionGroups = {
     ],
     sendsSms: true,
     tables: { main: { actions: ['read', 'write'], indexes: ['gsi1', 'gsi2', 'gsi3'] } },
+  },
+  verify: {
+    purpose:
+      'public certificate verification and the platform JWKS: lean (no PDF stack, no KMS Sign), read-only on the revocation list and the published signer certificates; a border or a verifier app can hit it hard without touching issuance',
+    memoryMb: 1024,
+    dataAccess: 'read',
+    tables: { main: { actions: ['read'] } },
   },
   partners: {
     purpose: "partner API (x-api-key, per-partner daily quota): consent-based status assertions (KMS signing), webhook subscriptions; citizens' consents",
@@ -413,14 +420,14 @@ export const routes = [
   },
   { id: 'certificatePassport', method: 'POST', path: '/api/v2/registration/certificate/passport', group: 'certificates', auth: 'citizen' },
   { id: 'certificateCorrect', method: 'POST', path: '/api/v2/registration/certificate/correct', group: 'certificates', auth: 'citizen' },
-  { id: 'certificateVerify', method: 'POST', path: '/api/v2/certificates/verify', group: 'certificates', auth: 'none', maxBodyBytes: 512 * 1024 },
+  { id: 'certificateVerify', method: 'POST', path: '/api/v2/certificates/verify', group: 'verify', auth: 'none', maxBodyBytes: 512 * 1024 },
   { id: 'certificateRevocations', method: 'GET', path: '/api/v2/certificates/revocations', group: 'certificates', auth: 'none', cacheSeconds: 60 },
   { id: 'certificateTrust', method: 'GET', path: '/api/v2/certificates/trust', group: 'certificates', auth: 'none', cacheSeconds: 60 },
   {
     id: 'certificateJwks',
     method: 'GET',
     path: '/api/.well-known/jwks.json',
-    group: 'certificates',
+    group: 'verify',
     auth: 'none',
     cacheSeconds: 60,
     alsoAt: ['/.well-known/jwks.json'],
@@ -477,7 +484,11 @@ export function routesOf(group: FunctionGroup): readonly RouteDef[] {
  * context owns the staff centre routes and the public availability routes, each group its own
  * function (one scales with a crowd, the other serves staff).
  */
-const GROUP_ENTRIES: Partial<Record<FunctionGroup, string>> = { centres: 'sessions/handler', availability: 'sessions/availability-handler' };
+const GROUP_ENTRIES: Partial<Record<FunctionGroup, string>> = {
+  centres: 'sessions/handler',
+  availability: 'sessions/availability-handler',
+  verify: 'certificates/verify-handler',
+};
 
 /** Entry module of a group's Lambda function, relative to the project root. */
 export const entryOf = (group: FunctionGroup): string => `functions/${GROUP_ENTRIES[group] ?? `${group}/handler`}.ts`;

@@ -242,6 +242,31 @@ export class Certificates extends Construct {
   }
 
   /** cdk-nag findings the issuance grants raise, with the reason each is what least privilege allows. */
+  /**
+   * The `verify` API group (public verify and JWKS): reads the signer certificates the issuing
+   * functions published under signers/ (Get and List on that prefix, Decrypt for SSE-KMS) and
+   * nothing else of the bucket; no KMS Sign. QR_SIGNING_KEY / PDF_SIGNING_KEY only tell it that
+   * the keys are in KMS (functions/platform/aws/signer/trusted.ts); it holds no right on them.
+   */
+  configureVerifyFunction(fn: HouseFunction): void {
+    const p = this.props;
+    fn.fn.addEnvironment('DOCUMENTS_BUCKET', p.bucket.bucketName);
+    fn.fn.addEnvironment('QR_SIGNING_KEY', p.qrAlias);
+    fn.fn.addEnvironment('PDF_SIGNING_KEY', p.pdfAlias);
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [p.bucket.arnForObjects('signers/*')] }));
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [p.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': ['signers/*'] } } }),
+    );
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [p.dataKey.keyArn] }));
+    const bucket = p.bucket.node.defaultChild as CfnResource | undefined;
+    if (bucket) {
+      acknowledge(fn, {
+        [`AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket)}.Arn>/signers/*]`]:
+          "Read only: the signing keys' certificates are objects under signers/<purpose>/<key id>.der, one per key ever used (rotation): the grant is that prefix.",
+      });
+    }
+  }
+
   private acknowledgeIssuance(scope: HouseFunction, wildcard: boolean): void {
     const bucket = this.props.bucket.node.defaultChild as CfnResource | undefined;
     const bucketArn = bucket ? `<${Stack.of(this).getLogicalId(bucket)}.Arn>` : undefined;

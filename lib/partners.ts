@@ -66,15 +66,15 @@ export class Partners extends Construct {
       pendingWindow: Duration.days(30),
     });
     const partnersFn = props.api.functions.get('partners');
-    const certificatesFn = props.api.functions.get('certificates');
+    const verifyFn = props.api.functions.get('verify');
     if (partnersFn) {
       partnersFn.fn.addEnvironment('ASSERTION_KMS_KEY_ID', this.assertionKey.keyArn);
       partnersFn.role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [this.assertionKey.keyArn] }));
     }
-    if (certificatesFn) {
-      // The JWKS route publishes the assertion key's public half.
-      certificatesFn.fn.addEnvironment('ASSERTION_KMS_KEY_ID', this.assertionKey.keyArn);
-      certificatesFn.role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: [this.assertionKey.keyArn] }));
+    if (verifyFn) {
+      // The JWKS route (verify group) publishes the assertion key's public half.
+      verifyFn.fn.addEnvironment('ASSERTION_KMS_KEY_ID', this.assertionKey.keyArn);
+      verifyFn.role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: [this.assertionKey.keyArn] }));
     }
 
     this.dlq = new sqs.Queue(this, 'WebhookDlq', {

@@ -157,6 +157,7 @@ export class OpenCowinStack extends Stack {
       retain,
     });
     this.certificates.configureApiFunction(this.api.functions.get('certificates')!);
+    this.certificates.configureVerifyFunction(this.api.functions.get('verify')!);
     this.certificates.connectStreamConsumer(this.streams.fn);
     this.observability = new Observability(this, 'Observability', {
       stage,

@@ -23,6 +23,7 @@ import { seeders } from './seeders';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
 import { initDevIdp } from '../../functions/auth/staff-idp';
 import { certificateSigners } from '../../functions/platform/aws/signer/wiring';
+import { useLocalTrustSource } from '../../functions/platform/aws/signer/trusted';
 import { certificateQueueIdle, useInProcessCertificateWorker } from '../../functions/platform/aws/certificate-queue';
 import { ensureSandboxPartner, isPartnerKey } from '../../functions/partners/onboard';
 
@@ -123,6 +124,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
   // Certificate signing keys (QR + PDF): created on first start, reused after (functions/platform/aws/signer/wiring.ts).
   const signers = await certificateSigners();
+  useLocalTrustSource(async () => (await certificateSigners()).trusted());
   log(`Signing keys     ${signers.source} (trust bundle: GET /api/v2/certificates/trust)`);
 
   // Change stream → the same handler as the Lambda event source in AWS (lib/streams.ts).

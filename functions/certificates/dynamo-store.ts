@@ -23,24 +23,14 @@ import { profileMobile } from '../platform/aws/account-mobile';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DoseEvent } from '../vaccination/domain/vaccination';
-import { toEvent, VacKeys, ProfileKeys } from '../keys';
+import { toEvent, VacKeys, CertKeys } from '../keys';
 import { certificateLanguage, DEFAULT_CERTIFICATE_LANGUAGE, type CertificateLanguage } from './domain/labels';
 import { revocationEntry } from './domain/revocation';
 import { batchGetAll, queryAll } from '../platform/dynamo/client';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-export const CertKeys = {
-  profile: ProfileKeys.beneficiary,
-  pointer: (b: string) => ({ pk: `BEN#${b}`, sk: 'CERT' }),
-  claim: (b: string, stateKey: string) => ({ pk: `BEN#${b}`, sk: `CERTCLAIM#${stateKey}` }),
-  passport: (b: string) => ({ pk: `BEN#${b}`, sk: 'PASSPORT' }),
-  correction: (b: string, n: number) => ({ pk: `BEN#${b}`, sk: `CERTCORR#${String(n).padStart(2, '0')}` }),
-  certificate: (id: string) => ({ pk: `CERT#${id}`, sk: 'META' }),
-  revoked: (id: string) => ({ pk: 'CERTREVOKED', sk: id }),
-  history: (b: string) => `CERTS#${b}`,
-  account: ProfileKeys.account,
-};
+export { CertKeys } from '../keys';
 
 import type { BeneficiaryState, CertificateItem, CommitInput, HolderCorrection, Pointer, ProfileState } from './domain/state';
 import type { CertificateStore } from './ports';

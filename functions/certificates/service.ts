@@ -12,13 +12,11 @@ import { DomainError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import { CertCodes } from './errors';
 import { vaccineCatalogueEntry } from './domain/dcc';
-import type { Hc1VerifyResult } from './domain/hc1';
-import { issueCertificate, type IssueInput } from './domain/issue';
+import type { IssueInput } from './domain/issue';
 import { CertificateInputError, type DoseInput } from './domain/record';
 import { buildRevocationSnapshot, DEFAULT_SNAPSHOT_VALIDITY_HOURS, type RevocationSnapshot } from './domain/revocation';
 import { signDocument, type SignedDocument } from './domain/signed-json';
-import { buildTrustBundle, TrustList, type TrustBundle } from './domain/trust';
-import { verifyCertificateArtifact } from './domain/verify';
+import { buildTrustBundle, type TrustBundle } from './domain/trust';
 import {
   dataStateKey,
   stateKeyOf,
@@ -44,6 +42,19 @@ export interface CertificatePorts {
   /** Validity of a signed revocation snapshot, hours (undefined: DEFAULT_SNAPSHOT_VALIDITY_HOURS). */
   snapshotValidityHours?: number;
 }
+
+/**
+ * The PDF stack (pdfkit, fontkit, the label fonts, @signpdf, pkijs: domain/issue.ts and what it
+ * imports) loads on the first issuance of a container, not at its cold start: a function that
+ * answers links, passports, corrections without a reissue or raised issues never pays for it
+ * (bench: certificates cold init).
+ */
+let pdfStackLoad: Promise<typeof import('./domain/issue')> | undefined;
+const pdfStack = () =>
+  (pdfStackLoad ??= import('./domain/issue').catch((e: unknown) => {
+    pdfStackLoad = undefined;
+    throw e;
+  }));
 
 export const PASSPORT_PATTERN = /^[A-Z][1-9][0-9]{5}[1-9]$/;
 export const LINK_EXPIRES_SECONDS = 300;
@@ -217,7 +228,7 @@ async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
     vaccine: series,
     doses,
   };
-  const signers = await p.signers();
+  const [signers, { issueCertificate }] = await Promise.all([p.signers(), pdfStack()]);
   return issueCertificate({ qrSigner: signers.qrSigner, pdfSigner: signers.pdfSigner, clock: p.now }, { ...input, language: state.language });
 }
 
@@ -364,58 +375,7 @@ export async function regenerateCertificate(p: CertificatePorts, accountId: stri
   throw new DomainError(CertCodes.busy, 'This beneficiary is being updated right now. Please retry in a moment.', 'throttled', 1);
 }
 
-// --- Verification and trust (public) ---
-
-let trustCache: { at: number; value: Promise<TrustList> } | undefined;
-const TRUST_CACHE_MS = 60_000;
-
-async function trustList(p: CertificatePorts): Promise<TrustList> {
-  if (!trustCache || Date.now() - trustCache.at > TRUST_CACHE_MS) {
-    const value = p.signers().then(async (s) => TrustList.fromCertificates(await s.trusted()));
-    value.catch(() => (trustCache = undefined));
-    trustCache = { at: Date.now(), value };
-  }
-  return trustCache.value;
-}
-
-export interface VerifyAnswer {
-  status: 'valid' | 'invalid' | 'revoked';
-  reason?: string;
-  detail?: string;
-  /** Every failed EU DCC rule when more than one failed (the first is `reason`). */
-  failures?: { reason: string; detail: string }[];
-  record?: Record<string, unknown>;
-}
-
-/**
- * Online verification of an `HC1:` string or a certificate PDF: the offline checks of
- * verify.ts against the published trust list, then revocation from the table itself
- * (consistent read: a correction is visible at once, no snapshot age).
- */
-export async function verifyOnline(p: CertificatePorts, input: string | Uint8Array): Promise<VerifyAnswer> {
-  const trust = await trustList(p);
-  const result = verifyCertificateArtifact(input, { trust, now: p.now() });
-  if (result.status === 'invalid') {
-    if (result.pdf?.status === 'invalid') return { status: 'invalid', reason: `PDF_${result.pdf.reason}`, detail: result.pdf.detail };
-    const qr = result.qr as Extract<Hc1VerifyResult, { status: 'invalid' }>;
-    return { status: 'invalid', reason: qr.reason, detail: qr.detail, ...(qr.failures && qr.failures.length > 1 ? { failures: qr.failures } : {}) };
-  }
-  const qr = result.qr as Exclude<Hc1VerifyResult, { status: 'invalid' }>;
-  const record = {
-    certificate_id: qr.certificateId,
-    issuer_country: qr.issuerCountry,
-    issued_at: qr.issuedAt,
-    expires_at: qr.expiresAt,
-    kid: qr.kid,
-    alg: qr.alg,
-    type: qr.type,
-    signer: qr.signer,
-    ...(result.pdf?.status === 'valid' ? { pdf_signer: result.pdf.signer.subject } : {}),
-    dcc: qr.payload,
-  };
-  if (await p.store.isRevoked(qr.certificateId)) return { status: 'revoked', reason: 'REVOKED', record };
-  return { status: 'valid', record };
-}
+// --- Trust and revocations (public, signed; verification itself is verify-service.ts) ---
 
 /**
  * The trust bundle, signed (detached JWS, ES256, by the QR signing key: the certificate

@@ -14,6 +14,8 @@ import type { SmsMessage } from './sms/catalogue';
  */
 export interface BlobStore {
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** Writes only if no object has the key (S3 conditional write); false when one was there first. */
+  putIfAbsent(key: string, bytes: Uint8Array, contentType: string): Promise<boolean>;
   /** undefined when there is no such object. */
   get(key: string): Promise<Buffer | undefined>;
   delete(key: string): Promise<void>;

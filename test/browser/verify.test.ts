@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import QRCode from 'qrcode';
 import type { Page } from 'puppeteer-core';
 import { certificateQueueIdle } from '../../functions/platform/aws/certificate-queue';
-import { extractHc1FromPdf } from '../../functions/certificates/domain/pades';
+import { extractHc1FromPdf } from '../../functions/certificates/domain/pades-verify';
 import { streamPoller } from '../../dev/local/stack';
 import { createCenter, person, staffToken } from '../integration/vaccination/support';
 import { uniqueMobile } from '../support/stack';
@@ -137,7 +137,7 @@ test('a camera scan of the QR is valid, and the camera is released', async () =>
 });
 
 test('a tampered QR is invalid', async () => {
-  const { extractHc1FromPdf: extract } = await import('../../functions/certificates/domain/pades');
+  const { extractHc1FromPdf: extract } = await import('../../functions/certificates/domain/pades-verify');
   const { readFileSync } = await import('node:fs');
   const hc1 = extract(readFileSync(pdfPath))!;
   // Flip one Base45 character in the middle: the signature (or the structure) no longer holds.

@@ -1,7 +1,7 @@
 import type { Signer } from '../../platform/signer';
 import { dccFromRecord } from './dcc';
 import { encodeHc1 } from './hc1';
-import { signPdfDocument } from './pades';
+import { signPdfDocument } from './pades-sign';
 import type { CertificateLanguage } from './labels';
 import { createCertificateDocument } from './pdf';
 import { qrMatrix } from './qr';

@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { faceFont, faceScale, fontName, isRtlFace, isShapedFace, visualRuns, type FaceId, type FontWeight } from './fonts';
 import { COUNTRY_NAMES, DEFAULT_CERTIFICATE_LANGUAGE, LABELS, LANGUAGE_TAGS, RIGHT_TO_LEFT, TITLES, type CertificateLanguage, type Label } from './labels';
+import { HC1_INFO_KEY } from './pdf-keys';
 import { drawQr, type QrMatrix } from './qr';
 import { ageOn, latestDose, maskedPhotoId, type CertificateRecord, type Gender, type Vaccination } from './record';
 
@@ -11,7 +12,6 @@ import { ageOn, latestDose, maskedPhotoId, type CertificateRecord, type Gender, 
  * The HC1 string is also stored in the document information dictionary (key /HC1), inside
  * the signed byte range, so a verifier given the PDF needs no QR scan.
  */
-export const HC1_INFO_KEY = 'HC1';
 
 const PAGE = { width: 595.28, height: 841.89 };
 const MARGIN = 40;

@@ -1,5 +1,5 @@
 import { verifyHc1, type Hc1VerifyResult } from './hc1';
-import { extractHc1FromPdf, verifyPdfSignature, type PdfVerifyResult } from './pades';
+import { extractHc1FromPdf, verifyPdfSignature, type PdfVerifyResult } from './pades-verify';
 import type { RevocationLookup } from './revocation';
 import type { TrustList } from './trust';
 

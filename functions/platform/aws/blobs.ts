@@ -41,6 +41,19 @@ export class S3BlobStore implements BlobStore {
     await this.s3().send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }));
   }
 
+  async putIfAbsent(key: string, bytes: Uint8Array, contentType: string): Promise<boolean> {
+    try {
+      await this.s3().send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, IfNoneMatch: '*' }));
+      return true;
+    } catch (e) {
+      // 412: the object exists; 409: a concurrent conditional write to the key is in flight (it wins).
+      const name = (e as { name?: string }).name;
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || status === 412 || status === 409) return false;
+      throw e;
+    }
+  }
+
   async get(key: string): Promise<Buffer | undefined> {
     try {
       const res = await this.s3().send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));

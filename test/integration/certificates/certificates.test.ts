@@ -14,7 +14,7 @@ import { tableName } from '../../../functions/platform/config';
 import { deps } from '../../../functions/platform/deps';
 import { handleSqs, processDoseEvents } from '../../../functions/certificates/worker';
 import { verifyHc1 } from '../../../functions/certificates/domain/hc1';
-import { extractHc1FromPdf, findSignature, verifyPdfSignature } from '../../../functions/certificates/domain/pades';
+import { extractHc1FromPdf, findSignature, verifyPdfSignature } from '../../../functions/certificates/domain/pades-verify';
 import { revocationEntry, RevocationList } from '../../../functions/certificates/domain/revocation';
 import { DynamoCertificateStore } from '../../../functions/certificates/dynamo-store';
 import { TrustList } from '../../../functions/certificates/domain/trust';

@@ -3,7 +3,7 @@ import { aadhaar, citizenToken } from '../../support/fixtures';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { createCenter, staffToken } from './support';
 import { verifyHc1 } from '../../../functions/certificates/domain/hc1';
-import { extractHc1FromPdf } from '../../../functions/certificates/domain/pades';
+import { extractHc1FromPdf } from '../../../functions/certificates/domain/pades-verify';
 import { TrustList } from '../../../functions/certificates/domain/trust';
 
 let stack: TestStack;

@@ -7,7 +7,6 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { BlobStore } from '../../../functions/platform/aws/blobs';
 import { S3BlobStore } from '../../../functions/platform/aws/blobs';
 import { InProcessCertificateQueue, SqsCertificateQueue } from '../../../functions/platform/aws/certificate-queue';
 import { KmsEncryptor, LocalEncryptor } from '../../../functions/platform/aws/encryptor';
@@ -17,6 +16,7 @@ import { certificatesConsumer, doseEventIdOf } from '../../../functions/certific
 import { changeOf, s3KeyOf } from '../../../functions/certificates/service';
 import type { BeneficiaryState, CertificateItem } from '../../../functions/certificates/dynamo-store';
 import { handleSqs } from '../../../functions/certificates/worker';
+import { memoryBlobs } from '../../support/memory-blobs';
 
 describe('SqsCertificateQueue', () => {
   const sqs = mockClient(SQSClient);
@@ -92,6 +92,24 @@ describe('S3BlobStore', () => {
     await expect(store().get('nope')).rejects.toThrow('denied');
   });
 
+  it('writes only if absent: If-None-Match *, and false when S3 answers 412 (or 409 for a write in flight)', async () => {
+    s3.on(PutObjectCommand)
+      .resolvesOnce({})
+      .rejectsOnce(
+        Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+          name: 'PreconditionFailed',
+          $metadata: { httpStatusCode: 412 },
+        }),
+      )
+      .rejectsOnce(Object.assign(new Error('conflict'), { name: 'ConditionalRequestConflict', $metadata: { httpStatusCode: 409 } }))
+      .rejectsOnce(Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    expect(await store().putIfAbsent('signers/qr/k.der', Buffer.from('a'), 'application/pkix-cert')).toBe(true);
+    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({ Key: 'signers/qr/k.der', IfNoneMatch: '*' });
+    expect(await store().putIfAbsent('signers/qr/k.der', Buffer.from('b'), 'application/pkix-cert')).toBe(false);
+    expect(await store().putIfAbsent('signers/qr/k.der', Buffer.from('c'), 'application/pkix-cert')).toBe(false);
+    await expect(store().putIfAbsent('signers/qr/k.der', Buffer.from('d'), 'application/pkix-cert')).rejects.toThrow('denied');
+  });
+
   it('lists keys across pages', async () => {
     s3.on(ListObjectsV2Command)
       .resolvesOnce({ Contents: [{ Key: 'signers/qr/a.der' }], IsTruncated: true, NextContinuationToken: 't' })
@@ -110,19 +128,6 @@ describe('S3BlobStore', () => {
     expect(url).toContain('response-content-disposition=');
   });
 });
-
-/** An in-memory BlobStore (what S3CertificateStore needs from S3). */
-function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
-  const objects = new Map<string, Buffer>();
-  return {
-    objects,
-    put: async (k, b) => void objects.set(k, Buffer.from(b)),
-    get: async (k) => objects.get(k),
-    delete: async (k) => void objects.delete(k),
-    list: async (p) => [...objects.keys()].filter((k) => k.startsWith(p)).sort(),
-    presignGet: async (k) => `memory://${k}`,
-  };
-}
 
 describe('S3CertificateStore (KmsSigner certificates in the documents bucket)', () => {
   it('stores per key ARN under the purpose prefix, returns them, and lists every key ever used', async () => {

@@ -14,6 +14,8 @@ import type { Signer, SignerPurpose } from '../../signer';
 export interface CertificateStore {
   get(keyArn: string): Promise<Uint8Array | undefined>;
   put(keyArn: string, certificateDer: Uint8Array): Promise<void>;
+  /** Stores the certificate unless one is stored already; returns the one stored (ours, or the first writer's). */
+  putFirst(keyArn: string, certificateDer: Uint8Array): Promise<Uint8Array>;
 }
 
 export class InMemoryCertificateStore implements CertificateStore {
@@ -23,6 +25,12 @@ export class InMemoryCertificateStore implements CertificateStore {
   }
   async put(keyArn: string, certificateDer: Uint8Array): Promise<void> {
     this.certificates.set(keyArn, certificateDer);
+  }
+  async putFirst(keyArn: string, certificateDer: Uint8Array): Promise<Uint8Array> {
+    const first = this.certificates.get(keyArn);
+    if (first) return first;
+    this.certificates.set(keyArn, certificateDer);
+    return certificateDer;
   }
 }
 
@@ -108,8 +116,17 @@ export class KmsSigner implements Signer {
       purpose,
       sign: (tbs) => this.signDigestWith(keyArn, createHash('sha256').update(tbs).digest()),
     });
-    await certificates.put(keyArn, certificateDer);
-    return { keyArn, certificateDer };
+    if (stored) {
+      // The alias moved to this key over an old certificate object: replace it.
+      await certificates.put(keyArn, certificateDer);
+      return { keyArn, certificateDer };
+    }
+    // Cold starts of several containers race here: the first certificate stored is the key's one,
+    // the rest adopt it. Otherwise each container would sign with a certificate of its own (its own
+    // kid) while the bucket publishes only the last one written, and verifiers would reject the rest.
+    const first = await certificates.putFirst(keyArn, certificateDer);
+    if (!new X509Certificate(first).publicKey.equals(publicKey)) throw new Error(`the certificate stored for ${keyArn} is not for its public key`);
+    return { keyArn, certificateDer: first };
   }
 
   private async signDigestWith(keyArn: string, digest: Uint8Array): Promise<Uint8Array> {

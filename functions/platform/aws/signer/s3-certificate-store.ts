@@ -26,6 +26,14 @@ export class S3CertificateStore implements CertificateStore {
     await this.blobs.put(S3CertificateStore.keyFor(this.prefix, keyArn), certificateDer, 'application/pkix-cert');
   }
 
+  async putFirst(keyArn: string, certificateDer: Uint8Array): Promise<Uint8Array> {
+    const key = S3CertificateStore.keyFor(this.prefix, keyArn);
+    if (await this.blobs.putIfAbsent(key, certificateDer, 'application/pkix-cert')) return certificateDer;
+    const first = await this.blobs.get(key);
+    if (!first) throw new Error(`${key}: a conditional write lost to an object that is not there`);
+    return new Uint8Array(first);
+  }
+
   /** Every certificate stored under the prefix (current and rotated-out keys). */
   async all(): Promise<Uint8Array[]> {
     const keys = (await this.blobs.list(this.prefix, 100)).filter((k) => k.endsWith('.der'));

@@ -5,7 +5,7 @@ import { main as verifyCli } from '../../../../bin/verify';
 import { verifyHc1 } from '../../../../functions/certificates/domain/hc1';
 import { signDocument } from '../../../../functions/certificates/domain/signed-json';
 import { issueCertificate, MAX_QR_VERSION, type IssueDeps } from '../../../../functions/certificates/domain/issue';
-import { extractHc1FromPdf, findSignature, verifyPdfSignature } from '../../../../functions/certificates/domain/pades';
+import { extractHc1FromPdf, findSignature, verifyPdfSignature } from '../../../../functions/certificates/domain/pades-verify';
 import { buildRevocationSnapshot, RevocationList } from '../../../../functions/certificates/domain/revocation';
 import { buildTrustBundle } from '../../../../functions/certificates/domain/trust';
 import { isValidUvci } from '../../../../functions/certificates/domain/uvci';

@@ -3,7 +3,7 @@ import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { COWIN_VACCINES } from '../../../../functions/certificates/domain/dcc';
 import { DEVANAGARI_FONT_FILE, devanagariFont, scriptRuns, woffToSfnt } from '../../../../functions/certificates/domain/fonts';
-import { extractHc1FromPdf } from '../../../../functions/certificates/domain/pades';
+import { extractHc1FromPdf } from '../../../../functions/certificates/domain/pades-verify';
 import { renderCertificatePdf } from '../../../../functions/certificates/domain/pdf';
 import { qrMatrix } from '../../../../functions/certificates/domain/qr';
 import { buildCertificateRecord, type BuildCertificateInput, type CertificateRecord } from '../../../../functions/certificates/domain/record';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { issueCertificate } from '../../../../functions/certificates/domain/issue';
-import { findSignature } from '../../../../functions/certificates/domain/pades';
+import { findSignature } from '../../../../functions/certificates/domain/pades-verify';
 import { verifyCertificateArtifact, type ArtifactVerifyResult } from '../../../../functions/certificates/domain/verify';
 import { ISSUED_AT, testKeys, twoDoseInput, VERIFIED_AT, type TestKeys } from '../fixtures';
 

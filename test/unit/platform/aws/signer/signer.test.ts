@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { derToRaw, rawToDer } from '../../../../../functions/platform/der';
-import { InMemoryCertificateStore, KmsSigner } from '../../../../../functions/platform/aws/signer/kms-signer';
+import { InMemoryCertificateStore, KmsSigner, type CertificateStore } from '../../../../../functions/platform/aws/signer/kms-signer';
 import { LocalSigner, openLocalSigners } from '../../../../../functions/platform/aws/signer/local-signer';
 import { signDigestDer } from '../../../certificates/fixtures';
+import { S3CertificateStore } from '../../../../../functions/platform/aws/signer/s3-certificate-store';
+import { memoryBlobs } from '../../../../support/memory-blobs';
 
 const data = Buffer.from('Signature1 structure or signed attributes');
 
@@ -100,7 +102,7 @@ describe('KmsSigner (KMS mocked; signatures made by a local key over the digest 
   });
   afterAll(() => kms.restore());
 
-  const signer = (store = new InMemoryCertificateStore()) =>
+  const signer = (store: CertificateStore = new InMemoryCertificateStore()) =>
     new KmsSigner({ client: new KMSClient({ region: 'ap-south-1' }), keyId: 'alias/open-cowin-qr', purpose: 'qr', certificates: store });
 
   it('signs the SHA-256 digest with MessageType DIGEST and returns raw r‖s that verifies over the data', async () => {
@@ -134,6 +136,18 @@ describe('KmsSigner (KMS mocked; signatures made by a local key over the digest 
     const again = await signer(store).certificateDer();
     expect(Buffer.from(again).equals(Buffer.from(der))).toBe(true);
     expect(kms.commandCalls(SignCommand)).toHaveLength(signsBefore); // no new certificate
+  });
+
+  it('cold starts of several containers at once publish one certificate, and every container signs with it', async () => {
+    // Each container makes its own self-signed certificate (a different serial and so a different
+    // kid); only the first one stored may be used, or verifiers would not know the others.
+    const blobs = memoryBlobs();
+    const containers = Array.from({ length: 6 }, () => signer(new S3CertificateStore(blobs, 'signers/qr/')));
+    const ders = await Promise.all(containers.map((c) => c.certificateDer()));
+    expect(new Set(ders.map((d) => Buffer.from(d).toString('base64'))).size).toBe(1);
+    const published = [...blobs.objects.values()];
+    expect(published).toHaveLength(1);
+    expect(published[0]!.equals(Buffer.from(ders[0]!))).toBe(true);
   });
 
   it('replaces a stored certificate that does not match the key (the alias moved)', async () => {

@@ -5,25 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { BlobStore } from '../../../../../functions/platform/aws/blobs';
 import { createCertificateSigners } from '../../../../../functions/platform/aws/signer/wiring';
 import { verifyHc1 } from '../../../../../functions/certificates/domain/hc1';
 import { issueCertificate } from '../../../../../functions/certificates/domain/issue';
-import { verifyPdfSignature } from '../../../../../functions/certificates/domain/pades';
+import { verifyPdfSignature } from '../../../../../functions/certificates/domain/pades-verify';
 import { TrustList } from '../../../../../functions/certificates/domain/trust';
 import { signDigestDer, twoDoseInput } from '../../../certificates/fixtures';
-
-function memoryBlobs(): BlobStore & { objects: Map<string, Buffer> } {
-  const objects = new Map<string, Buffer>();
-  return {
-    objects,
-    put: async (k, b) => void objects.set(k, Buffer.from(b)),
-    get: async (k) => objects.get(k),
-    delete: async (k) => void objects.delete(k),
-    list: async (p) => [...objects.keys()].filter((k) => k.startsWith(p)).sort(),
-    presignGet: async (k) => `memory://${k}`,
-  };
-}
+import { memoryBlobs } from '../../../../support/memory-blobs';
 
 describe('createCertificateSigners', () => {
   const kms = mockClient(KMSClient);
