@@ -164,7 +164,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const timer = setInterval(() => {
       // One sweep at a time here (in AWS overlapping runs split the draws between them by lease).
       running ??= import('../../functions/booking/draw-handler')
-        .then((m) => m.handler({ lookAheadMs: drawEvery }))
+        .then((m) => m.handler({ lookAheadMs: drawEvery }, lambdaContext('draws', randomUUID(), 900_000)))
         .catch((e) => log(`draws: ${(e as Error).message}`))
         .finally(() => (running = undefined));
     }, drawEvery);

@@ -5,8 +5,8 @@
  * idempotent, and a lease per draw makes overlapping runs split the work instead of repeating it.
  */
 import type { Context } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
 import { config } from '../platform/config';
+import { lambdaHandler } from '../platform/lambda';
 import { logger } from '../platform/logger';
 import { runDueDraws, type SweepRun } from './release-service';
 import { drawPorts } from './wiring';
@@ -18,15 +18,16 @@ export interface SweepEvent {
   lookAheadMs?: number;
 }
 
-export async function handler(event?: SweepEvent | null, context?: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<SweepRun> {
+/** One sweep; the Lambda wrapper (platform/lambda.ts) gives it the tracer, the logger's context and metrics like every entry point. */
+export const handler = lambdaHandler(async (event: SweepEvent | null | undefined, context: Context): Promise<SweepRun> => {
   const ports = drawPorts();
   const lookAheadMs = event?.lookAheadMs ?? num(config.draws().lookAheadMs, 60_000);
   const run = await runDueDraws(
     { ...ports, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     {
-      owner: context?.awsRequestId ?? `local-${randomUUID()}`,
+      owner: context.awsRequestId,
       // A crashed run's leases lapse when its invocation could no longer be running.
-      deadlineMs: ports.now().getTime() + (context?.getRemainingTimeInMillis() ?? lookAheadMs + 5 * 60_000),
+      deadlineMs: ports.now().getTime() + context.getRemainingTimeInMillis(),
       lookAheadMs,
       parallel: num(config.draws().parallel, 8),
       catchUpMs: num(config.draws().catchUpHours, 48) * 3_600_000,
@@ -36,4 +37,4 @@ export async function handler(event?: SweepEvent | null, context?: Pick<Context,
   // Failed draws stay on the to-do list for the next minute's run; the error makes the alarm count it.
   if (run.failed.length) throw new Error(`scheduled draws failed for ${run.failed.length} session(s): ${run.failed.join(', ')}`);
   return run;
-}
+});

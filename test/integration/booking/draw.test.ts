@@ -3,6 +3,7 @@
  * arrival time buys nothing, a family is entered all or none, retries and photo IDs dedupe,
  * and a draw that crashes half-way resumes without giving any seat twice.
  */
+import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../../functions/platform/config';
 import { deps } from '../../../functions/platform/deps';
@@ -15,6 +16,7 @@ import type { Beneficiary } from '../../../functions/beneficiaries/domain/benefi
 import { createSession, seatLedger } from '../../support/fixtures';
 import { startTestStack, type TestStack } from '../../support/stack';
 import { streamPoller } from '../../../dev/local/stack';
+import { lambdaContext } from '../../../dev/local/gateway';
 import { clearAvailabilityMemo } from '../../../functions/sessions/availability-read';
 
 // 2,000 entry transactions and a 100-booking draw on DynamoDB Local: minutes on a busy machine, not a timing assertion.
@@ -479,8 +481,8 @@ describe('fair release over HTTP, under concurrency', () => {
     // Window closed: the schedule fires twice while two staff runs race it.
     await clock(opens + 121_000);
     const [sweep1, sweep2, staff1, staff2] = await Promise.all([
-      scheduledDraw(),
-      scheduledDraw(),
+      scheduledDraw({}, lambdaContext('draws', randomUUID(), 900_000)),
+      scheduledDraw({}, lambdaContext('draws', randomUUID(), 900_000)),
       stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/draw`, { token: ops }),
       stack.call('POST', `/api/v2/admin/sessions/${s.sessionId}/draw`, { token: ops }),
     ]);
