@@ -94,6 +94,11 @@ export interface DeployConfig {
    * environment-agnostic. `none` turns it off.
    */
   originShieldRegion?: string;
+  /**
+   * Domain prefix of the staff hosted sign-in (`<prefix>.auth.<region>.amazoncognito.com`):
+   * unique per Region across all of AWS. Default `open-cowin-<stage>-<account id>`.
+   */
+  staffSignInDomainPrefix?: string;
   /** Seed the demo centres and sessions into this stage (never into prod). Default false. */
   demoSeed?: boolean;
   /** WAF: OTP sends (OTP-sending routes) per IP per 5 minutes. Default 20 (functions/routes.ts DEFAULT_OTP_SENDS_PER_IP); at least 10 (WAF minimum). */
@@ -229,6 +234,7 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): De
     warmThroughput: obj('warmThroughput'),
     kmsSignQuota: num('kmsSignQuota'),
     originShieldRegion: str('originShieldRegion'),
+    staffSignInDomainPrefix: str('staffSignInDomainPrefix'),
     demoSeed: bool('demoSeed'),
     otpSendsPerIp,
   };

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLE_PRECEDENCE } from '../functions/staff-roles';
@@ -10,8 +10,13 @@ export interface StaffIdentityProps {
   idTokenValidity?: Duration;
   /** Refresh token lifetime: a vaccinator's shift, so the app does not ask for the password mid-session. Default 12 hours. */
   refreshTokenValidity?: Duration;
-  /** Domain prefix for the hosted sign-in UI. Default none (the apps sign in with SRP through the API). */
+  /**
+   * Domain prefix of the hosted sign-in (`<prefix>.auth.<region>.amazoncognito.com`), unique per
+   * Region across AWS. Default `open-cowin-<stage>-<account id>`.
+   */
   domainPrefix?: string;
+  /** The stage name (default domain prefix). Default `dev`. */
+  stage?: string;
 }
 
 /**
@@ -30,9 +35,14 @@ export interface StaffIdentityProps {
 export class StaffIdentity extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
+  /** The hosted sign-in's app client (addHostedSignIn), once the web apps' address is known. */
+  hostedClient?: cognito.UserPoolClient;
+  readonly domain: cognito.UserPoolDomain;
+  private readonly props: StaffIdentityProps;
 
   constructor(scope: Construct, id: string, props: StaffIdentityProps = {}) {
     super(scope, id);
+    this.props = props;
     const retain = props.retain ?? false;
     this.userPool = new cognito.UserPool(this, 'Staff', {
       selfSignUpEnabled: false,
@@ -74,6 +84,9 @@ export class StaffIdentity extends Construct {
     this.client = this.userPool.addClient('App', {
       generateSecret: false, // vaccinator apps and the web portal are public clients
       authFlows: { userSrp: true },
+      // SRP through the API only: without this CDK enables the implicit and code flows to
+      // https://example.com, which the hosted sign-in domain would then serve.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: props.idTokenValidity ?? Duration.hours(1),
@@ -83,7 +96,46 @@ export class StaffIdentity extends Construct {
       // Users may not write their own centres/districts (only admin APIs can).
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
     });
-    if (props.domainPrefix) this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: props.domainPrefix ?? `open-cowin-${props.stage ?? 'dev'}-${Aws.ACCOUNT_ID}` },
+    });
+  }
+
+  /**
+   * The vaccinator app's sign-in through the hosted page: authorization code with PKCE, a public
+   * client (no secret), back to `<web>/vaccinator/`. Made after the web distribution, whose
+   * address is its callback URL; the API functions take its id through a lazy STAFF_AUDIENCE, so
+   * nothing they need depends on the distribution (lib/web.ts: the API origin names the REST API
+   * and the stage by name, not the Stage resource), and the template has no cycle.
+   */
+  addHostedSignIn(appUrl: string): { authorizeUrl: string; tokenUrl: string; logoutUrl: string; clientId: string; scope: string } {
+    const standardRead = { fullname: true, email: true, emailVerified: true };
+    this.hostedClient = this.userPool.addClient('HostedSignIn', {
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [appUrl],
+        logoutUrls: [appUrl],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: this.props.idTokenValidity ?? Duration.hours(1),
+      accessTokenValidity: this.props.idTokenValidity ?? Duration.hours(1),
+      refreshTokenValidity: this.props.refreshTokenValidity ?? Duration.hours(12),
+      readAttributes: new cognito.ClientAttributes().withStandardAttributes(standardRead).withCustomAttributes('centers', 'districts'),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    const base = this.domain.baseUrl();
+    return {
+      authorizeUrl: `${base}/oauth2/authorize`,
+      tokenUrl: `${base}/oauth2/token`,
+      logoutUrl: `${base}/logout`,
+      clientId: this.hostedClient.userPoolClientId,
+      scope: 'openid email profile',
+    };
   }
 
   /** Issuer of the pool's tokens (`iss`). */
@@ -99,7 +151,8 @@ export class StaffIdentity extends Construct {
     return {
       STAFF_JWKS_URL: `${this.issuer}/.well-known/jwks.json`,
       STAFF_ISSUER: this.issuer,
-      STAFF_AUDIENCE: this.client.userPoolClientId,
+      // Both app clients (SRP and hosted sign-in); lazy: the hosted one is added after the web distribution.
+      STAFF_AUDIENCE: Lazy.string({ produce: () => [this.client, this.hostedClient].flatMap((c) => (c ? [c.userPoolClientId] : [])).join(',') }),
     };
   }
 }

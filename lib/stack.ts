@@ -64,7 +64,7 @@ export class OpenCowinStack extends Stack {
     this.data = new Data(this, 'Data', { key: this.keys.data, retain, warmThroughput: warmThroughputOf(props.config) });
     this.documents = new Documents(this, 'Documents', { key: this.keys.data, retain });
     this.secrets = new AppSecrets(this, 'Secrets', { stage, key: this.keys.data, retain });
-    this.identity = new StaffIdentity(this, 'StaffIdentity', { retain });
+    this.identity = new StaffIdentity(this, 'StaffIdentity', { retain, stage, domainPrefix: props.config.staffSignInDomainPrefix });
     const smsSettings = new SmsSettings(this, 'Sms', {
       senderId: props.config.smsSenderId,
       monthlySpendUsd: props.config.smsMonthlySpendUsd,
@@ -190,7 +190,9 @@ export class OpenCowinStack extends Stack {
     for (const alarm of this.certificates.alarms) alarm.addAlarmAction(new SnsAction(this.observability.topic));
 
     // The web apps: S3 + CloudFront in front of the same API (lib/web.ts).
-    const web = new Web(this, 'Web', { api: this.api.api, retain, originShieldRegion: props.config.originShieldRegion });
+    const web = new Web(this, 'Web', { api: this.api.api, stageName: stage, retain, originShieldRegion: props.config.originShieldRegion });
+    // Staff sign in on Cognito's hosted page and come back to the vaccinator app (PKCE; lib/identity.ts).
+    web.publishVaccinatorConfig({ staffSignIn: this.identity.addHostedSignIn(`${web.url}vaccinator/`), devSignIn: false });
     new CfnOutput(this, 'WebUrl', { value: web.url, description: 'Citizen portal; /vaccinator/ and /verify/ beside it, /api/* to the API' });
     // The public door is CloudFront (like CoWIN's cdn-api.co-vin.in): it caches the public reads.
     new CfnOutput(this, 'ApiUrl', {

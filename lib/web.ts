@@ -16,6 +16,13 @@ import { acknowledge } from './nag';
 export interface WebProps {
   /** The REST API: CloudFront sends /api/* and /.well-known/* to it, so the apps need no CORS. */
   api: apigw.RestApi;
+  /**
+   * The API stage's name. The origin is built from the REST API id and this name, not from the
+   * Stage resource (RestApiOrigin's `api.url`), so the distribution does not depend on the
+   * deployment and its functions: their STAFF_AUDIENCE names the hosted sign-in client, whose
+   * callback URL is this distribution (lib/identity.ts addHostedSignIn). Otherwise: a cycle.
+   */
+  stageName: string;
   retain?: boolean;
   /** Days CloudFront and S3 access logs are kept. Default 365. */
   accessLogDays?: number;
@@ -84,6 +91,7 @@ export class Web extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly key: kms.Key;
+  private readonly deployment: s3deploy.BucketDeployment;
   /** The Origin Shield Region of the cached API routes, if any. */
   readonly originShieldRegion?: string;
 
@@ -138,7 +146,10 @@ export class Web extends Construct {
       },
       customHeadersBehavior: { customHeaders: [{ header: 'permissions-policy', value: WEB_SECURITY_HEADERS['permissions-policy']!, override: true }] },
     });
-    const apiOrigin = new origins.RestApiOrigin(props.api);
+    const stack = Stack.of(this);
+    const apiHost = `${props.api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    const apiOriginOptions = { originPath: `/${props.stageName}`, protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY };
+    const apiOrigin = new origins.HttpOrigin(apiHost, apiOriginOptions);
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: apiOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
@@ -179,7 +190,7 @@ export class Web extends Construct {
         `No Origin Shield Region is known for ${stackRegion}: set context originShieldRegion to the Origin Shield Region nearest to it (or none).`,
       );
     this.originShieldRegion = shield;
-    const cachedOrigin = shield ? new origins.RestApiOrigin(props.api, { originShieldRegion: shield, originShieldEnabled: true }) : apiOrigin;
+    const cachedOrigin = shield ? new origins.HttpOrigin(apiHost, { ...apiOriginOptions, originShieldRegion: shield, originShieldEnabled: true }) : apiOrigin;
     const cachedBehavior: cloudfront.BehaviorOptions = {
       origin: cachedOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
@@ -224,7 +235,7 @@ export class Web extends Construct {
     });
 
     // Build the apps at synth time (skipped with the stack's bundling, e.g. the nag test).
-    new s3deploy.BucketDeployment(this, 'Deploy', {
+    this.deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
@@ -250,7 +261,6 @@ export class Web extends Construct {
         }),
       ],
     });
-    const stack = Stack.of(this);
     for (const child of stack.node.children) {
       if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
       acknowledge(child, {
@@ -279,6 +289,15 @@ export class Web extends Construct {
         'AwsSolutions-L1': 'The BucketDeployment handler runtime is chosen by aws-cdk-lib; it runs only during deployments.',
       });
     }
+  }
+
+  /**
+   * The vaccinator app's runtime settings (`/vaccinator/config.json`, read by
+   * web/vaccinator/staff-signin.ts): the hosted sign-in's endpoints and client id, resolved at
+   * deploy time. Locally dev/local/static.ts serves the same file for the development IdP.
+   */
+  publishVaccinatorConfig(config: { staffSignIn: Record<string, string>; devSignIn: false }): void {
+    this.deployment.addSource(s3deploy.Source.jsonData('vaccinator/config.json', config));
   }
 
   /** The portal's address: https://<distribution domain>/ */

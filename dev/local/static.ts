@@ -5,8 +5,9 @@
  *
  * Serves GET/HEAD of `/`, `/vaccinator/`, `/verify/` and their files; everything under `/api/`
  * and `/.well-known/` is left to the API gateway. Also serves, locally only, the development
- * identity provider's sign-in (`POST /_local/staff-signin`): the vaccinator app's stand-in for
- * the Cognito hosted UI, minting the same RS256 ID token as `npm run token`.
+ * identity provider: its OAuth 2.0 sign-in (dev-oauth.ts, the stand-in for the Cognito hosted
+ * sign-in: the vaccinator app's `config.json` points here locally and at Cognito in AWS) and the
+ * one-step `POST /_local/staff-signin`, both minting the same RS256 ID token as `npm run token`.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { mintDevStaffToken } from '../../functions/auth/staff-idp';
 import type { StaffRole } from '../../functions/platform/http/types';
 import { WEB_SECURITY_HEADERS } from '../../functions/platform/http/web-headers';
+import { DEV_OAUTH, handleDevOAuth } from './dev-oauth';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -41,6 +43,14 @@ export function createStaticHandler(opts: { dir?: string; devIdp?: boolean } = {
     if (path.startsWith('/api/') || path === '/api' || path.startsWith('/.well-known/')) return false;
     if (path === '/_local/staff-signin' && req.method === 'POST' && opts.devIdp !== false) {
       void devSignIn(req, res);
+      return true;
+    }
+    if (path.startsWith('/_local/oauth2/') && opts.devIdp !== false && handleDevOAuth(req, res)) return true;
+    if (path === '/vaccinator/config.json' && req.method === 'GET') {
+      // What lib/web.ts writes to S3 in AWS (Cognito's endpoints there), pointing at the local stand-in.
+      const body = JSON.stringify(opts.devIdp === false ? { devSignIn: false } : localVaccinatorConfig());
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', ...WEB_SECURITY_HEADERS });
+      res.end(body);
       return true;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -108,4 +118,12 @@ async function devSignIn(req: IncomingMessage, res: ServerResponse): Promise<voi
   const ttlSeconds = 8 * 3600;
   const token = await mintDevStaffToken({ role, centers: [center], name });
   answer(200, { token, expires_in: ttlSeconds });
+}
+
+/** The vaccinator app's runtime settings locally (web/vaccinator/config.ts reads them; lib/web.ts writes the AWS ones). */
+export function localVaccinatorConfig() {
+  return {
+    staffSignIn: { authorizeUrl: DEV_OAUTH.authorizePath, tokenUrl: DEV_OAUTH.tokenPath, clientId: DEV_OAUTH.clientId, scope: 'openid email profile' },
+    devSignIn: true,
+  };
 }

@@ -40,7 +40,9 @@ type KeySet = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRem
 interface Verifier {
   keys: KeySet;
   issuer: string;
-  audience: string /** Seconds; the development IdP's tokens live at most as long as Cognito's ID tokens. */;
+  /** The app clients whose ID tokens are accepted (Cognito: the SRP client and the hosted sign-in client). */
+  audience: string[];
+  /** Seconds; the development IdP's tokens live at most as long as Cognito's ID tokens. */
   maxLifetime?: number;
 }
 
@@ -56,7 +58,18 @@ async function verifier(): Promise<Verifier> {
     if (cached?.id !== id) {
       if (!issuer || !audience) throw new Error('STAFF_JWKS_URL needs STAFF_ISSUER and STAFF_AUDIENCE');
       // jose caches the key set and refetches on an unknown `kid` (Cognito key rotation), at most every 30 s.
-      cached = { id, verifier: { keys: createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 3_600_000 }), issuer, audience } };
+      cached = {
+        id,
+        verifier: {
+          keys: createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 3_600_000 }),
+          issuer,
+          // STAFF_AUDIENCE: comma-separated app client ids (lib/identity.ts environment()).
+          audience: audience
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
+        },
+      };
     }
     return cached!.verifier;
   }
@@ -65,7 +78,7 @@ async function verifier(): Promise<Verifier> {
   if (cached?.id !== id) {
     await initDevIdp(dir);
     const { jwks } = ensureDevIdp(dir);
-    cached = { id, verifier: { keys: createLocalJWKSet(jwks), issuer: DEV_IDP.issuer, audience: DEV_IDP.audience, maxLifetime: STAFF_TOKEN_MAX_SECONDS } };
+    cached = { id, verifier: { keys: createLocalJWKSet(jwks), issuer: DEV_IDP.issuer, audience: [DEV_IDP.audience], maxLifetime: STAFF_TOKEN_MAX_SECONDS } };
   }
   return cached!.verifier;
 }

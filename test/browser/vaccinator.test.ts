@@ -1,5 +1,6 @@
 /**
- * The vaccinator app offline: staff sign in (development identity provider), look up a family
+ * The vaccinator app offline: staff sign in on the identity provider's page (authorization code
+ * with PKCE, as on Cognito's hosted sign-in in AWS; the development IdP here), look up a family
  * of three while online (nobody of it is booked here, so the app asks the number's owner for
  * consent: an OTP texted to them, typed in by the vaccinator), lose the network (DevTools protocol network emulation), check identity
  * and record three doses into IndexedDB ("waiting to sync"), reload the page while offline
@@ -84,14 +85,20 @@ const auditDoses = async () => {
 
 test('offline doses survive a reload and are recorded exactly once when the network returns', async () => {
   await page.goto(`${web.stack.url}/vaccinator/`);
-  await page.waitForSelector('body[data-ready] input[name=staff_name]', WAIT);
+  await page.waitForSelector('body[data-ready] #account-signin', WAIT);
   expect(await axeViolations(page)).toEqual([]);
   await screenshots(page, 'vaccinator-signin');
 
-  await page.type('input[name=staff_name]', 'Nurse Meena');
-  await page.type('input[name=center_id]', String(centerId));
-  await page.click('form button[type=submit]');
+  // Off to the identity provider's page and back with a code, exchanged with the PKCE verifier.
+  await Promise.all([page.waitForNavigation(WAIT), page.click('#account-signin')]);
+  expect(new URL(page.url()).pathname).toBe('/_local/oauth2/authorize');
+  expect(new URL(page.url()).searchParams.get('code_challenge_method')).toBe('S256');
+  await page.type('input[name=name]', 'Nurse Meena');
+  await page.type('input[name=center]', String(centerId));
+  await Promise.all([page.waitForNavigation(WAIT), page.click('button[type=submit]')]);
   await waitForText(page, 'h1', 'Primary Health Centre Janpath');
+  // The code is out of the address bar, and the shift's refresh token is on the device.
+  expect(new URL(page.url()).search).toBe('');
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, WAIT);
   // The day's appointments are on the list at once: the booked person needs no lookup.
   await page.waitForSelector(`li.person[data-ref="${booked.ref}"]`, WAIT);

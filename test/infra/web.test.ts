@@ -50,8 +50,9 @@ test('one distribution: the bucket by default, the API for /api/* and /.well-kno
   const apiOrigin = dist.Origins.find((o: { CustomOriginConfig?: unknown }) => o.CustomOriginConfig);
   expect(s3Origin.OriginAccessControlId).toBeDefined();
   expect(apiOrigin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
-  // The stage name, taken from the API's URL (RestApiOrigin): /api/v2/... reaches /<stage>/api/v2/...
-  expect(JSON.stringify(apiOrigin.OriginPath)).toContain('"Fn::Select":[3');
+  // The stage by name and the REST API by id (not the Stage resource: see the hosted sign-in test): /api/v2/... reaches /<stage>/api/v2/...
+  expect(apiOrigin.OriginPath).toBe('/dev');
+  expect(JSON.stringify(apiOrigin.DomainName)).toContain('.execute-api.');
   expect(dist.DefaultCacheBehavior).toMatchObject({ TargetOriginId: s3Origin.Id, ViewerProtocolPolicy: 'redirect-to-https', Compress: true });
   expect(dist.DefaultCacheBehavior.FunctionAssociations[0].EventType).toBe('viewer-request');
   const behaviours = Object.fromEntries(dist.CacheBehaviors.map((b: { PathPattern: string }) => [b.PathPattern, b]));
@@ -225,5 +226,39 @@ describe('Origin Shield in front of the cached API routes (issue 11)', () => {
   it('is off with context originShieldRegion=none, and refuses a Region CloudFront has no shield in', () => {
     expect(shieldOf({ region: 'ap-south-1', originShieldRegion: 'none' }).dist.Origins).toHaveLength(2);
     expect(() => buildStack({ stage: 'dev', region: 'eu-west-1', originShieldRegion: 'eu-west-3' }, { bundle: false })).toThrow(/originShieldRegion must be/);
+  });
+});
+
+test('staff sign in on the hosted page: a PKCE client whose callback is the app, accepted by every staff-checking function, named in config.json', () => {
+  const clients = template.findResources('AWS::Cognito::UserPoolClient');
+  // Only the hosted sign-in client speaks OAuth (the SRP client has no flow a hosted page could redirect tokens through).
+  const oauth = Object.entries(clients).filter(([, c]) => c.Properties.AllowedOAuthFlows);
+  expect(oauth).toHaveLength(1);
+  const hosted = oauth[0]!;
+  const [hostedId, { Properties: p }] = hosted;
+  expect(p.AllowedOAuthFlows).toEqual(['code']);
+  expect(p.GenerateSecret).toBe(false);
+  expect(p.AllowedOAuthScopes).toEqual(expect.arrayContaining(['openid', 'email', 'profile']));
+  const callback = JSON.stringify(p.CallbackURLs);
+  expect(callback).toContain('DomainName');
+  expect(callback).toContain('/vaccinator/');
+  template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  // Every function that verifies staff tokens accepts both clients' ID tokens.
+  const audiences = Object.values(template.findResources('AWS::Lambda::Function'))
+    .map((f) => f.Properties.Environment?.Variables?.STAFF_AUDIENCE)
+    .filter(Boolean);
+  expect(audiences.length).toBeGreaterThan(5);
+  for (const a of audiences) expect(JSON.stringify(a)).toContain(hostedId);
+  // The app learns the endpoints at run time: config.json is one of the deployment's sources.
+  const deployment = Object.values(template.findResources('Custom::CDKBucketDeployment'))[0]!;
+  expect(deployment.Properties.SourceMarkers ?? deployment.Properties.SourceObjectKeys).toBeDefined();
+  expect(JSON.stringify(deployment.Properties)).toContain(hostedId);
+  // CSP lets the app reach Cognito's token endpoint.
+  template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+    ResponseHeadersPolicyConfig: {
+      SecurityHeadersConfig: {
+        ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp('connect-src .self. https://\\*\\.amazoncognito\\.com') },
+      },
+    },
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Vaccinator app (`/vaccinator/`), offline first: staff sign-in (the development identity
- * provider locally, a pasted Cognito ID token otherwise), the day's list at the staff member's
+ * Vaccinator app (`/vaccinator/`), offline first: staff sign-in (the identity provider's hosted
+ * page with PKCE: Cognito in AWS, the development identity provider locally; staff-signin.ts), the day's list at the staff member's
  * centre (its appointments, GET /vaccinator/centers/{id}/appointments, plus anyone looked up), identity check (photo ID last 4 + details), dose recording into the IndexedDB outbox
  * (web/vaccinator/db.ts), sync through POST /vaccinator/beneficiaries/vaccinate/batch
  * automatically (on load, when the network returns, every 15 s while events wait) and on demand,
@@ -13,6 +13,7 @@ import { api, ApiError, apiDate, sha256Hex } from '../shared/api';
 import { field, focusHeading, h, options, render, setFieldError } from '../shared/h';
 import { applyLang, currentLang, setLang, t } from '../shared/i18n';
 import { allEvents, allPeople, clearAll, getKv, putEvent, putPerson, setKv, type DoseEvent, type Person } from './db';
+import { finishSignIn, loadConfig, logoutTarget, refreshSignIn, startSignIn, type VaccinatorConfig } from './staff-signin';
 
 interface Staff {
   token: string;
@@ -31,6 +32,7 @@ interface DaySession {
 const app = document.getElementById('app')!;
 const today = () => apiDate(0);
 let staff: Staff | undefined;
+let appConfig: VaccinatorConfig = {};
 let sessions: DaySession[] = [];
 let centreName = '';
 let syncing = false;
@@ -113,14 +115,32 @@ function signInView(): void {
     e.preventDefault();
     await signedIn(token.value.trim());
   }
-  render(main(), h('h1', null, t('staffSignIn')), dev, paste);
+  const hosted = appConfig.staffSignIn;
+  const provider = hosted
+    ? h(
+        'div',
+        { class: 'card' },
+        h('h2', null, t('accountSignIn')),
+        h('p', { class: 'hint' }, t('accountSignInHint')),
+        h(
+          'button',
+          { type: 'button', id: 'account-signin', onclick: () => void startSignIn(hosted).catch(() => announce(t('offline'), 'error')) },
+          t('signIn'),
+        ),
+      )
+    : null;
+  // The pasted token: for support cases (a token from `npm run token` or an administrator), folded away.
+  const pasteBox = h('details', { class: 'card' }, h('summary', null, t('tokenSignIn')), paste);
+  paste.classList.remove('card');
+  render(main(), h('h1', null, t('staffSignIn')), provider, appConfig.devSignIn ? dev : null, pasteBox);
 }
 
-async function signedIn(token: string): Promise<void> {
+async function signedIn(token: string, refreshToken?: string): Promise<void> {
   const s = decodeStaff(token);
   if (!s || !s.centers.length) return announce(t('tokenInvalid'), 'error');
   staff = s;
   await setKv('staff', token);
+  await setKv('staffRefresh', refreshToken ?? '');
   await loadDay();
   await show();
   announce(t('signedIn'));
@@ -132,8 +152,25 @@ async function signOut(): Promise<void> {
   if (waiting.length && !window.confirm(t('signOutWaiting', { n: waiting.length }))) return;
   staff = undefined;
   await setKv('staff', '');
+  await setKv('staffRefresh', '');
   await clearAll();
+  const away = logoutTarget(appConfig.staffSignIn);
+  if (away) return location.assign(away); // ends the hosted sign-in session too
   await show();
+}
+
+/** An ID token about to expire (or expired) is renewed with the refresh token while online. */
+async function renewIfDue(): Promise<void> {
+  const hosted = appConfig.staffSignIn;
+  const refresh = await getKv<string>('staffRefresh');
+  if (!staff || !hosted || !refresh || staff.exp * 1000 - Date.now() > 5 * 60_000 || !navigator.onLine) return;
+  const renewed = await refreshSignIn(hosted, refresh);
+  if (!renewed) return;
+  const s = decodeStaff(renewed.idToken);
+  if (!s) return;
+  staff = s;
+  await setKv('staff', renewed.idToken);
+  await setKv('staffRefresh', renewed.refreshToken ?? refresh);
 }
 
 // --- Layout --------------------------------------------------------------------------------
@@ -632,11 +669,31 @@ async function loadDay(): Promise<void> {
 }
 
 async function start(): Promise<void> {
+  appConfig = await loadConfig();
+  // Back from the hosted sign-in page with a code: exchange it (PKCE) before anything else.
+  let returned: { idToken: string; refreshToken?: string } | undefined;
+  let returnFailed = false;
+  if (appConfig.staffSignIn)
+    returned = await finishSignIn(appConfig.staffSignIn).catch(() => {
+      returnFailed = true;
+      return undefined;
+    });
+  if (returned) {
+    await signedIn(returned.idToken, returned.refreshToken);
+    return startBackground();
+  }
   const token = await getKv<string>('staff');
   staff = token ? decodeStaff(token) : undefined;
+  await renewIfDue();
   await loadDay();
   await show();
+  if (returnFailed) announce(t('accountSignInFailed'), 'error');
+  await startBackground();
+}
+
+async function startBackground(): Promise<void> {
   if ('serviceWorker' in navigator) await navigator.serviceWorker.register('/vaccinator/sw.js', { scope: '/vaccinator/' }).catch(() => undefined);
+  setInterval(() => void renewIfDue(), 60_000);
   window.addEventListener('online', () => void sync(false));
   window.addEventListener('offline', () => ((reachable = false), void updateLive()));
   setInterval(() => void sync(false), 15_000);
