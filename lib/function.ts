@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolve } from 'node:path';
@@ -102,6 +102,8 @@ export class HouseFunction extends Construct {
         minify: bundlingDefaults.minify,
         sourceMap: bundlingDefaults.sourceMap,
         sourcesContent: bundlingDefaults.sourcesContent,
+        // esbuild's warnings and errors, not its "Done in …" line per function.
+        logLevel: LogLevel.WARNING,
         // Packages that cannot be bundled (pdfkit reads data files at run time) stay external and
         // are copied with their dependency closure from the project's node_modules, as locked by
         // package-lock.json: no `npm install` during synth, so synth works offline.

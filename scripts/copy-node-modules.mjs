@@ -90,4 +90,5 @@ for (const rel of seen.values()) {
   });
   bytes += size(dest);
 }
-console.log(`copied ${seen.size} packages (${Math.round(bytes / 1024)} KB) into ${outDir}/node_modules`);
+// Quiet under npm test (test/support/quiet.ts sets COPY_NODE_MODULES_QUIET): synth output is for `cdk synth`.
+if (!process.env.COPY_NODE_MODULES_QUIET) console.log(`copied ${seen.size} packages (${Math.round(bytes / 1024)} KB) into ${outDir}/node_modules`);

@@ -20,6 +20,14 @@ export const TEST_DLT = {
 export function buildStack(config: Partial<DeployConfig> = {}, opts: { bundle?: boolean } = {}): { app: App; stack: OpenCowinStack; template: Template } {
   const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const app = new App({ context: { ...cdkJson.context, ...(opts.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) } });
-  const stack = new OpenCowinStack(app, `OpenCowin-${config.stage ?? 'dev'}`, { config: { stage: 'dev', ...config } });
-  return { app, stack, template: Template.fromStack(stack) };
+  // Bundling assets prints a "Bundling asset …" line per function (aws-cdk-lib, on stderr): npm test prints summaries only.
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+    /^Bundling asset /.test(String(chunk)) ? true : write(chunk, ...rest)) as typeof process.stderr.write;
+  try {
+    const stack = new OpenCowinStack(app, `OpenCowin-${config.stage ?? 'dev'}`, { config: { stage: 'dev', ...config } });
+    return { app, stack, template: Template.fromStack(stack) };
+  } finally {
+    process.stderr.write = write;
+  }
 }

@@ -7,3 +7,9 @@
  * jest.config.js, which also covers the global setup.)
  */
 if (!process.env.POWERTOOLS_LOG_LEVEL && !process.env.LOG_LEVEL) process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+// No CloudWatch here, as in the local runtime (dev/local/env.ts): set before any handler module
+// builds its Lambda wrapper, or each invocation printed Powertools' "No application metrics to
+// publish" (260 lines in one npm test).
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+// Synths that bundle (test/infra) run scripts/copy-node-modules.mjs, which reports what it copied.
+process.env.COPY_NODE_MODULES_QUIET ??= '1';
