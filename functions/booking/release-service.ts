@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Beneficiary } from '../beneficiaries/domain/beneficiary';
 import { planTake, remaining, type Dose } from '../sessions/domain/capacity';
-import { renderSms } from '../platform/sms/catalogue';
+import { renderSms, type SmsLanguage } from '../platform/sms/catalogue';
 import type { SmsSender } from '../platform/ports';
 import { Codes, DomainError } from '../platform/errors';
 import { logger } from '../platform/logger';
@@ -96,9 +96,9 @@ export async function enterRelease(
 export interface DrawPorts {
   draws: DrawStore;
   bookings: BookingStore;
-  /** The outcome SMS: the sender and the account's mobile (its profile envelope opened). Both or neither. */
+  /** The outcome SMS: the sender and the account's mobile (its profile envelope opened) and SMS language. Both or neither. */
   sms?: SmsSender;
-  mobileOf?: (accountId: string) => Promise<string | undefined>;
+  contactOf?: (accountId: string) => Promise<{ mobile?: string; language: SmsLanguage }>;
   now: () => Date;
 }
 
@@ -159,7 +159,7 @@ export async function runDraw(ports: DrawPorts, session: SessionInfo): Promise<R
     });
     r = (await ports.draws.getRelease(sid))!;
   }
-  const unsent = ports.sms && ports.mobileOf ? await notify(ports, session) : 0;
+  const unsent = ports.sms && ports.contactOf ? await notify(ports, session) : 0;
   // Off the to-do list once every SMS is out; until then the scheduled draw keeps coming back to send the rest.
   if (!unsent) await ports.draws.clearDue({ sessionId: sid, closesAt: closesAt(r) });
   return r;
@@ -225,12 +225,12 @@ async function notify(ports: DrawPorts, s: SessionInfo): Promise<number> {
   let failed = 0;
   for (const e of await ports.draws.listEntries(s.sessionId)) {
     if (!e.outcome || e.notified) continue;
-    const mobile = await ports.mobileOf!(e.accountId);
+    const { mobile, language } = await ports.contactOf!(e.accountId);
     if (!mobile || !(await ports.draws.claimNotification(s.sessionId, e.entryId))) continue;
     const message =
       e.outcome === 'won'
-        ? renderSms('drawWon', { centre: s.center.name, date: s.date, slot: e.slot, appointmentId: e.appointmentId ?? '' })
-        : renderSms('drawLost', { centre: s.center.name, date: s.date });
+        ? renderSms('drawWon', { centre: s.center.name, date: s.date, slot: e.slot, appointmentId: e.appointmentId ?? '' }, language)
+        : renderSms('drawLost', { centre: s.center.name, date: s.date }, language);
     try {
       await ports.sms!.send(`+91${mobile}`, message);
     } catch (err) {

@@ -50,7 +50,7 @@ export const drawPorts = (): DrawPorts => ({
   draws: drawStore(),
   bookings: bookingStore(),
   sms: smsSender(),
-  mobileOf: async (accountId: string) => (await accountContact(accountId)).mobile,
+  contactOf: accountContact,
   now: () => deps().now(),
 });
 

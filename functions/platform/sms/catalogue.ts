@@ -13,6 +13,8 @@ import {
   bookingCodeTexts,
   certificateReadyTexts,
   doseDueTexts,
+  drawLostTexts,
+  drawWonTexts,
   precautionDueTexts,
   sessionCancelledTexts,
   sessionMovedTexts,
@@ -39,11 +41,15 @@ export const smsCatalogue = {
     purpose: 'fair release: the draw gave this entry its seats (appointment confirmed)',
     text: {
       en: ({ centre, date, slot, appointmentId }) => `Your entry won the CoWIN draw: appointment ${appointmentId} at ${centre} on ${date}, ${slot}. - CoWIN`,
+      ...drawWonTexts,
     },
   }),
   drawLost: template<{ centre: string; date: string }>({
     purpose: 'fair release: the draw did not give this entry seats; remaining seats can be booked',
-    text: { en: ({ centre, date }) => `Your entry for ${centre} on ${date} was not drawn. Any seats left can now be booked on CoWIN. - CoWIN` },
+    text: {
+      en: ({ centre, date }) => `Your entry for ${centre} on ${date} was not drawn. Any seats left can now be booked on CoWIN. - CoWIN`,
+      ...drawLostTexts,
+    },
   }),
   staffConsentOtp: template<{ otp: string; centre: string; minutes: number }>({
     purpose: "one-time password a citizen gives vaccination-centre staff to let them use the citizen's account (register a walk-in to it, look it up)",

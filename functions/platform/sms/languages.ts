@@ -105,3 +105,33 @@ export const certificateReadyTexts: Texts<{ name: string }> = {
   or: ({ name }) => `${name} ଙ୍କ ଟିକାକରଣ ପ୍ରମାଣପତ୍ର ପ୍ରସ୍ତୁତ। ଏହାକୁ CoWIN ରୁ ଡାଉନଲୋଡ୍ କରନ୍ତୁ।`,
   pa: ({ name }) => `${name} ਦਾ ਟੀਕਾਕਰਨ ਸਰਟੀਫਿਕੇਟ ਤਿਆਰ ਹੈ। ਇਸਨੂੰ CoWIN ਤੋਂ ਡਾਊਨਲੋਡ ਕਰੋ।`,
 };
+
+export const drawWonTexts: Texts<{ centre: string; date: string; slot: string; appointmentId: string }> = {
+  hi: ({ centre, date, slot, appointmentId }) => `CoWIN ड्रॉ में आपकी प्रविष्टि चुनी गई: अपॉइंटमेंट ${appointmentId}, ${centre} पर ${date}, ${slot}। - CoWIN`,
+  bn: ({ centre, date, slot, appointmentId }) => `CoWIN ড্রতে আপনার এন্ট্রি নির্বাচিত হয়েছে: অ্যাপয়েন্টমেন্ট ${appointmentId}, ${centre}-এ ${date}, ${slot}। - CoWIN`,
+  te: ({ centre, date, slot, appointmentId }) => `CoWIN డ్రాలో మీ ఎంట్రీ ఎంపికైంది: అపాయింట్‌మెంట్ ${appointmentId}, ${centre}లో ${date}, ${slot}. - CoWIN`,
+  mr: ({ centre, date, slot, appointmentId }) => `CoWIN सोडतीत तुमची नोंद निवडली गेली: भेट ${appointmentId}, ${centre} येथे ${date}, ${slot}. - CoWIN`,
+  ta: ({ centre, date, slot, appointmentId }) => `CoWIN குலுக்கலில் உங்கள் பதிவு தேர்வானது: சந்திப்பு ${appointmentId}, ${centre} இல் ${date}, ${slot}. - CoWIN`,
+  ur: ({ centre, date, slot, appointmentId }) =>
+    `CoWIN قرعہ اندازی میں آپ کی درخواست منتخب ہوئی: اپائنٹمنٹ ${appointmentId}، ${centre} پر ${date}، ${slot}۔ - CoWIN`,
+  gu: ({ centre, date, slot, appointmentId }) => `CoWIN ડ્રોમાં તમારી એન્ટ્રી પસંદ થઈ: એપોઇન્ટમેન્ટ ${appointmentId}, ${centre} ખાતે ${date}, ${slot}. - CoWIN`,
+  kn: ({ centre, date, slot, appointmentId }) => `CoWIN ಡ್ರಾದಲ್ಲಿ ನಿಮ್ಮ ನಮೂದು ಆಯ್ಕೆಯಾಗಿದೆ: ಅಪಾಯಿಂಟ್‌ಮೆಂಟ್ ${appointmentId}, ${centre} ನಲ್ಲಿ ${date}, ${slot}. - CoWIN`,
+  ml: ({ centre, date, slot, appointmentId }) =>
+    `CoWIN നറുക്കെടുപ്പിൽ നിങ്ങളുടെ എൻട്രി തിരഞ്ഞെടുക്കപ്പെട്ടു: അപ്പോയിന്റ്മെന്റ് ${appointmentId}, ${centre} ൽ ${date}, ${slot}. - CoWIN`,
+  or: ({ centre, date, slot, appointmentId }) => `CoWIN ଡ୍ରରେ ଆପଣଙ୍କ ଏଣ୍ଟ୍ରି ଚୟନ ହୋଇଛି: ଆପଏଣ୍ଟମେଣ୍ଟ ${appointmentId}, ${centre} ରେ ${date}, ${slot}। - CoWIN`,
+  pa: ({ centre, date, slot, appointmentId }) => `CoWIN ਡਰਾਅ ਵਿੱਚ ਤੁਹਾਡੀ ਐਂਟਰੀ ਚੁਣੀ ਗਈ: ਮੁਲਾਕਾਤ ${appointmentId}, ${centre} ਵਿਖੇ ${date}, ${slot}। - CoWIN`,
+};
+
+export const drawLostTexts: Texts<{ centre: string; date: string }> = {
+  hi: ({ centre, date }) => `${date} को ${centre} के लिए आपकी प्रविष्टि ड्रॉ में नहीं चुनी गई। बची हुई सीटें अब CoWIN पर बुक की जा सकती हैं। - CoWIN`,
+  bn: ({ centre, date }) => `${date}-এ ${centre}-এর জন্য আপনার এন্ট্রি ড্রতে নির্বাচিত হয়নি। বাকি আসন এখন CoWIN-এ বুক করা যাবে। - CoWIN`,
+  te: ({ centre, date }) => `${date}న ${centre} కోసం మీ ఎంట్రీ డ్రాలో ఎంపిక కాలేదు. మిగిలిన సీట్లను ఇప్పుడు CoWINలో బుక్ చేయవచ్చు. - CoWIN`,
+  mr: ({ centre, date }) => `${date} रोजी ${centre} साठी तुमची नोंद सोडतीत निवडली गेली नाही. उरलेल्या जागा आता CoWIN वर बुक करता येतील. - CoWIN`,
+  ta: ({ centre, date }) => `${date} அன்று ${centre} க்கான உங்கள் பதிவு குலுக்கலில் தேர்வாகவில்லை. மீதமுள்ள இடங்களை இப்போது CoWIN இல் பதிவு செய்யலாம். - CoWIN`,
+  ur: ({ centre, date }) => `${date} کو ${centre} کے لیے آپ کی درخواست قرعہ اندازی میں منتخب نہیں ہوئی۔ باقی نشستیں اب CoWIN پر بک کی جا سکتی ہیں۔ - CoWIN`,
+  gu: ({ centre, date }) => `${date} ના રોજ ${centre} માટે તમારી એન્ટ્રી ડ્રોમાં પસંદ થઈ નથી. બાકી બેઠકો હવે CoWIN પર બુક કરી શકાય છે. - CoWIN`,
+  kn: ({ centre, date }) => `${date} ರಂದು ${centre} ಗಾಗಿ ನಿಮ್ಮ ನಮೂದು ಡ್ರಾದಲ್ಲಿ ಆಯ್ಕೆಯಾಗಿಲ್ಲ. ಉಳಿದ ಸ್ಥಳಗಳನ್ನು ಈಗ CoWIN ನಲ್ಲಿ ಬುಕ್ ಮಾಡಬಹುದು. - CoWIN`,
+  ml: ({ centre, date }) => `${date} ന് ${centre} നുള്ള നിങ്ങളുടെ എൻട്രി നറുക്കെടുപ്പിൽ തിരഞ്ഞെടുക്കപ്പെട്ടില്ല. ബാക്കിയുള്ള സീറ്റുകൾ ഇപ്പോൾ CoWIN ൽ ബുക്ക് ചെയ്യാം. - CoWIN`,
+  or: ({ centre, date }) => `${date} ରେ ${centre} ପାଇଁ ଆପଣଙ୍କ ଏଣ୍ଟ୍ରି ଡ୍ରରେ ଚୟନ ହୋଇନାହିଁ। ବାକି ସିଟ୍ ଏବେ CoWIN ରେ ବୁକ୍ କରିହେବ। - CoWIN`,
+  pa: ({ centre, date }) => `${date} ਨੂੰ ${centre} ਲਈ ਤੁਹਾਡੀ ਐਂਟਰੀ ਡਰਾਅ ਵਿੱਚ ਨਹੀਂ ਚੁਣੀ ਗਈ। ਬਾਕੀ ਸੀਟਾਂ ਹੁਣ CoWIN 'ਤੇ ਬੁੱਕ ਕੀਤੀਆਂ ਜਾ ਸਕਦੀਆਂ ਹਨ। - CoWIN`,
+};

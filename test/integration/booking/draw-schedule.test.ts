@@ -78,6 +78,8 @@ it('a batch imported with one release opens at one moment, refuses bookings befo
       token: p.token,
       body: { dose: 1, session_id: ids[0], slot: '09:00AM-11:00AM', beneficiaries: [p.ben] },
     });
+  // One entrant reads SMS in Hindi: their outcome text comes in Hindi.
+  expect((await stack.call('POST', '/api/v2/registration/account/language', { token: people[2]!.token, body: { language: 'hi' } })).status).toBeLessThan(300);
   expect((await book(people[0]!)).body).toEqual({ errorCode: 'APPOIN0050', error: `Booking for this session opens at ${opens}` });
   overrideDeps({ now: () => new Date(start + 65_000) });
   for (const res of await Promise.all(people.map(book))) expect(res.status).toBe(202);
@@ -97,9 +99,10 @@ it('a batch imported with one release opens at one moment, refuses bookings befo
   expect(await seatLedger(ids[0]!)).toMatchObject({ available1: 0, booked1: 2 });
   // Every entrant is told, once. The SMS go out after the draw is recorded (drawn first, then
   // told), so they are waited for; then two more timer runs must not send any again.
-  const told = () => people.map((p) => stack.sms(p.mobile).filter((t) => t.includes('draw')).length);
+  const told = () => people.map((p) => stack.sms(p.mobile).filter((t) => t.includes('draw') || t.includes('ड्रॉ')).length);
   const smsDeadline = Date.now() + 30_000;
   while (Date.now() < smsDeadline && !told().every((n) => n >= 1)) await new Promise((done) => setTimeout(done, 100));
   await new Promise((done) => setTimeout(done, 900));
   expect(told()).toEqual([1, 1, 1]);
+  expect(stack.sms(people[2]!.mobile).filter((t) => t.includes('ड्रॉ'))).toHaveLength(1);
 });

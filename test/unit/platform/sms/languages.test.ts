@@ -21,6 +21,8 @@ const params: Partial<Record<SmsKind, Record<string, unknown>>> = {
   doseDue: { name: 'Farida', dose: 2, date: '01-03-2027' },
   precautionDue: { name: 'Farida', dose: 3, date: '01-09-2027' },
   certificateReady: { name: 'Farida' },
+  drawWon: { centre: 'PHC Karol Bagh', date: '05-12-2026', slot: '09:00AM-11:00AM', appointmentId: '3f1c0a52-8b7e-4d1a-9c3e-2b6f4e8a1d07' },
+  drawLost: { centre: 'PHC Karol Bagh', date: '05-12-2026' },
 };
 
 describe('SMS in twelve languages', () => {
