@@ -20,7 +20,16 @@ export const attachHandlers = {
   attachBeneficiary: http({ body: AttachBody }, async ({ body, caller }) => {
     const citizen = requireCitizen(caller);
     const hash = await photoIdHashOf(body.photo_id_type, body.photo_id_number);
-    await attachToAccount(walkInStore(), citizen.accountId, body.beneficiary_reference_id, hash, body.date_of_birth, config.maxBeneficiaries(), deps().now());
+    await attachToAccount(
+      walkInStore(),
+      citizen.accountId,
+      body.beneficiary_reference_id,
+      hash,
+      body.date_of_birth,
+      config.maxBeneficiaries(),
+      deps().now(),
+      citizen.mobile,
+    );
     return noContent();
   }),
 };

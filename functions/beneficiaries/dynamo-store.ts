@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Beneficiary } from './domain/beneficiary';
 import type { BeneficiaryStore, OpenAppointment, RegisterOutcome } from './ports';
 import { batchGetAll } from '../platform/dynamo/client';
-import { ProfileKeys } from '../keys';
+import { ProfileKeys, VacKeys } from '../keys';
 
 const profileKey = (id: string) => ProfileKeys.beneficiary(id);
 
@@ -119,6 +119,70 @@ export class DynamoBeneficiaryStore implements BeneficiaryStore {
       dose: Number(i.dose),
       center: i.center as OpenAppointment['center'],
     }));
+  }
+
+  async releaseForTransfer(
+    accountId: string,
+    beneficiaryId: string,
+    placeholder: string,
+    mobileLast4: string,
+  ): Promise<'released' | 'not_found' | 'has_appointment'> {
+    const existing = await this.db.send(new GetCommand({ TableName: this.table, Key: profileKey(beneficiaryId), ConsistentRead: true }));
+    if (!existing.Item || existing.Item.accountId !== accountId) return 'not_found';
+    // An open appointment is a lock item per dose (booking/dynamo-store.ts): none may exist, checked in the same transaction.
+    const noOpenAppointment = ([1, 2, 3] as const).map((dose) => ({
+      ConditionCheck: { TableName: this.table, Key: VacKeys.lock(beneficiaryId, dose), ConditionExpression: 'attribute_not_exists(pk)' },
+    }));
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: profileKey(beneficiaryId),
+                UpdateExpression: 'SET accountId = :to, transferToLast4 = :l4',
+                ConditionExpression: 'accountId = :acc',
+                ExpressionAttributeValues: { ':to': placeholder, ':l4': mobileLast4, ':acc': accountId },
+              },
+            },
+            {
+              Delete: {
+                TableName: this.table,
+                Key: { pk: `ACCOUNT#${accountId}`, sk: `BEN#${beneficiaryId}` },
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: ProfileKeys.account(accountId),
+                UpdateExpression: 'ADD beneficiaryCount :minus',
+                ConditionExpression: 'beneficiaryCount > :zero',
+                ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: `PHOTOID#${existing.Item.photoIdHash}`, sk: 'UNIQ' },
+                UpdateExpression: 'SET accountId = :to',
+                ConditionExpression: 'beneficiaryId = :b',
+                ExpressionAttributeValues: { ':to': placeholder, ':b': beneficiaryId },
+              },
+            },
+            ...noOpenAppointment,
+          ],
+        }),
+      );
+      return 'released';
+    } catch (e) {
+      if (!(e instanceof TransactionCanceledException)) throw e;
+      const reasons = e.CancellationReasons ?? [];
+      if (reasons.slice(4).some((r) => r.Code === 'ConditionalCheckFailed')) return 'has_appointment';
+      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return 'not_found'; // moved or removed meanwhile
+      throw e;
+    }
   }
 
   async remove(accountId: string, beneficiaryId: string): Promise<'removed' | 'not_found' | 'has_doses'> {

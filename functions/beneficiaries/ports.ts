@@ -25,4 +25,11 @@ export interface BeneficiaryStore {
   openAppointments(beneficiaryId: string): Promise<OpenAppointment[]>;
   /** Removes the beneficiary iff it belongs to the account and has no dose recorded. */
   remove(accountId: string, beneficiaryId: string): Promise<'removed' | 'not_found' | 'has_doses'>;
+  /**
+   * An accepted transfer (functions/requests): the member leaves the account for `placeholder`,
+   * waiting for the target mobile's owner to attach it (POST /registration/beneficiary/attach, with
+   * the photo ID and the OTP sign-in to a mobile ending in `mobileLast4`). One transaction with the
+   * account's count and the photo-ID owner; refused while the member holds an open appointment.
+   */
+  releaseForTransfer(accountId: string, beneficiaryId: string, placeholder: string, mobileLast4: string): Promise<'released' | 'not_found' | 'has_appointment'>;
 }

@@ -171,7 +171,14 @@ export function checkDetails(kind: RequestKind, d: RequestDetails, now: Date): R
 }
 
 /** Kinds whose accepted change this platform applies itself; the others are decided and then handled by the district office. */
-export const APPLIED_KINDS: readonly RequestKind[] = ['holder_correction', 'dose_date', 'member_unknown', 'regenerate_certificate', 'passport_details'];
+export const APPLIED_KINDS: readonly RequestKind[] = [
+  'holder_correction',
+  'dose_date',
+  'member_unknown',
+  'regenerate_certificate',
+  'passport_details',
+  'transfer_member',
+];
 export const isApplied = (kind: RequestKind): boolean => APPLIED_KINDS.includes(kind);
 
 /** Which status a decision moves an open request to. */

@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { uploads } from '../platform/aws/uploads';
 import { smsSender } from '../platform/aws/sms';
 import { beneficiaryStore } from '../beneficiaries/wiring';
+import { transferPlaceholder } from '../vaccination/walk-in-service';
 import { correctHolder, linkPassport, regenerateCertificate } from '../certificates/service';
 import { certificatePorts } from '../certificates/wiring';
 import { tableName, config } from '../platform/config';
@@ -96,6 +97,16 @@ export function requestPorts(): RequestPorts {
           );
         }
         return { beneficiary_reference_id: r.beneficiaryId, removed: outcome === 'removed' };
+      },
+      transferMember: async (r) => {
+        const last4 = r.details.targetMobileLast4;
+        if (!last4) throw new DomainError(RequestCodes.applyFailed, 'The request names no target mobile', 'conflict');
+        const outcome = await beneficiaryStore().releaseForTransfer(r.accountId, r.beneficiaryId, transferPlaceholder(r.requestId), last4);
+        if (outcome === 'has_appointment')
+          throw new DomainError(RequestCodes.applyFailed, 'This member has an open appointment: it is cancelled or used before the member moves', 'conflict');
+        if (outcome === 'not_found') throw new DomainError(RequestCodes.applyFailed, 'This member is no longer on the account', 'conflict');
+        // The owner of the mobile ending in last4 attaches the member (photo ID + date of birth, OTP sign-in): POST /registration/beneficiary/attach.
+        return { beneficiary_reference_id: r.beneficiaryId, released: true, attach_by_mobile_ending: last4 };
       },
       doseDate: async (r, staff, eventId) => {
         const vp = await vaccinationPorts();

@@ -41,6 +41,8 @@ export interface Appliers {
   removeMember(r: RequestItem): Promise<Record<string, unknown>>;
   regenerateCertificate(r: RequestItem): Promise<Record<string, unknown>>;
   passport(r: RequestItem): Promise<Record<string, unknown>>;
+  /** Releases the member from the account, to be attached by the owner of the mobile the request named. */
+  transferMember(r: RequestItem): Promise<Record<string, unknown>>;
 }
 
 export interface RequestPorts {
@@ -327,6 +329,8 @@ async function applyOne(p: RequestPorts, staff: Staff, r: RequestItem): Promise<
       return p.apply.regenerateCertificate(r);
     case 'passport_details':
       return p.apply.passport(r);
+    case 'transfer_member':
+      return p.apply.transferMember(r);
     default:
       throw new DomainError(RequestCodes.applyFailed, `Requests of kind ${r.kind} are carried out by the district office`, 'conflict');
   }

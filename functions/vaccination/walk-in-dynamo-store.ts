@@ -11,6 +11,8 @@ const toRecord = (i: Record<string, unknown>): WalkInRecord => ({
   accountId: String(i.accountId),
   photoIdHash: String(i.photoIdHash ?? ''),
   dateOfBirth: i.dateOfBirth ? String(i.dateOfBirth) : undefined,
+  birthYear: i.birthYear === undefined ? undefined : Number(i.birthYear),
+  transferToLast4: i.transferToLast4 ? String(i.transferToLast4) : undefined,
 });
 
 /** Walk-ins without a phone on the main table (docs/data-model.md; access log `BEN#<id>/ACCESS#<at>#<uuid>`). */
@@ -36,7 +38,7 @@ export class DynamoWalkInStore implements WalkInStore {
         Update: {
           TableName: this.table,
           Key: profileKey(r.beneficiaryId),
-          UpdateExpression: 'SET accountId = :to',
+          UpdateExpression: 'SET accountId = :to REMOVE transferToLast4',
           ConditionExpression: 'accountId = :from AND photoIdHash = :h',
           ExpressionAttributeValues: { ':to': to, ':from': r.accountId, ':h': r.photoIdHash },
         },

@@ -19,6 +19,10 @@ import type { Staff } from './domain/access';
 export const NO_PHONE_PREFIX = 'nophone:';
 export const isUnattached = (accountId: string) => accountId.startsWith(NO_PHONE_PREFIX);
 export const newUnattachedAccount = () => `${NO_PHONE_PREFIX}${randomUUID()}`;
+/** A member released by an accepted transfer request, until the target mobile's owner attaches it (not a no-phone record: staff paths do not see it). */
+export const TRANSFER_PREFIX = 'transfer:';
+export const transferPlaceholder = (requestId: string) => `${TRANSFER_PREFIX}${requestId}`;
+const isInTransfer = (accountId: string) => accountId.startsWith(TRANSFER_PREFIX);
 
 export const WalkInCodes = {
   /** 404: no record without a phone matches that photo ID and date of birth. */
@@ -44,6 +48,10 @@ export interface WalkInRecord {
   accountId: string;
   photoIdHash: string;
   dateOfBirth?: string;
+  /** Registered with a birth year only (the citizen path): a transfer's attach checks the year. */
+  birthYear?: number;
+  /** In transfer: the last 4 digits of the mobile it goes to. */
+  transferToLast4?: string;
 }
 
 export interface WalkInStore {
@@ -82,12 +90,21 @@ export async function attachToAccount(
   dateOfBirth: string,
   max: number,
   now: Date,
+  /** The mobile the caller signed in to with OTP (a transfer goes only to the number its request named). */
+  callerMobile?: string,
 ): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const r = await store.get(beneficiaryId);
     if (r && r.accountId === accountId) return; // a retry of the same attach
-    if (!r || r.photoIdHash !== hash || r.dateOfBirth !== dateOfBirth) throw notFound();
-    if (!isUnattached(r.accountId)) throw new DomainError(WalkInCodes.attached, 'This record is already attached to a mobile number', 'conflict');
+    if (!r || r.photoIdHash !== hash) throw notFound();
+    if (isInTransfer(r.accountId)) {
+      // Released by an accepted transfer: the named mobile, and the date of birth or (registered with a year only) its year.
+      const dobOk = r.dateOfBirth ? r.dateOfBirth === dateOfBirth : r.birthYear === Number(dateOfBirth.slice(0, 4));
+      if (!dobOk || !callerMobile || !r.transferToLast4 || !callerMobile.endsWith(r.transferToLast4)) throw notFound();
+    } else {
+      if (r.dateOfBirth !== dateOfBirth) throw notFound();
+      if (!isUnattached(r.accountId)) throw new DomainError(WalkInCodes.attached, 'This record is already attached to a mobile number', 'conflict');
+    }
     const outcome = await store.attach(r, accountId, max);
     if (outcome === 'too_many') throw new DomainError('BENREG0001', `A maximum of ${max} beneficiaries can be registered with one mobile number`, 'conflict');
     if (outcome === 'ok') {

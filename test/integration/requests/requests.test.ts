@@ -12,6 +12,7 @@ import { mintDevStaffToken } from '../../../functions/auth/staff-idp';
 import { DynamoCertificateStore } from '../../../functions/certificates/dynamo-store';
 import { startTestStack, uniqueMobile, type TestStack } from '../../support/stack';
 import { createCenter, person, photoIdOf, rememberPhotoId, staffToken } from '../vaccination/support';
+import { day, sessionBody } from '../../support/staff';
 
 const MAX_BYTES = 2048;
 let stack: TestStack;
@@ -392,11 +393,66 @@ describe('accepted requests are applied through the existing paths, every step a
     expect(history.find((h) => h.status === 'current')?.passportLinked).toBe(true);
   });
 
-  it('a kind the platform does not apply (transfer) is decided and left to the district office', async () => {
+  it("a transfer moves the member to the mobile it names: released on acceptance, attached by that number's owner once, whoever races", async () => {
     const c = await citizen();
-    const filed = await file(c, 'transfer_member', { target_mobile_last4: '4321' }, { district_id: DISTRICT });
+    const last4 = String(1000 + Math.floor(Math.random() * 9000));
+    const birthYear = 1980; // person() registers the birth year only
+    const filed = await file(c, 'transfer_member', { target_mobile_last4: last4 }, { district_id: DISTRICT });
+    expect(filed.status).toBe(200);
     const decided = await stack.call('POST', decidePath(filed.body.request_id), { token: officer, body: { decision: 'accept', reason: 'both holders agree' } });
-    expect(decided.body).toMatchObject({ status: 'accepted', applied_by_platform: false });
+    expect(decided.body).toMatchObject({
+      status: 'applied',
+      applied_by_platform: true,
+      apply_result: { beneficiary_reference_id: c.ben, released: true, attach_by_mobile_ending: last4 },
+    });
     expect(stack.sms(c.mobile).some((t) => t.includes('(transfer of a member'))).toBe(true);
+    const before = await stack.call('GET', '/api/v2/appointment/beneficiaries', { token: c.token });
+    expect(before.body.beneficiaries.map((b: any) => b.beneficiary_reference_id)).not.toContain(c.ben);
+
+    const body = { beneficiary_reference_id: c.ben, photo_id_type: 1, photo_id_number: photoIdOf(c.ben), date_of_birth: `${birthYear}-06-15` };
+    const ATTACH = '/api/v2/registration/beneficiary/attach';
+    // Another number (wrong last 4), or the right number with the wrong year: the same 404 as an unknown record.
+    const stranger = await stack.signIn(
+      `9${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}${last4 === '9999' ? '0000' : String(Number(last4) + 1).padStart(4, '0')}`,
+    );
+    expect((await stack.call('POST', ATTACH, { token: stranger, body })).status).toBe(404);
+    const targets = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const mobile = `8${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}${last4}`;
+        return { mobile, token: await stack.signIn(mobile) };
+      }),
+    );
+    expect((await stack.call('POST', ATTACH, { token: targets[0]!.token, body: { ...body, date_of_birth: `${birthYear + 1}-06-15` } })).status).toBe(404);
+    // Six owners of numbers ending in those digits attach at once: exactly one gets the member.
+    const results = await Promise.all(targets.map(({ token }) => stack.call('POST', ATTACH, { token, body })));
+    expect(results.filter((r) => r.status === 204)).toHaveLength(1);
+    expect(results.filter((r) => r.status !== 204).every((r) => r.status === 409 || r.status === 429 || r.status === 404)).toBe(true);
+    const lists = await Promise.all(targets.map(({ token }) => stack.call('GET', '/api/v2/appointment/beneficiaries', { token })));
+    const holders = lists.filter((l) => l.body.beneficiaries.some((b: any) => b.beneficiary_reference_id === c.ben));
+    expect(holders).toHaveLength(1);
+    // The old account cannot take it back by the same door.
+    expect((await stack.call('POST', ATTACH, { token: c.token, body })).status).not.toBe(204);
+  });
+
+  it('a transfer waits while the member holds an open appointment', async () => {
+    const c = await citizen();
+    const s = await stack.call('POST', `/api/v2/admin/centers/${centerId}/sessions`, {
+      token: await staffToken('ops'),
+      body: sessionBody({ date: day(2) }),
+    });
+    expect(s.status).toBe(201);
+    const booked = await stack.call('POST', '/api/v2/appointment/schedule', {
+      token: c.token,
+      body: { dose: 1, session_id: s.body.session_id, slot: s.body.slots[0], beneficiaries: [c.ben] },
+    });
+    expect(booked.status).toBe(200);
+    const filed = await file(c, 'transfer_member', { target_mobile_last4: '4321' }, { district_id: DISTRICT });
+    const decided = await stack.call('POST', decidePath(filed.body.request_id), { token: officer, body: { decision: 'accept', reason: 'both agree' } });
+    expect(decided.body).toMatchObject({
+      status: 'apply_failed',
+      apply_error: { errorCode: 'REQRES0010', error: expect.stringContaining('open appointment') },
+    });
+    const list = await stack.call('GET', '/api/v2/appointment/beneficiaries', { token: c.token });
+    expect(list.body.beneficiaries.map((b: any) => b.beneficiary_reference_id)).toContain(c.ben);
   });
 });

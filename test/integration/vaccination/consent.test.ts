@@ -107,8 +107,13 @@ describe("joining a mobile's account needs that mobile's OTP consent", () => {
     const otp = stack.lastOtp(mobile);
     const wrong = Array.from({ length: 50 }, (_, i) => String((Number(otp) + 1 + i) % 1_000_000).padStart(6, '0'));
     const results = await Promise.all(wrong.map((g) => stack.call('POST', CONSENT_CONFIRM, { token, body: { txnId: gen.body.txnId, otp: sha256(g) } })));
+    // Exactly 5 compared with the OTP; every other answer a refusal that compared nothing: "too
+    // many attempts", or, on a loaded machine, 429 + Retry-After when the attempt counter was
+    // contended past its retries (it failed a full run with 44 + one such 429).
     expect(results.filter((r) => r.body.errorCode === 'USRAUT0014')).toHaveLength(5);
-    expect(results.filter((r) => r.body.errorCode === 'USRAUT0017')).toHaveLength(45);
+    const others = results.filter((r) => r.body.errorCode !== 'USRAUT0014');
+    expect(others.filter((r) => !(r.body.errorCode === 'USRAUT0017' || (r.status === 429 && Number(r.headers.get('retry-after')) > 0)))).toEqual([]);
+    expect(others.filter((r) => r.body.errorCode === 'USRAUT0017').length).toBeGreaterThanOrEqual(40);
   });
 });
 
