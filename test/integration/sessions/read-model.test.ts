@@ -28,7 +28,8 @@ async function account(n = 1): Promise<Account> {
   const { token } = await citizenToken(uniqueMobile());
   const bens: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await stack.call('POST', '/api/v2/registration/beneficiary/new', {
+    // Setup, not the subject: under a loaded machine DynamoDB Local answers late and the gateway 503s (retried, as a client would).
+    const r = await stack.callRetrying('POST', '/api/v2/registration/beneficiary/new', {
       token,
       body: {
         name: `Person ${'ABCDEF'[i]}`,
