@@ -8,7 +8,7 @@ import { verifyStaffJwt } from '../../../functions/auth/staff-idp';
 import { DEV_OAUTH } from '../../../dev/local/dev-oauth';
 import { startTestStack, type TestStack } from '../../support/stack';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000); // starting the stack on a loaded 2-core machine took over 120 s in a full run
 
 let stack: TestStack;
 beforeAll(async () => (stack = await startTestStack()));
