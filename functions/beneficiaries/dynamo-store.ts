@@ -121,6 +121,19 @@ export class DynamoBeneficiaryStore implements BeneficiaryStore {
     }));
   }
 
+  /** The account's member count, one down (never below zero): in the transaction that takes a member off it. */
+  private countDown(accountId: string) {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: ProfileKeys.account(accountId),
+        UpdateExpression: 'ADD beneficiaryCount :minus',
+        ConditionExpression: 'beneficiaryCount > :zero',
+        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+      },
+    };
+  }
+
   async releaseForTransfer(
     accountId: string,
     beneficiaryId: string,
@@ -153,15 +166,7 @@ export class DynamoBeneficiaryStore implements BeneficiaryStore {
                 ConditionExpression: 'attribute_exists(pk)',
               },
             },
-            {
-              Update: {
-                TableName: this.table,
-                Key: ProfileKeys.account(accountId),
-                UpdateExpression: 'ADD beneficiaryCount :minus',
-                ConditionExpression: 'beneficiaryCount > :zero',
-                ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
-              },
-            },
+            this.countDown(accountId),
             {
               Update: {
                 TableName: this.table,
@@ -203,15 +208,7 @@ export class DynamoBeneficiaryStore implements BeneficiaryStore {
             },
             { Delete: { TableName: this.table, Key: { pk: `ACCOUNT#${accountId}`, sk: `BEN#${beneficiaryId}` } } },
             { Delete: { TableName: this.table, Key: { pk: `PHOTOID#${existing.Item.photoIdHash}`, sk: 'UNIQ' } } },
-            {
-              Update: {
-                TableName: this.table,
-                Key: ProfileKeys.account(accountId),
-                UpdateExpression: 'ADD beneficiaryCount :minus',
-                ConditionExpression: 'beneficiaryCount > :zero',
-                ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
-              },
-            },
+            this.countDown(accountId),
           ],
         }),
       );

@@ -27,6 +27,7 @@ import { toEvent, VacKeys, CertKeys } from '../keys';
 import { certificateLanguage, DEFAULT_CERTIFICATE_LANGUAGE, type CertificateLanguage } from './domain/labels';
 import { revocationEntry } from './domain/revocation';
 import { batchGetAll, queryAll } from '../platform/dynamo/client';
+import { isRevokedIn } from './revocation-dynamo-store';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -454,11 +455,8 @@ export class DynamoCertificateStore implements CertificateStore {
   }
 
   /** Is this certificate id revoked? (strongly consistent: the online verifier answers from the table itself). */
-  async isRevoked(certificateId: string): Promise<boolean> {
-    const res = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: CertKeys.revoked(certificateId), ConsistentRead: true, ProjectionExpression: 'pk' }),
-    );
-    return Boolean(res.Item);
+  isRevoked(certificateId: string): Promise<boolean> {
+    return isRevokedIn(this.db, this.table, certificateId);
   }
 
   /** Every revoked certificate id (one partition, paged). */

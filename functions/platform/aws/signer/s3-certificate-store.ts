@@ -7,6 +7,9 @@ import type { CertificateStore } from './kms-signer';
  * after a rotation (alias moved to a new key) the old key's certificate stays published until
  * it is deleted on purpose (docs/certificates.md "Keys and rotation").
  */
+/** Where each signer's certificates live in the documents bucket (issuance writes, verification reads). */
+export const SIGNER_PREFIXES = { qr: 'signers/qr/', pdf: 'signers/pdf/' } as const;
+
 export class S3CertificateStore implements CertificateStore {
   constructor(
     private readonly blobs: BlobStore,

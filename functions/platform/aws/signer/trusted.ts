@@ -10,7 +10,7 @@ import { blobStore } from '../blobs';
 import { config } from '../../config';
 import { deps } from '../../deps';
 import type { CertificateSigners } from '../../ports';
-import { S3CertificateStore } from './s3-certificate-store';
+import { S3CertificateStore, SIGNER_PREFIXES } from './s3-certificate-store';
 
 export type TrustedCertificates = Awaited<ReturnType<CertificateSigners['trusted']>>;
 
@@ -33,7 +33,7 @@ export function trustedCertificates(): Promise<TrustedCertificates> {
   }
   if (!cached || Date.now() - cached.at > REFRESH_MS) {
     const blobs = blobStore();
-    const value = Promise.all([new S3CertificateStore(blobs, 'signers/qr/').all(), new S3CertificateStore(blobs, 'signers/pdf/').all()]).then(
+    const value = Promise.all([new S3CertificateStore(blobs, SIGNER_PREFIXES.qr).all(), new S3CertificateStore(blobs, SIGNER_PREFIXES.pdf).all()]).then(
       ([qrs, pdfs]): TrustedCertificates => [
         ...qrs.map((certificateDer) => ({ use: 'qr' as const, certificateDer })),
         ...pdfs.map((certificateDer) => ({ use: 'pdf' as const, certificateDer })),

@@ -5,7 +5,7 @@ import { deps, localDataDir } from '../../deps';
 import type { CertificateSigners } from '../../ports';
 import { KmsSigner } from './kms-signer';
 import { openLocalSigners } from './local-signer';
-import { S3CertificateStore } from './s3-certificate-store';
+import { S3CertificateStore, SIGNER_PREFIXES } from './s3-certificate-store';
 import type { SignerPurpose } from '../../signer';
 import { config } from '../../config';
 
@@ -23,7 +23,7 @@ export async function createCertificateSigners(blobs: () => BlobStore, localDir:
   const { qr: qrKey, pdf: pdfKey } = config.signingKeys();
   if (qrKey && pdfKey) {
     const client = new KMSClient({});
-    const stores = { qr: new S3CertificateStore(blobs(), 'signers/qr/'), pdf: new S3CertificateStore(blobs(), 'signers/pdf/') };
+    const stores = { qr: new S3CertificateStore(blobs(), SIGNER_PREFIXES.qr), pdf: new S3CertificateStore(blobs(), SIGNER_PREFIXES.pdf) };
     const qrSigner = new KmsSigner({ client, keyId: qrKey, purpose: 'qr', certificates: stores.qr, organization: 'Open CoWIN' });
     const pdfSigner = new KmsSigner({ client, keyId: pdfKey, purpose: 'pdf', certificates: stores.pdf, organization: 'Open CoWIN' });
     let cached: { at: number; value: Promise<Array<{ use: SignerPurpose; certificateDer: Uint8Array }>> } | undefined;
