@@ -3,7 +3,8 @@
  * (1,400 sessions, ~4,200 capacity shards), written with the seeders' builders and turned into
  * read-model items by the stream consumer. Rows:
  *  - today's path (session index + centres + every shard: functions/sessions/domain/availability.ts
- *    liveSessions) as the baseline, the read model (functions/sessions/availability-read.ts), and a
+ *    liveSessions) as the baseline, the read model as the handler answers (functions/sessions/availability-read.ts
+ *    readModelCalendar: one item read per answer, a version rendered once), and a
  *    raw GetItem loop of the same read-model item: answers/s at the same concurrency, the ratio
  *    read model / raw GetItem (goal ≥ 0.5) and items read per answer (goal ≤ 2);
  *  - both HTTP doors (public, protected) for the same calendar;
@@ -24,7 +25,7 @@ import { demoCenters, demoSession } from '../functions/sessions/demo-seed';
 import { centerItem } from '../functions/sessions/dynamo-store';
 import { sessionStore } from '../functions/sessions/wiring';
 import { calendarCenters, liveSessions, weekRange } from '../functions/sessions/domain/availability';
-import { clearAvailabilityMemo, readModelSessions } from '../functions/sessions/availability-read';
+import { clearAvailabilityMemo, readModelCalendar } from '../functions/sessions/availability-read';
 import { itemKey, weekOf } from '../functions/sessions/domain/availability-model';
 import { dateRange, todayIst } from '../functions/platform/dates';
 import { accountIdFor } from '../functions/auth/domain';
@@ -116,14 +117,14 @@ export async function benchAvailability(): Promise<BenchRow[]> {
       calendarCenters(await liveSessions(sessionStore(), scope, range)),
     );
     const model = await measure('read model', REQUESTS, async () => {
-      clearAvailabilityMemo(); // every answer pays its read (no memo hits)
-      return calendarCenters(await readModelSessions(scope, range));
+      clearAvailabilityMemo(); // every answer pays its read (no memo hits); as in the handler, a version is rendered once
+      return readModelCalendar(scope, range, undefined, false);
     });
     const pk = itemKey('D' + DISTRICT, monday).pk;
     const raw = await measure('raw GetItem of the same read-model item', REQUESTS, () =>
       db.send(new GetCommand({ TableName: tableName('availability'), Key: { pk, sk: 'AVAIL' } })),
     );
-    const centresShown = calendarCenters(await readModelSessions(scope, range)).length;
+    const centresShown = (await readModelCalendar(scope, range, undefined, false)).length;
     counter.take();
     rows.push(
       { metric: 'read model: centres in the calendar', value: centresShown, unit: 'centres', target: `= ${CENTRES}`, ok: centresShown === CENTRES },

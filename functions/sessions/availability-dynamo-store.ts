@@ -1,6 +1,6 @@
 /**
  * DynamoDB adapter of the availability read model (table `availability`, keys in
- * functions/sessions/domain/availability-model.ts). Readers BatchGet ≤ 2 items; the stream consumer
+ * functions/sessions/domain/availability-model.ts). Readers GetItem one item or BatchGet two; the stream consumer
  * merges into an item with a read-modify-write conditioned on the item's version.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,8 +19,13 @@ export class AvailabilityStore {
     private readonly table: string,
   ) {}
 
-  /** The raw items behind these keys (missing items: no `z`), eventually consistent: one BatchGet. */
+  /** The raw items behind these keys (missing items: no `z`), eventually consistent: one GetItem or BatchGet. */
   async readRaw(pks: string[]): Promise<Array<{ pk: string; v: number; z?: Uint8Array }>> {
+    if (pks.length === 1) {
+      // A day, or a week from its Monday: one GetItem, cheaper than a BatchGet of one key on both sides.
+      const got = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: pks[0], sk: 'AVAIL' } }));
+      return [{ pk: pks[0]!, v: Number(got.Item?.v ?? 0), z: got.Item?.z as Uint8Array | undefined }];
+    }
     const items = await batchGetAll(
       this.db,
       this.table,

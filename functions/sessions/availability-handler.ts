@@ -13,8 +13,8 @@ import { http } from '../platform/http/http';
 import type { HttpResult, RequestContext } from '../platform/http/types';
 import { wantsHindi } from '../metadata/domain/reference';
 import { Lat, Long, Pincode, VaccineField } from './domain/centre';
-import { calendarCenters, centersNear, centerView, dayRange, flatSessions, weekRange, type Scope } from './domain/availability';
-import { readModelCentre, readModelSessions } from './availability-read';
+import { centersNear, centerView, dayRange, weekRange, type Scope } from './domain/availability';
+import { readModelCalendar, readModelCentre, readModelFind, readModelSessions } from './availability-read';
 import { sessionStore } from './wiring';
 import { ApiDate } from './domain/session';
 import { cachedPublic } from './availability-cache';
@@ -64,7 +64,7 @@ const findBy = <S extends typeof ByPin | typeof ByDistrict>(schema: S, scope: (q
   http({ query: schema }, async (ctx) => {
     const q = ctx.query as z.output<S>;
     const body = await cachedPublic(ctx, q, hindi(ctx.headers), async () => ({
-      sessions: flatSessions(await readModelSessions(scope(q), dayRange(q.date), q.vaccine), hindi(ctx.headers)),
+      sessions: await readModelFind(scope(q), dayRange(q.date), q.vaccine, hindi(ctx.headers)),
     }));
     return respond(ctx, body);
   });
@@ -73,7 +73,7 @@ const calendarBy = <S extends typeof ByPin | typeof ByDistrict>(schema: S, scope
   http({ query: schema }, async (ctx) => {
     const q = ctx.query as z.output<S>;
     const body = await cachedPublic(ctx, q, hindi(ctx.headers), async () => ({
-      centers: calendarCenters(await readModelSessions(scope(q), weekRange(q.date), q.vaccine), hindi(ctx.headers)),
+      centers: await readModelCalendar(scope(q), weekRange(q.date), q.vaccine, hindi(ctx.headers)),
     }));
     return respond(ctx, body);
   });

@@ -7,7 +7,7 @@
  * every 250 ms) + the consumer's merge (~tens of ms) + MEMO_MS ≤ 2 s, for both doors (the public
  * door adds its cache TTL, see docs/surge.md).
  */
-import type { LiveSession, Scope } from './domain/availability';
+import { calendarCenters, flatSessions, type LiveSession, type Scope } from './domain/availability';
 import { centreFromModels, decodeModel, itemKey, liveFromModels, scopeId, weeksCovering, type ReadModel } from './domain/availability-model';
 import { availabilityStore, type AvailabilityStore } from './availability-dynamo-store';
 import type { Center } from './domain/centre';
@@ -18,6 +18,7 @@ export const MEMO_MS = 250;
 
 /** A decoded item: every listed session, sorted once per item version (decoding is the costly part). */
 interface Decoded {
+  pk: string;
   v: number;
   model: ReadModel;
   live: LiveSession[];
@@ -31,11 +32,50 @@ export function clearAvailabilityMemo(): void {
   memo.clear();
 }
 
+/**
+ * Rendered answers by query and item versions. Rendering a 200-centre week (1,400 sessions into
+ * CoWIN's shape) costs more CPU than reading its item; an item's version changes at most once per
+ * stream batch, so a container renders each query once per version and every other caller of that
+ * version shares the result (read-only: nothing downstream mutates an answer). Freshness is the
+ * items': a new version is a new key.
+ */
+const rendered = new Map<string, unknown>();
+const MAX_RENDERED = 500;
+
+async function renderedFor<T>(
+  scope: Scope,
+  range: SessionRange,
+  vaccine: string | undefined,
+  view: string,
+  render: (live: LiveSession[]) => T,
+  store?: AvailabilityStore,
+): Promise<T> {
+  const items = await itemsFor(scope, range, store);
+  const key = `${view}|${range.fromIso}|${range.toIso}|${vaccine ?? ''}|${items.map((d) => `${d.pk}@${d.v}`).join(',')}`;
+  // Version 0 is a missing item: nothing to share, and nothing that stays true.
+  const versioned = items.every((d) => d.v > 0);
+  if (versioned && rendered.has(key)) return rendered.get(key) as T;
+  const value = render(selectLive(items, range, vaccine));
+  if (versioned) {
+    rendered.set(key, value);
+    if (rendered.size > MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
+  }
+  return value;
+}
+
+/** calendarBy* centres (CoWIN's shape) of a scope's week, from the read model. */
+export const readModelCalendar = (scope: Scope, range: SessionRange, vaccine: string | undefined, hindi: boolean, store?: AvailabilityStore) =>
+  renderedFor(scope, range, vaccine, hindi ? 'calendar-hi' : 'calendar', (live) => calendarCenters(live, hindi), store);
+
+/** findBy* sessions (CoWIN's shape) of a scope's day, from the read model. */
+export const readModelFind = (scope: Scope, range: SessionRange, vaccine: string | undefined, hindi: boolean, store?: AvailabilityStore) =>
+  renderedFor(scope, range, vaccine, hindi ? 'find-hi' : 'find', (live) => flatSessions(live, hindi), store);
+
 function decode(pk: string, v: number, z: Uint8Array | undefined): Decoded {
   const known = decoded.get(pk);
   if (known && known.v === v && v > 0) return known;
   const model = decodeModel(z);
-  const d = { v, model, live: liveFromModels([model], ALL) };
+  const d = { pk, v, model, live: liveFromModels([model], ALL) };
   decoded.set(pk, d);
   if (decoded.size > 2000) decoded.delete(decoded.keys().next().value!);
   return d;
@@ -68,7 +108,10 @@ export async function modelsFor(scope: Scope, range: SessionRange, store?: Avail
 
 /** Open sessions at active centres in scope, with their seats as of the read model (key order). */
 export async function readModelSessions(scope: Scope, range: SessionRange, vaccine?: string, store?: AvailabilityStore): Promise<LiveSession[]> {
-  const items = await itemsFor(scope, range, store);
+  return selectLive(await itemsFor(scope, range, store), range, vaccine);
+}
+
+function selectLive(items: Decoded[], range: SessionRange, vaccine?: string): LiveSession[] {
   const pick = (l: LiveSession) => l.session.date >= range.fromIso && l.session.date <= range.toIso && (!vaccine || l.session.vaccine === vaccine);
   // Items are consecutive weeks, each sorted by date first: concatenation keeps the order.
   return items.flatMap((d) => d.live.filter(pick));
