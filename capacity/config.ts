@@ -12,6 +12,7 @@ import { capacitySettings, throttlePlan } from '../lib/config';
 import { routes, type RouteDef } from '../functions/routes';
 import { MAX_SHARDS, SEATS_PER_SHARD } from '../functions/sessions/domain/capacity';
 import { readModelPath } from '../functions/sessions/availability-path';
+import { ENTRY_SHARDS } from '../functions/booking/domain/release';
 import type { AppSettings, Durations, Profile, Quotas } from './model';
 
 const ROOT = join(__dirname, '..');
@@ -40,6 +41,7 @@ export function appSettings(context: Record<string, unknown>): AppSettings {
     }),
     seatsPerShard: SEATS_PER_SHARD,
     maxShards: MAX_SHARDS,
+    drawEntryShards: ENTRY_SHARDS,
     statsShards: Math.max(1, Math.min(32, Number(context.statsShards ?? process.env.STATS_SHARDS ?? 4))),
     certificates: {
       kmsShare: w.kmsShare,

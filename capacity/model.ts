@@ -61,6 +61,8 @@ export interface AppSettings {
   seatsPerShard: number;
   maxShards: number;
   statsShards: number;
+  /** Partition keys of one release's draw entries, each with its gate (functions/booking/domain/release.ts). */
+  drawEntryShards: number;
   certificates: { kmsShare: number; perInvocation: number; fastestCertificateMs: number; maxConcurrency: (kmsSignQuota: number) => number; batchSize: number };
   availability: AvailabilityPath;
 }
@@ -464,6 +466,22 @@ export function runModel(profile: Profile, settings: AppSettings, quotas: Quotas
     doc: q.dynamoPartitionWcu.doc,
     adjustable: false,
     action: `fixed per partition: more shards per session (functions/sessions/domain/capacity.ts) or the fair release (booking window) for this session`,
+  });
+  // The same crowd on a session with a fair release: entries, not bookings. Each entry is a Put on
+  // one of the release's entry keys plus a ConditionCheck of that key's gate (its locks are items
+  // of their own), so the hottest partition takes 1/drawEntryShards of the crowd.
+  const perEntryKey = hot.attemptsPerSecond / settings.drawEntryShards;
+  add({
+    component: 'DynamoDB',
+    item: `hot partition: one release's draw entries (${settings.drawEntryShards} entry keys, each with its gate)`,
+    demand: `${fmt(hot.attemptsPerSecond)} entries/s on one session → ${fmt(perEntryKey)}/s per key`,
+    consumed: perEntryKey * writeUnits(KB, true),
+    unit: 'WCU/s per entry key',
+    quota: q.dynamoPartitionWcu.value,
+    quotaSource: 'per partition (ENTRY_SHARDS, functions/booking/domain/release.ts)',
+    doc: q.dynamoPartitionWcu.doc,
+    adjustable: false,
+    action: 'fixed per partition: more entry keys per release (ENTRY_SHARDS)',
   });
   const district = profile.hotspots.district;
   const answer = availabilityAnswer(settings, district, true);

@@ -109,8 +109,10 @@ export interface DrawStore {
   unlease(sessionId: string, owner: string): Promise<void>;
   /** The photo-ID hash of each beneficiary that has one. */
   photoIdHashes(beneficiaryIds: string[]): Promise<Map<string, string>>;
-  /** The entry and its locks in one transaction, conditioned on the release being open. */
+  /** The entry and its locks in one transaction, conditioned on the entries not being closed. */
   recordEntry(e: EntryRecord, photoIdHashes: string[]): Promise<EntryOutcome>;
+  /** Closes the entries (idempotent): once it returns, recordEntry answers `closed` for this session. */
+  closeEntries(sessionId: string): Promise<void>;
   /** Moves the release from one state to the next; false when it was not in `from`. */
   transition(sessionId: string, from: ReleaseState, to: ReleaseState, set?: Partial<ReleaseRecord>): Promise<boolean>;
   listEntries(sessionId: string): Promise<EntryRecord[]>;

@@ -2,7 +2,9 @@
  * DynamoDB adapter of the fair release (main table). Keys:
  *  - DRAW#<sid> / META                     the release: opens at, window, seed hash (seed kept
  *                                          until the draw is done), state, frozen entry hash + seats
- *  - DRAW#<sid>#<k> / ENTRY#<entryId>      entries, over 16 partition keys (a window's crowd is not one hot key)
+ *  - DRAW#<sid>#<k> / ENTRY#<entryId>      entries, over ENTRY_SHARDS (64) partition keys (a window's crowd is not one hot key)
+ *  - DRAW#<sid>#<k> / GATE                 the gate of entry shard k: absent while entries are taken,
+ *                                          `closed` once the draw closes the entries
  *  - DRAWBEN#<sid>#<beneficiary> / LOCK    one entry per beneficiary (conditional put)
  *  - DRAWID#<sid>#<photoIdHash> / LOCK     one entry per photo ID (conditional put)
  *  - DRAWDUE#<close day> / <closesAt>#<sid>  the scheduled draw's to-do list (written with the
@@ -11,24 +13,26 @@
  *  - DRAW#<sid> / LEASE                    a sweep's claim on a draw (owner, until): not on META,
  *                                          so taking it never conflicts with entry transactions
  * An entry and all its locks are one transaction (a family is entered all or none), conditioned
- * on the release still being `open`: once the draw closes it, no entry can slip in.
+ * on its shard's gate being open. The draw closes all the gates before it lists the entries, so an
+ * entry either committed before its gate closed (and is listed) or is refused: none slips in.
+ * The gates spread what every entry of a session checks over 64 items, so concurrent entries
+ * conflict 64 times less often than on one release item (they would all check META otherwise).
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { batchGetAll } from '../platform/dynamo/client';
-import { closesAt } from './domain/release';
+import { closesAt, ENTRY_SHARDS } from './domain/release';
 import type { DrawStore, DueRelease, EntryOutcome, EntryRecord, ReleaseRecord, ReleaseState } from './ports';
 import { ProfileKeys } from '../keys';
 
 export type { DrawStore, DueRelease, EntryOutcome, EntryRecord, ReleaseRecord, ReleaseState } from './ports';
 
-export const ENTRY_SHARDS = 16;
-
 const meta = (sid: string) => ({ pk: `DRAW#${sid}`, sk: 'META' });
 const shardOf = (entryId: string) => createHash('sha256').update(entryId).digest().readUInt8(0) % ENTRY_SHARDS;
 const entryKey = (sid: string, entryId: string) => ({ pk: `DRAW#${sid}#${shardOf(entryId)}`, sk: `ENTRY#${entryId}` });
+const gateKey = (sid: string, shard: number) => ({ pk: `DRAW#${sid}#${shard}`, sk: 'GATE' });
 const benLock = (sid: string, ben: string) => ({ pk: `DRAWBEN#${sid}#${ben}`, sk: 'LOCK' });
 const idLock = (sid: string, hash: string) => ({ pk: `DRAWID#${sid}#${hash}`, sk: 'LOCK' });
 const dueKey = (d: DueRelease) => ({ pk: `DRAWDUE#${d.closesAt.slice(0, 10)}`, sk: `${d.closesAt}#${d.sessionId}` });
@@ -36,6 +40,8 @@ const leaseKey = (sid: string) => ({ pk: `DRAW#${sid}`, sk: 'LEASE' });
 const DAY_MS = 86_400_000;
 /** Attempts of an entry transaction that lost to concurrent ones on the same items (TransactionConflict). */
 const ENTRY_ATTEMPTS = 6;
+/** Attempts to close one gate while entry transactions still hold it. */
+const CLOSE_ATTEMPTS = 20;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const strip = <T>(i: Record<string, unknown>): T => {
   const { pk: _p, sk: _s, ...rest } = i;
@@ -145,8 +151,8 @@ export class DynamoDrawStore implements DrawStore {
 
   /**
    * One entry with all its locks, or nothing; a retry of the same entry finds its locks and gets its
-   * id back. Concurrent entries of one session all check the release item, so DynamoDB may cancel
-   * one with TransactionConflict (no condition failed): it is tried again, never reported as "taken".
+   * id back. Concurrent entries of one shard check the same gate item, so DynamoDB may cancel one
+   * with TransactionConflict (no condition failed): it is tried again, never reported as "taken".
    */
   async recordEntry(e: EntryRecord, photoIdHashes: string[]): Promise<EntryOutcome> {
     for (let attempt = 1; ; attempt++) {
@@ -166,10 +172,9 @@ export class DynamoDrawStore implements DrawStore {
             {
               ConditionCheck: {
                 TableName: this.table,
-                Key: meta(e.sessionId),
-                ConditionExpression: '#s = :open',
-                ExpressionAttributeNames: { '#s': 'state' },
-                ExpressionAttributeValues: { ':open': 'open' },
+                Key: gateKey(e.sessionId, shardOf(e.entryId)),
+                ConditionExpression: 'attribute_not_exists(#c)',
+                ExpressionAttributeNames: { '#c': 'closed' },
               },
             },
             { Put: { TableName: this.table, Item: { ...entryKey(e.sessionId, e.entryId), ...e }, ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -231,6 +236,25 @@ export class DynamoDrawStore implements DrawStore {
     }
   }
 
+  /** Closes every gate (idempotent): once it returns, no entry transaction of this session can commit. */
+  async closeEntries(sessionId: string): Promise<void> {
+    await Promise.all(
+      Array.from({ length: ENTRY_SHARDS }, async (_, k) => {
+        // A plain write on an item that an entry transaction holds at that instant is refused with
+        // TransactionConflictException (the SDK does not retry it): wait and close again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await this.db.send(new PutCommand({ TableName: this.table, Item: { ...gateKey(sessionId, k), closed: true } }));
+            return;
+          } catch (e) {
+            if ((e as { name?: string }).name !== 'TransactionConflictException' || attempt >= CLOSE_ATTEMPTS) throw e;
+            await pause(Math.random() * 20 * 2 ** Math.min(attempt, 6));
+          }
+        }
+      }),
+    );
+  }
+
   async listEntries(sessionId: string): Promise<EntryRecord[]> {
     const out: EntryRecord[] = [];
     await Promise.all(
@@ -240,8 +264,8 @@ export class DynamoDrawStore implements DrawStore {
           const r = await this.db.send(
             new QueryCommand({
               TableName: this.table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': `DRAW#${sessionId}#${k}` },
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
+              ExpressionAttributeValues: { ':pk': `DRAW#${sessionId}#${k}`, ':entry': 'ENTRY#' },
               ConsistentRead: true,
               ExclusiveStartKey,
             }),

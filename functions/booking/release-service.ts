@@ -104,7 +104,7 @@ export interface DrawPorts {
 
 /**
  * Runs (or resumes) the draw of a session whose window has closed. Steps, each idempotent:
- * open → closing (no entry can be recorded any more) → drawing (entry list, its hash and the
+ * open → closing (the entries' gates closed: no entry can be recorded any more) → drawing (entry list, its hash and the
  * seats frozen) → every entry down the draw order booked or passed over, its outcome recorded
  * once → done (seed published) → one SMS per entry → off the to-do list (dueReleases) once
  * every SMS is out.
@@ -123,6 +123,8 @@ export async function runDraw(ports: DrawPorts, session: SessionInfo): Promise<R
   if (r.state === 'open') await ports.draws.transition(sid, 'open', 'closing');
   r = (await ports.draws.getRelease(sid))!;
   if (r.state === 'closing') {
+    // Every entry either committed before this or is refused from now on; then the list is whole.
+    await ports.draws.closeEntries(sid);
     const entries = await ports.draws.listEntries(sid);
     const left = remaining(await ports.bookings.readShards(sid, session.shards));
     await ports.draws.transition(sid, 'closing', 'drawing', {

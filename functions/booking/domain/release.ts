@@ -14,6 +14,13 @@ import { createHash, createHmac } from 'node:crypto';
 
 /** Seconds a release window stays open when staff do not say. */
 export const DEFAULT_FAIRNESS_WINDOW_SECONDS = 120;
+/**
+ * Partition keys a release's entries are spread over, each with the gate its entries check: a
+ * window's crowd on one session is 1/ENTRY_SHARDS of it per key. 64 keeps CoWIN's worst session
+ * ×10 (20,000 entries/s) at ~625 WCU/s per key, under DynamoDB's 1,000 per partition
+ * (capacity/model.ts prices it); the draw reads and closes 64 keys, a few ms.
+ */
+export const ENTRY_SHARDS = 64;
 
 export interface Release {
   opensAt: string;

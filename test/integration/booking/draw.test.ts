@@ -87,6 +87,42 @@ describe('fair release', () => {
     ).rejects.toMatchObject({ errorCode: 'APPOIN0051' });
   });
 
+  it('closes the entries under a crowd: every entry that got an id is in the list, none is recorded after the close', async () => {
+    const { draws } = stores();
+    const s = await createSession({ capacity1: 10, capacity2: 0 });
+    const release = await openRelease(draws, s.sessionId, at(0).toISOString(), 120, seedFor('gates'));
+    const accepted = new Set<string>();
+    let refused = 0;
+    const crowd = mapLimit(
+      Array.from({ length: 240 }, (_, i) => i),
+      24,
+      async (i) => {
+        const acc = `acc-gate-${s.sessionId}-${i}`;
+        try {
+          const out = await enterRelease(draws, release, { accountId: acc, dose: 1, slot: s.slots[0], beneficiaries: [ben(nextBen(), acc)] }, at(5_000));
+          accepted.add(out!.entryId);
+        } catch (e) {
+          // Refused: the draw had closed the entries (or, rarely, 429 when entries kept conflicting).
+          if (!['APPOIN0051', 'USRRES0429'].includes((e as { errorCode?: string }).errorCode ?? '')) throw e;
+          refused += 1;
+        }
+      },
+    );
+    // The draw closes the entries while the crowd is still arriving (a request read "open" before).
+    while (accepted.size < 60) await new Promise((r) => setTimeout(r, 20));
+    await draws.closeEntries(s.sessionId);
+    const listed = (await draws.listEntries(s.sessionId)).map((e) => e.entryId).sort();
+    await crowd;
+    const after = (await draws.listEntries(s.sessionId)).map((e) => e.entryId).sort();
+    expect(after).toEqual(listed); // nothing committed after the gates closed
+    expect(listed).toEqual([...accepted].sort()); // and every 202 is in the list the draw freezes
+    expect(refused).toBeGreaterThan(0);
+    expect(accepted.size + refused).toBe(240);
+    // Closing again (a resumed draw) is harmless, and the gate items are not entries.
+    await draws.closeEntries(s.sessionId);
+    expect((await draws.listEntries(s.sessionId)).length).toBe(accepted.size);
+  });
+
   it('gives 100 seats among 2,000 entries without regard to arrival: the fast half wins about half', async () => {
     const { draws, bookings } = stores();
     const s = await createSession({ capacity1: 100, capacity2: 0 });

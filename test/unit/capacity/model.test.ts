@@ -23,6 +23,7 @@ const settings: AppSettings = {
   seatsPerShard: 50,
   maxShards: 20,
   statsShards: 4,
+  drawEntryShards: 4,
   certificates: {
     kmsShare: 0.8,
     perInvocation: 2,
@@ -96,6 +97,8 @@ describe('capacity model arithmetic', () => {
 
   it('puts a session’s booking crowd on its shards and a district’s calendar reads on its index key', () => {
     expect(row(rows, 'hot partition: one session')).toMatchObject({ consumed: (600 / 2) * 2, quota: 1000, status: 'ok' });
+    // The same crowd entering a fair release: 600 entries/s over 4 entry keys, 2 WCU per transactional 1 KB put.
+    expect(row(rows, "hot partition: one release's draw entries")).toMatchObject({ consumed: (600 / 4) * 2, quota: 1000, status: 'ok' });
     expect(row(rows, 'hot partition: district index key')).toMatchObject({ consumed: 10 * 6, quota: 3000 });
   });
 
