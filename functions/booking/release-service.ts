@@ -5,7 +5,8 @@
  * twice and a beneficiary never holds two open appointments for a dose, however often the draw
  * is re-run after a crash.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { uuidFrom } from '../platform/ids';
 import type { Beneficiary } from '../beneficiaries/domain/beneficiary';
 import { planTake, remaining, type Dose } from '../sessions/domain/capacity';
 import { renderSms, type SmsLanguage } from '../platform/sms/catalogue';
@@ -32,11 +33,6 @@ export async function openRelease(
   if (!(await store.createRelease(record))) return (await store.getRelease(sessionId))!;
   return record;
 }
-
-const uuidFrom = (s: string) => {
-  const h = createHash('sha256').update(s).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
 
 export interface EntryRequest {
   accountId: string;

@@ -33,7 +33,7 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
 
 export { CertKeys } from '../keys';
 
-import type { BeneficiaryState, CertificateItem, CommitInput, HolderCorrection, Pointer, ProfileState } from './domain/state';
+import type { BeneficiaryState, CertificateItem, CommitInput, HolderCorrection, Pointer, ProfileState, RevocationReason } from './domain/state';
 import type { CertificateStore } from './ports';
 
 export {
@@ -303,6 +303,52 @@ export class DynamoCertificateStore implements CertificateStore {
     }
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async withdraw(beneficiaryId: string, pointer: { certificateId: string; version: number }, reason: RevocationReason, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.table,
+                Key: CertKeys.pointer(beneficiaryId),
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: { ':v': pointer.version },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: CertKeys.certificate(pointer.certificateId),
+                UpdateExpression: 'SET #s = :revoked, revokedAt = :now, revocationReason = :why',
+                ConditionExpression: '#s = :current',
+                ExpressionAttributeNames: { '#s': 'status' },
+                ExpressionAttributeValues: { ':revoked': 'revoked', ':current': 'current', ':now': at, ':why': reason },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...CertKeys.revoked(pointer.certificateId),
+                  certificateId: pointer.certificateId,
+                  entry: revocationEntry(pointer.certificateId),
+                  reason,
+                  revokedAt: at,
+                  beneficiaryId,
+                },
+              },
+            },
+          ],
+        }),
+      );
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;

@@ -1,7 +1,7 @@
 /** The persistence port of the certificates context (adapter: ./dynamo-store.ts). */
 import type { DoseEvent } from '../vaccination/domain/vaccination';
 import type { CertificateLanguage } from './domain/labels';
-import type { CertificateItem, ProfileState, Pointer, BeneficiaryState, CommitInput, HolderCorrection } from './domain/state';
+import type { CertificateItem, ProfileState, Pointer, BeneficiaryState, CommitInput, HolderCorrection, RevocationReason } from './domain/state';
 
 export interface CertificateStore {
   getProfile(beneficiaryId: string): Promise<ProfileState | undefined>;
@@ -34,6 +34,12 @@ export interface CertificateStore {
    * status and, for a correction, its revocation entry. false when a condition failed.
    */
   commit(input: CommitInput): Promise<boolean>;
+  /**
+   * ONE transaction, when no dose is left on the record: the pointer goes (conditioned on the
+   * version read), the certificate it named is revoked with its revocation entry. false when the
+   * pointer moved meanwhile.
+   */
+  withdraw(beneficiaryId: string, pointer: { certificateId: string; version: number }, reason: RevocationReason, at: string): Promise<boolean>;
   /** Marks the certificate's SMS as sent; false when it already was (or the certificate is no longer current). */
   claimSms(certificateId: string, at: string): Promise<boolean>;
   /** Gives the SMS claim back after a failed send, so a retry sends it. */

@@ -94,7 +94,14 @@ export async function ensureCurrentCertificate(p: CertificatePorts, beneficiaryI
   for (let attempt = 0; attempt < MAX_ATTEMPTS; ) {
     const state = await p.store.loadState(beneficiaryId);
     if (!state) return { outcome: 'not_found' };
-    if (!state.events.length) return { outcome: 'no_dose' };
+    if (!state.events.length) {
+      // Every dose it showed was voided: the certificate is withdrawn (revoked), none replaces it.
+      if (state.pointer && !(await p.store.withdraw(beneficiaryId, state.pointer, 'DOSE_VOIDED', new Date().toISOString()))) {
+        attempt++; // the pointer moved meanwhile: look again
+        continue;
+      }
+      return { outcome: 'no_dose' };
+    }
     const stateKey = stateKeyOf(state.profile, state.language);
     if (state.pointer?.stateKey === stateKey) {
       const certificate = await p.store.getCertificate(state.pointer.certificateId);
@@ -179,8 +186,10 @@ export async function ensureCurrentCertificate(p: CertificatePorts, beneficiaryI
 export function changeOf(previous: CertificateItem, state: BeneficiaryState): 'superseded' | RevocationReason {
   const h = previous.holder;
   if (h.name !== state.profile.name || h.birthYear !== state.profile.birthYear || h.genderId !== state.profile.genderId) return 'HOLDER_CORRECTED';
-  const current = new Set(state.events.map((e) => e.eventId));
-  if (Object.values(previous.eventIds).some((id) => !current.has(id))) return 'DOSE_CORRECTED';
+  const current = new Map(state.events.map((e) => [String(e.dose), e.eventId]));
+  const doses = Object.entries(previous.eventIds);
+  if (doses.some(([dose]) => !current.has(dose))) return 'DOSE_VOIDED';
+  if (doses.some(([dose, id]) => current.get(dose) !== id)) return 'DOSE_CORRECTED';
   return 'superseded';
 }
 

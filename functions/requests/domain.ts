@@ -112,7 +112,7 @@ export interface RequestDetails {
   name?: string;
   birthYear?: number;
   genderId?: number;
-  /** dose_date: the dose whose date was wrong and the right date (YYYY-MM-DD). */
+  /** dose_date: the dose whose date was wrong and the right date (YYYY-MM-DD); revoke_status: the dose never given (default the latest). */
   dose?: number;
   givenDate?: string;
   /** passport_details: the number as given (never stored: the store keeps `passportEnvelope`, encrypted, and `passportLast4`). */
@@ -163,9 +163,11 @@ export function checkDetails(kind: RequestKind, d: RequestDetails, now: Date): R
       if (!d.otherBeneficiaryId || !/^\d{14}$/.test(d.otherBeneficiaryId))
         throw invalid('merge_certificates needs details.other_beneficiary_reference_id (14 digits)');
       return { otherBeneficiaryId: d.otherBeneficiaryId, ...note };
+    case 'revoke_status':
+      // The dose recorded wrongly; without one, the latest (only the latest can be voided).
+      return { ...(d.dose !== undefined ? { dose: d.dose } : {}), ...note };
     case 'member_unknown':
     case 'regenerate_certificate':
-    case 'revoke_status':
       return note;
   }
 }
@@ -178,6 +180,8 @@ export const APPLIED_KINDS: readonly RequestKind[] = [
   'regenerate_certificate',
   'passport_details',
   'transfer_member',
+  'merge_certificates',
+  'revoke_status',
 ];
 export const isApplied = (kind: RequestKind): boolean => APPLIED_KINDS.includes(kind);
 

@@ -20,7 +20,8 @@ import { personReference } from '../metadata/domain/person-reference';
 import { renderSms } from '../platform/sms/catalogue';
 import { DomainError } from '../platform/errors';
 import { logger } from '../platform/logger';
-import { correctDose } from '../vaccination/service';
+import { correctDose, mergeRecords, voidDose } from '../vaccination/service';
+import { uuidFrom } from '../platform/ids';
 import { vaccinationPorts } from '../vaccination/wiring';
 import { REQUEST_KINDS, RequestCodes, requestRules, type RequestKind } from './domain';
 import { DynamoRequestStore } from './dynamo-store';
@@ -107,6 +108,31 @@ export function requestPorts(): RequestPorts {
         if (outcome === 'not_found') throw new DomainError(RequestCodes.applyFailed, 'This member is no longer on the account', 'conflict');
         // The owner of the mobile ending in last4 attaches the member (photo ID + date of birth, OTP sign-in): POST /registration/beneficiary/attach.
         return { beneficiary_reference_id: r.beneficiaryId, released: true, attach_by_mobile_ending: last4 };
+      },
+      voidDose: async (r, staff, eventId) => {
+        const event = await voidDose(await vaccinationPorts(), staff, {
+          supersedes: eventId,
+          eventId: uuidFrom(`request:${r.requestId}:void`),
+          reason: `request ${r.requestId}`,
+        });
+        // The certificate is reissued without the dose, or withdrawn when none is left (certificates context, from the stream).
+        return { voided_event_id: eventId, event_id: event.eventId, dose: event.dose };
+      },
+      mergeRecords: async (r, staff) => {
+        const from = r.details.otherBeneficiaryId;
+        if (!from) throw new DomainError(RequestCodes.applyFailed, 'The request names no other record', 'conflict');
+        const out = await mergeRecords(await vaccinationPorts(), staff, {
+          keep: r.beneficiaryId,
+          from,
+          key: `request:${r.requestId}`,
+          reason: `request ${r.requestId}`,
+        });
+        return {
+          beneficiary_reference_id: r.beneficiaryId,
+          merged_from: from,
+          doses_added: out.added.map((e) => ({ dose: e.dose, event_id: e.eventId, given_date: e.givenDate })),
+          voided_event_ids: out.voided,
+        };
       },
       doseDate: async (r, staff, eventId) => {
         const vp = await vaccinationPorts();

@@ -43,6 +43,10 @@ export interface Appliers {
   passport(r: RequestItem): Promise<Record<string, unknown>>;
   /** Releases the member from the account, to be attached by the owner of the mobile the request named. */
   transferMember(r: RequestItem): Promise<Record<string, unknown>>;
+  /** Voids a dose that was never given (the latest of the record). */
+  voidDose(r: RequestItem, staff: Staff, eventId: string): Promise<Record<string, unknown>>;
+  /** Moves the duplicate record's doses onto the request's beneficiary, in one transaction. */
+  mergeRecords(r: RequestItem, staff: Staff): Promise<Record<string, unknown>>;
 }
 
 export interface RequestPorts {
@@ -92,7 +96,13 @@ export async function fileRequest(p: RequestPorts, accountId: string, input: Fil
   if (NEEDS_DOSE.includes(input.kind) && !ben.doses.length) {
     throw new DomainError(RequestCodes.invalid, `A ${input.kind} request needs a recorded vaccination; none is recorded for this beneficiary`, 'invalid');
   }
-  if (input.kind === 'dose_date' && !ben.doses.some((d) => d.dose === checked.dose)) {
+  if (input.kind === 'merge_certificates') {
+    // The duplicate must be another record of this account with a dose; anything else is answered as missing.
+    const other = checked.otherBeneficiaryId === input.beneficiaryId ? undefined : await p.beneficiary(checked.otherBeneficiaryId!);
+    if (!other || other.accountId !== accountId || !other.doses.length)
+      throw new DomainError(RequestCodes.notFound, 'The other beneficiary record (with a recorded dose) was not found on this account', 'not_found');
+  }
+  if ((input.kind === 'dose_date' || (input.kind === 'revoke_status' && checked.dose !== undefined)) && !ben.doses.some((d) => d.dose === checked.dose)) {
     throw new DomainError(RequestCodes.invalid, `Dose ${checked.dose} is not recorded for this beneficiary`, 'invalid');
   }
   // The district whose office holds the records: where the latest dose was given; else the one the citizen names.
@@ -331,6 +341,20 @@ async function applyOne(p: RequestPorts, staff: Staff, r: RequestItem): Promise<
       return p.apply.passport(r);
     case 'transfer_member':
       return p.apply.transferMember(r);
+    case 'revoke_status': {
+      const ben = await p.beneficiary(r.beneficiaryId);
+      const doses = [...(ben?.doses ?? [])].sort((a, b) => b.dose - a.dose);
+      const dose = r.details.dose === undefined ? doses[0] : doses.find((d) => d.dose === r.details.dose);
+      if (!dose)
+        throw new DomainError(
+          RequestCodes.applyFailed,
+          r.details.dose === undefined ? 'No dose is recorded any more' : `Dose ${r.details.dose} is no longer recorded`,
+          'conflict',
+        );
+      return p.apply.voidDose(r, staff, dose.eventId);
+    }
+    case 'merge_certificates':
+      return p.apply.mergeRecords(r, staff);
     default:
       throw new DomainError(RequestCodes.applyFailed, `Requests of kind ${r.kind} are carried out by the district office`, 'conflict');
   }

@@ -72,6 +72,10 @@ export function contributionOf(
 
   if (eventName === 'INSERT' && pk.startsWith('DOSEEVENT#') && sk === 'EVENT' && newImage) {
     const now = dims(newImage);
+    if (newImage.kind === 'void' && newImage.supersededDims) {
+      // A void takes the dose back: the superseded event's counters only, nothing added.
+      return { id: `DOSE#${String(newImage.eventId)}`, deltas: merge(doseDeltas(newImage.supersededDims as DoseDims, -1)) };
+    }
     if (newImage.kind === 'correction' && newImage.supersededDims) {
       // A correction moves the dose from the superseded event's counters to its own.
       return { id: `DOSE#${String(newImage.eventId)}`, deltas: merge([...doseDeltas(newImage.supersededDims as DoseDims, -1), ...doseDeltas(now, 1)]) };

@@ -2,7 +2,7 @@ import { profileMobileMasked } from '../platform/aws/account-mobile';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CenterRef } from './domain/access';
-import { istDate, type Aefi, type DoseEvent, type DoseState, type ProfileAfter } from './domain/vaccination';
+import { istDate, type Aefi, type DoseEvent, type DoseState, type MergePlan, type ProfileAfter, type ProfileAfterVoid } from './domain/vaccination';
 import type { DayAppointment, OpenAppointmentRef, RecordOutcome, VaccinationStore } from './ports';
 import { queryAll } from '../platform/dynamo/client';
 import { eventItem, toEvent, VacKeys, ProfileKeys } from '../keys';
@@ -213,6 +213,85 @@ export class DynamoVaccinationStore implements VaccinationStore {
     if (failed(0)) return { ok: false as const, reason: 'duplicate_event' as const };
     if (failed(1)) return { ok: false as const, reason: 'already_corrected' as const };
     return { ok: false as const, reason: 'conflict' as const };
+  }
+
+  /** The items that void one event: the void event, the link on the voided event, its slot removed. */
+  private voidItems(event: DoseEvent, voided: DoseEvent): TransactItem[] {
+    return [
+      { Put: { TableName: this.table, Item: eventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          TableName: this.table,
+          Key: VacKeys.event(voided.eventId),
+          UpdateExpression: 'SET correctedBy = :c',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(correctedBy)',
+          ExpressionAttributeValues: { ':c': event.eventId },
+        },
+      },
+      {
+        // The slot goes: this dose number can be recorded again when the person is vaccinated.
+        Delete: {
+          TableName: this.table,
+          Key: VacKeys.doseSlot(voided.beneficiaryId, voided.dose),
+          ConditionExpression: 'eventId = :old',
+          ExpressionAttributeValues: { ':old': voided.eventId },
+        },
+      },
+    ];
+  }
+
+  /** The profile write of a void: like profileUpdate, and the series goes with the last dose. */
+  private profileVoidUpdate(beneficiaryId: string, profile: ProfileAfterVoid, expected: DoseState): TransactItem {
+    if (profile.vaccine !== undefined) return this.profileUpdate(beneficiaryId, profile as ProfileAfter, expected);
+    const versionGuard = expected.doseVersion === 0 ? 'attribute_not_exists(doseVersion)' : 'doseVersion = :ver';
+    return {
+      Update: {
+        TableName: this.table,
+        Key: VacKeys.profile(beneficiaryId),
+        UpdateExpression: 'SET dosesGiven = :n, doseDates = :dd, doseEvents = :de, doseVersion = :next REMOVE vaccine, seriesTotal',
+        ConditionExpression: `attribute_exists(pk) AND dosesGiven = :g AND ${versionGuard}`,
+        ExpressionAttributeValues: {
+          ':n': profile.dosesGiven,
+          ':dd': profile.doseDates,
+          ':de': profile.doseEvents,
+          ':next': profile.doseVersion,
+          ':g': expected.dosesGiven,
+          ...(expected.doseVersion === 0 ? {} : { ':ver': expected.doseVersion }),
+        },
+      },
+    };
+  }
+
+  async recordVoid(event: DoseEvent, voided: DoseEvent, profile: ProfileAfterVoid, expected: DoseState) {
+    const reasons = await this.transact([...this.voidItems(event, voided), this.profileVoidUpdate(event.beneficiaryId, profile, expected)]);
+    if (!reasons) return { ok: true as const };
+    const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
+    if (failed(0)) return { ok: false as const, reason: 'duplicate_event' as const };
+    if (failed(1)) return { ok: false as const, reason: 'already_corrected' as const };
+    return { ok: false as const, reason: 'conflict' as const };
+  }
+
+  async recordMerge(plan: MergePlan, keep: DoseState, from: DoseState): Promise<RecordOutcome> {
+    const items: TransactItem[] = [
+      ...plan.added.flatMap((e): TransactItem[] => [
+        { Put: { TableName: this.table, Item: eventItem(e), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...VacKeys.doseSlot(e.beneficiaryId, e.dose), eventId: e.eventId, dose: e.dose, givenDate: e.givenDate },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ]),
+      this.profileUpdate(keep.beneficiaryId, plan.keep, keep),
+      ...plan.voids.flatMap((v) => this.voidItems(v.event, v.voided)),
+      this.profileVoidUpdate(from.beneficiaryId, plan.emptied, from),
+    ];
+    const reasons = await this.transact(items);
+    if (!reasons) return { ok: true };
+    // The first added event already written: this merge was applied before (a retry).
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') return { ok: false, reason: 'duplicate_event' };
+    return { ok: false, reason: 'conflict' };
   }
 
   /** undefined when committed; the cancellation reasons when a condition failed or transactions collided. */

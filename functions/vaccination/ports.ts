@@ -1,5 +1,5 @@
 import type { CenterRef } from './domain/access';
-import type { Aefi, DoseEvent, DoseState, ProfileAfter } from './domain/vaccination';
+import type { Aefi, DoseEvent, DoseState, MergePlan, ProfileAfter, ProfileAfterVoid } from './domain/vaccination';
 
 export interface OpenAppointmentRef {
   appointmentId: string;
@@ -52,6 +52,22 @@ export interface VaccinationStore {
     profile: ProfileAfter,
     expected: DoseState,
   ): Promise<RecordOutcome | { ok: false; reason: 'already_corrected' }>;
+  /**
+   * ONE transaction: the void event, the voided event's `corrected_by` link (set once), the dose
+   * slot removed (the dose can be recorded again, for real), and the profile without the dose.
+   */
+  recordVoid(
+    event: DoseEvent,
+    voided: DoseEvent,
+    profile: ProfileAfterVoid,
+    expected: DoseState,
+  ): Promise<RecordOutcome | { ok: false; reason: 'already_corrected' }>;
+  /**
+   * ONE transaction for a merge: on the kept record its new events, dose slots and profile; on the
+   * duplicate the void events, the `corrected_by` links, the slots removed and the emptied
+   * profile. Both profiles conditioned on the states read.
+   */
+  recordMerge(plan: MergePlan, keep: DoseState, from: DoseState): Promise<RecordOutcome>;
   getEvent(eventId: string, consistent?: boolean): Promise<DoseEvent | undefined>;
   /** false when the AEFI id already exists (idempotent retry). */
   putAefi(aefi: Aefi): Promise<boolean>;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../platform/errors';
+import { uuidFrom } from '../platform/ids';
 import { assertCanAuditBeneficiaries, assertCanAuditCenter, assertCanAuditDistrict, assertCanRecordAt, type CenterRef, type Staff } from './domain/access';
 import {
   VacCodes,
@@ -13,6 +14,8 @@ import {
   eventView,
   aefiView,
   mergeFlags,
+  mergePlan,
+  voidPlan,
   withoutDose,
   type Aefi,
   type AefiSeverity,
@@ -247,6 +250,101 @@ export async function correctDose(p: VaccinationPorts, staff: Staff, input: Corr
   throw new DomainError(VacCodes.busy, 'This beneficiary is being updated right now. Please retry in a moment.', 'throttled', 1);
 }
 
+export interface VoidInput {
+  /** The dose event to void: the current event of the record's latest dose. */
+  supersedes: string;
+  /** Deterministic for an applied request, so a retry finds its own void. */
+  eventId?: string;
+  reason: string;
+}
+
+/**
+ * Voids a dose that was never given (a wrongly recorded status; a duplicate merged into another
+ * record): an append-only `void` event supersedes it, the dose slot goes so the dose can be
+ * recorded again, the profile no longer counts it; the statistics take it back and the
+ * certificate is reissued without it, or withdrawn when no dose is left (both from the stream).
+ */
+export async function voidDose(p: VaccinationPorts, staff: Staff, input: VoidInput): Promise<DoseEvent> {
+  const eventId = input.eventId ?? randomUUID();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const old = await p.store.getEvent(input.supersedes);
+    if (!old) throw notFound(VacCodes.eventNotFound, `Dose event ${input.supersedes} not found`);
+    const center = await centerOf(p, old.centerId);
+    assertCanRecordAt(staff, center);
+    if (old.correctedBy) {
+      if (old.correctedBy === eventId) return (await p.store.getEvent(eventId))!;
+      throw new DomainError(VacCodes.alreadyCorrected, `Event ${old.eventId} was already corrected by ${old.correctedBy}; correct that one`, 'conflict');
+    }
+    const state = await p.store.getDoseState(old.beneficiaryId);
+    if (!state) throw notFound(VacCodes.beneficiaryNotFound, `Beneficiary ${old.beneficiaryId} not found`);
+    const profile = voidPlan(state, old);
+    const now = p.now();
+    const event: DoseEvent = {
+      ...old,
+      eventId,
+      kind: 'void',
+      recordedBy: staff.staffId,
+      recordedAt: now.toISOString(),
+      clientTimestamp: undefined,
+      source: 'online',
+      // Not a dose: nothing for the flagged-dose audit (the voided event keeps its flags).
+      flags: [],
+      supersedes: old.eventId,
+      supersededDims: { givenDate: old.givenDate, stateId: old.stateId, districtId: old.districtId, vaccine: old.vaccine, dose: old.dose },
+      reason: input.reason,
+      correctedBy: undefined,
+    };
+    const outcome = await p.store.recordVoid(event, old, profile, state);
+    if (outcome.ok) return event;
+    if (outcome.reason === 'duplicate_event') {
+      const earlier = await p.store.getEvent(eventId);
+      if (earlier) return earlier;
+    }
+    await jitter(attempt);
+  }
+  throw new DomainError(VacCodes.busy, 'This beneficiary is being updated right now. Please retry in a moment.', 'throttled', 1);
+}
+
+export interface MergeInput {
+  /** The record kept: it receives the duplicate's doses. */
+  keep: string;
+  /** The duplicate record: left with no dose. */
+  from: string;
+  /** Makes the merge's event ids (e.g. the request id): a retry finds the merge it applied. */
+  key: string;
+  reason: string;
+}
+
+/**
+ * Merges a duplicate record's doses into the record kept, in ONE transaction (mergePlan): the
+ * kept record records them as its next doses, the duplicate's are voided. The statistics see
+ * +1 and −1 per dose (unchanged totals); the certificates context reissues the kept record's
+ * certificate and withdraws the duplicate's, both from the stream.
+ */
+export async function mergeRecords(p: VaccinationPorts, staff: Staff, input: MergeInput): Promise<{ added: DoseEvent[]; voided: string[]; already?: true }> {
+  const ids = { added: (e: DoseEvent) => uuidFrom(`${input.key}:merge:${e.eventId}`), void: (e: DoseEvent) => uuidFrom(`${input.key}:void:${e.eventId}`) };
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const [keep, from] = await Promise.all([p.store.getDoseState(input.keep), p.store.getDoseState(input.from)]);
+    if (!keep) throw notFound(VacCodes.beneficiaryNotFound, `Beneficiary ${input.keep} not found`);
+    if (!from) throw notFound(VacCodes.beneficiaryNotFound, `Beneficiary ${input.from} not found`);
+    const events = (await Promise.all(Object.values(from.doseEvents).map((id) => p.store.getEvent(id)))).filter((e): e is DoseEvent => !!e);
+    if (!events.length) {
+      // Nothing left on the duplicate: if this very merge emptied it, answer as it did.
+      const done = (await p.store.eventsOfBeneficiary(input.from)).filter(
+        (e) => e.kind === 'void' && e.supersedes && e.eventId === uuidFrom(`${input.key}:void:${e.supersedes}`),
+      );
+      if (done.length) return { added: [], voided: done.map((e) => e.supersedes!), already: true };
+    }
+    for (const e of events) assertCanRecordAt(staff, await centerOf(p, e.centerId));
+    const plan = mergePlan(keep, from, events, ids, staff.staffId, input.reason, p.now(), p.rules);
+    const outcome = await p.store.recordMerge(plan, keep, from);
+    if (outcome.ok) return { added: plan.added, voided: events.map((e) => e.eventId) };
+    if (outcome.reason === 'duplicate_event') return { added: [], voided: events.map((e) => e.eventId), already: true };
+    await jitter(attempt);
+  }
+  throw new DomainError(VacCodes.busy, 'These records are being updated right now. Please retry in a moment.', 'throttled', 1);
+}
+
 export interface AefiInput {
   aefiId?: string;
   eventId: string;
@@ -306,11 +404,11 @@ export async function auditCenterDay(p: VaccinationPorts, staff: Staff, centerId
   const byEvent = new Map<string, Aefi[]>();
   for (const a of aefis) byEvent.set(a.eventId, [...(byEvent.get(a.eventId) ?? []), a]);
   const sorted = events.sort((a, b) => a.givenAt.localeCompare(b.givenAt) || a.eventId.localeCompare(b.eventId));
-  const current = sorted.filter((e) => !e.correctedBy);
+  const current = sorted.filter((e) => !e.correctedBy && e.kind !== 'void');
   return {
     center_id: centerId,
     date: dateIso,
-    // Doses given that day = current events (a superseded event is listed, but not counted).
+    // Doses given that day = current events (a superseded event or a void is listed, but not counted).
     doses: current.length,
     flagged: current.filter((e) => e.flags.length).length,
     events: sorted.map((e) => eventView(e, byEvent.get(e.eventId) ?? [])),

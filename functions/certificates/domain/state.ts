@@ -8,7 +8,8 @@ import type { DoseEvent } from '../../vaccination/domain/vaccination';
 import { DEFAULT_CERTIFICATE_LANGUAGE, type CertificateLanguage } from './labels';
 
 export type CertificateStatus = 'current' | 'superseded' | 'revoked';
-export type RevocationReason = 'HOLDER_CORRECTED' | 'DOSE_CORRECTED';
+/** DOSE_VOIDED: a dose on it was never given (a wrongly recorded status, or merged into another record). */
+export type RevocationReason = 'HOLDER_CORRECTED' | 'DOSE_CORRECTED' | 'DOSE_VOIDED';
 
 /** What the certificate was built from, kept to tell a correction (revoke) from a new dose (supersede). */
 export interface HolderSnapshot {

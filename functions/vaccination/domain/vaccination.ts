@@ -33,6 +33,8 @@ export const VacCodes = {
   busy: 'VACREC0011',
   /** 400: the dose is dated before the person's birth year, or an AEFI before the dose. */
   beforeBirth: 'VACREC0012',
+  /** 409: only the latest dose of a record can be voided (void the later one first). */
+  notLatestDose: 'VACREC0013',
 } as const;
 
 /** Why an event was recorded although a rule was broken; each is reported in the audit queries. */
@@ -197,6 +199,122 @@ export function withoutDose(b: DoseState, n: number): DoseState {
   return { ...b, dosesGiven, doseDates, doseEvents, vaccine, seriesTotal: vaccine ? b.seriesTotal : undefined };
 }
 
+/** The profile once a dose is voided: as if it had never been recorded. */
+export type ProfileAfterVoid = Omit<ProfileAfter, 'vaccine' | 'seriesTotal'> & { vaccine?: string; seriesTotal?: number };
+
+/**
+ * Voiding a dose (a status recorded wrongly, or a duplicate merged into another record): only the
+ * latest dose of the record, and only its current event, so the series stays a prefix of doses
+ * that were given. Throws the reason otherwise.
+ */
+export function voidPlan(state: DoseState, event: Pick<DoseEvent, 'eventId' | 'dose'>): ProfileAfterVoid {
+  if (state.doseEvents[String(event.dose)] !== event.eventId)
+    throw rejected(VacCodes.alreadyCorrected, `Event ${event.eventId} is not the current record of dose ${event.dose}`, 'conflict');
+  const later = Object.keys(state.doseEvents)
+    .map(Number)
+    .filter((d) => d > event.dose);
+  if (later.length)
+    throw rejected(VacCodes.notLatestDose, `Dose ${event.dose} is followed by dose ${Math.max(...later)} on this record: void that one first`, 'conflict');
+  const after = withoutDose(state, event.dose);
+  return {
+    dosesGiven: after.dosesGiven,
+    doseDates: after.doseDates,
+    doseEvents: after.doseEvents,
+    doseVersion: state.doseVersion + 1,
+    ...(after.vaccine ? { vaccine: after.vaccine, seriesTotal: after.seriesTotal } : {}),
+  };
+}
+
+/** Moving every dose of a duplicate record onto the record kept (merge_certificates). */
+export interface MergePlan {
+  /** The doses as recorded on the kept record, in dose order (numbers follow its own doses). */
+  added: DoseEvent[];
+  keep: ProfileAfter;
+  /** One void per dose of the duplicate, each with the event it voids. */
+  voids: Array<{ event: DoseEvent; voided: DoseEvent }>;
+  emptied: ProfileAfterVoid;
+}
+
+/**
+ * The duplicate's doses continue the kept record's series: its dose 1 becomes the kept record's
+ * next dose, and so on, each with its own date, centre, vaccine, batch and vaccinator, assessed
+ * by the same rules as a recorded dose (so a dose dated before the kept record's last one is
+ * refused, not merged out of order). The duplicate is left with no dose.
+ */
+export function mergePlan(
+  keep: DoseState,
+  from: DoseState,
+  fromEvents: DoseEvent[],
+  ids: { added: (e: DoseEvent) => string; void: (e: DoseEvent) => string },
+  staffId: string,
+  reason: string,
+  now: Date,
+  rules: VaccinationRules,
+): MergePlan {
+  if (keep.beneficiaryId === from.beneficiaryId) throw rejected(VacCodes.noChange, 'A record cannot be merged into itself', 'invalid');
+  const events = [...fromEvents].sort((a, b) => a.dose - b.dose);
+  if (!events.length) throw rejected(VacCodes.eventNotFound, `Beneficiary ${from.beneficiaryId} has no dose to merge`, 'not_found');
+  if (Object.keys(from.doseEvents).length !== events.length)
+    throw rejected(VacCodes.alreadyCorrected, `The doses of ${from.beneficiaryId} changed while they were read`, 'conflict');
+  events.forEach((e) => {
+    if (from.doseEvents[String(e.dose)] !== e.eventId)
+      throw rejected(VacCodes.alreadyCorrected, `Event ${e.eventId} is not the current record of dose ${e.dose}`, 'conflict');
+  });
+  let state = keep;
+  const added: DoseEvent[] = [];
+  for (const e of events) {
+    const dose = state.dosesGiven + 1;
+    const eventId = ids.added(e);
+    const a = assessDose(state, { dose, vaccine: e.vaccine, givenAt: new Date(e.givenAt) }, eventId, now, {
+      ...rules,
+      lateSyncHours: Number.POSITIVE_INFINITY,
+    });
+    const { correctedBy: _c, supersedes: _s, supersededDims: _d, appointmentId: _a, clientTimestamp: _t, ...kept } = e;
+    added.push({
+      ...kept,
+      eventId,
+      kind: 'dose',
+      beneficiaryId: keep.beneficiaryId,
+      dose,
+      vaccine: a.vaccine,
+      givenDate: a.givenDate,
+      recordedBy: staffId,
+      recordedAt: now.toISOString(),
+      source: 'online',
+      flags: mergeFlags(
+        a.flags,
+        e.flags.filter((f) => f === 'LATE_SYNC'),
+      ),
+      reason: `${reason}: dose ${e.dose} of ${from.beneficiaryId} (event ${e.eventId})`,
+    });
+    state = { ...state, ...a.profile };
+  }
+  const voids = events.map((e) => ({
+    voided: e,
+    event: {
+      ...e,
+      eventId: ids.void(e),
+      kind: 'void' as const,
+      recordedBy: staffId,
+      recordedAt: now.toISOString(),
+      clientTimestamp: undefined,
+      source: 'online' as const,
+      flags: [],
+      supersedes: e.eventId,
+      supersededDims: { givenDate: e.givenDate, stateId: e.stateId, districtId: e.districtId, vaccine: e.vaccine, dose: e.dose },
+      reason: `${reason}: merged into ${keep.beneficiaryId}`,
+      correctedBy: undefined,
+    },
+  }));
+  const { dosesGiven, vaccine, seriesTotal, doseDates, doseEvents, doseVersion } = state;
+  return {
+    added,
+    keep: { dosesGiven, vaccine: vaccine!, seriesTotal: seriesTotal!, doseDates, doseEvents, doseVersion },
+    voids,
+    emptied: { dosesGiven: 0, doseDates: {}, doseEvents: {}, doseVersion: from.doseVersion + 1 },
+  };
+}
+
 /** Appointment bookkeeping flags (the open appointment of this dose, if any, is completed). */
 export function appointmentFlags(open: { appointmentId: string; centerId: number } | undefined, requestedId: string | undefined, centerId: number): Flag[] {
   const flags: Flag[] = [];
@@ -224,7 +342,8 @@ export interface DoseDims {
 /** A dose event: append-only; a correction is a new event that `supersedes` an earlier one. */
 export interface DoseEvent extends DoseDims {
   eventId: string;
-  kind: 'dose' | 'correction';
+  /** `void`: the dose superseded was never given (a wrongly recorded status): no dose follows it. */
+  kind: 'dose' | 'correction' | 'void';
   beneficiaryId: string;
   centerId: number;
   centerName: string;

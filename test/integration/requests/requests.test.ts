@@ -434,6 +434,106 @@ describe('accepted requests are applied through the existing paths, every step a
     expect((await stack.call('POST', ATTACH, { token: c.token, body })).status).not.toBe(204);
   });
 
+  it('a wrongly recorded status is voided: the dose goes, its certificate is revoked and reissued without it, the dose can be recorded for real', async () => {
+    const c = await citizen();
+    await vaccinate(c.ben, 1, new Date(Date.now() - 100 * 86_400_000).toISOString());
+    const second = await vaccinate(c.ben, 2, new Date(Date.now() - 3 * 86_400_000).toISOString());
+    const final = await stack.call('GET', `/api/v2/registration/certificate/link?beneficiary_reference_id=${c.ben}`, { token: c.token });
+    expect(final.status).toBe(200);
+    // Boundaries: a dose that is not recorded.
+    expect((await file(c, 'revoke_status', { dose: 3 })).body).toEqual(cowinError('REQRES0001'));
+    const filed = await file(c, 'revoke_status', { note: 'I never got the second dose' });
+    expect(filed.status).toBe(200);
+    const decided = await stack.call('POST', decidePath(filed.body.request_id), {
+      token: officer,
+      body: { decision: 'accept', reason: 'centre register has no entry' },
+    });
+    expect(decided.body).toMatchObject({ status: 'applied', apply_result: { voided_event_id: second, dose: 2, event_id: expect.any(String) } });
+
+    const list = await stack.call('GET', '/api/v2/appointment/beneficiaries', { token: c.token });
+    const me = list.body.beneficiaries.find((b: any) => b.beneficiary_reference_id === c.ben);
+    expect(me).toMatchObject({ vaccination_status: 'Partially Vaccinated', dose2_date: '' });
+    // The certificate that showed the voided dose is revoked; the one issued now shows dose 1 only.
+    const now = await stack.call('GET', `/api/v2/registration/certificate/link?beneficiary_reference_id=${c.ben}`, { token: c.token });
+    expect(now.status).toBe(200);
+    expect(now.body.certificate_id).not.toBe(final.body.certificate_id);
+    const store = new DynamoCertificateStore(deps().db, tableName('main'));
+    expect(await store.isRevoked(final.body.certificate_id)).toBe(true);
+    expect((await store.getCertificate(final.body.certificate_id))?.revocationReason).toBe('DOSE_VOIDED');
+    expect((await store.getCertificate(now.body.certificate_id))?.doseNumber).toBe(1);
+    // The audit keeps everything (append-only); the day's list no longer counts the voided dose.
+    const audit = await stack.call('GET', `/api/v2/admin/audit/beneficiaries/${c.ben}`, { token: officer });
+    expect(JSON.stringify(audit.body)).toContain(decided.body.apply_result.event_id);
+    // The dose slot is free again: when the person is vaccinated, the dose is recorded.
+    await vaccinate(c.ben, 2, new Date(Date.now() - 3_600_000).toISOString());
+  });
+
+  it('a void and a date correction of the same dose accepted at once: exactly one applies, the record stays whole', async () => {
+    const c = await citizen();
+    await vaccinate(c.ben, 1, new Date(Date.now() - 100 * 86_400_000).toISOString());
+    await vaccinate(c.ben, 2, new Date(Date.now() - 3 * 86_400_000).toISOString());
+    const right = new Date(Date.now() - 4 * 86_400_000 + 5.5 * 3_600_000).toISOString().slice(0, 10);
+    const voiding = await file(c, 'revoke_status', { dose: 2 });
+    const dating = await file(c, 'dose_date', { dose: 2, given_date: right });
+    const second = await staffToken('district_admin', { districts: [DISTRICT] });
+    const [v, d] = await Promise.all([
+      stack.call('POST', decidePath(voiding.body.request_id), { token: officer, body: { decision: 'accept', reason: 'no entry' } }),
+      stack.call('POST', decidePath(dating.body.request_id), { token: second, body: { decision: 'accept', reason: 'card' } }),
+    ]);
+    expect([v.body.status, d.body.status].sort()).toEqual(['applied', 'apply_failed']);
+    const failed = v.body.status === 'apply_failed' ? v : d;
+    expect(failed.body.apply_error).toEqual(cowinError('VACREC0009'));
+    const list = await stack.call('GET', '/api/v2/appointment/beneficiaries', { token: c.token });
+    const me = list.body.beneficiaries.find((b: any) => b.beneficiary_reference_id === c.ben);
+    if (v.body.status === 'applied') expect(me.dose2_date).toBe('');
+    else expect(me.dose2_date).toBe(`${right.slice(8, 10)}-${right.slice(5, 7)}-${right.slice(0, 4)}`);
+  });
+
+  it('merging a duplicate record: its dose becomes the next dose of the record kept, in one step; the duplicate is left with none', async () => {
+    const c = await citizen();
+    await vaccinate(c.ben, 1, new Date(Date.now() - 100 * 86_400_000).toISOString());
+    const dupBody = person({ name: 'Sunil Sharma' });
+    const dup = await stack.call('POST', '/api/v2/registration/beneficiary/new', { token: c.token, body: dupBody });
+    expect(dup.status).toBe(200);
+    const other = dup.body.beneficiary_reference_id as string;
+    rememberPhotoId(other, String(dupBody.photo_id_number));
+    // The second dose went onto the duplicate registration, as "dose 1".
+    const wrong = await vaccinate(other, 1, new Date(Date.now() - 5 * 86_400_000).toISOString());
+    const dupCert = await stack.call('GET', `/api/v2/registration/certificate/link?beneficiary_reference_id=${other}`, { token: c.token });
+    expect(dupCert.status).toBe(200);
+
+    // Boundaries: itself, a record of another account, a record without a dose.
+    expect((await file(c, 'merge_certificates', { other_beneficiary_reference_id: c.ben })).body).toEqual(cowinError('REQRES0003'));
+    const stranger = await vaccinated();
+    expect((await file(c, 'merge_certificates', { other_beneficiary_reference_id: stranger.ben })).body).toEqual(cowinError('REQRES0003'));
+
+    const filed = await file(c, 'merge_certificates', { other_beneficiary_reference_id: other });
+    expect(filed.status).toBe(200);
+    const decided = await stack.call('POST', decidePath(filed.body.request_id), {
+      token: officer,
+      body: { decision: 'accept', reason: 'same Aadhaar holder' },
+    });
+    expect(decided.body).toMatchObject({
+      status: 'applied',
+      apply_result: { beneficiary_reference_id: c.ben, merged_from: other, doses_added: [{ dose: 2 }], voided_event_ids: [wrong] },
+    });
+    const list = await stack.call('GET', '/api/v2/appointment/beneficiaries', { token: c.token });
+    const kept = list.body.beneficiaries.find((b: any) => b.beneficiary_reference_id === c.ben);
+    const emptied = list.body.beneficiaries.find((b: any) => b.beneficiary_reference_id === other);
+    expect(kept).toMatchObject({ vaccination_status: 'Vaccinated' });
+    expect(kept.dose2_date).not.toBe('');
+    expect(emptied).toMatchObject({ vaccination_status: 'Not Vaccinated', dose1_date: '' });
+    // The kept record's certificate is the final one; the duplicate's is withdrawn (revoked, none replaces it).
+    const final = await stack.call('GET', `/api/v2/registration/certificate/link?beneficiary_reference_id=${c.ben}`, { token: c.token });
+    const store = new DynamoCertificateStore(deps().db, tableName('main'));
+    expect((await store.getCertificate(final.body.certificate_id))?.doseNumber).toBe(2);
+    const gone = await stack.call('GET', `/api/v2/registration/certificate/link?beneficiary_reference_id=${other}`, { token: c.token });
+    expect(gone.status).toBeGreaterThanOrEqual(400);
+    expect(gone.status).toBeLessThan(500);
+    expect(await store.isRevoked(dupCert.body.certificate_id)).toBe(true);
+    expect((await store.getCertificate(dupCert.body.certificate_id))?.revocationReason).toBe('DOSE_VOIDED');
+  });
+
   it('a transfer waits while the member holds an open appointment', async () => {
     const c = await citizen();
     const s = await stack.call('POST', `/api/v2/admin/centers/${centerId}/sessions`, {

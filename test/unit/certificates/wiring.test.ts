@@ -254,15 +254,21 @@ describe('worker and issuance rules', () => {
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
   });
 
-  it('supersedes on a new dose or passport, revokes on a holder or dose correction', () => {
+  it('supersedes on a new dose or passport, revokes on a holder or dose correction and on a voided dose', () => {
     const previous = { holder: { name: 'A B', birthYear: 1980, genderId: 1 }, eventIds: { '1': 'e1' } } as unknown as CertificateItem;
     const state = (over: Partial<BeneficiaryState['profile']>, events: string[]) =>
-      ({ profile: { name: 'A B', birthYear: 1980, genderId: 1, ...over }, events: events.map((eventId) => ({ eventId })) }) as unknown as BeneficiaryState;
+      ({
+        profile: { name: 'A B', birthYear: 1980, genderId: 1, ...over },
+        events: events.map((eventId, i) => ({ eventId, dose: i + 1 })),
+      }) as unknown as BeneficiaryState;
     expect(changeOf(previous, state({}, ['e1', 'e2']))).toBe('superseded');
     expect(changeOf(previous, state({}, ['e1']))).toBe('superseded'); // passport linked: same holder, same doses
     expect(changeOf(previous, state({ name: 'A C' }, ['e1']))).toBe('HOLDER_CORRECTED');
     expect(changeOf(previous, state({ birthYear: 1981 }, ['e1']))).toBe('HOLDER_CORRECTED');
     expect(changeOf(previous, state({}, ['e1-corrected']))).toBe('DOSE_CORRECTED');
+    // Dose 2 voided: the certificate that showed it is revoked, not merely superseded.
+    const two = { ...previous, eventIds: { '1': 'e1', '2': 'e2' } } as CertificateItem;
+    expect(changeOf(two, state({}, ['e1']))).toBe('DOSE_VOIDED');
   });
 
   it('keys PDFs by beneficiary and a key-safe certificate id', () => {

@@ -119,17 +119,11 @@ describe('evidence', () => {
 });
 
 describe('decisions', () => {
-  it('accept → accepted, reject → rejected; the applied kinds are the six with an apply path', () => {
+  it('accept → accepted, reject → rejected; every one of the eight kinds has an apply path', () => {
     expect(statusAfter('accept')).toBe('accepted');
     expect(statusAfter('reject')).toBe('rejected');
-    expect(REQUEST_KINDS.filter(isApplied).sort()).toEqual([
-      'dose_date',
-      'holder_correction',
-      'member_unknown',
-      'passport_details',
-      'regenerate_certificate',
-      'transfer_member',
-    ]);
+    expect(REQUEST_KINDS.filter(isApplied).sort()).toEqual([...REQUEST_KINDS].sort());
+    expect(REQUEST_KINDS).toHaveLength(8);
   });
   it('officers of a district: its district_admin and ops', () => {
     const staff = (role: any, districts: number[]) => ({ kind: 'staff' as const, staffId: 's', name: 'n', role, centers: [1], districts, jti: 'j', exp: 0 });

@@ -44,6 +44,16 @@ describe('contributionOf', () => {
     const total = c.deltas.find((d) => d.pk === 'TOTAL')!;
     expect(total.add).toEqual({ 'v#COVISHIELD': -1, 'v#COVISHIELD#d1': -1, 'v#COVAXIN': 1, 'v#COVAXIN#d1': 1 });
   });
+  it('takes a voided dose back from its counters and adds nothing', () => {
+    const c = contributionOf(
+      'INSERT',
+      { ...event, eventId: 'e3', kind: 'void', supersededDims: { givenDate: '2021-09-01', stateId: 9, districtId: 140, vaccine: 'COVISHIELD', dose: 1 } },
+      undefined,
+    )!;
+    expect(c.id).toBe('DOSE#e3');
+    expect(c.deltas).toHaveLength(5);
+    for (const d of c.deltas) expect(d.add).toEqual({ doses: -1, d1: -1, 'v#COVISHIELD': -1, 'v#COVISHIELD#d1': -1 });
+  });
   it('counts registrations and removals, AEFIs, and ignores everything else (updates, other items)', () => {
     expect(contributionOf('INSERT', { pk: 'BEN#1', sk: 'PROFILE', beneficiaryId: '1', createdAt: 1630468800 }, undefined)!.deltas).toEqual([
       { pk: 'TOTAL', sk: 'ALL', add: { registrations: 1 } },

@@ -1,5 +1,14 @@
 import { DomainError } from '../../../../functions/platform/errors';
-import { appointmentFlags, assessDose, withoutDose, type DoseState, type VaccinationRules } from '../../../../functions/vaccination/domain/vaccination';
+import {
+  appointmentFlags,
+  assessDose,
+  mergePlan,
+  voidPlan,
+  withoutDose,
+  type DoseEvent,
+  type DoseState,
+  type VaccinationRules,
+} from '../../../../functions/vaccination/domain/vaccination';
 
 const rules: VaccinationRules = { lateSyncHours: 72, clockSkewSeconds: 600 };
 const now = new Date('2021-09-01T06:30:00Z'); // 12:00 IST
@@ -144,5 +153,84 @@ describe('appointmentFlags', () => {
     expect(appointmentFlags({ appointmentId: 'a', centerId: 1 }, 'a', 1)).toEqual([]);
     expect(appointmentFlags(undefined, 'a', 1)).toEqual(['APPOINTMENT_MISMATCH']);
     expect(appointmentFlags({ appointmentId: 'a', centerId: 2 }, undefined, 1)).toEqual(['APPOINTMENT_ELSEWHERE']);
+  });
+});
+
+const dose = (eventId: string, n: number, date: string, over: Partial<DoseEvent> = {}): DoseEvent => ({
+  eventId,
+  kind: 'dose',
+  beneficiaryId: '22222222222222',
+  centerId: 7,
+  centerName: 'PHC',
+  stateId: 9,
+  districtId: 140,
+  vaccine: 'COVISHIELD',
+  vaccineBatch: 'B1',
+  dose: n,
+  vaccinatorId: 'v',
+  vaccinatorName: 'Sister Mary',
+  recordedBy: 'v',
+  givenAt: `${date}T06:30:00.000Z`,
+  givenDate: date,
+  recordedAt: `${date}T06:31:00.000Z`,
+  source: 'online',
+  flags: [],
+  ...over,
+});
+
+describe('voidPlan', () => {
+  const two = fresh({
+    dosesGiven: 2,
+    vaccine: 'COVISHIELD',
+    seriesTotal: 2,
+    doseDates: { '1': '2021-05-01', '2': '2021-08-01' },
+    doseEvents: { '1': 'e1', '2': 'e2' },
+    doseVersion: 2,
+  });
+  it('voids the latest dose: the profile as if it had never been recorded, the version moves', () => {
+    expect(voidPlan(two, { eventId: 'e2', dose: 2 })).toEqual({
+      dosesGiven: 1,
+      doseDates: { '1': '2021-05-01' },
+      doseEvents: { '1': 'e1' },
+      doseVersion: 3,
+      vaccine: 'COVISHIELD',
+      seriesTotal: 2,
+    });
+  });
+  it('the only dose takes the series with it', () => {
+    expect(voidPlan(afterDose1('2021-05-01'), { eventId: 'e1', dose: 1 })).toEqual({ dosesGiven: 0, doseDates: {}, doseEvents: {}, doseVersion: 2 });
+  });
+  it('refuses an earlier dose (void the later one first) and an event that is not the current record', () => {
+    rejectedWith(() => voidPlan(two, { eventId: 'e1', dose: 1 }), 'VACREC0013');
+    rejectedWith(() => voidPlan(two, { eventId: 'old', dose: 2 }), 'VACREC0009');
+  });
+});
+
+describe('mergePlan', () => {
+  const ids = { added: (e: DoseEvent) => `add-${e.eventId}`, void: (e: DoseEvent) => `void-${e.eventId}` };
+  const keep = afterDose1('2021-05-01');
+  const dup = fresh({
+    beneficiaryId: '22222222222222',
+    dosesGiven: 1,
+    vaccine: 'COVISHIELD',
+    seriesTotal: 2,
+    doseDates: { '1': '2021-08-01' },
+    doseEvents: { '1': 'd1' },
+    doseVersion: 1,
+  });
+  it("the duplicate's dose 1 becomes the kept record's dose 2 (its own date, centre, batch), the duplicate is emptied", () => {
+    const plan = mergePlan(keep, dup, [dose('d1', 1, '2021-08-01')], ids, 'officer', 'request r', now, rules);
+    expect(plan.added).toMatchObject([
+      { eventId: 'add-d1', kind: 'dose', beneficiaryId: keep.beneficiaryId, dose: 2, givenDate: '2021-08-01', vaccineBatch: 'B1', recordedBy: 'officer' },
+    ]);
+    expect(plan.keep).toMatchObject({ dosesGiven: 2, doseEvents: { '1': 'e1', '2': 'add-d1' }, doseVersion: 2 });
+    expect(plan.voids).toMatchObject([{ voided: { eventId: 'd1' }, event: { eventId: 'void-d1', kind: 'void', supersedes: 'd1', flags: [] } }]);
+    expect(plan.emptied).toEqual({ dosesGiven: 0, doseDates: {}, doseEvents: {}, doseVersion: 2 });
+  });
+  it('refuses a dose dated before the kept record already has one, itself, and a stale read', () => {
+    rejectedWith(() => mergePlan(afterDose1('2021-09-01'), dup, [dose('d1', 1, '2021-08-01')], ids, 'o', 'r', now, rules), 'VACREC0005');
+    rejectedWith(() => mergePlan(keep, { ...dup, beneficiaryId: keep.beneficiaryId }, [dose('d1', 1, '2021-08-01')], ids, 'o', 'r', now, rules), 'VACREC0010');
+    rejectedWith(() => mergePlan(keep, dup, [dose('other', 1, '2021-08-01')], ids, 'o', 'r', now, rules), 'VACREC0009');
+    rejectedWith(() => mergePlan(keep, dup, [], ids, 'o', 'r', now, rules), 'VACREC0008');
   });
 });
