@@ -2,7 +2,7 @@
 /**
  * Offline certificate verifier.
  *
- *   tsx bin/verify.ts verify <file.pdf | file.txt | HC1:...> --trust <bundle.json> [--anchor <cert.pem>] [--revocations <snapshot.json>] [--now <ISO date>]
+ *   tsx bin/verify.ts verify <file.pdf | file.txt | HC1:... | shc:/... | file.smart-health-card> --trust <bundle.json> [--anchor <cert.pem>] [--revocations <snapshot.json>] [--issuer <SHC iss>] [--now <ISO date>]
  *   tsx bin/verify.ts trust [--data <local data dir>]   print the trust bundle of the local signers
  *
  * `verify` checks the QR signature (COSE, against the bundle's QR certificates), for a PDF
@@ -11,7 +11,9 @@
  * verify with the pinned `--anchor` certificate (without it: with one of the bundle's own QR
  * certificates, trust on first use, with a warning), the snapshot's with the bundle's
  * signer. Without a snapshot the answer says "revocation not checked"; a snapshot past its
- * validUntil fails (REVOCATION_STALE). Prints JSON; exit code 0 when valid, 1 when invalid or
+ * validUntil fails (REVOCATION_STALE). A SMART Health Card (its QR text, its JWS, or a
+ * .smart-health-card file) is checked against the bundle's QR keys by RFC 7638 thumbprint,
+ * its `iss` pinned with --issuer, and revoked when its rid is in the snapshot. Prints JSON; exit code 0 when valid, 1 when invalid or
  * revoked, 2 on usage errors or an unverifiable bundle or snapshot.
  */
 import { readFileSync } from 'node:fs';
@@ -20,10 +22,11 @@ import { openLocalSigners } from '../functions/platform/aws/signer/local-signer'
 import { RevocationList } from '../functions/certificates/domain/revocation';
 import { buildTrustBundle, certificateFromPem, certificateToPem, TrustList } from '../functions/certificates/domain/trust';
 import { signDocument } from '../functions/certificates/domain/signed-json';
-import { verifyCertificateArtifact } from '../functions/certificates/domain/verify';
+import { isPdf, verifyCertificateArtifact, verifyShcArtifact } from '../functions/certificates/domain/verify';
+import { looksLikeShc } from '../functions/certificates/domain/shc';
 
 const USAGE = `usage:
-  verify verify <file.pdf | file.txt | HC1:...> --trust <bundle.json> [--anchor <cert.pem>] [--revocations <snapshot.json>] [--now <ISO date>]
+  verify verify <file.pdf | file.txt | HC1:... | shc:/... | file.smart-health-card> --trust <bundle.json> [--anchor <cert.pem>] [--revocations <snapshot.json>] [--issuer <SHC iss>] [--now <ISO date>]
   verify trust [--data <local data dir>]
   verify anchor [--data <local data dir>]   print the certificate to pin with --anchor`;
 
@@ -73,12 +76,31 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`--now: not a date\n${USAGE}\n`);
     return 2;
   }
-  const input: Uint8Array | string = target.startsWith('HC1:') ? target : readFileSync(target);
-  const result = verifyCertificateArtifact(input, { trust, now, ...(revocations ? { revocations } : {}) });
+  const input: Uint8Array | string = /^(HC1:|shc:\/)/.test(target) ? target : readFileSync(target);
+  const card = shcOf(input);
+  const issuer = flags.get('issuer');
+  const result = card
+    ? verifyShcArtifact(card, { trust, now, ...(revocations ? { revocations } : {}), ...(issuer ? { issuer } : {}) })
+    : verifyCertificateArtifact(input, { trust, now, ...(revocations ? { revocations } : {}) });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   if (result.revocation === 'not checked') process.stderr.write('revocation not checked: no revocation snapshot given (--revocations)\n');
   if (result.revocation === 'stale') process.stderr.write(`revocation snapshot is stale (valid until ${revocations?.snapshot.validUntil}): fetch a new one\n`);
   return result.status === 'valid' ? 0 : 1;
+}
+
+/** A SMART Health Card given as its QR text, its JWS, or a .smart-health-card file ({"verifiableCredential": [jws]}). */
+function shcOf(input: Uint8Array | string): string | undefined {
+  if (isPdf(input)) return undefined;
+  const text = (typeof input === 'string' ? input : Buffer.from(input).toString('utf8')).trim();
+  if (text.startsWith('{')) {
+    try {
+      const jws = (JSON.parse(text) as { verifiableCredential?: unknown[] }).verifiableCredential?.[0];
+      return typeof jws === 'string' ? jws : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return looksLikeShc(text) ? text : undefined;
 }
 
 function parseArgs(args: string[]): { positional: string[]; flags: Map<string, string> } {

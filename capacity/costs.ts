@@ -52,6 +52,8 @@ export const routeCosts: Record<string, RouteCost> = {
   certificateDownload: { rcu: 3, wcu: 0, from: 'functions/certificates/dynamo-store.ts' },
   certificatePublicDownload: { rcu: 3, wcu: 0, from: 'functions/certificates/dynamo-store.ts' },
   certificateLink: { rcu: 2, wcu: 0, from: 'functions/certificates/dynamo-store.ts' },
+  // SMART Health Card: the download's reads, the state again (it must still be the certificate's) and each dose's centre; one KMS Sign.
+  certificateShc: { rcu: 6, wcu: 0, from: 'functions/certificates/service.ts' },
   certificateVerify: { rcu: 1, wcu: 0, from: 'functions/certificates/dynamo-store.ts' },
   certificateRevocations: { rcu: 1, wcu: 0, from: 'functions/certificates/domain/revocation.ts' },
   certificateTrust: { rcu: 0, wcu: 0, from: 'functions/certificates/domain/trust.ts' },

@@ -132,7 +132,7 @@ function stripUndefined<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The certificates context's items (functions/certificates/dynamo-store.ts; the verify group reads `revoked` alone). */
+/** The certificates context's items (functions/certificates/dynamo-store.ts; the verify group reads `revoked` and `revokedRid` alone). */
 export const CertKeys = {
   profile: ProfileKeys.beneficiary,
   pointer: (b: string) => ({ pk: `BEN#${b}`, sk: 'CERT' }),
@@ -141,6 +141,8 @@ export const CertKeys = {
   correction: (b: string, n: number) => ({ pk: `BEN#${b}`, sk: `CERTCORR#${String(n).padStart(2, '0')}` }),
   certificate: (id: string) => ({ pk: `CERT#${id}`, sk: 'META' }),
   revoked: (id: string) => ({ pk: 'CERTREVOKED', sk: id }),
+  /** The same revocation by SMART Health Card rid (domain/shc.ts shcRid): a card carries the rid, not the id. */
+  revokedRid: (rid: string) => ({ pk: 'CERTREVOKED#RID', sk: rid }),
   history: (b: string) => `CERTS#${b}`,
   account: ProfileKeys.account,
 };

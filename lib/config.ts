@@ -101,6 +101,11 @@ export interface DeployConfig {
   staffSignInDomainPrefix?: string;
   /** Seed the demo centres and sessions into this stage (never into prod). Default false. */
   demoSeed?: boolean;
+  /**
+   * The SMART Health Card issuer (`iss`): an https origin serving /.well-known/jwks.json (the
+   * ministry's own domain in front of the web distribution). Default the distribution's address.
+   */
+  shcIssuer?: string;
   /** WAF: OTP sends (OTP-sending routes) per IP per 5 minutes. Default 20 (functions/routes.ts DEFAULT_OTP_SENDS_PER_IP); at least 10 (WAF minimum). */
   otpSendsPerIp?: number;
 }
@@ -176,6 +181,13 @@ export const DEFAULTS = {
   warmThroughput: DEFAULT_WARM_THROUGHPUT,
 } as const;
 
+function shcIssuerOf(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  // The specification: https, no trailing slash, the JWKS at <iss>/.well-known/jwks.json.
+  if (!/^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[\w.~-]+)*\/?$/.test(v)) throw new Error(`shcIssuer must be an https URL with no query (got ${v})`);
+  return v.replace(/\/+$/, '');
+}
+
 export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): DeployConfig {
   const raw = (key: string): unknown => {
     const v = node.tryGetContext(key) as unknown;
@@ -220,6 +232,7 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): De
     alarmEmail: str('alarmEmail'),
     smsSenderId: senderId,
     corsOrigin: str('corsOrigin'),
+    shcIssuer: shcIssuerOf(str('shcIssuer')),
     wafRateLimit,
     region,
     india: bool('india') ?? isIndia(region),

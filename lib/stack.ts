@@ -191,6 +191,9 @@ export class OpenCowinStack extends Stack {
 
     // The web apps: S3 + CloudFront in front of the same API (lib/web.ts).
     const web = new Web(this, 'Web', { api: this.api.api, stageName: stage, retain, originShieldRegion: props.config.originShieldRegion });
+    // SMART Health Cards name this origin as their issuer; its /.well-known/jwks.json (CloudFront → verify) lists the QR key.
+    const shcIssuer = props.config.shcIssuer ?? `https://${web.distribution.distributionDomainName}`;
+    for (const group of ['certificates', 'verify'] as const) this.api.functions.get(group)!.fn.addEnvironment('SHC_ISSUER', shcIssuer);
     // Staff sign in on Cognito's hosted page and come back to the vaccinator app (PKCE; lib/identity.ts).
     web.publishVaccinatorConfig({ staffSignIn: this.identity.addHostedSignIn(`${web.url}vaccinator/`), devSignIn: false });
     new CfnOutput(this, 'WebUrl', { value: web.url, description: 'Citizen portal; /vaccinator/ and /verify/ beside it, /api/* to the API' });

@@ -197,6 +197,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as { port: number };
+  // The SMART Health Card issuer is this server: its /.well-known/jwks.json lists the QR key.
+  process.env.SHC_ISSUER ??= `http://${host}:${port}`;
   // Where scripts (npm run partner, npm run sandbox) find this running stack.
   writeFileSync(
     join(dataDir, 'endpoints.json'),

@@ -8,6 +8,7 @@
  *  - CERT#<certificateId> / META      one certificate: status current|superseded|revoked, S3 key, dose events it covers,
  *                                     gsi1 CERTS#<beneficiaryId> / <issuedAt>#<certificateId> (history of a person)
  *  - CERTREVOKED / <certificateId>    revocation entry (reason, at): the snapshot is one query of this partition
+ *  - CERTREVOKED#RID / <rid>          the same entry by SMART Health Card rid (written in the same transaction)
  *
  * The state of a beneficiary is `d<doseVersion>.h<holderVersion>` from the PROFILE item:
  * doseVersion moves on every recorded dose or correction (vaccination context), holderVersion
@@ -26,6 +27,7 @@ import type { DoseEvent } from '../vaccination/domain/vaccination';
 import { toEvent, VacKeys, CertKeys } from '../keys';
 import { certificateLanguage, DEFAULT_CERTIFICATE_LANGUAGE, type CertificateLanguage } from './domain/labels';
 import { revocationEntry } from './domain/revocation';
+import { shcRid } from './domain/shc';
 import { batchGetAll, queryAll } from '../platform/dynamo/client';
 import { isRevokedIn } from './revocation-dynamo-store';
 
@@ -284,22 +286,15 @@ export class DynamoCertificateStore implements CertificateStore {
           },
         },
       });
-      if (revoke) {
-        items.push({
-          Put: {
-            TableName: this.table,
-            Item: {
-              ...CertKeys.revoked(previous.certificateId),
-              certificateId: previous.certificateId,
-              entry: revocationEntry(previous.certificateId),
-              reason: previous.change,
-              revokedAt: now,
-              replacedBy: c.certificateId,
-              beneficiaryId: c.beneficiaryId,
-            },
-          },
-        });
-      }
+      if (revoke)
+        items.push(
+          ...this.revocationPuts(previous.certificateId, {
+            reason: previous.change,
+            revokedAt: now,
+            replacedBy: c.certificateId,
+            beneficiaryId: c.beneficiaryId,
+          }),
+        );
     }
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -333,19 +328,7 @@ export class DynamoCertificateStore implements CertificateStore {
                 ExpressionAttributeValues: { ':revoked': 'revoked', ':current': 'current', ':now': at, ':why': reason },
               },
             },
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  ...CertKeys.revoked(pointer.certificateId),
-                  certificateId: pointer.certificateId,
-                  entry: revocationEntry(pointer.certificateId),
-                  reason,
-                  revokedAt: at,
-                  beneficiaryId,
-                },
-              },
-            },
+            ...this.revocationPuts(pointer.certificateId, { reason, revokedAt: at, beneficiaryId }),
           ],
         }),
       );
@@ -514,6 +497,18 @@ export class DynamoCertificateStore implements CertificateStore {
       ProjectionExpression: 'sk',
     });
     return items.map((i) => String(i.sk));
+  }
+
+  /**
+   * A revocation's two items, in the transaction that revokes: by certificate id (the snapshot's
+   * partition; EU DCC and PDF verification) and by SMART Health Card rid (card verification).
+   */
+  private revocationPuts(certificateId: string, fields: { reason: string; revokedAt: string; beneficiaryId: string; replacedBy?: string }) {
+    const item = { certificateId, entry: revocationEntry(certificateId), ...fields };
+    return [
+      { Put: { TableName: this.table, Item: { ...CertKeys.revoked(certificateId), ...item } } },
+      { Put: { TableName: this.table, Item: { ...CertKeys.revokedRid(shcRid(certificateId)), ...item } } },
+    ];
   }
 
   private batchGet(keys: Array<Record<string, unknown>>): Promise<Record<string, unknown>[]> {

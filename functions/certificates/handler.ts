@@ -14,7 +14,7 @@ import { CertCodes } from './errors';
 import { walkInPrintHandlers } from './walk-in-print-handler';
 import { requestHandlers } from '../requests/handler';
 import { authenticate } from '../auth/authenticate';
-import { certificateLink, certificatePdf, correctHolder, linkPassport, PASSPORT_PATTERN, revocationSnapshot, trustBundle } from './service';
+import { certificateLink, certificatePdf, certificateShc, correctHolder, linkPassport, PASSPORT_PATTERN, revocationSnapshot, trustBundle } from './service';
 import { certificatePorts } from './wiring';
 
 const ReferenceId = z.string().regex(/^\d{14}$/, 'USRRES0002: beneficiary_reference_id must be 14 digits');
@@ -65,6 +65,11 @@ const dispatch = dispatcher(
     certificateLink: http({ query: ByBeneficiary }, async ({ query, caller }) => {
       const citizen = requireCitizen(caller);
       return ok(await certificateLink(certificatePorts(), citizen.accountId, query.beneficiary_reference_id));
+    }),
+    // The current certificate as a SMART Health Card (docs/certificates.md "SMART Health Card").
+    certificateShc: http({ query: ByBeneficiary }, async ({ query, caller }) => {
+      const citizen = requireCitizen(caller);
+      return ok(await certificateShc(certificatePorts(), citizen.accountId, query.beneficiary_reference_id));
     }),
     certificatePassport: http({ body: PassportBody }, async ({ body, caller }) => {
       const citizen = requireCitizen(caller);

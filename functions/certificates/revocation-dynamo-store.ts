@@ -10,3 +10,9 @@ export async function isRevokedIn(db: DynamoDBDocumentClient, table: string, cer
   const res = await db.send(new GetCommand({ TableName: table, Key: CertKeys.revoked(certificateId), ConsistentRead: true, ProjectionExpression: 'pk' }));
   return Boolean(res.Item);
 }
+
+/** Is the certificate of this SMART Health Card rid revoked? Strongly consistent, as above. */
+export async function isRidRevokedIn(db: DynamoDBDocumentClient, table: string, rid: string): Promise<boolean> {
+  const res = await db.send(new GetCommand({ TableName: table, Key: CertKeys.revokedRid(rid), ConsistentRead: true, ProjectionExpression: 'pk' }));
+  return Boolean(res.Item);
+}

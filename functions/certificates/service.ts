@@ -4,7 +4,7 @@
  * passport linking, holder corrections, online verification, trust material, revocations.
  * docs/certificates.md explains the flow, the idempotency argument and the numbers.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import type { BlobStore, CertificateSigners, Encryptor, SmsSender } from '../platform/ports';
 import { renderSms } from '../platform/sms/catalogue';
 import { personReference } from '../metadata/domain/person-reference';
@@ -13,7 +13,8 @@ import { logger } from '../platform/logger';
 import { CertCodes } from './errors';
 import { vaccineCatalogueEntry } from './domain/dcc';
 import type { IssueInput } from './domain/issue';
-import { CertificateInputError, type DoseInput } from './domain/record';
+import { buildCertificateRecord, CertificateInputError, type DoseInput } from './domain/record';
+import { jwkThumbprint, SHC_MAX_SINGLE_QR, shcNumeric, shcPayload, signShc } from './domain/shc';
 import { buildRevocationSnapshot, DEFAULT_SNAPSHOT_VALIDITY_HOURS, type RevocationSnapshot } from './domain/revocation';
 import { signDocument, type SignedDocument } from './domain/signed-json';
 import { buildTrustBundle, type TrustBundle } from './domain/trust';
@@ -41,6 +42,8 @@ export interface CertificatePorts {
   leaseMs: number;
   /** Validity of a signed revocation snapshot, hours (undefined: DEFAULT_SNAPSHOT_VALIDITY_HOURS). */
   snapshotValidityHours?: number;
+  /** The SMART Health Card issuer (SHC_ISSUER): the public origin serving /.well-known/jwks.json. */
+  shcIssuer: string;
 }
 
 /**
@@ -194,6 +197,13 @@ export function changeOf(previous: CertificateItem, state: BeneficiaryState): 's
 }
 
 async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
+  const input = await issueInputOf(p, state);
+  const [signers, { issueCertificate }] = await Promise.all([p.signers(), pdfStack()]);
+  return issueCertificate({ qrSigner: signers.qrSigner, pdfSigner: signers.pdfSigner, clock: p.now }, { ...input, language: state.language });
+}
+
+/** What a certificate of this state shows: the holder, the series, every dose with its centre. */
+async function issueInputOf(p: CertificatePorts, state: BeneficiaryState): Promise<IssueInput> {
   const { profile, events } = state;
   const series = vaccineCatalogueEntry(profile.vaccine ?? events[0]!.vaccine);
   if (!series) throw new CertificateInputError(`vaccine ${profile.vaccine} is not in the certificate catalogue`);
@@ -218,7 +228,7 @@ async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
   const passportNumber = state.passportEnvelope ? await p.encryptor.decrypt(state.passportEnvelope, passportContext(profile.beneficiaryId)) : undefined;
   // The full date of birth the holder gave when linking a passport; else CoWIN's birth year.
   const dateOfBirth = state.dobEnvelope ? await p.encryptor.decrypt(state.dobEnvelope, dobContext(profile.beneficiaryId)) : undefined;
-  const input: IssueInput = {
+  return {
     beneficiary: {
       referenceId: profile.beneficiaryId,
       name: profile.name,
@@ -237,8 +247,6 @@ async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
     vaccine: series,
     doses,
   };
-  const [signers, { issueCertificate }] = await Promise.all([p.signers(), pdfStack()]);
-  return issueCertificate({ qrSigner: signers.qrSigner, pdfSigner: signers.pdfSigner, clock: p.now }, { ...input, language: state.language });
 }
 
 async function notify(p: CertificatePorts, c: CertificateItem, options: EnsureOptions): Promise<void> {
@@ -310,6 +318,38 @@ export async function certificateLink(p: CertificatePorts, accountId: string, be
   const { certificate } = await currentCertificate(p, accountId, beneficiaryId);
   const url = await p.blobs.presignGet(certificate.s3Key, LINK_EXPIRES_SECONDS, `certificate-${beneficiaryId}.pdf`);
   return { url, expires_in: LINK_EXPIRES_SECONDS, certificate_id: certificate.certificateId };
+}
+
+const shcKids = new WeakMap<Uint8Array, { kid: string }>();
+
+/**
+ * The current certificate as a SMART Health Card (domain/shc.ts): the same certificate id (its
+ * rid), holder and doses, signed by the QR key under its RFC 7638 thumbprint, issuer
+ * `shcIssuer` (whose /.well-known/jwks.json lists that key). Built on request, one signature:
+ * nothing is stored, and a revoked certificate's card is revoked through its rid.
+ */
+export async function certificateShc(p: CertificatePorts, accountId: string, beneficiaryId: string) {
+  const { certificate } = await currentCertificate(p, accountId, beneficiaryId);
+  const state = await p.store.loadState(beneficiaryId);
+  if (!state || state.profile.accountId !== accountId) throw notFound();
+  if (!state.events.length) throw noDose();
+  if (stateKeyOf(state.profile, state.language) !== certificate.stateKey)
+    // Changed since (a dose or a correction just landed): its certificate is being issued.
+    throw new DomainError(CertCodes.notReady, 'Your certificate is being updated. Please retry in a few seconds.', 'unavailable', 3);
+  const issuedAt = new Date(certificate.issuedAt);
+  const record = buildCertificateRecord({ ...(await issueInputOf(p, state)), certificateId: certificate.certificateId, issuedAt });
+  const { qrSigner } = await p.signers();
+  const der = await qrSigner.certificateDer();
+  let key = shcKids.get(der);
+  if (!key) {
+    key = { kid: jwkThumbprint(new X509Certificate(der).publicKey) };
+    shcKids.set(der, key);
+  }
+  const sign = (performers: boolean) => signShc(shcPayload(record, p.shcIssuer, issuedAt, { performers }), key.kid, (data) => qrSigner.sign(data));
+  let jws = await sign(true);
+  // One QR holds 1,195 characters: very long centre names are left out rather than split the card.
+  if (jws.length > SHC_MAX_SINGLE_QR) jws = await sign(false);
+  return { certificate_id: certificate.certificateId, verifiableCredential: [jws], qr: [shcNumeric(jws)] };
 }
 
 export async function linkPassport(p: CertificatePorts, accountId: string, beneficiaryId: string, passportNumber: string, dateOfBirth?: string) {

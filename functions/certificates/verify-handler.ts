@@ -14,16 +14,19 @@ import { isPdf } from './domain/verify';
 import { publicJwks, verifyOnline } from './verify-service';
 import { verifyPorts } from './verify-wiring';
 
-const HC1Body = z.object({
-  hc1: z
-    .string({ error: 'USRRES0001: Input parameter missing: hc1' })
-    .min(1, 'USRRES0001: Input parameter missing: hc1')
-    .max(8192, `${CertCodes.unusableInput}: hc1 is too long`),
-});
+const code = (field: string) =>
+  z
+    .string({ error: `USRRES0001: Input parameter missing: ${field}` })
+    .min(1, `USRRES0001: Input parameter missing: ${field}`)
+    .max(8192, `${CertCodes.unusableInput}: ${field} is too long`);
+const Hc1Field = z.object({ hc1: code('hc1') });
+const ShcField = z.object({ shc: code('shc') });
+/** `{hc1}`: an EU DCC `HC1:` string; or `{shc}`: a SMART Health Card (`shc:/…` or its JWS). */
+const HC1Body = z.union([Hc1Field, ShcField]);
 
 const unusable = (message: string) => new DomainError(CertCodes.unusableInput, message, 'invalid');
 
-/** The verify body: JSON `{hc1}`, a bare HC1 string (text/plain), or a PDF (binary, or base64 text). */
+/** The verify body: JSON `{hc1}` or `{shc}`, a bare HC1 or SHC string (text/plain), or a PDF (binary, or base64 text). */
 function verifyInput(event: APIGatewayProxyEvent, headers: Record<string, string>): string | Uint8Array {
   const raw = event.body;
   if (raw === null || raw === undefined || raw === '')
@@ -58,13 +61,14 @@ function verifyInput(event: APIGatewayProxyEvent, headers: Record<string, string
   } catch {
     throw unusable('The body is not valid JSON');
   }
-  const parsed = HC1Body.safeParse(json);
-  if (!parsed.success) {
+  const isShc = typeof json === 'object' && json !== null && 'shc' in json && !('hc1' in json);
+  const parsed = isShc ? ShcField.safeParse(json) : Hc1Field.safeParse(json);
+  if (parsed.success) return 'hc1' in parsed.data ? parsed.data.hc1 : parsed.data.shc;
+  {
     const message = parsed.error.issues[0]?.message ?? '';
     const custom = /^([A-Z]{6}\d{4}): (.+)$/.exec(message);
     throw new DomainError(custom?.[1] ?? Codes.missingParameter, custom?.[2] ?? 'Input parameter missing: hc1', 'invalid');
   }
-  return parsed.data.hc1;
 }
 
 const verifyRoute: RouteHandler = async (event, base) => ok(await verifyOnline(verifyPorts(), verifyInput(event, base.headers)));

@@ -7,6 +7,7 @@
 import type { AssertionJwk } from '../partners/assertion-signer';
 import type { Hc1VerifyResult } from './domain/hc1';
 import { buildTrustBundle, TrustList, type Jwk, type TrustUse } from './domain/trust';
+import { looksLikeShc, verifyShc } from './domain/shc';
 import { verifyCertificateArtifact } from './domain/verify';
 
 export interface VerifyPorts {
@@ -14,6 +15,10 @@ export interface VerifyPorts {
   trusted(): Promise<ReadonlyArray<{ use: TrustUse; certificateDer: Uint8Array }>>;
   /** Consistent read of the revocation list: a correction shows at once. */
   isRevoked(certificateId: string): Promise<boolean>;
+  /** The same, by a SMART Health Card's rid. */
+  isRidRevoked(rid: string): Promise<boolean>;
+  /** Our SMART Health Card issuer (cards of other issuers are not ours to vouch for). */
+  shcIssuer: string;
   /** The partner status assertion key's public half, published beside the certificate keys. */
   assertionJwk(): Promise<AssertionJwk>;
   now(): Date;
@@ -41,12 +46,13 @@ function trustList(p: VerifyPorts): Promise<TrustList> {
 }
 
 /**
- * Online verification of an `HC1:` string or a certificate PDF: the offline checks of
+ * Online verification of an `HC1:` string, a SMART Health Card or a certificate PDF: the offline checks of
  * domain/verify.ts against the trusted certificates, then revocation from the table itself
  * (consistent read: a correction is visible at once, no snapshot age).
  */
 export async function verifyOnline(p: VerifyPorts, input: string | Uint8Array): Promise<VerifyAnswer> {
   const trust = await trustList(p);
+  if (typeof input === 'string' && looksLikeShc(input)) return verifyShcOnline(p, trust, input);
   const result = verifyCertificateArtifact(input, { trust, now: p.now() });
   if (result.status === 'invalid') {
     if (result.pdf?.status === 'invalid') return { status: 'invalid', reason: `PDF_${result.pdf.reason}`, detail: result.pdf.detail };
@@ -67,6 +73,26 @@ export async function verifyOnline(p: VerifyPorts, input: string | Uint8Array): 
     dcc: qr.payload,
   };
   if (await p.isRevoked(qr.certificateId)) return { status: 'revoked', reason: 'REVOKED', record };
+  return { status: 'valid', record };
+}
+
+/**
+ * A SMART Health Card (`shc:/…` or its JWS): signed by one of our QR keys under its thumbprint,
+ * issued by us, then revocation by its rid.
+ */
+async function verifyShcOnline(p: VerifyPorts, trust: TrustList, text: string): Promise<VerifyAnswer> {
+  const result = verifyShc(text, { keys: trust.shcKeys(p.shcIssuer), now: p.now() });
+  if (result.status === 'invalid') return { status: 'invalid', reason: result.reason, detail: result.detail };
+  const record = {
+    format: 'smart-health-card',
+    iss: result.iss,
+    kid: result.kid,
+    issued_at: new Date(result.nbf * 1000).toISOString(),
+    types: result.types,
+    ...(result.rid ? { rid: result.rid } : {}),
+    fhir_bundle: result.bundle,
+  };
+  if (result.rid && (await p.isRidRevoked(result.rid))) return { status: 'revoked', reason: 'REVOKED', record };
   return { status: 'valid', record };
 }
 

@@ -4,9 +4,9 @@
  */
 import { assertionJwk } from '../partners/assertion-signer';
 import { trustedCertificates } from '../platform/aws/signer/trusted';
-import { tableName } from '../platform/config';
+import { config, tableName } from '../platform/config';
 import { deps } from '../platform/deps';
-import { isRevokedIn } from './revocation-dynamo-store';
+import { isRevokedIn, isRidRevokedIn } from './revocation-dynamo-store';
 import type { VerifyPorts } from './verify-service';
 
 export function verifyPorts(): VerifyPorts {
@@ -15,6 +15,8 @@ export function verifyPorts(): VerifyPorts {
   return {
     trusted: trustedCertificates,
     isRevoked: (certificateId) => isRevokedIn(d.db, table, certificateId),
+    isRidRevoked: (rid) => isRidRevokedIn(d.db, table, rid),
+    shcIssuer: config.shcIssuer(),
     assertionJwk,
     now: () => deps().now(),
   };

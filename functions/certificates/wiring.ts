@@ -20,5 +20,6 @@ export function certificatePorts(): CertificatePorts {
     maxCorrections: config.certificateMaxCorrections(),
     snapshotValidityHours: config.revocationSnapshotValidityHours(),
     leaseMs: 60_000,
+    shcIssuer: config.shcIssuer(),
   };
 }

@@ -65,6 +65,11 @@ export const config = {
   /** The certificate queue (SQS in AWS); locally CERTIFICATES_LOCAL=off drops the work. */
   certificateQueueUrl: () => process.env.CERTIFICATE_QUEUE_URL,
   certificatesLocalOff: () => process.env.CERTIFICATES_LOCAL === 'off',
+  /**
+   * The SMART Health Card issuer: the public origin whose /.well-known/jwks.json lists the QR key
+   * (lib/stack.ts sets the CloudFront address, or context shcIssuer; the local stack its own).
+   */
+  shcIssuer: () => (process.env.SHC_ISSUER ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
   /** Beneficiaries a certificate worker issues for at once. */
   certificateWorkerParallel: () => Math.max(1, Number(process.env.CERTIFICATE_WORKER_PARALLEL ?? 2) || 2),
   /** Holder corrections allowed per beneficiary (default 2). */

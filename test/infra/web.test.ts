@@ -4,6 +4,8 @@
  * security headers, the folder-index rewrite, and the upload of the built apps.
  */
 import { Match } from 'aws-cdk-lib/assertions';
+import type { Node } from 'constructs';
+import { readConfig } from '../../lib/config';
 import { buildStack } from './app';
 
 const { template } = buildStack({ stage: 'dev' }, { bundle: false });
@@ -260,5 +262,32 @@ test('staff sign in on the hosted page: a PKCE client whose callback is the app,
         ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp('connect-src .self. https://\\*\\.amazoncognito\\.com') },
       },
     },
+  });
+});
+
+describe('the SMART Health Card issuer (issue 13 item 8)', () => {
+  const issuerOf = (t: typeof template) =>
+    Object.values(t.findResources('AWS::Lambda::Function'))
+      .map((f) => (f.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {})
+      .filter((v) => 'SHC_ISSUER' in v)
+      .map((v) => ({ service: v.POWERTOOLS_SERVICE_NAME, issuer: v.SHC_ISSUER }));
+
+  it('is this distribution (whose /.well-known/* reaches the JWKS) for the functions that sign and verify cards, and no other', () => {
+    const distribution = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0]!;
+    const issuer = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }]] };
+    expect(issuerOf(template)).toEqual([
+      { service: 'open-cowin-certificates', issuer },
+      { service: 'open-cowin-verify', issuer },
+    ]);
+  });
+
+  it('is the ministry’s own https origin from context shcIssuer, and refuses anything else', () => {
+    const context = (shcIssuer: string) => readConfig({ tryGetContext: (k: string) => (k === 'shcIssuer' ? shcIssuer : undefined) } as unknown as Node, {});
+    const config = context('https://verify.cowin.example.gov.in/');
+    expect(config.shcIssuer).toBe('https://verify.cowin.example.gov.in'); // no trailing slash: the specification's iss
+    const own = buildStack(config, { bundle: false }).template;
+    expect(issuerOf(own).map((f) => f.issuer)).toEqual(['https://verify.cowin.example.gov.in', 'https://verify.cowin.example.gov.in']);
+    for (const bad of ['http://verify.example.org', 'https://verify.example.org/?x=1', 'verify.example.org'])
+      expect(() => context(bad)).toThrow(/shcIssuer must be an https URL/);
   });
 });

@@ -48,6 +48,8 @@ export function buildRevocationSnapshot(
 /** What a verifier needs from a revocation source. */
 export interface RevocationLookup {
   isRevoked(certificateId: string): boolean;
+  /** Is this snapshot entry (16 bytes, base64: a SMART Health Card rid's bytes) on it? */
+  isRevokedEntry?(entry: string): boolean;
   /** When the source stops being current (a snapshot's validUntil); absent for live lookups. */
   readonly validUntil?: Date;
 }
@@ -75,5 +77,9 @@ export class RevocationList implements RevocationLookup {
 
   isRevoked(certificateId: string): boolean {
     return this.entries.has(revocationEntry(certificateId));
+  }
+
+  isRevokedEntry(entry: string): boolean {
+    return this.entries.has(entry);
   }
 }

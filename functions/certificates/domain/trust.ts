@@ -1,6 +1,7 @@
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import * as z from 'zod';
 import { verifyDocumentSignature } from './signed-json';
+import { jwkThumbprint } from './shc';
 
 /**
  * Trust material: the signing certificates verifiers accept, published as one JSON bundle
@@ -81,21 +82,23 @@ export function buildTrustBundle(entries: readonly { use: TrustUse; certificateD
     certificatePem: certificateToPem(certificateDer),
   }));
   // The JWKS lists the signing keys; the CA is in `certificates` only (it signs no document).
+  // A QR key is listed twice: under its EU DCC kid, and under its RFC 7638 thumbprint, the kid a
+  // SMART Health Card verifier looks up at <iss>/.well-known/jwks.json (domain/shc.ts).
   const keys = entries.flatMap(({ use, certificateDer }, i): Jwk[] => {
     if (use === 'ca') return [];
-    const jwk = new X509Certificate(certificateDer).publicKey.export({ format: 'jwk' });
-    return [
-      {
-        kty: jwk.kty ?? 'EC',
-        crv: jwk.crv,
-        x: jwk.x,
-        y: jwk.y,
-        kid: certificates[i]?.kid ?? '',
-        use: 'sig',
-        alg: 'ES256',
-        x5c: [Buffer.from(certificateDer).toString('base64')],
-      },
-    ];
+    const publicKey = new X509Certificate(certificateDer).publicKey;
+    const jwk = publicKey.export({ format: 'jwk' });
+    const key = (kid: string): Jwk => ({
+      kty: jwk.kty ?? 'EC',
+      crv: jwk.crv,
+      x: jwk.x,
+      y: jwk.y,
+      kid,
+      use: 'sig',
+      alg: 'ES256',
+      x5c: [Buffer.from(certificateDer).toString('base64')],
+    });
+    return use === 'qr' ? [key(certificates[i]?.kid ?? ''), key(jwkThumbprint(publicKey))] : [key(certificates[i]?.kid ?? '')];
   });
   return { version: 1, generatedAt: generatedAt.toISOString(), certificates, jwks: { keys } };
 }
@@ -103,6 +106,7 @@ export function buildTrustBundle(entries: readonly { use: TrustUse; certificateD
 /** The verifier's view of a trust bundle: lookups by kid (QR) and by certificate (PDF). */
 export class TrustList {
   private readonly byKid = new Map<string, TrustedCertificate[]>();
+  private readonly shcKeysByIssuer = new Map<string, ReadonlyMap<string, { publicKey: KeyObject; iss?: string }>>();
 
   private constructor(readonly entries: readonly TrustedCertificate[]) {
     for (const entry of entries) {
@@ -149,6 +153,18 @@ export class TrustList {
   /** QR signing certificates with this kid (8 bytes); usually one. */
   qrCertificates(kid: Uint8Array): readonly TrustedCertificate[] {
     return this.byKid.get(`qr:${Buffer.from(kid).toString('base64')}`) ?? [];
+  }
+
+  /** The QR keys as SMART Health Card keys: by RFC 7638 thumbprint, each signing for `iss` (undefined: any). */
+  shcKeys(iss?: string): ReadonlyMap<string, { publicKey: KeyObject; iss?: string }> {
+    let keys = this.shcKeysByIssuer.get(iss ?? '');
+    if (!keys) {
+      keys = new Map(
+        this.entries.filter((e) => e.use === 'qr').map((e) => [jwkThumbprint(e.publicKey), { publicKey: e.publicKey, ...(iss !== undefined ? { iss } : {}) }]),
+      );
+      this.shcKeysByIssuer.set(iss ?? '', keys);
+    }
+    return keys;
   }
 
   /** The trusted PDF signing certificate with exactly these DER bytes, if any. */

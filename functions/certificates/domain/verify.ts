@@ -1,6 +1,7 @@
 import { verifyHc1, type Hc1VerifyResult } from './hc1';
 import { extractHc1FromPdf, verifyPdfSignature, type PdfVerifyResult } from './pades-verify';
 import type { RevocationLookup } from './revocation';
+import { ridToEntry, verifyShc, type ShcVerifyResult } from './shc';
 import type { TrustList } from './trust';
 
 /**
@@ -51,6 +52,28 @@ export function verifyCertificateArtifact(input: Uint8Array | string, options: V
     };
   }
   return { ...result, revocation: 'checked' };
+}
+
+export interface ShcArtifactResult {
+  status: 'valid' | 'invalid' | 'revoked';
+  reason?: 'REVOCATION_STALE';
+  revocation: 'checked' | 'not checked' | 'stale';
+  artifact: 'shc';
+  shc: ShcVerifyResult;
+}
+
+/**
+ * A SMART Health Card offline: signed by a trusted QR key (by its RFC 7638 thumbprint), of
+ * `issuer` when given, then revocation by its rid in the snapshot (the same entry as its certificate's).
+ */
+export function verifyShcArtifact(text: string, options: VerifyOptions & { issuer?: string }): ShcArtifactResult {
+  const shc = verifyShc(text, { keys: options.trust.shcKeys(options.issuer), now: options.now });
+  const snapshot = options.revocations;
+  if (!snapshot) return { status: shc.status, revocation: 'not checked', artifact: 'shc', shc };
+  if (snapshot.validUntil && options.now.getTime() > snapshot.validUntil.getTime())
+    return { status: 'invalid', ...(shc.status === 'valid' ? { reason: 'REVOCATION_STALE' as const } : {}), revocation: 'stale', artifact: 'shc', shc };
+  const revoked = shc.status === 'valid' && shc.rid !== undefined && snapshot.isRevokedEntry?.(ridToEntry(shc.rid)) === true;
+  return { status: revoked ? 'revoked' : shc.status, revocation: 'checked', artifact: 'shc', shc };
 }
 
 function verifyArtifact(input: Uint8Array | string, options: VerifyOptions): Omit<ArtifactVerifyResult, 'revocation'> {

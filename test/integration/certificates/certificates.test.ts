@@ -8,6 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { inflateRawSync } from 'node:zlib';
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { join } from 'node:path';
 import { main as verifyCli } from '../../../bin/verify';
 import { tableName } from '../../../functions/platform/config';
@@ -448,7 +450,8 @@ describe('verification input', () => {
     const t = await stack.call('GET', '/api/v2/certificates/trust');
     // the document signers and the country signing CA that issued them (two-level PKI)
     expect(t.body.certificates.map((x: { use: string }) => x.use).sort()).toEqual(['ca', 'pdf', 'qr']);
-    expect(t.body.jwks.keys).toHaveLength(2); // the JWKS lists signing keys only
+    // The JWKS lists signing keys only; the QR key twice: its EU DCC kid and its SMART Health Card kid (RFC 7638 thumbprint).
+    expect(t.body.jwks.keys).toHaveLength(3);
     const j = await stack.call('GET', '/api/.well-known/jwks.json');
     expect(j.status).toBe(200);
     // Plus the partner status assertion key (its own kid, no certificate): issue #12.
@@ -460,10 +463,98 @@ describe('verification input', () => {
   });
 });
 
+describe('SMART Health Card', () => {
+  const SHC = '/api/v2/registration/certificate/shc';
+  it('gives the current certificate as a card any SHC verifier can check at <iss>/.well-known/jwks.json; revoked with its certificate', async () => {
+    const c = await citizen({ name: 'Asha Devi Verma' });
+    await vaccinate(c.ben, 1, daysAgo(120));
+    await vaccinate(c.ben, 2, daysAgo(2));
+    await drained();
+    const current = (await store().history(c.ben)).find((h) => h.status === 'current')!;
+    const r = await stack.call('GET', `${SHC}?beneficiary_reference_id=${c.ben}`, { token: c.token });
+    expect(r.status).toBe(200);
+    expect(r.body.certificate_id).toBe(current.certificateId);
+    const [jws] = r.body.verifiableCredential as string[];
+    const [qr] = r.body.qr as string[];
+    expect(qr).toMatch(/^shc:\/\d+$/);
+
+    // As a third-party verifier does it, with jose: the header's kid in the issuer's JWKS, then the payload.
+    const header = decodeProtectedHeader(jws!);
+    expect(header).toEqual({ zip: 'DEF', alg: 'ES256', kid: expect.stringMatching(/^[\w-]{43}$/) });
+    const payload = JSON.parse(inflateRawSync(Buffer.from(jws!.split('.')[1]!, 'base64url')).toString('utf8'));
+    expect(payload.iss).toBe(stack.url);
+    const jwks = await (await fetch(`${payload.iss}/.well-known/jwks.json`)).json();
+    const verified = await compactVerify(jws!, createLocalJWKSet(jwks as JSONWebKeySet));
+    expect(verified.protectedHeader.kid).toBe(header.kid);
+    expect(payload.vc.type).toContain('https://smarthealth.cards#health-card');
+    const resources = payload.vc.credentialSubject.fhirBundle.entry.map((e: { resource: { resourceType: string } }) => e.resource);
+    expect(resources.map((x: { resourceType: string }) => x.resourceType)).toEqual(['Patient', 'Immunization', 'Immunization']);
+    expect(resources[0].name).toEqual([{ family: 'Verma', given: ['Asha', 'Devi'] }]);
+    expect(resources[2]).toMatchObject({ vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '210' }] }, lotNumber: '4121Z025' });
+
+    // Our verifier takes the QR text, the bare JWS (text/plain) and {shc}.
+    const online = await stack.call('POST', VERIFY, { body: { shc: qr } });
+    expect(online.status).toBe(200);
+    expect(online.body).toMatchObject({ status: 'valid', record: { format: 'smart-health-card', iss: stack.url, kid: header.kid } });
+    const plain = await stack.call('POST', VERIFY, { raw: jws!, headers: { 'content-type': 'text/plain' } });
+    expect(plain.body.status).toBe('valid');
+    const forged = `${jws!.slice(0, -10)}${jws!.slice(-10, -9) === 'A' ? 'B' : 'A'}${jws!.slice(-9)}`;
+    expect((await stack.call('POST', VERIFY, { body: { shc: forged } })).body).toMatchObject({ status: 'invalid', reason: 'SHC_BAD_SIGNATURE' });
+
+    // A correction revokes the certificate, and the card through its rid; the new card is valid.
+    const fix = await stack.call('POST', '/api/v2/registration/certificate/correct', {
+      token: c.token,
+      body: { beneficiary_reference_id: c.ben, name: 'Asha Devi Sharma', reason: 'married name' },
+    });
+    expect(fix.status).toBe(200);
+    expect((await stack.call('POST', VERIFY, { body: { shc: qr } })).body).toMatchObject({ status: 'revoked', reason: 'REVOKED' });
+    const again = await stack.call('GET', `${SHC}?beneficiary_reference_id=${c.ben}`, { token: c.token });
+    expect(again.body.certificate_id).toBe(fix.body.certificate_id);
+    const renewed = await stack.call('POST', VERIFY, { body: { shc: again.body.qr[0] } });
+    expect(renewed.body).toMatchObject({ status: 'valid' });
+    expect(renewed.body.record.rid).not.toBe(online.body.record.rid);
+
+    // Offline (npm run verify), against the published trust bundle and revocation snapshot: the
+    // snapshot's entry of the old certificate is the old card's rid.
+    const dir = mkdtempSync(join(tmpdir(), 'shc-offline-'));
+    const file = (name: string, body: unknown) => {
+      writeFileSync(join(dir, name), JSON.stringify(body));
+      return join(dir, name);
+    };
+    const trust = file('trust.json', (await stack.call('GET', '/api/v2/certificates/trust')).body);
+    const revocations = file('revocations.json', (await stack.call('GET', '/api/v2/certificates/revocations')).body);
+    const card = file('card.smart-health-card', { verifiableCredential: again.body.verifiableCredential });
+    const offline = (...args: string[]) => verifyCli(['verify', ...args, '--trust', trust, '--revocations', revocations]);
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await offline(card, '--issuer', stack.url)).toBe(0);
+      expect(await offline(qr!)).toBe(1); // revoked
+      expect(JSON.parse(String(out.mock.calls.at(-1)?.[0]))).toMatchObject({ status: 'revoked', artifact: 'shc', revocation: 'checked' });
+      expect(await offline(card, '--issuer', 'https://elsewhere.example')).toBe(1);
+      expect(JSON.parse(String(out.mock.calls.at(-1)?.[0])).shc).toMatchObject({ reason: 'SHC_ISSUER_MISMATCH' });
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  });
+
+  it("answers another account's beneficiary like a missing one, and 404 CERTIF0002 before any dose", async () => {
+    const a = await citizen();
+    const b = await citizen();
+    await vaccinate(a.ben, 1, daysAgo(3));
+    await drained();
+    const other = await stack.call('GET', `${SHC}?beneficiary_reference_id=${a.ben}`, { token: b.token });
+    expect(other.status).toBe(404);
+    const none = await stack.call('GET', `${SHC}?beneficiary_reference_id=${b.ben}`, { token: b.token });
+    expect(none).toMatchObject({ status: 404, body: { errorCode: 'CERTIF0002' } });
+  });
+});
+
 describe('bad input on every citizen route', () => {
   it('answers 401 without a token and 400 for a missing or malformed reference id', async () => {
     const c = await citizen();
-    for (const path of [DOWNLOAD, PUBLIC_DOWNLOAD, '/api/v2/registration/certificate/link']) {
+    for (const path of [DOWNLOAD, PUBLIC_DOWNLOAD, '/api/v2/registration/certificate/link', '/api/v2/registration/certificate/shc']) {
       expect((await stack.call('GET', `${path}?beneficiary_reference_id=${c.ben}`)).status).toBe(401);
       const missing = await stack.call('GET', path, { token: c.token });
       expect(missing.status).toBe(400);

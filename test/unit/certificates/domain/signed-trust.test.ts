@@ -8,7 +8,8 @@ import { buildCertificateRecord } from '../../../../functions/certificates/domai
 import { buildRevocationSnapshot, RevocationList } from '../../../../functions/certificates/domain/revocation';
 import { signDocument } from '../../../../functions/certificates/domain/signed-json';
 import { buildTrustBundle, certificateToPem, TrustList } from '../../../../functions/certificates/domain/trust';
-import { verifyCertificateArtifact } from '../../../../functions/certificates/domain/verify';
+import { verifyCertificateArtifact, verifyShcArtifact } from '../../../../functions/certificates/domain/verify';
+import { shcNumeric, shcPayload, signShc } from '../../../../functions/certificates/domain/shc';
 import { uvciFromOpaqueId } from '../../../../functions/certificates/domain/uvci';
 import { main } from '../../../../bin/verify';
 import { ISSUED_AT, testKeys, twoDoseInput, VERIFIED_AT } from '../fixtures';
@@ -73,6 +74,30 @@ describe('signed trust bundle and revocation snapshot', () => {
     expect(verifyCertificateArtifact(hc1, { trust, now: VERIFIED_AT, revocations: revokedList }).status).toBe('revoked');
     // an edited snapshot (an entry removed) does not load
     expect(() => RevocationList.fromSignedSnapshot({ ...revoked, entries: [] }, () => true)).toThrow(/does not verify/);
+  });
+
+  it('a SMART Health Card of the same certificate: checked against the QR key by thumbprint, revoked by its rid, stale like the rest', async () => {
+    const { qrSigner, bundle } = await setup();
+    const trust = TrustList.fromSignedBundle(bundle, await qrSigner.certificateDer()).trust;
+    // The published JWKS lists the QR key under its thumbprint too: that is the kid a card carries.
+    const kid = [...trust.shcKeys().keys()][0]!;
+    expect(bundle.jwks.keys.map((k) => k.kid)).toContain(kid);
+    const record = buildCertificateRecord({ ...twoDoseInput(), certificateId: UVCI, issuedAt: ISSUED_AT });
+    const card = shcNumeric(await signShc(shcPayload(record, 'https://cowin.example.gov.in', ISSUED_AT), kid, (d) => qrSigner.sign(d)));
+    expect(verifyShcArtifact(card, { trust, now: VERIFIED_AT })).toMatchObject({ status: 'valid', revocation: 'not checked', artifact: 'shc' });
+    expect(verifyShcArtifact(card, { trust, now: VERIFIED_AT, issuer: 'https://elsewhere.example' }).shc).toMatchObject({ reason: 'SHC_ISSUER_MISMATCH' });
+    const signed = async (ids: string[]) =>
+      RevocationList.fromSignedSnapshot(await signDocument(buildRevocationSnapshot(ids, VERIFIED_AT, 24), qrSigner, 'revocation-snapshot+json'), () => true);
+    expect(verifyShcArtifact(card, { trust, now: VERIFIED_AT, revocations: await signed([uvciFromOpaqueId('OTHER0001')]) })).toMatchObject({
+      status: 'valid',
+      revocation: 'checked',
+    });
+    expect(verifyShcArtifact(card, { trust, now: VERIFIED_AT, revocations: await signed([UVCI]) }).status).toBe('revoked');
+    expect(verifyShcArtifact(card, { trust, now: new Date(VERIFIED_AT.getTime() + 25 * 3_600_000), revocations: await signed([]) })).toMatchObject({
+      status: 'invalid',
+      reason: 'REVOCATION_STALE',
+      revocation: 'stale',
+    });
   });
 
   it('npm run verify: exit 0 valid with a fresh snapshot, 1 when stale, 2 for an unsigned bundle', async () => {
