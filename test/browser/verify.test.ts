@@ -25,6 +25,7 @@ const files = mkdtempSync(join(tmpdir(), 'cowin-verify-'));
 let citizen: { token: string; ben: string };
 let pdfPath: string;
 let pngPath: string;
+let shcPngPath: string;
 
 const drained = async () => {
   await streamPoller!.drained();
@@ -60,6 +61,23 @@ beforeAll(async () => {
   writeFileSync(pdfPath, pdf.bytes);
   pngPath = join(files, 'qr.png');
   await QRCode.toFile(pngPath, extractHc1FromPdf(pdf.bytes)!, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 4 });
+  // The same certificate as a SMART Health Card (issue 13 item 8): its shc:/ QR, numeric mode.
+  const card = await web.stack.call('GET', `/api/v2/registration/certificate/shc?beneficiary_reference_id=${citizen.ben}`, { token });
+  expect(card.status).toBe(200);
+  shcPngPath = join(files, 'shc.png');
+  await QRCode.toFile(
+    shcPngPath,
+    [
+      { data: Buffer.from('shc:/'), mode: 'byte' },
+      { data: card.body.qr[0].slice(5), mode: 'numeric' },
+    ],
+    {
+      type: 'png',
+      errorCorrectionLevel: 'L',
+      margin: 4,
+      scale: 4,
+    },
+  );
   page = await newPage(web);
 });
 afterAll(async () => web?.stop());
@@ -87,6 +105,12 @@ test('a real certificate: the PDF and a PNG of its QR are valid, with name, date
 
   expect(await upload(pngPath)).toBe('valid');
   expect(await page.$eval('#result .holder', (e) => e.textContent)).toBe('Meena Kumari');
+
+  // The SMART Health Card of the same certificate: checked on the device too, with the same holder.
+  expect(await upload(shcPngPath)).toBe('valid');
+  expect(await page.$eval('#result .holder', (e) => e.textContent)).toBe('Meena Kumari');
+  expect(await page.$eval('#result .dob', (e) => e.textContent)).toBe('1985');
+  expect(await page.$eval('#result .doses', (e) => e.textContent)).toMatch(/^dose 1 of 1 on \d{4}-\d{2}-\d{2}$/);
 });
 
 /**
@@ -164,6 +188,8 @@ test('after a correction the old certificate is revoked', async () => {
   expect(await page.$eval('#result .reason', (e) => e.textContent)).toMatch(/replaced or withdrawn/);
   expect(await axeViolations(page)).toEqual([]);
   await screenshots(page, 'verify-revoked');
+  // Its SMART Health Card too: the card's rid is the certificate's snapshot entry.
+  expect(await upload(shcPngPath)).toBe('revoked');
 });
 
 test('offline: the page loads from its service worker and verifies locally, sending nothing', async () => {

@@ -65,8 +65,9 @@ export function base45Decode(text: string): Uint8Array {
 
 const MAX_INFLATED = 64 * 1024;
 
-async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate'));
+/** zlib (`deflate`, the HC1 payload) or raw DEFLATE (`deflate-raw`, a SMART Health Card's), at most 64 KB inflated. */
+export async function inflate(bytes: Uint8Array, format: 'deflate' | 'deflate-raw' = 'deflate'): Promise<Uint8Array> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream(format));
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

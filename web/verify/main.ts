@@ -1,5 +1,5 @@
 /**
- * Verifier page (`/verify/`): a certificate PDF, a photo of its QR code or a camera scan,
+ * Verifier page (`/verify/`): a certificate PDF, a photo of its QR code (EU DCC or SMART Health Card) or a camera scan,
  * checked in the browser against the trust bundle and revocation snapshot cached on this
  * device (web/verify/hc1.ts). The certificate itself never leaves the device, online or not:
  * the only requests are for the public trust bundle and revocation snapshot.
@@ -9,6 +9,7 @@ import { api } from '../shared/api';
 import { field, h, render } from '../shared/h';
 import { applyLang, currentLang, setLang, t } from '../shared/i18n';
 import { hc1FromPdf, qrKeys, verifyHc1, type RevocationSnapshot, type TrustBundle, type Verdict } from './hc1';
+import { shcKeys, verifyShc } from './shc';
 
 interface Cached<T> {
   value: T;
@@ -141,10 +142,12 @@ async function onFile(input: HTMLInputElement): Promise<void> {
   show(text ? await check(text) : { status: 'invalid', reason: 'BAD_PREFIX', detail: t('noQrInImage') }, 'qr');
 }
 
-async function check(hc1: string): Promise<Verdict> {
+/** An EU DCC (`HC1:`) or a SMART Health Card (`shc:/`), against the same cached trust bundle and snapshot. */
+async function check(text: string): Promise<Verdict> {
   if (!trust) return { status: 'invalid', reason: 'UNKNOWN_KID', detail: t('noTrust') };
   const revoked = new Set(revocations?.value.entries ?? []);
-  return verifyHc1(hc1, await qrKeys(trust.value), revoked);
+  if (text.trim().startsWith('shc:/')) return verifyShc(text, await shcKeys(trust.value), revoked);
+  return verifyHc1(text, await qrKeys(trust.value), revoked);
 }
 
 interface Detector {
@@ -194,7 +197,7 @@ async function scan(): Promise<void> {
   const tick = async () => {
     if (!stream.active) return;
     const text = await decodeImage(video).catch(() => undefined);
-    if (text?.startsWith('HC1:')) {
+    if (text?.startsWith('HC1:') || text?.startsWith('shc:/')) {
       stop();
       render(region);
       return show(await check(text), 'qr');
