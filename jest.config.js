@@ -33,7 +33,7 @@ module.exports = {
   // Generous on purpose: on a loaded 2-core machine starting a test stack (tables, reference
   // data) took close to the old 60 s in beforeAll. Speed is the bench's business; this only
   // bounds a hung test.
-  testTimeout: 180000,
+  testTimeout: 300000, // an integration stack can take minutes to start on 2 loaded cores (a full run)
   // Coverage, in `npm test` itself so the thresholds gate CI: every function and CDK file, loaded
   // by a test or not. `npm test` prints the summary; `npm run test:coverage` adds the per-file table.
   coverageProvider: 'v8',
