@@ -321,6 +321,13 @@ export async function certificateLink(p: CertificatePorts, accountId: string, be
 }
 
 const shcKids = new WeakMap<Uint8Array, { kid: string }>();
+/**
+ * Cards signed by this container, by certificate id and issuer: a card never changes for its
+ * certificate (nbf is the issue time; a revocation goes by rid), so a citizen reloading the page
+ * costs no further KMS Sign, whose quota issuance shares.
+ */
+const shcCards = new Map<string, string>();
+const SHC_CACHE_SIZE = 1000;
 
 /**
  * The current certificate as a SMART Health Card (domain/shc.ts): the same certificate id (its
@@ -336,6 +343,9 @@ export async function certificateShc(p: CertificatePorts, accountId: string, ben
   if (stateKeyOf(state.profile, state.language) !== certificate.stateKey)
     // Changed since (a dose or a correction just landed): its certificate is being issued.
     throw new DomainError(CertCodes.notReady, 'Your certificate is being updated. Please retry in a few seconds.', 'unavailable', 3);
+  const cacheKey = `${p.shcIssuer} ${certificate.certificateId}`;
+  const cached = shcCards.get(cacheKey);
+  if (cached) return { certificate_id: certificate.certificateId, verifiableCredential: [cached], qr: [shcNumeric(cached)] };
   const issuedAt = new Date(certificate.issuedAt);
   const record = buildCertificateRecord({ ...(await issueInputOf(p, state)), certificateId: certificate.certificateId, issuedAt });
   const { qrSigner } = await p.signers();
@@ -349,6 +359,8 @@ export async function certificateShc(p: CertificatePorts, accountId: string, ben
   let jws = await sign(true);
   // One QR holds 1,195 characters: very long centre names are left out rather than split the card.
   if (jws.length > SHC_MAX_SINGLE_QR) jws = await sign(false);
+  if (shcCards.size >= SHC_CACHE_SIZE) shcCards.delete(shcCards.keys().next().value!);
+  shcCards.set(cacheKey, jws);
   return { certificate_id: certificate.certificateId, verifiableCredential: [jws], qr: [shcNumeric(jws)] };
 }
 

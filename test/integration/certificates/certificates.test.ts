@@ -477,6 +477,8 @@ describe('SMART Health Card', () => {
     const [jws] = r.body.verifiableCredential as string[];
     const [qr] = r.body.qr as string[];
     expect(qr).toMatch(/^shc:\/\d+$/);
+    // The same card again for the same certificate (a reload costs no second signature).
+    expect((await stack.call('GET', `${SHC}?beneficiary_reference_id=${c.ben}`, { token: c.token })).body.verifiableCredential).toEqual([jws]);
 
     // As a third-party verifier does it, with jose: the header's kid in the issuer's JWKS, then the payload.
     const header = decodeProtectedHeader(jws!);
