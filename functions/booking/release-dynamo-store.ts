@@ -23,6 +23,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteComma
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { batchGetAll } from '../platform/dynamo/client';
+import { mapLimit } from '../platform/map-limit';
 import { closesAt, ENTRY_SHARDS } from './domain/release';
 import type { DrawStore, DueRelease, EntryOutcome, EntryRecord, ReleaseRecord, ReleaseState } from './ports';
 import { ProfileKeys } from '../keys';
@@ -40,6 +41,11 @@ const leaseKey = (sid: string) => ({ pk: `DRAW#${sid}`, sk: 'LEASE' });
 const DAY_MS = 86_400_000;
 /** Attempts of an entry transaction that lost to concurrent ones on the same items (TransactionConflict). */
 const ENTRY_ATTEMPTS = 6;
+/**
+ * Requests in flight over a release's 64 entry keys: the draw's fan-out, bounded so three
+ * draws at once do not queue 500 requests on the table (or DynamoDB Local) and time out.
+ */
+const SHARD_PARALLEL = 16;
 /** Attempts to close one gate while entry transactions still hold it. */
 const CLOSE_ATTEMPTS = 20;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -238,8 +244,10 @@ export class DynamoDrawStore implements DrawStore {
 
   /** Closes every gate (idempotent): once it returns, no entry transaction of this session can commit. */
   async closeEntries(sessionId: string): Promise<void> {
-    await Promise.all(
-      Array.from({ length: ENTRY_SHARDS }, async (_, k) => {
+    await mapLimit(
+      Array.from({ length: ENTRY_SHARDS }, (_, k) => k),
+      SHARD_PARALLEL,
+      async (k) => {
         // A plain write on an item that an entry transaction holds at that instant is refused with
         // TransactionConflictException (the SDK does not retry it): wait and close again.
         for (let attempt = 1; ; attempt++) {
@@ -251,14 +259,16 @@ export class DynamoDrawStore implements DrawStore {
             await pause(Math.random() * 20 * 2 ** Math.min(attempt, 6));
           }
         }
-      }),
+      },
     );
   }
 
   async listEntries(sessionId: string): Promise<EntryRecord[]> {
     const out: EntryRecord[] = [];
-    await Promise.all(
-      Array.from({ length: ENTRY_SHARDS }, async (_, k) => {
+    await mapLimit(
+      Array.from({ length: ENTRY_SHARDS }, (_, k) => k),
+      SHARD_PARALLEL,
+      async (k) => {
         let ExclusiveStartKey: Record<string, unknown> | undefined;
         do {
           const r = await this.db.send(
@@ -273,7 +283,7 @@ export class DynamoDrawStore implements DrawStore {
           out.push(...(r.Items ?? []).map((i) => strip<EntryRecord>(i)));
           ExclusiveStartKey = r.LastEvaluatedKey;
         } while (ExclusiveStartKey);
-      }),
+      },
     );
     return out;
   }
