@@ -39,11 +39,20 @@ export function isPdf(input: Uint8Array | string): boolean {
 }
 
 export function verifyCertificateArtifact(input: Uint8Array | string, options: VerifyOptions): ArtifactVerifyResult {
-  const result = verifyArtifact(input, options);
+  return withSnapshot(verifyArtifact(input, options), options);
+}
+
+/**
+ * The snapshot's say on a result whose own revocation check is done: `not checked` without a
+ * snapshot; a stale one may miss revocations, so a valid result is refused rather than answered.
+ */
+function withSnapshot<R extends { status: 'valid' | 'invalid' | 'revoked' }>(
+  result: R,
+  options: VerifyOptions,
+): R & { revocation: 'checked' | 'not checked' | 'stale'; reason?: 'REVOCATION_STALE' } {
   const snapshot = options.revocations;
   if (!snapshot) return { ...result, revocation: 'not checked' };
   if (snapshot.validUntil && options.now.getTime() > snapshot.validUntil.getTime()) {
-    // A stale snapshot may miss revocations: refuse rather than answer "valid".
     return {
       ...result,
       status: result.status === 'valid' ? 'invalid' : result.status,
@@ -68,12 +77,8 @@ export interface ShcArtifactResult {
  */
 export function verifyShcArtifact(text: string, options: VerifyOptions & { issuer?: string }): ShcArtifactResult {
   const shc = verifyShc(text, { keys: options.trust.shcKeys(options.issuer), now: options.now });
-  const snapshot = options.revocations;
-  if (!snapshot) return { status: shc.status, revocation: 'not checked', artifact: 'shc', shc };
-  if (snapshot.validUntil && options.now.getTime() > snapshot.validUntil.getTime())
-    return { status: 'invalid', ...(shc.status === 'valid' ? { reason: 'REVOCATION_STALE' as const } : {}), revocation: 'stale', artifact: 'shc', shc };
-  const revoked = shc.status === 'valid' && shc.rid !== undefined && snapshot.isRevokedEntry?.(ridToEntry(shc.rid)) === true;
-  return { status: revoked ? 'revoked' : shc.status, revocation: 'checked', artifact: 'shc', shc };
+  const revoked = shc.status === 'valid' && shc.rid !== undefined && options.revocations?.isRevokedEntry?.(ridToEntry(shc.rid)) === true;
+  return withSnapshot({ status: revoked ? ('revoked' as const) : shc.status, artifact: 'shc' as const, shc }, options);
 }
 
 function verifyArtifact(input: Uint8Array | string, options: VerifyOptions): Omit<ArtifactVerifyResult, 'revocation'> {
