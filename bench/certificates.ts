@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inProcessTimestamper, openTsaKey } from '../dev/local/tsa';
 /**
  * Certificate pipeline benchmark, local signer, one core (sequential, in process).
  *   npx tsx bench/certificates.ts        (or `npm run bench certificates`)
@@ -94,6 +98,13 @@ export async function benchCertificates(): Promise<Measured[]> {
   const now = new Date('2021-09-01T00:00:00Z');
 
   const issued = await rate(() => issueCertificate(deps, BENCH_INPUT));
+  // PAdES B-T: the local TSA's code in process (its signature and the token checks), no network:
+  // a real TSA adds its round trip (docs/certificates.md "PDF signature timestamp").
+  const tsaDir = mkdtempSync(join(tmpdir(), 'bench-tsa-'));
+  const tsaKey = await openTsaKey(tsaDir);
+  const stamped = { ...deps, timestamper: inProcessTimestamper(tsaKey) };
+  const issuedBt = await rate(() => issueCertificate(stamped, BENCH_INPUT));
+  rmSync(tsaDir, { recursive: true, force: true });
   const rendered = await rate(() => renderCertificatePdf(sample.record, { qr, hc1: sample.hc1 }));
   const hc1Verified = await rate(() => verifyHc1(sample.hc1, { trust, now }), { warmup: 200, batches: 7, size: 400 });
   const pdfVerified = await rate(() => verifyPdfSignature(sample.pdf, trust), { warmup: 50, batches: 7, size: 100 });
@@ -101,6 +112,7 @@ export async function benchCertificates(): Promise<Measured[]> {
   return [
     higher('issue (record → QR → PDF → PAdES), 1 core, CA-issued signers, embedded fonts', Math.round(issued), 'certificates/s', 100),
     { metric: 'issue, before issue 13 (recorded: Helvetica, self-signed)', value: PREVIOUS_ISSUE_RATE, unit: 'certificates/s' },
+    { metric: 'issue with a PAdES B-T timestamp (TSA in process, no network)', value: Math.round(issuedBt), unit: 'certificates/s' },
     { metric: 'bare pdfkit render of the same page (floor)', value: Math.round(rendered), unit: 'pages/s' },
     { metric: 'issue / render throughput', value: Number((issued / rendered).toFixed(2)), unit: 'ratio' },
     { metric: 'HC1 verification (offline)', value: Math.round(hc1Verified), unit: 'verifications/s' },

@@ -42,12 +42,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'trust') {
     const dir = flags.get('data') ?? process.env.LOCAL_DATA_DIR ?? join(process.cwd(), '.local');
-    const { qrSigner, pdfSigner } = await openLocalSigners(dir);
+    const { qrSigner, pdfSigner, caCertificateDer } = await openLocalSigners(dir);
     const bundle = await signDocument(
       buildTrustBundle(
         [
           { use: 'qr', certificateDer: await qrSigner.certificateDer() },
           { use: 'pdf', certificateDer: await pdfSigner.certificateDer() },
+          { use: 'ca', certificateDer: caCertificateDer }, // the CA of the signers and of the local TSA
         ],
         new Date(),
       ),

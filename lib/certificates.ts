@@ -51,6 +51,8 @@ export interface CertificatesProps {
   alarmTopic?: sns.ITopic;
   /** Environment of SMS senders (lib/sms.ts smsEnvironment: sender id, DLT ids). Default none. */
   smsEnvironment?: Record<string, string>;
+  /** RFC 3161 TSA of the PDF signature (TSA_URL), or `none`. Default none (PAdES B-B). */
+  tsaUrl?: string;
   /** Holder corrections allowed per beneficiary. Default 2. */
   maxCorrections?: number;
   /** KMS ECC Sign requests/s of the account and region. Default 300 (the default quota). */
@@ -157,6 +159,35 @@ export class Certificates extends Construct {
       'Certificate messages failed 5 times and were dead-lettered: those beneficiaries have no certificate until redriven.',
     );
     alarm('CertificateWorkerErrors', this.worker.fn.metricErrors({ period: five, statistic: 'Sum' }), 1, 'The certificate worker crashed or timed out.');
+    // Certificates signed without their timestamp (PAdES B-B) while the TSA fails (functions/certificates/wiring.ts).
+    const timestampFailed = new cloudwatch.MathExpression({
+      expression: 'worker + api',
+      usingMetrics: Object.fromEntries(
+        (
+          [
+            ['worker', 'open-cowin-certificates-worker'],
+            ['api', 'open-cowin-certificates'],
+          ] as const
+        ).map(([id, service]) => [
+          id,
+          new cloudwatch.Metric({
+            namespace: `OpenCowin/${props.stage}`,
+            metricName: 'CertificateTimestampFailed',
+            dimensionsMap: { service },
+            period: five,
+            statistic: 'Sum',
+          }),
+        ]),
+      ),
+      period: five,
+      label: 'certificates without timestamp',
+    });
+    alarm(
+      'CertificateTimestampFailed',
+      timestampFailed,
+      10,
+      'The TSA (context tsaUrl) failed for 10+ certificates in 5 minutes: they are signed PAdES B-B (valid, without the long-term timestamp). Check the TSA, or set tsaUrl to another one.',
+    );
     alarm(
       'CertificateBacklogAge',
       this.queue.metricApproximateAgeOfOldestMessage({ period: five, statistic: 'Maximum' }),
@@ -173,6 +204,7 @@ export class Certificates extends Construct {
       DOCUMENTS_BUCKET: p.bucket.bucketName,
       QR_SIGNING_KEY: p.qrAlias,
       PDF_SIGNING_KEY: p.pdfAlias,
+      TSA_URL: p.tsaUrl ?? 'none',
       ENCRYPTION_KEY_ID: p.dataKey.keyArn,
       CERTIFICATE_FONT_FILE,
       CERTIFICATE_MAX_CORRECTIONS: String(p.maxCorrections ?? 2),

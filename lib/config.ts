@@ -106,6 +106,11 @@ export interface DeployConfig {
    * ministry's own domain in front of the web distribution). Default the distribution's address.
    */
   shcIssuer?: string;
+  /**
+   * The RFC 3161 time-stamping authority of the certificate PDF's signature (PAdES B-T): an
+   * http(s) URL, or `none` for B-B. Default DEFAULT_TSA_URL. Only a SHA-256 hash is sent.
+   */
+  tsaUrl?: string;
   /** WAF: OTP sends (OTP-sending routes) per IP per 5 minutes. Default 20 (functions/routes.ts DEFAULT_OTP_SENDS_PER_IP); at least 10 (WAF minimum). */
   otpSendsPerIp?: number;
 }
@@ -181,6 +186,19 @@ export const DEFAULTS = {
   warmThroughput: DEFAULT_WARM_THROUGHPUT,
 } as const;
 
+/**
+ * DigiCert's public RFC 3161 TSA: free, no account, in the Adobe Approved Trust List, so PDF
+ * readers trust its timestamps; a ministry with a national (e.g. CCA-licensed) TSA sets tsaUrl.
+ */
+export const DEFAULT_TSA_URL = 'http://timestamp.digicert.com';
+
+function tsaUrlOf(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'none') return v;
+  if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[\w.~%/-]*)?$/.test(v)) throw new Error(`tsaUrl must be an http(s) URL with no query, or none (got ${v})`);
+  return v;
+}
+
 function shcIssuerOf(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   // The specification: https, no trailing slash, the JWKS at <iss>/.well-known/jwks.json.
@@ -233,6 +251,7 @@ export function readConfig(node: Node, env: NodeJS.ProcessEnv = process.env): De
     smsSenderId: senderId,
     corsOrigin: str('corsOrigin'),
     shcIssuer: shcIssuerOf(str('shcIssuer')),
+    tsaUrl: tsaUrlOf(str('tsaUrl')),
     wafRateLimit,
     region,
     india: bool('india') ?? isIndia(region),

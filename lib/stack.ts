@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { functionGroups, routes, type RouteDef } from '../functions/routes';
 import { tableList, tables } from '../functions/tables';
 import { Api, cacheTtl } from './api';
-import { DEFAULTS, reservedConcurrencyOf, throttlePlan, validateConfig, warmThroughputOf, type DeployConfig } from './config';
+import { DEFAULT_TSA_URL, DEFAULTS, reservedConcurrencyOf, throttlePlan, validateConfig, warmThroughputOf, type DeployConfig } from './config';
 import { Data } from './data';
 import { Keys } from './keys';
 import { Observability } from './observability';
@@ -154,6 +154,7 @@ export class OpenCowinStack extends Stack {
       logKey: this.keys.data,
       smsEnvironment: sms,
       kmsSignQuota: props.config.kmsSignQuota ?? DEFAULTS.kmsSignQuota,
+      tsaUrl: props.config.tsaUrl ?? DEFAULT_TSA_URL,
       retain,
     });
     this.certificates.configureApiFunction(this.api.functions.get('certificates')!);

@@ -18,6 +18,7 @@ import { startDynamoLocal } from './dynamodb-local';
 import { createGateway, lambdaContext, type GroupHandler } from './gateway';
 import { createStaticHandler } from './static';
 import { startS3Local } from './s3-local';
+import { startLocalTsa } from './tsa';
 import { ensureTables } from './tables';
 import { seeders } from './seeders';
 import { startStreamPoller, type StreamPoller } from './stream-poller';
@@ -126,6 +127,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const signers = await certificateSigners();
   useLocalTrustSource(async () => (await certificateSigners()).trusted());
   log(`Signing keys     ${signers.source} (trust bundle: GET /api/v2/certificates/trust)`);
+  if (!process.env.TSA_URL) {
+    // PAdES B-T: the PDF signature gets an RFC 3161 timestamp from this TSA (its certificate from the local CA).
+    const tsa = await startLocalTsa(dataDir); // its own (real) clock, as a TSA has
+    process.env.TSA_URL = tsa.url;
+    stops.push(async () => {
+      await tsa.stop();
+      delete process.env.TSA_URL;
+    });
+    log(`TSA (RFC 3161)   ${tsa.url} (certificate ${join(dataDir, 'signing', 'tsa.cert.pem')})`);
+  } else log(`TSA              ${process.env.TSA_URL} (TSA_URL)`);
 
   // Change stream → the same handler as the Lambda event source in AWS (lib/streams.ts).
   const poller = startStreamPoller({

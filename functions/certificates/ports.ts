@@ -59,3 +59,9 @@ export interface CertificateStore {
   /** Every revoked certificate id (one partition, paged). */
   revokedIds(): Promise<string[]>;
 }
+
+/** An RFC 3161 time-stamping authority (TSA_URL): a timestamp token for a SHA-256 imprint. */
+export interface Timestamper {
+  /** The DER TimeStampToken (a CMS ContentInfo) over `imprint`, checked against the request. */
+  timestamp(imprint: Uint8Array): Promise<Uint8Array>;
+}

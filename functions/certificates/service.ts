@@ -27,7 +27,7 @@ import {
   type ProfileState,
   type RevocationReason,
 } from './domain/state';
-import type { CertificateStore } from './ports';
+import type { CertificateStore, Timestamper } from './ports';
 
 export interface CertificatePorts {
   store: CertificateStore;
@@ -44,6 +44,13 @@ export interface CertificatePorts {
   snapshotValidityHours?: number;
   /** The SMART Health Card issuer (SHC_ISSUER): the public origin serving /.well-known/jwks.json. */
   shcIssuer: string;
+  /** The PDF signature's RFC 3161 TSA (TSA_URL): PAdES B-T; absent: B-B. */
+  timestamper?: Timestamper;
+  /**
+   * The TSA failed (after its retries): the certificate is signed B-B rather than not issued (a
+   * traveller needs the document; the signature is valid without the timestamp). Logs and counts.
+   */
+  timestampFailed?: (error: unknown) => void;
 }
 
 /**
@@ -199,7 +206,8 @@ export function changeOf(previous: CertificateItem, state: BeneficiaryState): 's
 async function issueFor(p: CertificatePorts, state: BeneficiaryState) {
   const input = await issueInputOf(p, state);
   const [signers, { issueCertificate }] = await Promise.all([p.signers(), pdfStack()]);
-  return issueCertificate({ qrSigner: signers.qrSigner, pdfSigner: signers.pdfSigner, clock: p.now }, { ...input, language: state.language });
+  const timestamp = p.timestamper ? { timestamper: p.timestamper, onTimestampError: p.timestampFailed } : {};
+  return issueCertificate({ qrSigner: signers.qrSigner, pdfSigner: signers.pdfSigner, clock: p.now, ...timestamp }, { ...input, language: state.language });
 }
 
 /** What a certificate of this state shows: the holder, the series, every dose with its centre. */

@@ -69,7 +69,14 @@ export async function verifyOnline(p: VerifyPorts, input: string | Uint8Array): 
     alg: qr.alg,
     type: qr.type,
     signer: qr.signer,
-    ...(result.pdf?.status === 'valid' ? { pdf_signer: result.pdf.signer.subject } : {}),
+    ...(result.pdf?.status === 'valid'
+      ? {
+          pdf_signer: result.pdf.signer.subject,
+          // PAdES level; with B-T the TSA's time and whether the trust bundle's CA issued the TSA.
+          pdf_level: result.pdf.level,
+          ...(result.pdf.timestamp ? { pdf_timestamp: result.pdf.timestamp } : {}),
+        }
+      : {}),
     dcc: qr.payload,
   };
   if (await p.isRevoked(qr.certificateId)) return { status: 'revoked', reason: 'REVOKED', record };

@@ -70,6 +70,15 @@ export const config = {
    * (lib/stack.ts sets the CloudFront address, or context shcIssuer; the local stack its own).
    */
   shcIssuer: () => (process.env.SHC_ISSUER ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+  /**
+   * The RFC 3161 time-stamping authority of the PDF signature (PAdES B-T); `none` or unset: no
+   * timestamp (B-B). lib/stack.ts sets context tsaUrl (default DigiCert's public TSA), the
+   * local stack its own TSA (dev/local/tsa.ts).
+   */
+  tsaUrl: () => {
+    const url = process.env.TSA_URL?.trim();
+    return url && url !== 'none' ? url : undefined;
+  },
   /** Beneficiaries a certificate worker issues for at once. */
   certificateWorkerParallel: () => Math.max(1, Number(process.env.CERTIFICATE_WORKER_PARALLEL ?? 2) || 2),
   /** Holder corrections allowed per beneficiary (default 2). */

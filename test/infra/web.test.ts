@@ -5,7 +5,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Node } from 'constructs';
-import { readConfig } from '../../lib/config';
+import { DEFAULT_TSA_URL, readConfig } from '../../lib/config';
 import { buildStack } from './app';
 
 const { template } = buildStack({ stage: 'dev' }, { bundle: false });
@@ -289,5 +289,46 @@ describe('the SMART Health Card issuer (issue 13 item 8)', () => {
     expect(issuerOf(own).map((f) => f.issuer)).toEqual(['https://verify.cowin.example.gov.in', 'https://verify.cowin.example.gov.in']);
     for (const bad of ['http://verify.example.org', 'https://verify.example.org/?x=1', 'verify.example.org'])
       expect(() => context(bad)).toThrow(/shcIssuer must be an https URL/);
+  });
+});
+
+describe('the PDF signature timestamp authority (issue 13 item 5, PAdES B-T)', () => {
+  const tsaOf = (t: typeof template) =>
+    Object.values(t.findResources('AWS::Lambda::Function'))
+      .map((f) => (f.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {})
+      .filter((v) => 'TSA_URL' in v)
+      .map((v) => ({ service: v.POWERTOOLS_SERVICE_NAME, tsa: v.TSA_URL }))
+      .sort((a, b) => String(a.service).localeCompare(String(b.service)));
+  const context = (tsaUrl: string) => readConfig({ tryGetContext: (k: string) => (k === 'tsaUrl' ? tsaUrl : undefined) } as unknown as Node, {});
+
+  it('is DigiCert’s public TSA by default, for the two functions that sign certificate PDFs and no other', () => {
+    expect(tsaOf(template)).toEqual([
+      { service: 'open-cowin-certificates', tsa: DEFAULT_TSA_URL },
+      { service: 'open-cowin-certificates-worker', tsa: DEFAULT_TSA_URL },
+    ]);
+  });
+
+  it('is the ministry’s own TSA from context tsaUrl, or none (B-B), and refuses anything else', () => {
+    const own = buildStack(context('https://tsa.cca.example.gov.in/tsr'), { bundle: false }).template;
+    expect(tsaOf(own).map((f) => f.tsa)).toEqual(['https://tsa.cca.example.gov.in/tsr', 'https://tsa.cca.example.gov.in/tsr']);
+    expect(context('none').tsaUrl).toBe('none');
+    for (const bad of ['ftp://tsa.example.org', 'https://tsa.example.org/?x=1', 'tsa.example.org'])
+      expect(() => context(bad)).toThrow(/tsaUrl must be an http\(s\) URL/);
+  });
+
+  it('pages when certificates are signed without their timestamp (the TSA is failing)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: Match.stringLikeRegexp('CertificateTimestampFailed$'),
+      Threshold: 10,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'worker + api' }),
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: 'CertificateTimestampFailed', Dimensions: [{ Name: 'service', Value: 'open-cowin-certificates-worker' }] }),
+          }),
+        }),
+      ]),
+      AlarmActions: Match.anyValue(),
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { Signer } from '../../platform/signer';
+import type { Timestamper } from '../ports';
 import { dccFromRecord } from './dcc';
 import { encodeHc1 } from './hc1';
 import { signPdfDocument } from './pades-sign';
@@ -17,6 +18,9 @@ export interface IssueDeps {
   clock: () => Date;
   /** A fresh opaque id (`[A-Z0-9]` groups, `/`-separated) for the UVCI; default newOpaqueId. */
   newId?: () => string;
+  /** The PDF signature's timestamp (PAdES B-T) and what to do when the TSA fails (pades-sign.ts). */
+  timestamper?: Timestamper;
+  onTimestampError?: (error: unknown) => void;
   /** CWT expiry of the QR from issuance; default 365 days. */
   qrValidityDays?: number;
 }
@@ -64,6 +68,7 @@ export async function issueCertificate(deps: IssueDeps, input: IssueInput): Prom
     qr = qrMatrix(hc1);
   }
   const doc = createCertificateDocument(record, { qr, hc1, ...(language ? { language } : {}) });
-  const pdf = await signPdfDocument(doc, { signer: deps.pdfSigner, signingTime: issuedAt });
+  const timestamp = deps.timestamper ? { timestamper: deps.timestamper, ...(deps.onTimestampError ? { onTimestampError: deps.onTimestampError } : {}) } : {};
+  const pdf = await signPdfDocument(doc, { signer: deps.pdfSigner, signingTime: issuedAt, ...timestamp });
   return { record, hc1, qrVersion: qr.version, pdf };
 }

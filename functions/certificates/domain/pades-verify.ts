@@ -4,24 +4,24 @@
  */
 import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { issuedAs, OID, parseCms, signingCertificateV2Hash, type ParsedCms } from './cms';
 import { HC1_INFO_KEY } from './pdf-keys';
+import { checkToken } from './timestamp';
 import { kidFromCertificate, type TrustList } from './trust';
 
-/** The CMS / CAdES object identifiers both sides use (RFC 5652, RFC 5035). */
-export const OID = {
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
-};
+export type PdfFailure = 'NO_SIGNATURE' | 'BAD_BYTE_RANGE' | 'BYTES_APPENDED' | 'DIGEST_MISMATCH' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER' | 'BAD_TIMESTAMP';
 
-export type PdfFailure = 'NO_SIGNATURE' | 'BAD_BYTE_RANGE' | 'BYTES_APPENDED' | 'DIGEST_MISMATCH' | 'BAD_SIGNATURE' | 'UNKNOWN_SIGNER';
+/** The signature's RFC 3161 timestamp (PAdES B-T), when it has one. */
+export interface PdfTimestamp {
+  /** The TSA's time (ISO 8601): the signature existed then. */
+  time: string;
+  tsa: string;
+  /** The TSA certificate is issued by a CA of the trust bundle (else: check it against your own TSA trust list). */
+  trusted: boolean;
+}
 
 export type PdfVerifyResult =
-  | { status: 'valid'; signer: { subject: string; kid: string }; signingTime?: string }
+  | { status: 'valid'; signer: { subject: string; kid: string }; signingTime?: string; level: 'B-B' | 'B-T'; timestamp?: PdfTimestamp }
   | { status: 'invalid'; reason: PdfFailure; detail: string };
 
 export interface SignatureParts {
@@ -131,119 +131,36 @@ export function verifyPdfSignature(pdf: Uint8Array, trust: TrustList): PdfVerify
     );
   }
   const signingTime = signatureTime(pdf, parts.byteRange);
-  return { status: 'valid', signer: { subject: trusted.subject, kid: trusted.kid }, ...(signingTime ? { signingTime } : {}) };
-}
-
-interface ParsedCms {
-  /** Embedded certificates, DER bytes exactly as embedded. */
-  certificates: Uint8Array[];
-  signerInfo: {
-    sidIssuer: Uint8Array;
-    sidSerial: Uint8Array;
-    digestAlgorithm: string;
-    /** The signed attributes re-tagged as SET OF (0x31): what the signature covers. */
-    signedAttributes: Uint8Array;
-    attributes: Map<string, asn1js.BaseBlock[]>;
-    signatureAlgorithm: string;
-    signature: Uint8Array;
-  };
+  const signer = { subject: trusted.subject, kid: trusted.kid };
+  const tokens = signerInfo.unsignedAttributes.get(OID.signatureTimeStampToken);
+  if (!tokens?.length) return { status: 'valid', signer, ...(signingTime ? { signingTime } : {}), level: 'B-B' };
+  const timestamp = checkSignatureTimestamp(tokens, signerInfo.signature, trusted, trust);
+  if ('detail' in timestamp) return invalid('BAD_TIMESTAMP', timestamp.detail);
+  return { status: 'valid', signer, ...(signingTime ? { signingTime } : {}), level: 'B-T', timestamp };
 }
 
 /**
- * Reads the parts of a CMS SignedData (RFC 5652 §5) a PAdES check needs, walking the
- * asn1js tree by position; throws on anything else. (pkijs's schema matching is ~10× slower,
- * the tests use it as an independent reading of the same bytes.)
+ * The signature timestamp (ETSI EN 319 122-1 §5.3): one token, over the SignerInfo's signature
+ * value, valid (timestamp.ts checkToken), and stamped while the PDF signer's certificate was
+ * valid: the time a B-T signature proves.
  */
-function parseCms(der: Uint8Array): ParsedCms {
-  const parsed = asn1js.fromBER(der);
-  if (parsed.offset === -1) throw new Error(parsed.result.error || 'not BER');
-  const [contentType, content] = members(parsed.result, 'ContentInfo');
-  if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.valueBlock.toString() !== OID.signedData) throw new Error('not SignedData');
-  const [signedData] = members(content, '[0] content');
-  const certificates: Uint8Array[] = [];
-  let signerInfos: asn1js.BaseBlock | undefined;
-  for (const member of members(signedData, 'SignedData').slice(3)) {
-    if (member.idBlock.tagClass === 3 && member.idBlock.tagNumber === 0) {
-      for (const certificate of members(member, 'certificates')) certificates.push(new Uint8Array(certificate.valueBeforeDecodeView));
-    } else if (member instanceof asn1js.Set) {
-      signerInfos = member;
-    }
+function checkSignatureTimestamp(
+  tokens: readonly Uint8Array[],
+  signature: Uint8Array,
+  signer: { notBefore: Date; notAfter: Date },
+  trust: TrustList,
+): PdfTimestamp | { detail: string } {
+  if (tokens.length !== 1) return { detail: `${tokens.length} signature timestamps (one expected)` };
+  const check = checkToken(tokens[0]!, { stamped: signature });
+  if (!check.ok) return { detail: `signature timestamp: ${check.detail}` };
+  if (check.genTime < signer.notBefore || check.genTime > signer.notAfter) {
+    return { detail: `signature timestamp ${check.genTime.toISOString()} is outside the signer certificate's validity` };
   }
-  if (!signerInfos) throw new Error('no signerInfos');
-  const [first] = members(signerInfos, 'signerInfos');
-  const fields = members(first, 'SignerInfo');
-  const [, sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature] = fields;
-  const [sidIssuer, sidSerial] = members(sid, 'IssuerAndSerialNumber (subjectKeyIdentifier sids are not supported)');
-  if (!(sidSerial instanceof asn1js.Integer) || !sidIssuer) throw new Error('bad IssuerAndSerialNumber');
-  if (!signedAttrs || signedAttrs.idBlock.tagClass !== 3 || signedAttrs.idBlock.tagNumber !== 0) throw new Error('no signed attributes');
-  if (!(signature instanceof asn1js.OctetString)) throw new Error('no signature');
-  const attributes = new Map<string, asn1js.BaseBlock[]>();
-  for (const attr of members(signedAttrs, 'signedAttrs')) {
-    const [type, values] = members(attr, 'Attribute');
-    if (!(type instanceof asn1js.ObjectIdentifier) || !(values instanceof asn1js.Set)) throw new Error('bad Attribute');
-    attributes.set(type.valueBlock.toString(), values.valueBlock.value);
-  }
-  const signedAttributes = new Uint8Array(signedAttrs.valueBeforeDecodeView);
-  signedAttributes[0] = 0x31; // [0] IMPLICIT → SET OF
   return {
-    certificates,
-    signerInfo: {
-      sidIssuer: new Uint8Array(sidIssuer.valueBeforeDecodeView),
-      sidSerial: sidSerial.valueBlock.valueHexView,
-      digestAlgorithm: algorithmOf(digestAlgorithm),
-      signedAttributes,
-      attributes,
-      signatureAlgorithm: algorithmOf(signatureAlgorithm),
-      signature: signature.valueBlock.valueHexView,
-    },
+    time: check.genTime.toISOString(),
+    tsa: check.tsaCertificate.subject.replace(/\n/g, ', '),
+    trusted: trust.issuedByCa(check.tsaCertificate) !== undefined,
   };
-}
-
-function members(block: asn1js.BaseBlock | undefined, what: string): asn1js.BaseBlock[] {
-  const value = (block?.valueBlock as { value?: unknown } | undefined)?.value;
-  if (!block || !Array.isArray(value)) throw new Error(`${what}: not a constructed value`);
-  return value as asn1js.BaseBlock[];
-}
-
-function algorithmOf(block: asn1js.BaseBlock | undefined): string {
-  const [oid] = members(block, 'AlgorithmIdentifier');
-  if (!(oid instanceof asn1js.ObjectIdentifier)) throw new Error('bad AlgorithmIdentifier');
-  return oid.valueBlock.toString();
-}
-
-/** Whether the certificate's issuer and serial number are exactly these (DER comparison). */
-function issuedAs(certificateDer: Uint8Array, issuer: Uint8Array, serial: Uint8Array): boolean {
-  try {
-    const [tbs] = members(asn1js.fromBER(certificateDer).result, 'Certificate');
-    const fields = members(tbs, 'TBSCertificate');
-    const offset = fields[0]?.idBlock.tagClass === 3 ? 1 : 0; // [0] version is optional
-    const certSerial = fields[offset];
-    const certIssuer = fields[offset + 2];
-    return (
-      certSerial instanceof asn1js.Integer &&
-      !!certIssuer &&
-      Buffer.from(certSerial.valueBlock.valueHexView).equals(Buffer.from(serial)) &&
-      Buffer.from(certIssuer.valueBeforeDecodeView).equals(Buffer.from(issuer))
-    );
-  } catch {
-    return false;
-  }
-}
-
-/** The certHash of the first ESSCertIDv2 when its hash algorithm is SHA-256 (explicit or default). */
-function signingCertificateV2Hash(value: asn1js.BaseBlock | undefined): Uint8Array | undefined {
-  if (!(value instanceof asn1js.Sequence)) return undefined;
-  const certs = value.valueBlock.value[0];
-  if (!(certs instanceof asn1js.Sequence)) return undefined;
-  const first = certs.valueBlock.value[0];
-  if (!(first instanceof asn1js.Sequence)) return undefined;
-  const [a, b] = first.valueBlock.value;
-  if (a instanceof asn1js.OctetString) return a.valueBlock.valueHexView;
-  if (a instanceof asn1js.Sequence && b instanceof asn1js.OctetString) {
-    const algorithm = a.valueBlock.value[0];
-    if (algorithm instanceof asn1js.ObjectIdentifier && algorithm.valueBlock.toString() === OID.sha256) return b.valueBlock.valueHexView;
-  }
-  return undefined;
 }
 
 /** The signature dictionary's /M (D:YYYYMMDDHHmmSSZ), as ISO 8601: read after /Contents, up to endobj. */

@@ -167,6 +167,18 @@ export class TrustList {
     return keys;
   }
 
+  /** The bundle's CA that issued `certificate` (name and signature checked), if any. */
+  issuedByCa(certificate: X509Certificate): TrustedCertificate | undefined {
+    return this.entries.find((e) => {
+      if (e.use !== 'ca') return false;
+      try {
+        return certificate.checkIssued(new X509Certificate(e.certificateDer)) && certificate.verify(e.publicKey);
+      } catch {
+        return false;
+      }
+    });
+  }
+
   /** The trusted PDF signing certificate with exactly these DER bytes, if any. */
   pdfCertificate(certificateDer: Uint8Array): TrustedCertificate | undefined {
     const kid = Buffer.from(kidFromCertificate(certificateDer)).toString('base64');

@@ -109,7 +109,12 @@ describe('issuance driven by the stream', () => {
       expect(r.status).toBe(200);
       expect(r.headers.get('content-type')).toBe('application/pdf');
       expect(r.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-      expect(verifyPdfSignature(r.bytes, list)).toMatchObject({ status: 'valid' });
+      // PAdES B-T: the local TSA (dev/local/tsa.ts) stamped the signature; its CA is the bundle's.
+      expect(verifyPdfSignature(r.bytes, list)).toMatchObject({
+        status: 'valid',
+        level: 'B-T',
+        timestamp: { tsa: expect.stringContaining('Time Stamping Authority'), trusted: true },
+      });
       const hc1 = extractHc1FromPdf(r.bytes)!;
       expect(hc1.startsWith('HC1:')).toBe(true);
       const qr = verifyHc1(hc1, { trust: list, now: new Date() });
@@ -420,7 +425,10 @@ describe('verification input', () => {
     // PDF, binary as API Gateway delivers it.
     const asPdf = await stack.call('POST', VERIFY, { raw: pdf as unknown as string, headers: { 'content-type': 'application/pdf' } });
     expect(asPdf.status).toBe(200);
-    expect(asPdf.body).toMatchObject({ status: 'valid', record: { pdf_signer: expect.any(String) } });
+    expect(asPdf.body).toMatchObject({
+      status: 'valid',
+      record: { pdf_signer: expect.any(String), pdf_level: 'B-T', pdf_timestamp: { time: expect.any(String), tsa: expect.any(String), trusted: true } },
+    });
     // Every PDF content type the handler accepts arrives intact (binary media types, issue 8 defect 5).
     for (const type of ['application/octet-stream', 'application/pdf; charset=binary', 'Application/Octet-Stream']) {
       const r = await stack.call('POST', VERIFY, { raw: pdf as unknown as string, headers: { 'content-type': type } });

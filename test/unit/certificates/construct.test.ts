@@ -100,8 +100,13 @@ describe('Certificates construct', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CERTIFICATE_QUEUE_URL: Match.anyValue() }) } });
   });
 
-  it('alarms on DLQ depth, worker errors and backlog age', () => {
-    expect(certificates.alarms.map((a) => a.node.id)).toEqual(['CertificateDlqDepth', 'CertificateWorkerErrors', 'CertificateBacklogAge']);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  it('alarms on DLQ depth, worker errors, certificates signed without timestamp and backlog age', () => {
+    expect(certificates.alarms.map((a) => a.node.id)).toEqual([
+      'CertificateDlqDepth',
+      'CertificateWorkerErrors',
+      'CertificateTimestampFailed',
+      'CertificateBacklogAge',
+    ]);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 });

@@ -29,7 +29,8 @@ export interface LocalCa {
   certificateDer: Uint8Array;
 }
 
-const CA_NAME = { commonName: 'Open CoWIN local Country Signing CA', organization: 'Open CoWIN (local development)', country: 'IN' };
+/** The local country signing CA's name (the issuer of every local signer and the local TSA). */
+export const CA_NAME = { commonName: 'Open CoWIN local Country Signing CA', organization: 'Open CoWIN (local development)', country: 'IN' };
 
 const DAY_MS = 86_400_000;
 

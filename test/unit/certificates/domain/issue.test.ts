@@ -143,9 +143,9 @@ describe('bin/verify.ts (offline verifier)', () => {
     expect(errors.join('')).toContain('usage');
   });
 
-  it('prints the trust bundle of the local signers', async () => {
+  it('prints the trust bundle of the local signers and their CA (which also issued the local TSA)', async () => {
     expect(await verifyCli(['trust', '--data', dir])).toBe(0);
     const bundle = JSON.parse(output.join(''));
-    expect(bundle.certificates.map((c: { use: string }) => c.use)).toEqual(['qr', 'pdf']);
+    expect(bundle.certificates.map((c: { use: string }) => c.use)).toEqual(['qr', 'pdf', 'ca']);
   });
 });

@@ -41,6 +41,7 @@ describe('signed certificate PDF (PAdES B-B)', () => {
       status: 'valid',
       signer: { subject: expect.stringContaining('PDF signer'), kid: expect.any(String) },
       signingTime: '2021-08-02T10:15:00Z',
+      level: 'B-B',
     });
   });
 

@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { openLocalSigners } from '../../../../functions/platform/aws/signer/local-signer';
 import { issueCertificate } from '../../../../functions/certificates/domain/issue';
 import { certificateToPem } from '../../../../functions/certificates/domain/trust';
+import { inProcessTimestamper, openTsaKey } from '../../../../dev/local/tsa';
 import { twoDoseInput } from '../fixtures';
 
 /**
@@ -39,9 +40,10 @@ maybe('pdfsig with the published CA trusted', () => {
     expect(qr.keyUsage).toEqual(['1.3.6.1.4.1.1847.2021.1.2']); // EU DCC vaccination
   });
 
-  it('pdfsig: "Signature is Valid" and "Certificate is Trusted"', async () => {
+  it('pdfsig: "Signature is Valid" and "Certificate is Trusted", for a PAdES B-T signature', async () => {
     const { qrSigner, pdfSigner, caCertificateDer } = await openLocalSigners(join(dir, 'data'));
-    const issued = await issueCertificate({ qrSigner, pdfSigner, clock: () => new Date() }, twoDoseInput());
+    const timestamper = inProcessTimestamper(await openTsaKey(join(dir, 'data')));
+    const issued = await issueCertificate({ qrSigner, pdfSigner, clock: () => new Date(), timestamper }, twoDoseInput());
     const file = join(dir, 'certificate.pdf');
     writeFileSync(file, issued.pdf);
     const nss = join(dir, 'nss');
