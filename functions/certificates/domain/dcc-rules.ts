@@ -107,13 +107,23 @@ export const DccSchema = z
         gnt: z.string().max(80).regex(ICAO, 'gnt: ICAO 9303 letters A-Z and < only').optional(),
       })
       .refine((nam) => nam.fnt !== undefined || nam.gnt !== undefined, 'nam needs fnt or gnt'),
-    dob: z.string().regex(/^((19|20)\d\d(-\d\d){0,2})?$/, 'dob: YYYY, YYYY-MM, YYYY-MM-DD (1900-2099) or empty'),
-    v: z.array(DccVaccinationEntrySchema).min(1).max(1).optional(),
-    t: z.array(DccTestEntrySchema).min(1).max(1).optional(),
-    r: z.array(DccRecoveryEntrySchema).min(1).max(1).optional(),
+    dob: z.string(),
+    // One entry per group since schema 1.3.0 (maxItems 1); 1.0.0–1.2.1 allowed several
+    // (RO, SK: a vaccination entry per dose). Checked below with the declared version.
+    v: z.array(DccVaccinationEntrySchema).min(1).optional(),
+    t: z.array(DccTestEntrySchema).min(1).optional(),
+    r: z.array(DccRecoveryEntrySchema).min(1).optional(),
   })
   .superRefine((dcc, ctx) => {
+    // Schema 1.3 pins dob to YYYY, YYYY-MM, YYYY-MM-DD (1900-2099) or empty; before 1.3 it was
+    // "format: date" only, and issuers (BG) wrote midnight date-times: the date part is the dob.
+    const pre13 = beforeSchema13(dcc.ver);
+    const dobPattern = pre13 ? /^((19|20)\d\d(-\d\d){0,2}(T00:00(:00(\.0+)?)?(Z|[+-]00:?00)?)?)?$/ : /^((19|20)\d\d(-\d\d){0,2})?$/;
+    if (!dobPattern.test(dcc.dob)) ctx.addIssue({ code: 'custom', path: ['dob'], message: 'YYYY, YYYY-MM, YYYY-MM-DD (1900-2099) or empty' });
     const groups = (['v', 't', 'r'] as const).filter((key) => dcc[key] !== undefined);
+    for (const key of groups) {
+      if (!pre13 && (dcc[key]?.length ?? 0) > 1) ctx.addIssue({ code: 'custom', path: [key], message: 'one entry only (schema 1.3: maxItems 1)' });
+    }
     if (groups.length !== 1) {
       ctx.addIssue({
         code: 'custom',
@@ -123,6 +133,12 @@ export const DccSchema = z
     }
   });
 export type Dcc = z.infer<typeof DccSchema>;
+
+/** Payloads of schema versions before 1.3.0: dob "format: date", several entries per group allowed. */
+function beforeSchema13(ver: string): boolean {
+  const [major, minor] = ver.split('.').map(Number) as [number, number];
+  return major < 1 || (major === 1 && minor < 3);
+}
 
 /** Vaccination, test or recovery: the EU DCC's three certificate types. */
 export type DccType = 'v' | 't' | 'r';
@@ -140,11 +156,16 @@ export function rawDccType(value: unknown): DccType | undefined {
   return groups.length === 1 ? groups[0] : undefined;
 }
 
-/** The single entry of the payload (the schema guarantees there is exactly one). */
-export function dccEntry(dcc: Dcc): { type: DccType; ci: string; co: string; is: string } {
+/**
+ * The entry of the payload: its only one (schema 1.3), or for an older payload with several
+ * (one per dose), the last, as issuers list them in order. `ids` holds every entry's
+ * certificate id, for revocation.
+ */
+export function dccEntry(dcc: Dcc): { type: DccType; ci: string; co: string; is: string; ids: string[] } {
   const type = dccType(dcc);
-  const entry = (dcc[type] as { ci: string; co: string; is: string }[])[0]!;
-  return { type, ci: entry.ci, co: entry.co, is: entry.is };
+  const entries = dcc[type] as { ci: string; co: string; is: string }[];
+  const entry = entries[entries.length - 1]!;
+  return { type, ci: entry.ci, co: entry.co, is: entry.is, ids: [...new Set(entries.map((e) => e.ci))] };
 }
 
 export type SchemaCheck = { ok: true; dcc: Dcc } | { ok: false; detail: string };
@@ -154,10 +175,11 @@ export type SchemaCheck = { ok: true; dcc: Dcc } | { ok: false; detail: string }
  * cannot express: a date of birth after `issuedAt` (the certificate's iat).
  */
 export function checkDccSchema(value: unknown, issuedAt?: Date): SchemaCheck {
-  const parsed = DccSchema.safeParse(value);
+  const parsed = DccSchema.safeParse(withoutNullGroups(value));
   if (parsed.success) {
-    if (issuedAt && parsed.data.dob && parsed.data.dob > issuedAt.toISOString().slice(0, parsed.data.dob.length)) {
-      return { ok: false, detail: `dob: ${parsed.data.dob} is after the issue date` };
+    const dob = parsed.data.dob.slice(0, 10);
+    if (issuedAt && dob && dob > issuedAt.toISOString().slice(0, dob.length)) {
+      return { ok: false, detail: `dob: ${dob} is after the issue date` };
     }
     return { ok: true, dcc: parsed.data };
   }
@@ -165,19 +187,29 @@ export function checkDccSchema(value: unknown, issuedAt?: Date): SchemaCheck {
   return { ok: false, detail: issue ? `${issue.path.map(String).join('.') || 'payload'}: ${issue.message}` : 'invalid DCC payload' };
 }
 
+/** A null v, t or r (BG's 1.0.0 payloads: "t": null) carries nothing: it is no group. */
+function withoutNullGroups(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key, v]) => !(['v', 't', 'r'].includes(key) && v === null)));
+}
+
 /** Closed value sets: the first member outside its value set, or undefined. */
 export function checkValueSets(dcc: Dcc): string | undefined {
   const check = (path: string, value: string | undefined, set: ValueSetName): string | undefined =>
     value === undefined || (VALUE_SETS[set] as readonly string[]).includes(value) ? undefined : `${path}: ${value} is not in the ${set} value set`;
-  const v = dcc.v?.[0];
-  const t = dcc.t?.[0];
-  const r = dcc.r?.[0];
-  return (
-    (v && (check('v.0.tg', v.tg, 'disease-agent-targeted') ?? check('v.0.vp', v.vp, 'vaccine-prophylaxis'))) ||
-    (t && (check('t.0.tg', t.tg, 'disease-agent-targeted') ?? check('t.0.tt', t.tt, 'test-type') ?? check('t.0.tr', t.tr, 'test-result'))) ||
-    (r && check('r.0.tg', r.tg, 'disease-agent-targeted')) ||
-    undefined
-  );
+  for (const [i, v] of (dcc.v ?? []).entries()) {
+    const problem = check(`v.${i}.tg`, v.tg, 'disease-agent-targeted') ?? check(`v.${i}.vp`, v.vp, 'vaccine-prophylaxis');
+    if (problem) return problem;
+  }
+  for (const [i, t] of (dcc.t ?? []).entries()) {
+    const problem = check(`t.${i}.tg`, t.tg, 'disease-agent-targeted') ?? check(`t.${i}.tt`, t.tt, 'test-type') ?? check(`t.${i}.tr`, t.tr, 'test-result');
+    if (problem) return problem;
+  }
+  for (const [i, r] of (dcc.r ?? []).entries()) {
+    const problem = check(`r.${i}.tg`, r.tg, 'disease-agent-targeted');
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -373,7 +373,7 @@ export function verifyHc1(text: string, options: Hc1VerifyOptions): Hc1VerifyRes
     expiresAt: iso(exp as number),
   };
   const result = { payload: dcc, certificateId: entry.ci, signer: signer.subject, ...meta };
-  if (options.revocations?.isRevoked(entry.ci)) return { status: 'revoked', ...result };
+  if (entry.ids.some((ci) => options.revocations?.isRevoked(ci))) return { status: 'revoked', ...result };
   return { status: 'valid', ...result };
 }
 

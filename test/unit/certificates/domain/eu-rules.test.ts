@@ -90,6 +90,32 @@ describe.each<VectorAlg>(['ES256', 'PS256'])('EU DCC rules, %s', (alg) => {
     expectReason(check(signer, vector(signer, testDcc({ sc: 'yesterday' }))), 'SCHEMA');
   });
 
+  it('SCHEMA by declared version: before 1.3.0 several entries and a midnight dob date-time are valid, a null group is no group', () => {
+    const [first] = vaccinationDcc().v as Record<string, unknown>[];
+    const dose1 = { ...first, dn: 1, ci: 'URN:UVCI:01:IN:VECTORV0#2' };
+    // Schema 1.0.0–1.2.1: no maxItems (one entry per dose); the last entry is the certificate's.
+    expect(check(signer, vector(signer, { ...vaccinationDcc(), ver: '1.2.1', v: [dose1, first] }))).toMatchObject({
+      status: 'valid',
+      certificateId: 'URN:UVCI:01:IN:VECTORV1#4',
+    });
+    expectReason(check(signer, vector(signer, { ...vaccinationDcc(), ver: '1.3.0', v: [dose1, first] })), 'SCHEMA');
+    // Schema 1.0.x: dob "format: date" (an annotation), written as a midnight date-time by some issuers.
+    expect(check(signer, vector(signer, { ...vaccinationDcc(), ver: '1.0.0', dob: '1990-04-12T00:00:00' })).status).toBe('valid');
+    expectReason(check(signer, vector(signer, { ...vaccinationDcc(), ver: '1.0.0', dob: '1990-04-12T10:30:00' })), 'SCHEMA');
+    expectReason(check(signer, vector(signer, { ...vaccinationDcc(), dob: '1990-04-12T00:00:00' })), 'SCHEMA');
+    // "t": null, "r": null next to a vaccination: one group.
+    expect(check(signer, vector(signer, { ...vaccinationDcc(), t: null, r: null })).status).toBe('valid');
+    expectReason(check(signer, vector(signer, { ...vaccinationDcc(), v: null, r: null })), 'SCHEMA');
+  });
+
+  it('revocation of an older payload with several entries: any entry revoked revokes it', () => {
+    const [first] = vaccinationDcc().v as Record<string, unknown>[];
+    const dose1 = { ...first, dn: 1, ci: 'URN:UVCI:01:IN:VECTORV0#2' };
+    const hc1 = vector(signer, { ...vaccinationDcc(), ver: '1.2.1', v: [dose1, first] });
+    const revocations = { isRevoked: (ci: string) => ci === 'URN:UVCI:01:IN:VECTORV0#2' };
+    expect(verifyHc1(hc1, { trust: signer.trust, now: NOW, revocations }).status).toBe('revoked');
+  });
+
   it('VALUE_SET: a vaccine, test type or result outside the EU value sets', () => {
     expectReason(check(signer, vector(signer, vaccinationDcc({ vp: '12345' }))), 'VALUE_SET');
     expectReason(check(signer, vector(signer, testDcc({ tt: 'LP0000-0' }))), 'VALUE_SET');
