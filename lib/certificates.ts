@@ -43,6 +43,9 @@ export interface CertificatesProps {
   qrAlias: string;
   pdfKey: kms.IKey;
   pdfAlias: string;
+  /** The country signing CA key (lib/keys.ts): issues the signers' certificates. Default none (self-signed). */
+  caKey?: kms.IKey;
+  caAlias?: string;
   /** The documents bucket (SSE-KMS default): certificates/ and signers/ prefixes. */
   bucket: s3.IBucket;
   /** Key of the log groups. Default none. */
@@ -205,6 +208,7 @@ export class Certificates extends Construct {
       QR_SIGNING_KEY: p.qrAlias,
       PDF_SIGNING_KEY: p.pdfAlias,
       TSA_URL: p.tsaUrl ?? 'none',
+      ...(p.caAlias ? { CA_SIGNING_KEY: p.caAlias } : {}),
       ENCRYPTION_KEY_ID: p.dataKey.keyArn,
       CERTIFICATE_FONT_FILE,
       CERTIFICATE_MAX_CORRECTIONS: String(p.maxCorrections ?? 2),
@@ -212,10 +216,19 @@ export class Certificates extends Construct {
     };
   }
 
-  /** Least privilege for issuing: Sign/GetPublicKey on the two signing keys only, the bucket's two prefixes, the main table, SMS. */
+  /**
+   * Least privilege for issuing: Sign/GetPublicKey on the two signing keys and the CA key only (the
+   * issuing functions are the ones that make signer certificates, certificateSigners()), the
+   * bucket's two prefixes, the main table, SMS.
+   */
   grantIssuance(role: iam.IRole): void {
     const p = this.props;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [p.qrKey.keyArn, p.pdfKey.keyArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Sign', 'kms:GetPublicKey'],
+        resources: [p.qrKey.keyArn, p.pdfKey.keyArn, ...(p.caKey ? [p.caKey.keyArn] : [])],
+      }),
+    );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], resources: [p.bucket.arnForObjects('certificates/*')] }),
     );

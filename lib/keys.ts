@@ -17,13 +17,18 @@ export interface KeysProps {
  *    KMS cannot rotate asymmetric keys: rotate by creating a new key and moving the alias
  *    (`alias/open-cowin-<stage>-qr|pdf`); signers resolve the alias, verifiers keep the old
  *    public key until every document it signed has expired (docs/operations.md).
+ *  - ca: ECC_NIST_P256 SIGN_VERIFY, the country signing CA (`alias/open-cowin-<stage>-ca`): its
+ *    self-signed CA certificate and the qr/pdf certificates are signed with it, nothing else.
  */
 export class Keys extends Construct {
   readonly data: kms.Key;
   readonly qr: kms.Key;
   readonly pdf: kms.Key;
+  /** The country signing CA: issues the qr and pdf keys' certificates (EU DCC PKI), signs nothing else. */
+  readonly ca: kms.Key;
   readonly qrAlias: string;
   readonly pdfAlias: string;
+  readonly caAlias: string;
 
   constructor(scope: Construct, id: string, props: KeysProps) {
     super(scope, id);
@@ -62,8 +67,8 @@ export class Keys extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
-    const signing = (name: 'qr' | 'pdf', what: string) =>
-      new kms.Key(this, name === 'qr' ? 'QrSigning' : 'PdfSigning', {
+    const signing = (name: 'qr' | 'pdf' | 'ca', what: string) =>
+      new kms.Key(this, { qr: 'QrSigning', pdf: 'PdfSigning', ca: 'CaSigning' }[name], {
         alias: `alias/open-cowin-${props.stage}-${name}`,
         description: `Open CoWIN ${props.stage}: signs ${what} (rotate by moving the alias to a new key)`,
         keySpec: kms.KeySpec.ECC_NIST_P256,
@@ -75,5 +80,7 @@ export class Keys extends Construct {
     this.pdf = signing('pdf', 'certificate and slip PDFs');
     this.qrAlias = `alias/open-cowin-${props.stage}-qr`;
     this.pdfAlias = `alias/open-cowin-${props.stage}-pdf`;
+    this.ca = signing('ca', 'the QR and PDF signer certificates (country signing CA)');
+    this.caAlias = `alias/open-cowin-${props.stage}-ca`;
   }
 }

@@ -150,6 +150,8 @@ export class OpenCowinStack extends Stack {
       qrAlias: this.keys.qrAlias,
       pdfKey: this.keys.pdf,
       pdfAlias: this.keys.pdfAlias,
+      caKey: this.keys.ca,
+      caAlias: this.keys.caAlias,
       bucket: this.documents.bucket,
       logKey: this.keys.data,
       smsEnvironment: sms,
@@ -215,6 +217,7 @@ export class OpenCowinStack extends Stack {
       });
     new CfnOutput(this, 'QrSigningKeyAlias', { value: this.keys.qrAlias });
     new CfnOutput(this, 'PdfSigningKeyAlias', { value: this.keys.pdfAlias });
+    new CfnOutput(this, 'CaSigningKeyAlias', { value: this.keys.caAlias });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
     new CfnOutput(this, 'StaffUserPoolId', {
       value: this.identity.userPool.userPoolId,

@@ -62,6 +62,8 @@ export const config = {
   localS3: () => ({ endpoint: process.env.AWS_ENDPOINT_URL_S3, accessKeyId: process.env.S3_ACCESS_KEY_ID, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY }),
   /** KMS keys of the certificate signers (QR: HC1, PDF: PAdES). */
   signingKeys: () => ({ qr: process.env.QR_SIGNING_KEY, pdf: process.env.PDF_SIGNING_KEY }),
+  /** The country signing CA's KMS key (issuing functions only): it issues the signers' certificates. */
+  caSigningKey: () => process.env.CA_SIGNING_KEY,
   /** The certificate queue (SQS in AWS); locally CERTIFICATES_LOCAL=off drops the work. */
   certificateQueueUrl: () => process.env.CERTIFICATE_QUEUE_URL,
   certificatesLocalOff: () => process.env.CERTIFICATES_LOCAL === 'off',

@@ -61,12 +61,13 @@ describe('documents bucket and keys', () => {
     }
   });
 
-  it('has a rotating data key and three ECC P-256 signing keys (QR, PDF, partner status assertions) behind stage aliases', () => {
+  it('has a rotating data key and four ECC P-256 signing keys (QR, PDF, country signing CA, partner status assertions) behind stage aliases', () => {
     dev.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    expect(Object.keys(dev.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' } })).length).toBe(3);
+    expect(Object.keys(dev.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' } })).length).toBe(4);
     dev.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/open-cowin-dev-assertion' });
     dev.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/open-cowin-dev-qr' });
     dev.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/open-cowin-dev-pdf' });
+    dev.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/open-cowin-dev-ca' });
   });
 
   it('generates the JWT secret and the pepper at deploy time, KMS-encrypted', () => {

@@ -8,7 +8,7 @@ import type { CertificateStore } from './kms-signer';
  * it is deleted on purpose (docs/certificates.md "Keys and rotation").
  */
 /** Where each signer's certificates live in the documents bucket (issuance writes, verification reads). */
-export const SIGNER_PREFIXES = { qr: 'signers/qr/', pdf: 'signers/pdf/' } as const;
+export const SIGNER_PREFIXES = { qr: 'signers/qr/', pdf: 'signers/pdf/', ca: 'signers/ca/' } as const;
 
 export class S3CertificateStore implements CertificateStore {
   constructor(

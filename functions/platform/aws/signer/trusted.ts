@@ -1,6 +1,6 @@
 /**
  * The signing certificates a verifier accepts, read only. In AWS: what the issuing functions
- * published under `signers/qr/` and `signers/pdf/` of the documents bucket (S3CertificateStore:
+ * published under `signers/qr/`, `signers/pdf/` and `signers/ca/` (the country signing CA) of the documents bucket (S3CertificateStore:
  * one object per KMS key ever used, so rotated-out keys stay trusted), read with S3 Get/List
  * and no KMS right at all; the public verify function cannot sign. Locally: the list the local
  * runtime hands over (dev/local/stack.ts, its local signers: their code stays out of the Lambda
@@ -33,10 +33,15 @@ export function trustedCertificates(): Promise<TrustedCertificates> {
   }
   if (!cached || Date.now() - cached.at > REFRESH_MS) {
     const blobs = blobStore();
-    const value = Promise.all([new S3CertificateStore(blobs, SIGNER_PREFIXES.qr).all(), new S3CertificateStore(blobs, SIGNER_PREFIXES.pdf).all()]).then(
-      ([qrs, pdfs]): TrustedCertificates => [
+    const value = Promise.all([
+      new S3CertificateStore(blobs, SIGNER_PREFIXES.qr).all(),
+      new S3CertificateStore(blobs, SIGNER_PREFIXES.pdf).all(),
+      new S3CertificateStore(blobs, SIGNER_PREFIXES.ca).all(),
+    ]).then(
+      ([qrs, pdfs, cas]): TrustedCertificates => [
         ...qrs.map((certificateDer) => ({ use: 'qr' as const, certificateDer })),
         ...pdfs.map((certificateDer) => ({ use: 'pdf' as const, certificateDer })),
+        ...cas.map((certificateDer) => ({ use: 'ca' as const, certificateDer })),
       ],
     );
     value.catch(() => (cached = undefined));

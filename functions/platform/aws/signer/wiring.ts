@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { blobStore, type BlobStore } from '../blobs';
 import { deps, localDataDir } from '../../deps';
 import type { CertificateSigners } from '../../ports';
-import { KmsSigner } from './kms-signer';
+import { KmsCa, KmsSigner } from './kms-signer';
 import { openLocalSigners } from './local-signer';
 import { S3CertificateStore, SIGNER_PREFIXES } from './s3-certificate-store';
 import type { SignerPurpose } from '../../signer';
@@ -16,22 +16,32 @@ const TRUST_REFRESH_MS = 5 * 60_000;
 
 /**
  * AWS (QR_SIGNING_KEY and PDF_SIGNING_KEY set: key ARNs or aliases): KmsSigner per purpose,
- * their self-signed certificates kept in S3 (`signers/<purpose>/`). Locally: key pairs and
+ * their certificates issued by the country signing CA key (CA_SIGNING_KEY, a KmsCa) and kept in
+ * S3 (`signers/<purpose>/`, the CA's under `signers/ca/`). Locally: key pairs and
  * certificates under `<localDir>/keys`, created on first start.
  */
 export async function createCertificateSigners(blobs: () => BlobStore, localDir: string): Promise<CertificateSigners> {
   const { qr: qrKey, pdf: pdfKey } = config.signingKeys();
   if (qrKey && pdfKey) {
     const client = new KMSClient({});
-    const stores = { qr: new S3CertificateStore(blobs(), SIGNER_PREFIXES.qr), pdf: new S3CertificateStore(blobs(), SIGNER_PREFIXES.pdf) };
-    const qrSigner = new KmsSigner({ client, keyId: qrKey, purpose: 'qr', certificates: stores.qr, organization: 'Open CoWIN' });
-    const pdfSigner = new KmsSigner({ client, keyId: pdfKey, purpose: 'pdf', certificates: stores.pdf, organization: 'Open CoWIN' });
-    let cached: { at: number; value: Promise<Array<{ use: SignerPurpose; certificateDer: Uint8Array }>> } | undefined;
+    const stores = {
+      qr: new S3CertificateStore(blobs(), SIGNER_PREFIXES.qr),
+      pdf: new S3CertificateStore(blobs(), SIGNER_PREFIXES.pdf),
+      ca: new S3CertificateStore(blobs(), SIGNER_PREFIXES.ca),
+    };
+    // The country signing CA issues both signers' certificates; without CA_SIGNING_KEY (stacks
+    // deployed before it) they are self-signed, as before.
+    const caKey = config.caSigningKey();
+    const issuer = caKey ? new KmsCa({ client, keyId: caKey, certificates: stores.ca }) : undefined;
+    const qrSigner = new KmsSigner({ client, keyId: qrKey, purpose: 'qr', certificates: stores.qr, organization: 'Open CoWIN', issuer });
+    const pdfSigner = new KmsSigner({ client, keyId: pdfKey, purpose: 'pdf', certificates: stores.pdf, organization: 'Open CoWIN', issuer });
+    let cached: { at: number; value: Promise<Array<{ use: SignerPurpose | 'ca'; certificateDer: Uint8Array }>> } | undefined;
     const load = async () => {
-      // The current certificates first (made and stored on first use), then everything stored.
-      const [qr, pdf] = await Promise.all([qrSigner.certificateDer(), pdfSigner.certificateDer()]);
-      const [allQr, allPdf] = await Promise.all([stores.qr.all(), stores.pdf.all()]);
-      return [...dedupe('qr', [qr, ...allQr]), ...dedupe('pdf', [pdf, ...allPdf])];
+      // The current certificates first (made and stored on first use), then everything stored:
+      // older self-signed signer certificates stay trusted as they are.
+      const [qr, pdf, ca] = await Promise.all([qrSigner.certificateDer(), pdfSigner.certificateDer(), issuer?.certificateDer()]);
+      const [allQr, allPdf, allCa] = await Promise.all([stores.qr.all(), stores.pdf.all(), stores.ca.all()]);
+      return [...dedupe('qr', [qr, ...allQr]), ...dedupe('pdf', [pdf, ...allPdf]), ...dedupe('ca', [...(ca ? [ca] : []), ...allCa])];
     };
     return {
       qrSigner,
@@ -61,9 +71,9 @@ export async function createCertificateSigners(blobs: () => BlobStore, localDir:
   };
 }
 
-function dedupe(use: SignerPurpose, list: Uint8Array[]): Array<{ use: SignerPurpose; certificateDer: Uint8Array }> {
+function dedupe(use: SignerPurpose | 'ca', list: Uint8Array[]): Array<{ use: SignerPurpose | 'ca'; certificateDer: Uint8Array }> {
   const seen = new Set<string>();
-  const out: Array<{ use: SignerPurpose; certificateDer: Uint8Array }> = [];
+  const out: Array<{ use: SignerPurpose | 'ca'; certificateDer: Uint8Array }> = [];
   for (const der of list) {
     const key = Buffer.from(der).toString('base64');
     if (seen.has(key)) continue;

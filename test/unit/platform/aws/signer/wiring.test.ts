@@ -1,5 +1,5 @@
 /** The composition root for signers in AWS: env key aliases → KmsSigner ×2 with certificates in S3, trust history. */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { memoryBlobs } from '../../../../support/memory-blobs';
 describe('createCertificateSigners', () => {
   const kms = mockClient(KMSClient);
   const keys = new Map<string, { arn: string; privateKey: KeyObject; spki: Uint8Array }>();
-  for (const purpose of ['qr', 'pdf']) {
+  for (const purpose of ['qr', 'pdf', 'ca']) {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     keys.set(`alias/open-cowin-dev-${purpose}`, {
       arn: `arn:aws:kms:ap-south-1:111122223333:key/${purpose}-1`,
@@ -42,6 +42,7 @@ describe('createCertificateSigners', () => {
     process.env.PDF_SIGNING_KEY = 'alias/open-cowin-dev-pdf';
   });
   afterEach(() => {
+    delete process.env.CA_SIGNING_KEY;
     delete process.env.QR_SIGNING_KEY;
     delete process.env.PDF_SIGNING_KEY;
   });
@@ -63,6 +64,31 @@ describe('createCertificateSigners', () => {
     expect(verifyPdfSignature(issued.pdf, trust).status).toBe('valid');
     const signs = kms.commandCalls(SignCommand).map((c) => c.args[0].input.KeyId);
     expect(new Set(signs)).toEqual(new Set(['arn:aws:kms:ap-south-1:111122223333:key/qr-1', 'arn:aws:kms:ap-south-1:111122223333:key/pdf-1']));
+  });
+
+  it('with CA_SIGNING_KEY: the CA issues both signer certificates, the trust bundle lists the CA, and older self-signed signers keep verifying', async () => {
+    const blobs = memoryBlobs();
+    // A stack deployed before the CA key: the QR key already has its self-signed certificate.
+    const before = await createCertificateSigners(() => blobs, '/nonexistent');
+    const oldQr = Buffer.from(await before.qrSigner.certificateDer());
+    const oldPdfObject = 'signers/pdf/arn_aws_kms_ap-south-1_111122223333_key_pdf-1.der';
+    const issuedBefore = await issueCertificate({ qrSigner: before.qrSigner, pdfSigner: before.pdfSigner, clock: () => new Date() }, twoDoseInput());
+    blobs.objects.delete(oldPdfObject); // as if the PDF key were new
+
+    process.env.CA_SIGNING_KEY = 'alias/open-cowin-dev-ca';
+    const signers = await createCertificateSigners(() => blobs, '/nonexistent');
+    const trusted = await signers.trusted();
+    expect(trusted.map((t) => t.use)).toEqual(['qr', 'pdf', 'ca']);
+    expect(blobs.objects.has('signers/ca/arn_aws_kms_ap-south-1_111122223333_key_ca-1.der')).toBe(true);
+    const ca = new X509Certificate(Buffer.from(trusted.find((t) => t.use === 'ca')!.certificateDer));
+    expect(ca.ca).toBe(true);
+    expect(Buffer.from(await signers.qrSigner.certificateDer()).equals(oldQr)).toBe(true); // kept, same kid
+    expect(new X509Certificate(Buffer.from(await signers.pdfSigner.certificateDer())).verify(ca.publicKey)).toBe(true); // new: CA-issued
+    const trust = TrustList.fromCertificates(trusted);
+    const issued = await issueCertificate({ qrSigner: signers.qrSigner, pdfSigner: signers.pdfSigner, clock: () => new Date() }, twoDoseInput());
+    expect(verifyHc1(issued.hc1, { trust, now: new Date() }).status).toBe('valid');
+    expect(verifyPdfSignature(issued.pdf, trust).status).toBe('valid');
+    expect(verifyHc1(issuedBefore.hc1, { trust, now: new Date() }).status).toBe('valid');
   });
 
   it('keeps rotated-out certificates in the trust bundle', async () => {
