@@ -6,6 +6,7 @@
 import { createHash, randomBytes, type X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import {
+  derChildren,
   algorithm,
   algorithmOf,
   buildSignedData,
@@ -61,22 +62,22 @@ export class TimestampError extends Error {}
 export function tokenFromResponse(response: Uint8Array, request: { imprint: Uint8Array; nonce: Uint8Array }): Uint8Array {
   let status: number;
   let text = '';
-  let token: asn1js.BaseBlock | undefined;
+  let token: Uint8Array | undefined;
   try {
-    const parsed = asn1js.fromBER(response);
-    if (parsed.offset === -1) throw new Error('not BER');
-    const [statusInfo, tokenBlock] = members(parsed.result, 'TimeStampResp');
-    const [code, freeText] = members(statusInfo, 'PKIStatusInfo');
+    const [statusInfoDer, tokenDer] = derChildren(response); // the token is checked below, parsed once
+    const statusInfo = asn1js.fromBER(statusInfoDer ?? new Uint8Array());
+    if (statusInfo.offset === -1) throw new Error('not BER');
+    const [code, freeText] = members(statusInfo.result, 'PKIStatusInfo');
     if (!(code instanceof asn1js.Integer)) throw new Error('no status');
     status = code.valueBlock.valueDec;
     if (freeText instanceof asn1js.Sequence) text = freeText.valueBlock.value.map((v) => (v as asn1js.Utf8String).valueBlock.value).join(' ');
-    token = tokenBlock;
+    token = tokenDer;
   } catch (error) {
     throw new TimestampError(`unreadable timestamp response: ${(error as Error).message}`);
   }
   if (status !== 0 && status !== 1) throw new TimestampError(`the TSA refused the request (status ${status}${text ? `: ${text}` : ''})`);
   if (!token) throw new TimestampError('the TSA granted the request but sent no token');
-  const tokenDer = new Uint8Array(token.valueBeforeDecodeView);
+  const tokenDer = new Uint8Array(token);
   const check = checkToken(tokenDer, { hashedMessage: request.imprint, hashAlgorithm: OID.sha256 });
   if (!check.ok) throw new TimestampError(check.detail);
   if (!check.nonce || !Buffer.from(check.nonce).equals(Buffer.from(request.nonce))) throw new TimestampError('the token does not carry the nonce sent');
