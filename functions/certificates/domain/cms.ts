@@ -282,7 +282,8 @@ export function issuedAs(certificateDer: Uint8Array, issuer: Uint8Array, serial:
     if (issuerSerials.size >= 64) issuerSerials.clear();
     issuerSerials.set(key, known);
   }
-  return known !== null && known.serial.equals(Buffer.from(serial)) && known.issuer.equals(Buffer.from(issuer));
+  if (!known) return false;
+  return known.serial.equals(Buffer.from(serial)) && known.issuer.equals(Buffer.from(issuer));
 }
 
 /**
