@@ -11,6 +11,9 @@ import { ageOn, latestDose, maskedPhotoId, type CertificateRecord, type Gender, 
  * Pure: same record + QR + language → same bytes.
  * The HC1 string is also stored in the document information dictionary (key /HC1), inside
  * the signed byte range, so a verifier given the PDF needs no QR scan.
+ * Tagged (PDF/UA-1): a structure tree in reading order (Document → P, H1, H2, Table…, Figure
+ * for the QR with its alt text), text in the certificate's language in Span elements carrying
+ * their own /Lang, and every rule, bar and box an Artifact, so screen readers read the page.
  */
 
 const PAGE = { width: 595.28, height: 841.89 };
@@ -25,6 +28,8 @@ const QR_SIZE = 230;
 const QR_BLOCK_HEIGHT = QR_SIZE + 24;
 
 const GENDERS: Record<Gender, string> = { male: 'Male', female: 'Female', other: 'Other', unknown: 'Not stated' };
+/** What a screen reader says for the QR (its Figure's /Alt). */
+export const QR_ALT_TEXT = 'QR code of the EU Digital COVID Certificate (HC1), signed; scan it with an EU DCC or WHO DDCC verifier app';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export interface CertificateDocumentOptions {
@@ -50,7 +55,20 @@ export function createCertificateDocument(record: CertificateRecord, options: Ce
     [HC1_INFO_KEY]: options.hc1,
   };
   // font: null: no standard (non-embedded) font is ever used; every face is embedded as a subset.
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, pdfVersion: '1.7', lang: 'en-IN', displayTitle: true, info, font: null as unknown as string });
+  // The document's /Lang is English (every value and the first half of each label); the labels
+  // in the certificate's language carry their own /Lang (CertificateLayout.text).
+  // tagged: /MarkInfo /Marked true and a /StructTreeRoot; subset 'PDF/UA': pdfuaid:part 1 in the XMP.
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    pdfVersion: '1.7',
+    lang: 'en-IN',
+    displayTitle: true,
+    tagged: true,
+    subset: 'PDF/UA' as PDFKit.Mixins.PDFSubsets,
+    info,
+    font: null as unknown as string,
+  });
   new CertificateLayout(doc, record, options).draw();
   return doc;
 }
@@ -77,10 +95,31 @@ interface TextStyle {
   color?: string;
 }
 
+type Struct = PDFKit.PDFStructureElement;
+/** pdfkit's structure element options, with the ones its types lack (pdfkit.js PDFStructureElement). */
+interface StructOptions {
+  lang?: string;
+  actual?: string;
+  alt?: string;
+  /** Table header scope (/A << /O /Table /Scope … >>). */
+  scope?: 'Row' | 'Column';
+  /** Layout bounding box [x1, y1, x2, y2], top-down page coordinates, and /Placement /Block. */
+  bbox?: [number, number, number, number];
+}
+
+/** The structure element whose content is being drawn, and its open marked-content sequence. */
+interface Tagging {
+  element: Struct;
+  type: string;
+  open: boolean;
+}
+
 class CertificateLayout {
   private readonly language: CertificateLanguage;
   /** Fonts registered with this document: only the faces its text uses are loaded and embedded. */
   private readonly registered = new Set<string>();
+  /** Set while a structure element's content is drawn (tag()); text outside one is a layout bug. */
+  private tagging: Tagging | undefined;
 
   constructor(
     private readonly doc: PDFKit.PDFDocument,
@@ -95,23 +134,32 @@ class CertificateLayout {
     const { holder, certificate } = record;
     const issuedAt = new Date(certificate.issuedAt);
 
-    doc.rect(0, 0, PAGE.width, 8).fill(ACCENT);
+    // The logical structure, in reading order: the issuer, the title, the certificate id,
+    // the beneficiary table, the dose table, the issue details, the QR and its caption.
+    const root = doc.struct('Document');
+    doc.addStructure(root);
+
+    this.bar(0);
     let y = 40;
-    this.bilingual(LABELS.government, MARGIN, y, { size: 9, color: MUTED });
-    this.bilingual(LABELS.ministry, MARGIN, y + 13, { size: 9, color: MUTED });
+    this.tag(root, 'P', {}, () => this.bilingual(LABELS.government, MARGIN, y, { size: 9, color: MUTED }));
+    this.tag(root, 'P', {}, () => this.bilingual(LABELS.ministry, MARGIN, y + 13, { size: 9, color: MUTED }));
 
     const title = TITLES[certificate.kind];
     y = 90;
-    this.text(title.en, MARGIN, y, { size: 16.5, bold: true, color: ACCENT });
-    this.local(title, MARGIN, y + 22, { size: 13.5, color: ACCENT }, CONTENT_WIDTH);
+    this.tag(root, 'H1', {}, () => {
+      this.text(title.en, MARGIN, y, { size: 16.5, bold: true, color: ACCENT });
+      this.local(title, MARGIN, y + 22, { size: 13.5, color: ACCENT }, CONTENT_WIDTH);
+    });
 
     y = 140;
-    const after = this.label(LABELS.certificateId, MARGIN, y);
-    this.text(certificate.id, after + 6, y, { size: 9.5, bold: true });
+    this.tag(root, 'P', {}, () => {
+      const after = this.label(LABELS.certificateId, MARGIN, y);
+      this.text(certificate.id, after + 6, y, { size: 9.5, bold: true });
+    });
     this.rule(y + 10);
 
     y = 172;
-    this.section(LABELS.beneficiary, y);
+    this.section(root, LABELS.beneficiary, y);
     y += 22;
     // What a border officer checks: name, date (or year) of birth, the ID shown, the passport.
     const fullDob = /^\d{4}-\d{2}-\d{2}$/.test(holder.dateOfBirth);
@@ -133,30 +181,36 @@ class CertificateLayout {
     ];
     if (holder.passportNumber) rows.push([LABELS.passport, holder.passportNumber]);
     rows.push([LABELS.country, COUNTRY_NAMES[latest.country] ?? latest.country]);
+    // A two-column table: each row's label is its header (TH, scope Row), the value its cell.
+    const table = this.group(root, 'Table');
     for (const [label, value] of rows) {
-      this.label(label, MARGIN, y, 250 - MARGIN - 8);
-      this.text(value, 250, y, { size: 10, bold: label === LABELS.name });
+      const row = this.group(table, 'TR');
+      this.tag(row, 'TH', { scope: 'Row' }, () => this.label(label, MARGIN, y, 250 - MARGIN - 8));
+      this.tag(row, 'TD', {}, () => this.text(value, 250, y, { size: 10, bold: label === LABELS.name }));
+      row.end();
       y += 18;
     }
+    table.end();
     this.rule(y - 6);
 
     y += 16;
-    this.section(LABELS.vaccination, y);
-    y = this.doseTable(y + 20);
+    this.section(root, LABELS.vaccination, y);
+    y = this.doseTable(root, y + 20);
 
     // Up to ~4 doses the QR fits below the table; a longer history moves it to a second page.
     let qrTop = Math.max(y + 4, 520);
     if (qrTop + QR_BLOCK_HEIGHT > PAGE.height - 12) {
-      this.footer();
+      this.bar(PAGE.height - 8);
       doc.addPage({ size: 'A4', margin: MARGIN });
-      doc.rect(0, 0, PAGE.width, 8).fill(ACCENT);
+      this.bar(0);
       qrTop = 40;
     }
-    this.qrBlock(qrTop);
-    this.footer();
+    this.qrBlock(root, qrTop);
+    this.bar(PAGE.height - 8);
+    root.end();
   }
 
-  private doseTable(top: number): number {
+  private doseTable(root: Struct, top: number): number {
     const { doc } = this;
     const columns = [
       { label: LABELS.dose, width: 72 },
@@ -167,15 +221,24 @@ class CertificateLayout {
       { label: LABELS.vaccinator, width: 85 },
     ];
     let x = MARGIN;
-    doc.rect(MARGIN, top - 4, CONTENT_WIDTH, 30).fill('#eef2f8');
+    this.artifact(() => doc.rect(MARGIN, top - 4, CONTENT_WIDTH, 30).fill('#eef2f8'));
+    const table = this.group(root, 'Table');
+    const head = this.group(table, 'THead');
+    const headRow = this.group(head, 'TR');
     for (const column of columns) {
-      this.text(column.label.en, x + 4, top + 8, { size: 8.5, bold: true });
-      this.local(column.label, x + 4, top + 21, { size: 8, color: MUTED }, column.width - 8);
+      this.tag(headRow, 'TH', { scope: 'Column' }, () => {
+        this.text(column.label.en, x + 4, top + 8, { size: 8.5, bold: true });
+        this.local(column.label, x + 4, top + 21, { size: 8, color: MUTED }, column.width - 8);
+      });
       x += column.width;
     }
+    headRow.end();
+    head.end();
+    const body = this.group(table, 'TBody');
     let y = top + 40;
     for (const dose of this.record.vaccinations) {
       x = MARGIN;
+      const row = this.group(body, 'TR');
       const cells: [string, TextStyle, number][][] = [
         [[doseLabel(dose), { size: 9 }, 2]],
         [
@@ -191,39 +254,42 @@ class CertificateLayout {
       cells.forEach((parts, i) => {
         const width = (columns[i]?.width ?? 60) - 8;
         let baseline = y;
-        for (const [text, style, maxLines] of parts) {
-          baseline = this.wrapped(text, x + 4, baseline, width, maxLines, style) + style.size * 1.25;
-        }
+        this.tag(row, 'TD', {}, () => {
+          for (const [text, style, maxLines] of parts) {
+            baseline = this.wrapped(text, x + 4, baseline, width, maxLines, style) + style.size * 1.25;
+          }
+        });
         bottom = Math.max(bottom, baseline - 9 * 1.25);
         x += columns[i]?.width ?? 60;
       });
+      row.end();
       y = bottom + 10;
-      doc
-        .moveTo(MARGIN, y - 4)
-        .lineTo(MARGIN + CONTENT_WIDTH, y - 4)
-        .lineWidth(0.5)
-        .strokeColor(RULE)
-        .stroke();
+      this.rule(y - 4, 0.5);
       y += 14;
     }
+    body.end();
+    table.end();
     return y;
   }
 
-  private qrBlock(top: number): void {
+  /** The issue details on the left, the QR on the right: read in that order, the QR last with its caption. */
+  private qrBlock(root: Struct, top: number): void {
     const { certificate } = this.record;
     const size = QR_SIZE;
     const x = PAGE.width - MARGIN - size + 12; // the quiet zone is part of the drawing
-    drawQr(this.doc, this.options.qr, x, top, size);
-    this.bilingual(LABELS.scan, x + 16, top + size + 6, { size: 8.5, color: MUTED }, false, PAGE.width - x - 16 - 12);
 
     let y = top + 24;
-    this.label(LABELS.issuedOn, MARGIN, y, x - MARGIN - 12);
     // The calendar day in India (as dose dates are), not the UTC day of the timestamp.
     const issuedIst = new Date(Date.parse(certificate.issuedAt) + 5.5 * 3600_000).toISOString().slice(0, 10);
-    this.text(formatDate(issuedIst), MARGIN, y + 14, { size: 10 });
+    this.tag(root, 'P', {}, () => {
+      this.label(LABELS.issuedOn, MARGIN, y, x - MARGIN - 12);
+      this.text(formatDate(issuedIst), MARGIN, y + 14, { size: 10 });
+    });
     y += 38;
-    this.label(LABELS.issuer, MARGIN, y, x - MARGIN - 12);
-    this.text(certificate.issuer, MARGIN, y + 14, { size: 9.5 });
+    this.tag(root, 'P', {}, () => {
+      this.label(LABELS.issuer, MARGIN, y, x - MARGIN - 12);
+      this.text(certificate.issuer, MARGIN, y + 14, { size: 9.5 });
+    });
     y += 46;
     const latest = latestDose(this.record);
     // Lines short enough to stay clear of the QR's quiet zone.
@@ -235,28 +301,99 @@ class CertificateLayout {
         ? `Dose ${latest.doseNumber}: precaution dose after a ${latest.totalDoses}-dose series.`
         : `Dose ${latest.doseNumber} of a ${latest.totalDoses}-dose series.`,
     ];
-    for (const line of notes) {
-      this.text(line, MARGIN, y, { size: 7.5, color: MUTED });
-      y += 11;
+    // The three note lines are one paragraph; the dose line another.
+    const paragraphs = [notes.slice(0, 3), notes.slice(3)];
+    for (const lines of paragraphs) {
+      this.tag(root, 'P', {}, () => {
+        for (const line of lines) {
+          this.text(`${line} `, MARGIN, y, { size: 7.5, color: MUTED }); // the space joins the lines when read
+          y += 11;
+        }
+      });
     }
-    this.local(LABELS.signed, MARGIN, y + 4, { size: 8, color: MUTED }, x - MARGIN - 12);
+    this.tag(root, 'P', {}, () => this.local(LABELS.signed, MARGIN, y + 4, { size: 8, color: MUTED }, x - MARGIN - 12));
+
+    // The QR's modules are vector paths: one Figure, read as its alt text, with its box.
+    this.tag(root, 'Figure', { alt: QR_ALT_TEXT, bbox: [x, top, x + size, top + size] }, () => drawQr(this.doc, this.options.qr, x, top, size));
+    this.tag(root, 'Caption', {}, () => this.bilingual(LABELS.scan, x + 16, top + size + 6, { size: 8.5, color: MUTED }, false, PAGE.width - x - 16 - 12));
   }
 
-  private footer(): void {
-    this.doc.rect(0, PAGE.height - 8, PAGE.width, 8).fill(ACCENT);
+  /** The accent bar across the top or bottom edge (decoration). */
+  private bar(y: number): void {
+    this.artifact(() => this.doc.rect(0, y, PAGE.width, 8).fill(ACCENT));
   }
 
-  private section(label: Label, y: number): void {
-    this.bilingual(label, MARGIN, y, { size: 11.5, bold: true, color: ACCENT });
+  private section(root: Struct, label: Label, y: number): void {
+    this.tag(root, 'H2', {}, () => this.bilingual(label, MARGIN, y, { size: 11.5, bold: true, color: ACCENT }));
   }
 
-  private rule(y: number): void {
-    this.doc
-      .moveTo(MARGIN, y)
-      .lineTo(MARGIN + CONTENT_WIDTH, y)
-      .lineWidth(0.75)
-      .strokeColor(RULE)
-      .stroke();
+  /** A horizontal rule across the content width (decoration). */
+  private rule(y: number, width = 0.75): void {
+    this.artifact(() =>
+      this.doc
+        .moveTo(MARGIN, y)
+        .lineTo(MARGIN + CONTENT_WIDTH, y)
+        .lineWidth(width)
+        .strokeColor(RULE)
+        .stroke(),
+    );
+  }
+
+  /** Draws decoration as a layout Artifact: outside the structure, skipped by screen readers. */
+  private artifact(draw: () => void): void {
+    this.doc.markContent('Artifact', { type: 'Layout' });
+    draw();
+    this.doc.endMarkedContent();
+  }
+
+  /** A structure element under `parent` that holds other elements (Table, TR…); end() it after its children. */
+  private group(parent: Struct, type: string, options: StructOptions = {}): Struct {
+    const element = this.doc.struct(type, options as PDFKit.Mixins.StructureElementOptions);
+    parent.add(element);
+    return element;
+  }
+
+  /**
+   * A structure element under `parent` whose content is what `draw` draws: one marked-content
+   * sequence, opened on the first text or path, with text in the certificate's language in
+   * child Span elements (text()).
+   */
+  private tag(parent: Struct, type: string, options: StructOptions, draw: () => void): Struct {
+    const element = this.doc.struct(type, options as PDFKit.Mixins.StructureElementOptions);
+    parent.add(element);
+    const outer = this.tagging;
+    this.tagging = { element, type, open: false };
+    // A path (the QR) is drawn by raw operators, not text(): open its content up front.
+    if (type === 'Figure') this.openContent();
+    draw();
+    this.closeContent();
+    this.tagging = outer;
+    element.end();
+    return element;
+  }
+
+  /** A Span under the element being drawn, after the element's own open content (ended by the caller). */
+  private childSpan(options: StructOptions): Struct {
+    this.closeContent();
+    return this.group(this.current().element, 'Span', options);
+  }
+
+  private current(): Tagging {
+    if (!this.tagging) throw new Error('certificate PDF: content drawn outside a structure element');
+    return this.tagging;
+  }
+
+  private openContent(): void {
+    const tagging = this.current();
+    if (tagging.open) return;
+    tagging.element.add(this.doc.markStructureContent(tagging.type));
+    tagging.open = true;
+  }
+
+  private closeContent(): void {
+    if (!this.tagging?.open) return;
+    this.doc.endMarkedContent();
+    this.tagging.open = false;
   }
 
   /** "English / <language>" label in the label style, within maxWidth; returns the x after it. */
@@ -296,6 +433,10 @@ class CertificateLayout {
     const weight: FontWeight = style.bold ? 700 : 400;
     const rtl = local && RIGHT_TO_LEFT.has(this.language);
     const lang = local ? LANGUAGE_TAGS[this.language] : undefined;
+    // Text in the certificate's language is a Span structure element with its /Lang (a screen
+    // reader switches voice); other text is part of the enclosing element's content.
+    // Its /ActualText is the text in logical order, what a screen reader reads.
+    const span = lang ? this.childSpan({ lang, actual: text }) : undefined;
     // Shaped text is not in reading order in the glyph stream (an i-matra is drawn before its
     // consonant, conjuncts are one glyph, Naskh draws a letter as a dotless skeleton shared by
     // several letters plus its dots): each shaped run's real text goes in /ActualText, which
@@ -303,15 +444,24 @@ class CertificateLayout {
     // run's ActualText is in drawing (visual) order, as right-to-left glyph text in a PDF always
     // is: extractors reverse right-to-left runs back into reading order (poppler's bidi
     // reordering turns it into the label as written, checked with pdftotext).
+    // The ActualText goes on the run's own marked-content sequence (/Span << /MCID n /ActualText … >>),
+    // not on a Span nested in the element's sequence: poppler's structure-text extraction ends an
+    // element's text at the first EMC, nested or not.
     for (const run of visualRuns(text, weight, rtl)) {
       this.useFont(run.face, weight, style.size);
-      const span = isShapedFace(run.face);
+      const shaped = isShapedFace(run.face);
       const actual = isRtlFace(run.face) ? [...run.text].reverse().join('') : run.text;
-      if (span) doc.markContent('Span', { actual, ...(lang ? { lang } : {}) } as unknown as Record<string, unknown>);
+      // A shaped run outside the certificate's language (a name in Devanagari) is a Span of its own.
+      const own = !span && shaped ? this.childSpan({ actual: run.text }) : undefined;
+      const holder = span ?? own;
+      if (holder) holder.add(doc.markStructureContent('Span', shaped ? { actual } : {}));
+      else this.openContent();
       doc.text(run.text, x, y, { lineBreak: false, baseline: 'alphabetic', ...runOptions(run.face) });
-      if (span) doc.endMarkedContent();
+      if (holder) doc.endMarkedContent();
+      own?.end();
       x = doc.x; // text() advanced it by the run's width
     }
+    span?.end();
     return x;
   }
 
@@ -369,7 +519,9 @@ class CertificateLayout {
       lines[maxLines - 1] = `${last.trimEnd()}…`;
     }
     const lineHeight = style.size * 1.25;
-    lines.forEach((line, i) => this.text(line, x, y + i * lineHeight, style));
+    // A line ends in a space (invisible at a line end): the cell's text reads "COVISHIELD Serum
+    // Institute", not "COVISHIELDSerum", where a screen reader or copy joins the lines.
+    lines.forEach((line, i) => this.text(`${line} `, x, y + i * lineHeight, style));
     return y + (Math.max(1, lines.length) - 1) * lineHeight;
   }
 }
